@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * Africa's Talking USSD callback: a form POST with sessionId, serviceCode, phoneNumber,
+ * networkCode and text. `text` is empty on the first hop, then every input so far joined
+ * with `*`; an extended dial string (*384*123*1001#) arrives pre-filled on the first hop.
+ */
+export const UssdRequest = z.object({
+  sessionId: z.string().trim().min(1, 'sessionId is required').max(128, 'sessionId is too long'),
+  serviceCode: z.string().trim().min(1, 'serviceCode is required').max(64, 'serviceCode is too long'),
+  phoneNumber: z.string().trim().regex(/^\+?[0-9]{6,15}$/, 'phoneNumber must be an international number such as +254711000111'),
+  networkCode: z.string().trim().max(16).optional(),
+  // odd text is an answer to judge, not a malformed request; the body limit caps its size
+  text: z.string({ error: 'text is required (empty on the first hop)' }),
+});
+export type UssdRequest = z.infer<typeof UssdRequest>;
+
+/**
+ * End-of-session notification. AT sends more fields (cost, durationInMillis, ...); those we
+ * use are validated, the rest ignored.
+ */
+export const UssdSessionEvent = z.object({
+  sessionId: z.string().trim().min(1, 'sessionId is required').max(128),
+  status: z.string().trim().min(1, 'status is required').max(32),
+  phoneNumber: z.string().trim().max(20).optional(),
+  hopsCount: z.coerce.number().int().min(0).optional(),
+  durationInMillis: z.coerce.number().int().min(0).optional(),
+  errorMessage: z.string().max(500).optional(),
+});
+export type UssdSessionEvent = z.infer<typeof UssdSessionEvent>;
+
+/**
+ * The input that is new since this session's previous hop. Comparing with the text we
+ * last saw, rather than splitting on `*`, keeps a free-text answer that contains `*` whole.
+ */
+export function newInputSince(previousText: string | null, text: string): string {
+  if (previousText === null || previousText === '') return text;
+  if (text.startsWith(previousText + '*')) return text.slice(previousText.length + 1);
+  // The gateway rewrote history (seen with some networks' own back handling): take what
+  // follows the last `*` both texts agree on.
+  let agreed = 0;
+  for (let i = 0; i < Math.min(previousText.length, text.length) && previousText[i] === text[i]; i++) {
+    if (text[i] === '*') agreed = i + 1;
+  }
+  return text.slice(agreed);
+}
+
+/** The facility code pre-filled by an extended dial string, if the first hop carried one. */
+export function prefilledFacilityCode(firstHopText: string): string | null {
+  const first = firstHopText.split('*')[0]?.trim() ?? '';
+  return /^\d{3,8}$/.test(first) ? first : null;
+}
+
+export const MORE = '98';
+export const BACK = '0';
+export const SKIP = '00';

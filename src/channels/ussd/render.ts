@@ -1,0 +1,77 @@
+import type { Prompt } from '../../engine/session.js';
+import { ussdLength } from '../../text/gsm.js';
+import { BACK, MORE, SKIP } from './protocol.js';
+
+/**
+ * Renders an engine prompt as USSD screens. Options keep their numbers across pages, so
+ * "6" means the sixth option on any page; "98" shows the next page, "0" the previous page
+ * (or goes back a question on the first page), "00" skips an optional question.
+ */
+
+export type UssdScreen = { text: string; end: boolean };
+export type UssdLayout = { pages: Array<{ from: number; to: number }>; fits: boolean };
+
+const optionLine = (n: number, label: string) => `${n}. ${label}`;
+
+function header(prompt: Prompt): string[] {
+  return [...(prompt.error ? [prompt.error.text] : []), ...prompt.body.map((b) => b.text)];
+}
+
+function footer(prompt: Prompt, page: number): string[] {
+  const lines: string[] = [];
+  if (prompt.nav.skip) lines.push(`${SKIP}. ${prompt.nav.labels.skip.text}`);
+  // on a later page "0" returns to the previous page, so it is offered even where a question has no "back"
+  if (prompt.nav.back || page > 0) lines.push(`${BACK}. ${prompt.nav.labels.back.text}`);
+  return lines;
+}
+
+function compose(prompt: Prompt, page: number, from: number, to: number, hasMore: boolean): string {
+  const lines = header(prompt);
+  for (let i = from; i < to; i++) lines.push(optionLine(i + 1, prompt.options[i]!.label.text));
+  if (hasMore) lines.push(`${MORE}. ${prompt.nav.labels.more.text}`);
+  lines.push(...footer(prompt, page));
+  return lines.join('\n');
+}
+
+/** Splits a menu into pages that each fit the limit; `fits` is false if some screen cannot. */
+export function layout(prompt: Prompt, limit: number): UssdLayout {
+  const total = prompt.options.length;
+  if (prompt.kind !== 'menu' || total === 0) {
+    const text = prompt.kind === 'end' ? header(prompt).join('\n') : compose(prompt, 0, 0, 0, false);
+    return { pages: [{ from: 0, to: 0 }], fits: ussdLength(text) + 4 <= limit };
+  }
+  const pages: Array<{ from: number; to: number }> = [];
+  let fits = true;
+  let from = 0;
+  while (from < total) {
+    const page = pages.length;
+    let to = from + 1;
+    // grow the page while the next option (and a "more" line if still needed) fits
+    while (to < total && ussdLength(`CON ${compose(prompt, page, from, to + 1, to + 1 < total)}`) <= limit) to++;
+    if (ussdLength(`CON ${compose(prompt, page, from, to, to < total)}`) > limit) fits = false;
+    pages.push({ from, to });
+    from = to;
+  }
+  return { pages, fits };
+}
+
+export function renderUssd(prompt: Prompt, page: number, limit: number): UssdScreen {
+  if (prompt.kind === 'end') return { text: `END ${clip(header(prompt).join('\n'), limit - 4)}`, end: true };
+  const { pages } = layout(prompt, limit);
+  const p = Math.min(Math.max(page, 0), pages.length - 1);
+  const { from, to } = pages[p]!;
+  const text = `CON ${compose(prompt, p, from, to, p < pages.length - 1)}`;
+  // validation keeps shipped screens inside the limit; an unvalidated text must still not break the session
+  return { text: ussdLength(text) <= limit ? text : `CON ${clip(text.slice(4), limit - 4)}`, end: false };
+}
+
+export function pageCount(prompt: Prompt, limit: number): number {
+  return layout(prompt, limit).pages.length;
+}
+
+function clip(text: string, limit: number): string {
+  if (ussdLength(text) <= limit) return text;
+  let out = text;
+  while (out.length > 0 && ussdLength(out + '..') > limit) out = out.slice(0, -1);
+  return out + '..';
+}

@@ -1,0 +1,227 @@
+import type {
+  Facility,
+  HopSession,
+  NewResponse,
+  QuestionnaireVersion,
+  Response,
+  ResponseFilter,
+  Storage,
+} from '../ports.js';
+import { matchesResponseFilter, upsertAnswer } from '../rules.js';
+
+/**
+ * In-process storage for tests and offline development. It honours the same contract as
+ * the Mongo adapter, including the unique keys that make hops and counting idempotent,
+ * but nothing survives a restart. Objects are cloned in and out so callers can never
+ * mutate stored state by accident, as with a real database.
+ */
+export function createMemoryStorage(options: { now?: () => Date } = {}): Storage {
+  const now = options.now ?? (() => new Date());
+  const facilities = new Map<string, Facility>();
+  const versions = new Map<string, QuestionnaireVersion>();
+  const responses = new Map<string, Response>();
+  const responsesBySource = new Map<string, string>();
+  const countKeys = new Map<string, string>();
+  const sessions = new Map<string, HopSession>();
+  const languages = new Map<string, string>();
+  // respondent -> response ids, so a resume lookup does not scan every response
+  const byRespondent = new Map<string, Set<string>>();
+
+  // like Mongo's TTL index: expired sessions are invisible at once and removed in sweeps
+  let creates = 0;
+  const dropExpiredSessions = () => {
+    const at = now();
+    for (const [key, s] of sessions) if (s.expiresAt <= at) sessions.delete(key);
+  };
+
+  const clone = <T>(value: T): T => structuredClone(value);
+  const versionKey = (id: string, version: number) => `${id}@${version}`;
+  const sessionKey = (channel: string, sessionId: string) => `${channel}:${sessionId}`;
+  const mustGet = (id: string) => {
+    const r = responses.get(id);
+    if (!r) throw new Error(`response ${id} not found`);
+    return r;
+  };
+  const published = () =>
+    [...versions.values()].filter((v) => v.status === 'published').sort((a, b) => b.version - a.version);
+
+  return {
+    kind: 'memory',
+    facilities: {
+      async findByCode(code) {
+        const f = facilities.get(code);
+        return f ? clone(f) : null;
+      },
+      async list(filter = {}) {
+        return [...facilities.values()]
+          .filter((f) => (!filter.district || f.district === filter.district) && (!filter.type || f.type === filter.type) && (!filter.activeOnly || f.active))
+          .sort((a, b) => a.code.localeCompare(b.code))
+          .map(clone);
+      },
+      async count() {
+        return facilities.size;
+      },
+      async upsertMany(list) {
+        let inserted = 0;
+        let updated = 0;
+        for (const f of list) {
+          if (facilities.has(f.code)) updated++;
+          else inserted++;
+          facilities.set(f.code, clone(f));
+        }
+        return { inserted, updated };
+      },
+    },
+    questionnaires: {
+      async getVersion(id, version) {
+        const v = versions.get(versionKey(id, version));
+        return v ? clone(v) : null;
+      },
+      async latestPublishedForFacilityType(type) {
+        const v = published().find((x) => x.definition.facilityTypes.includes(type));
+        return v ? clone(v) : null;
+      },
+      async latestPublished(id) {
+        const v = published().find((x) => x.id === id);
+        return v ? clone(v) : null;
+      },
+      async listVersions(id) {
+        return [...versions.values()]
+          .filter((v) => !id || v.id === id)
+          .sort((a, b) => a.id.localeCompare(b.id) || a.version - b.version)
+          .map(clone);
+      },
+      async insertVersion(version) {
+        const key = versionKey(version.id, version.version);
+        if (versions.has(key)) return null;
+        versions.set(key, clone(version));
+        return clone(version);
+      },
+    },
+    responses: {
+      async start(input: NewResponse) {
+        const existing = responsesBySource.get(input.sourceKey);
+        if (existing) return clone(mustGet(existing));
+        const response: Response = {
+          ...clone(input),
+          answers: [],
+          status: 'in_progress',
+          updatedAt: input.startedAt,
+          completedAt: null,
+          abandonedAt: null,
+          counted: false,
+          duplicateOf: null,
+          countKey: null,
+        };
+        responses.set(response.id, response);
+        responsesBySource.set(response.sourceKey, response.id);
+        const own = byRespondent.get(response.respondentKey) ?? new Set<string>();
+        own.add(response.id);
+        byRespondent.set(response.respondentKey, own);
+        return clone(response);
+      },
+      async get(id) {
+        const r = responses.get(id);
+        return r ? clone(r) : null;
+      },
+      async recordAnswer(id, answer, resumeState) {
+        const r = mustGet(id);
+        r.answers = upsertAnswer(r.answers, clone(answer));
+        r.resumeState = clone(resumeState);
+        r.updatedAt = answer.at;
+      },
+      async withdrawAnswer(id, questionId, resumeState, at) {
+        const r = mustGet(id);
+        r.answers = r.answers.filter((a) => a.questionId !== questionId);
+        r.resumeState = clone(resumeState);
+        r.updatedAt = at;
+      },
+      async saveProgress(id, resumeState, at) {
+        const r = mustGet(id);
+        r.resumeState = clone(resumeState);
+        r.updatedAt = at;
+      },
+      async complete(id, at, countKey) {
+        const r = mustGet(id);
+        if (r.status === 'complete') return clone(r);
+        r.status = 'complete';
+        r.completedAt = at;
+        r.updatedAt = at;
+        r.abandonedAt = null;
+        const holder = countKeys.get(countKey);
+        if (holder && holder !== id) {
+          r.counted = false;
+          r.duplicateOf = holder;
+        } else {
+          countKeys.set(countKey, id);
+          r.counted = true;
+          r.countKey = countKey;
+        }
+        return clone(r);
+      },
+      async markAbandoned(id, at) {
+        const r = responses.get(id);
+        if (!r || r.status !== 'in_progress') return;
+        r.status = 'abandoned';
+        r.abandonedAt = at;
+      },
+      async resume(id, sessionId, at) {
+        const r = mustGet(id);
+        if (r.status === 'complete') return;
+        r.status = 'in_progress';
+        r.abandonedAt = null;
+        r.updatedAt = at;
+        if (!r.sessionIds.includes(sessionId)) r.sessionIds.push(sessionId);
+      },
+      async findResumable(respondentKey, channel, since) {
+        let best: Response | null = null;
+        for (const id of byRespondent.get(respondentKey) ?? []) {
+          const r = mustGet(id);
+          if (r.channel !== channel) continue;
+          if (r.status === 'complete' || r.updatedAt < since || !r.resumeState) continue;
+          if (!best || r.updatedAt > best.updatedAt) best = r;
+        }
+        return best ? clone(best) : null;
+      },
+      async *stream(filter: ResponseFilter) {
+        const matching = [...responses.values()]
+          .filter((r) => matchesResponseFilter(r, filter))
+          .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
+        for (const r of matching) yield clone(r);
+      },
+    },
+    sessions: {
+      async get(channel, sessionId) {
+        const s = sessions.get(sessionKey(channel, sessionId));
+        return s && s.expiresAt > now() ? clone(s) : null;
+      },
+      async create(session) {
+        const key = sessionKey(session.channel, session.sessionId);
+        const existing = sessions.get(key);
+        if (existing && existing.expiresAt > now()) return false;
+        if (++creates % 1000 === 0) dropExpiredSessions();
+        sessions.set(key, clone(session));
+        return true;
+      },
+      async update(session, expectedRevision) {
+        const key = sessionKey(session.channel, session.sessionId);
+        const current = sessions.get(key);
+        if (!current || current.revision !== expectedRevision) return false;
+        sessions.set(key, clone({ ...session, revision: expectedRevision + 1 }));
+        return true;
+      },
+    },
+    respondents: {
+      async getLanguage(key) {
+        return languages.get(key) ?? null;
+      },
+      async setLanguage(key, language) {
+        languages.set(key, language);
+      },
+    },
+    async ping() {
+      return true;
+    },
+    async close() {},
+  };
+}

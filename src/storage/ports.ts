@@ -1,0 +1,178 @@
+import type { AnswerValue, QuestionnaireDefinition } from '../engine/definition.js';
+import type { PersistedMachine } from '../engine/compile.js';
+import type { SessionState } from '../engine/session.js';
+import type { QuestionnaireTexts } from '../engine/texts.js';
+
+/**
+ * Storage ports. Repositories take and return plain objects; each adapter (memory, mongo)
+ * implements every port and passes the same contract suite (test/storage/contract.ts).
+ */
+
+export type Channel = 'ussd' | 'voice';
+
+export type Manager = {
+  name: string;
+  /** E.164, e.g. +254711000111; managers' numbers are contact data, not respondent data */
+  phone: string;
+  language: string;
+  role: 'facility' | 'district';
+  active: boolean;
+  optedOut: boolean;
+};
+
+export type Facility = {
+  code: string;
+  name: string;
+  type: string;
+  district: string;
+  active: boolean;
+  managers: Manager[];
+};
+
+export interface FacilityRepository {
+  findByCode(code: string): Promise<Facility | null>;
+  list(filter?: { district?: string; type?: string; activeOnly?: boolean }): Promise<Facility[]>;
+  count(): Promise<number>;
+  /** Inserts or replaces facilities by code. Callers validate every row first. */
+  upsertMany(facilities: Facility[]): Promise<{ inserted: number; updated: number }>;
+}
+
+export type QuestionnaireStatus = 'draft' | 'published' | 'retired';
+
+export type QuestionnaireVersion = {
+  id: string;
+  version: number;
+  status: QuestionnaireStatus;
+  definition: QuestionnaireDefinition;
+  texts: Record<string, QuestionnaireTexts>;
+  createdAt: Date;
+  publishedAt: Date | null;
+  publishedBy: string | null;
+};
+
+export interface QuestionnaireRepository {
+  getVersion(id: string, version: number): Promise<QuestionnaireVersion | null>;
+  /** The newest published version that serves a facility type. */
+  latestPublishedForFacilityType(facilityType: string): Promise<QuestionnaireVersion | null>;
+  latestPublished(id: string): Promise<QuestionnaireVersion | null>;
+  listVersions(id?: string): Promise<QuestionnaireVersion[]>;
+  /**
+   * Publishes a new immutable version numbered after the newest one. Returns null when
+   * another writer took that number first (the caller reloads and retries or reports).
+   */
+  insertVersion(version: QuestionnaireVersion): Promise<QuestionnaireVersion | null>;
+}
+
+export type ResponseStatus = 'in_progress' | 'complete' | 'abandoned';
+
+export type StoredAnswer = { questionId: string; value: AnswerValue; at: Date };
+
+export type Response = {
+  id: string;
+  /** channel:sessionId of the session that started it; makes starting idempotent */
+  sourceKey: string;
+  facilityCode: string;
+  facilityType: string;
+  district: string;
+  questionnaireId: string;
+  questionnaireVersion: number;
+  channel: Channel;
+  language: string;
+  /** HMAC of the phone number: never the number itself */
+  respondentKey: string;
+  answers: StoredAnswer[];
+  status: ResponseStatus;
+  /** where to continue after a dropped session */
+  resumeState: PersistedMachine | null;
+  sessionIds: string[];
+  startedAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+  abandonedAt: Date | null;
+  /** counted in scorecards: the first complete report per respondent, facility and window */
+  counted: boolean;
+  /** set when a complete report was not counted because an earlier one already was */
+  duplicateOf: string | null;
+  /** respondent|facility|window bucket; unique among counted responses */
+  countKey: string | null;
+};
+
+export type NewResponse = Omit<
+  Response,
+  'answers' | 'status' | 'completedAt' | 'abandonedAt' | 'counted' | 'duplicateOf' | 'countKey' | 'updatedAt'
+>;
+
+export type ResponseFilter = {
+  facilityCode?: string;
+  from?: Date;
+  to?: Date;
+  status?: ResponseStatus;
+};
+
+export interface ResponseRepository {
+  /** Starts a response, or returns the one this sourceKey already started. */
+  start(response: NewResponse): Promise<Response>;
+  get(id: string): Promise<Response | null>;
+  /** Sets (or replaces) one answer and the resume point. Replaying it changes nothing. */
+  recordAnswer(id: string, answer: StoredAnswer, resumeState: PersistedMachine): Promise<void>;
+  withdrawAnswer(id: string, questionId: string, resumeState: PersistedMachine, at: Date): Promise<void>;
+  saveProgress(id: string, resumeState: PersistedMachine, at: Date): Promise<void>;
+  /**
+   * Marks a response complete. It is counted unless another counted response holds the same
+   * countKey, in which case it is stored, flagged with duplicateOf, and not counted.
+   */
+  complete(id: string, at: Date, countKey: string): Promise<Response>;
+  /** Marks an in-progress response abandoned; other statuses are left alone. */
+  markAbandoned(id: string, at: Date): Promise<void>;
+  /** Re-attaches a resumed response to a new session. */
+  resume(id: string, sessionId: string, at: Date): Promise<void>;
+  /** The newest unfinished response of a respondent on a channel, updated at or after `since`. */
+  findResumable(respondentKey: string, channel: Channel, since: Date): Promise<Response | null>;
+  /** Streams responses oldest first, so exports run in constant memory. */
+  stream(filter: ResponseFilter): AsyncIterable<Response>;
+}
+
+/** Per-session hop state for a channel. Short-lived: expires (TTL) after `expiresAt`. */
+export type HopSession = {
+  channel: Channel;
+  sessionId: string;
+  respondentKey: string;
+  /** the USSD `text` (or voice input) of the last hop handled */
+  lastInput: string;
+  /** the reply sent for that hop, returned as-is when the same hop is repeated */
+  lastReply: string;
+  engine: SessionState;
+  /** which page of a long menu is on screen */
+  page: number;
+  responseId: string | null;
+  /** increases on every write; writes are compare-and-set on it */
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+};
+
+export interface SessionRepository {
+  get(channel: Channel, sessionId: string): Promise<HopSession | null>;
+  /** Creates the session if absent; false when another hop created it first. */
+  create(session: HopSession): Promise<boolean>;
+  /** Saves if the stored revision is still `expectedRevision`; false when another hop won. */
+  update(session: HopSession, expectedRevision: number): Promise<boolean>;
+}
+
+export interface RespondentRepository {
+  getLanguage(respondentKey: string): Promise<string | null>;
+  setLanguage(respondentKey: string, language: string, at: Date): Promise<void>;
+}
+
+export type Storage = {
+  /** which adapter this is, for logs and test output */
+  kind: 'memory' | 'mongo';
+  facilities: FacilityRepository;
+  questionnaires: QuestionnaireRepository;
+  responses: ResponseRepository;
+  sessions: SessionRepository;
+  respondents: RespondentRepository;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+};

@@ -1,0 +1,20 @@
+import type { Response, ResponseFilter, StoredAnswer } from './ports.js';
+
+/** Pure rules shared by the adapters, so the Mongo adapter stays a thin translation. */
+
+/** Replaces the answer to the same question, or appends: a replayed answer changes nothing. */
+export function upsertAnswer(answers: StoredAnswer[], answer: StoredAnswer): StoredAnswer[] {
+  const i = answers.findIndex((a) => a.questionId === answer.questionId);
+  if (i === -1) return [...answers, answer];
+  const copy = answers.slice();
+  copy[i] = answer;
+  return copy;
+}
+
+export function matchesResponseFilter(r: Response, f: ResponseFilter): boolean {
+  if (f.facilityCode && r.facilityCode !== f.facilityCode) return false;
+  if (f.status && r.status !== f.status) return false;
+  if (f.from && r.startedAt < f.from) return false;
+  if (f.to && r.startedAt >= f.to) return false;
+  return true;
+}
