@@ -332,11 +332,11 @@ export function parseAnswer(question: Question, text: string): Parsed<AnswerValu
 }
 
 function requireQuestionnaire(s: SessionState, facts: StepFacts): LoadedQuestionnaire {
-  const q = facts.questionnaire ?? null;
   const pinned = s.questionnaire ?? s.resumeOffer?.questionnaire;
-  if (!q || !pinned || q.id !== pinned.id || q.version !== pinned.version) {
-    throw new Error(`questionnaire ${pinned?.id}@${pinned?.version} was not supplied to the step`);
-  }
+  // the pinned version arrives as the session's questionnaire, or with the facility just looked up
+  const candidates = [facts.questionnaire, facts.facilityLookup?.questionnaire];
+  const q = candidates.find((c) => c && pinned && c.id === pinned.id && c.version === pinned.version);
+  if (!q) throw new Error(`questionnaire ${pinned?.id}@${pinned?.version} was not supplied to the step`);
   return q;
 }
 

@@ -1,0 +1,33 @@
+import type { ShippedContent } from '../i18n/catalog.js';
+import { textsFor } from '../i18n/catalog.js';
+import type { Clock } from '../gateways/clock.js';
+import type { Storage } from '../storage/ports.js';
+import { DEMO_FACILITIES } from './demo-registry.js';
+import { publishQuestionnaire } from './publish-questionnaire.js';
+import type { validateQuestionnaire } from './validate-questionnaire.js';
+
+/**
+ * First start on an empty store: publish each shipped questionnaire as version 1 and, if
+ * asked, load the demo registry. Safe to run on every start and on several instances:
+ * it only fills what is missing, and version numbers are unique keys.
+ */
+export async function seedEmptyStore(
+  deps: { storage: Storage; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1]; log: { info(o: object, m: string): void } },
+  content: ShippedContent,
+  options: { demoFacilities: boolean },
+): Promise<void> {
+  for (const flow of content.flows) {
+    const versions = await deps.storage.questionnaires.listVersions(flow.id);
+    if (versions.length > 0) continue;
+    const result = await publishQuestionnaire(deps, { definition: flow, texts: textsFor(content, flow.id), by: 'seed' });
+    if (!result.ok) {
+      const lines = result.issues.map((i) => `${i.where}${i.lang ? ` [${i.lang}]` : ''}: ${i.message}`);
+      throw new Error(`shipped questionnaire "${flow.id}" does not validate:\n  ${lines.join('\n  ')}`);
+    }
+    deps.log.info({ questionnaire: flow.id, version: result.version.version, paths: result.paths }, 'published shipped questionnaire');
+  }
+  if (options.demoFacilities && (await deps.storage.facilities.count()) === 0) {
+    await deps.storage.facilities.upsertMany(DEMO_FACILITIES);
+    deps.log.info({ facilities: DEMO_FACILITIES.map((f) => f.code) }, 'loaded the demo facility registry');
+  }
+}

@@ -1,0 +1,22 @@
+import { createSystemTexts, loadShippedContent, textsFor } from '../i18n/catalog.js';
+import { validateQuestionnaire } from '../app/validate-questionnaire.js';
+import { loadConfig } from '../config/config.js';
+import { offeredLanguages, PROJECT_ROOT } from '../service.js';
+
+/**
+ * `npm run check:questionnaires`: validates every questionnaire in flows/ against every
+ * language, walking all paths and checking that each screen fits, as publishing does.
+ */
+const config = loadConfig();
+const content = loadShippedContent(PROJECT_ROOT);
+const languages = offeredLanguages(content, config);
+const systemTexts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
+let failed = false;
+for (const flow of content.flows) {
+  const report = validateQuestionnaire({ definition: flow, texts: textsFor(content, flow.id) }, { languages, systemTexts, screenLimit: config.ussd.screenLimit });
+  const paths = Object.entries(report.paths).map(([l, n]) => `${l}:${n}`).join(' ');
+  console.log(`${report.ok ? 'ok  ' : 'FAIL'} ${flow.id} (${flow.questions.length} questions; paths walked ${paths || 'none'})`);
+  for (const issue of report.issues) console.log(`     ${issue.where}${issue.lang ? ` [${issue.lang}]` : ''}: ${issue.message}`);
+  failed ||= !report.ok;
+}
+process.exit(failed ? 1 : 0);

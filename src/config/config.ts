@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * All configuration comes from environment variables, validated here once. A bad value
+ * stops the process at start with a message naming the variable. Every variable is listed
+ * in the README.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data/mongo'),
+  RESPONDENT_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  AT_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  USSD_SCREEN_LIMIT: z.coerce.number().int().min(60, 'must be at least 60').max(182, 'must be at most 182 (the GSM-7 USSD screen)').default(182),
+  RESUME_WINDOW_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
+  COUNT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(24),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(24 * 60),
+  MAX_FACILITY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Africa/Johannesburg').default('Africa/Johannesburg'),
+  DEFAULT_LANGUAGE: z.string().regex(/^[a-z]{2,3}$/).default('en'),
+  LANGUAGES: z
+    .string()
+    .regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'must be a comma-separated list of language codes such as en,sw,zu')
+    .optional(),
+  HELPLINE: z.string().min(3).max(20).default('0800 000 000'),
+  SEED_DEMO: bool.default(true),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(16),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  production: boolean;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  mongodbUri?: string;
+  dataDir: string;
+  respondentKeySecret: string;
+  /** true when the secret is the built-in development value */
+  usingDevSecret: boolean;
+  adminToken?: string;
+  callbackToken?: string;
+  ussd: { screenLimit: number };
+  resumeWindowMinutes: number;
+  countWindowHours: number;
+  sessionTtlMinutes: number;
+  maxFacilityAttempts: number;
+  timeZone: string;
+  defaultLanguage: string;
+  /** null: every language that ships in locales/ */
+  languages: string[] | null;
+  helpline: string;
+  seedDemo: boolean;
+  bodyLimitBytes: number;
+};
+
+const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // empty strings count as unset, as in most deployment tools
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.RESPONDENT_KEY_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production (at least 32 characters)');
+  }
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.DATA_DIR,
+    respondentKeySecret: e.RESPONDENT_KEY_SECRET ?? DEV_SECRET,
+    usingDevSecret: !e.RESPONDENT_KEY_SECRET,
+    adminToken: e.ADMIN_TOKEN,
+    callbackToken: e.AT_CALLBACK_TOKEN,
+    ussd: { screenLimit: e.USSD_SCREEN_LIMIT },
+    resumeWindowMinutes: e.RESUME_WINDOW_MINUTES,
+    countWindowHours: e.COUNT_WINDOW_HOURS,
+    sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    maxFacilityAttempts: e.MAX_FACILITY_ATTEMPTS,
+    timeZone: e.TIME_ZONE,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    languages: e.LANGUAGES ? e.LANGUAGES.split(',') : null,
+    helpline: e.HELPLINE,
+    seedDemo: e.SEED_DEMO,
+    bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+  };
+}

@@ -1,0 +1,15 @@
+import { Router } from 'express';
+import type { Storage } from '../../storage/ports.js';
+
+export function healthRoutes(storage: Storage, isShuttingDown: () => boolean): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    if (isShuttingDown()) return void res.status(503).json({ status: 'shutting down' });
+    const reachable = await storage.ping().catch(() => false);
+    res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'storage unreachable', storage: storage.kind });
+  });
+  return router;
+}

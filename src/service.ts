@@ -1,0 +1,140 @@
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream, Logger } from 'pino';
+import type { Router } from 'express';
+import type { Config } from './config/config.js';
+import { createLogger } from './log.js';
+import { createHttpApp } from './http/app.js';
+import { adminTokenAuthenticator, requireCallbackToken, type Authenticator } from './http/security.js';
+import { healthRoutes } from './http/routes/health.js';
+import { ussdRoutes } from './http/routes/ussd.js';
+import { responseRoutes } from './http/routes/responses.js';
+import { createSystemTexts, loadShippedContent, type ShippedContent } from './i18n/catalog.js';
+import { createConversation } from './app/conversation.js';
+import { createUssdHandler } from './app/handle-ussd-hop.js';
+import { createQuestionnaireCatalog } from './app/questionnaire-catalog.js';
+import { seedEmptyStore } from './app/seed.js';
+import { systemClock, type Clock } from './gateways/clock.js';
+import { randomIds, type IdGenerator } from './gateways/ids.js';
+import { createRespondentKeyer } from './gateways/respondent-key.js';
+import { selectStorage } from './storage/select.js';
+import type { Storage } from './storage/ports.js';
+
+/**
+ * Assembles the service from config: storage, engine, channels, HTTP. `start()` listens
+ * (port 0 picks a free port, as the tests do); `stop()` stops taking requests, lets the
+ * hops in flight finish, then closes storage.
+ */
+
+export type ServiceOverrides = {
+  storage?: Storage;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logDestination?: DestinationStream;
+  /** folder holding flows/ and locales/; defaults to the working directory */
+  root?: string;
+};
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+export async function createService(config: Config, overrides: ServiceOverrides = {}) {
+  const log: Logger = createLogger(config.logLevel, overrides.logDestination);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  const content: ShippedContent = loadShippedContent(overrides.root ?? PROJECT_ROOT);
+  const languages = offeredLanguages(content, config);
+  if (config.usingDevSecret) log.warn({}, 'RESPONDENT_KEY_SECRET is not set: using a development secret. Set it before collecting real reports.');
+
+  const selected = overrides.storage
+    ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
+    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now() }, log);
+  const storage = selected.storage;
+
+  const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
+  const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
+  const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit };
+  await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo });
+
+  const conversation = createConversation({
+    storage,
+    questionnaires,
+    texts,
+    clock,
+    ids,
+    settings: {
+      resumeWindowMinutes: config.resumeWindowMinutes,
+      countWindowHours: config.countWindowHours,
+      timeZone: config.timeZone,
+      maxFacilityAttempts: config.maxFacilityAttempts,
+    },
+    log,
+  });
+  const ussd = createUssdHandler({
+    storage,
+    conversation,
+    clock,
+    respondentKey: createRespondentKeyer(config.respondentKeySecret),
+    texts,
+    settings: { screenLimit: config.ussd.screenLimit, sessionTtlMinutes: config.sessionTtlMinutes, languages },
+    log,
+  });
+
+  const authenticate: Authenticator = adminTokenAuthenticator(config.adminToken);
+  let shuttingDown = false;
+  const callbackGuard = requireCallbackToken(config.callbackToken);
+  const routers: Router[] = [healthRoutes(storage, () => shuttingDown), ussdRoutes(ussd, callbackGuard), responseRoutes(storage, authenticate)];
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers });
+
+  let server: Server | null = null;
+
+  async function start(port = config.port, host = config.host): Promise<{ port: number; url: string }> {
+    server = await new Promise<Server>((ok, fail) => {
+      const s = app.listen(port, host, () => ok(s));
+      s.once('error', fail);
+    });
+    server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
+    const address = server.address() as AddressInfo;
+    const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+    const url = `http://${shownHost}:${address.port}`;
+    log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
+    return { port: address.port, url };
+  }
+
+  async function stop(graceMs = 10_000): Promise<void> {
+    shuttingDown = true;
+    if (server) {
+      const s = server;
+      await new Promise<void>((ok) => {
+        const force = setTimeout(() => {
+          s.closeAllConnections();
+          ok();
+        }, graceMs);
+        force.unref();
+        s.close(() => {
+          clearTimeout(force);
+          ok();
+        });
+        s.closeIdleConnections();
+      });
+      server = null;
+    }
+    await storage.close();
+    await selected.stop();
+    log.info({}, 'stopped');
+  }
+
+  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation };
+}
+
+export type Service = Awaited<ReturnType<typeof createService>>;
+
+/** The configured languages (or every shipped one), default first; unknown codes stop the start. */
+export function offeredLanguages(content: ShippedContent, config: Pick<Config, 'languages' | 'defaultLanguage' | 'ussd'>): string[] {
+  const shipped = Object.keys(content.locales);
+  const wanted = config.languages ?? [config.defaultLanguage, ...shipped.filter((l) => l !== config.defaultLanguage)];
+  const unknown = wanted.filter((l) => !shipped.includes(l));
+  if (unknown.length) throw new Error(`LANGUAGES names ${unknown.join(', ')}, which has no folder in locales/ (have: ${shipped.join(', ')})`);
+  if (!wanted.includes(config.defaultLanguage)) throw new Error(`DEFAULT_LANGUAGE ${config.defaultLanguage} is not among LANGUAGES`);
+  return wanted;
+}

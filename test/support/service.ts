@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import nock from 'nock';
+import { loadConfig } from '../../src/config/config.js';
+import { createService, type ServiceOverrides } from '../../src/service.js';
+import { manualClock } from '../../src/gateways/clock.js';
+import { sequentialIds } from '../../src/gateways/ids.js';
+import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
+import { AtUssdSession } from '../../src/channels/ussd/at-simulator.js';
+
+/**
+ * The real service, in process, on port 0, over the memory adapter, with a clock that
+ * moves only when told and ids that read well in transcripts. Outside network is blocked;
+ * only loopback is allowed.
+ */
+export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789';
+export const ADMIN = 'admin-token-for-tests-0123456789';
+
+export async function startTestService(env: Record<string, string> = {}, overrides: ServiceOverrides = {}) {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/(127\.0\.0\.1|localhost)/);
+  const clock = manualClock('2026-10-05T08:00:00Z');
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', RESPONDENT_KEY_SECRET: TEST_SECRET, ADMIN_TOKEN: ADMIN, ...env });
+  const storage = overrides.storage ?? createMemoryStorage({ now: () => clock.now() });
+  const service = await createService(config, { storage, clock, ids: sequentialIds(), logDestination, ...overrides });
+  const { url } = await service.start(0, '127.0.0.1');
+  let n = 0;
+  return {
+    service,
+    url,
+    clock,
+    storage,
+    logs,
+    phone(phoneNumber = '+254711000111', sessionId = `ATUid_test_${++n}`, callbackToken?: string) {
+      return new AtUssdSession({ baseUrl: url, phoneNumber, sessionId, callbackToken });
+    },
+    async stop() {
+      await service.stop(2000);
+      nock.enableNetConnect();
+    },
+  };
+}
+export type TestService = Awaited<ReturnType<typeof startTestService>>;
