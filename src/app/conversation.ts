@@ -53,7 +53,7 @@ export function createConversation(deps: ConversationDeps) {
   const { storage, questionnaires, clock } = deps;
 
   async function gatherFacts(state: SessionState | null, input: EngineInput, ctx: ConversationContext, now: Date): Promise<StepFacts> {
-    const needed = factsNeeded(state, input);
+    let needed = factsNeeded(state, input);
     const facts: StepFacts = {
       now,
       languages: ctx.languages,
@@ -61,7 +61,10 @@ export function createConversation(deps: ConversationDeps) {
       maxFacilityAttempts: deps.settings.maxFacilityAttempts,
       responseRef: ctx.responseId ? formatReference(ctx.responseId) : null,
     };
-    if (needed.questionnaire) facts.questionnaire = await questionnaires.get(needed.questionnaire.id, needed.questionnaire.version);
+    if (needed.questionnaire) {
+      facts.questionnaire = await questionnaires.get(needed.questionnaire.id, needed.questionnaire.version);
+      needed = factsNeeded(state, input, facts.questionnaire);
+    }
     if (needed.facilityCode) {
       const facility = await storage.facilities.findByCode(needed.facilityCode);
       const usable = facility && facility.active ? facility : null;

@@ -128,15 +128,24 @@ const blankState = (): SessionState => ({
   end: null,
 });
 
-/** Tells the caller what to load before calling step with this input. */
-export function factsNeeded(state: SessionState | null, input: EngineInput): { facilityCode: string | null; questionnaire: VersionRef | null } {
+/**
+ * Tells the caller what to load before calling step with this input. Call it once without
+ * the questionnaire, load that, then again with it: a facility-code question inside a
+ * questionnaire can only be recognised once the questionnaire is known.
+ */
+export function factsNeeded(
+  state: SessionState | null,
+  input: EngineInput,
+  loaded?: LoadedQuestionnaire | null,
+): { facilityCode: string | null; questionnaire: VersionRef | null } {
   if (input.type === 'start') {
     return { facilityCode: input.prefilledFacilityCode ?? null, questionnaire: input.resumable?.questionnaire ?? null };
   }
   if (!state) return { facilityCode: null, questionnaire: null };
   const questionnaire = state.questionnaire ?? state.resumeOffer?.questionnaire ?? null;
   if (input.type !== 'answer') return { facilityCode: null, questionnaire };
-  if (state.phase === 'facility') {
+  const askingForFacility = state.phase === 'facility' || (state.phase === 'questions' && loaded && currentQuestion(state, loaded)?.type === 'facility');
+  if (askingForFacility) {
     const parsed = parseFacilityCode(input.text);
     return { facilityCode: parsed.ok ? parsed.value : null, questionnaire };
   }
@@ -295,6 +304,9 @@ function onQuestion(s: SessionState, input: EngineInput, facts: StepFacts, effec
   } else if (input.type === 'answer') {
     const parsed = parseAnswer(question, input.text);
     if (!parsed.ok) return { ...s, error: parsed.error };
+    if (question.type === 'facility' && !(facts.facilityLookup?.code === parsed.value && facts.facilityLookup.facility)) {
+      return { ...s, error: { key: 'error.facility_unknown', vars: { code: parsed.value } } };
+    }
     machine = sendToMachine(q.machine, machine, { type: 'ANSWER', questionId: question.id, value: parsed.value });
     effects.push({ type: 'answerRecorded', questionId: question.id, value: parsed.value, at: facts.now });
   } else {

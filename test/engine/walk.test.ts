@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { walkQuestionnaire } from '../../src/engine/walk.js';
+import { layout, renderUssd } from '../../src/channels/ussd/render.js';
+import { isGsm7, ussdLength } from '../../src/text/gsm.js';
+import { missingSystemKeys } from '../../src/i18n/catalog.js';
+import { missingQuestionnaireKeys } from '../../src/engine/texts.js';
+import { content, fixture, LANGUAGES, shipped, systemTexts } from '../support/engine.js';
+
+const LIMIT = 182;
+const questionnaires = content.flows.map((f) => f.id);
+
+describe.each(questionnaires)('shipped questionnaire "%s"', (id) => {
+  const q = shipped(id);
+  it.each(LANGUAGES)('every path ends and every USSD screen fits in %s', (lang) => {
+    const walk = walkQuestionnaire(q, lang, { now: new Date(0), languages: [lang], texts: systemTexts });
+    expect(walk.stuck).toEqual([]);
+    expect(walk.paths).toBeGreaterThan(0);
+    expect(Object.keys(walk.endings).every((e) => e.startsWith('end:'))).toBe(true);
+    expect(walk.endings['end:thanks']).toBe(walk.paths);
+    // every question was seen on some path
+    const seen = new Set(walk.screens.filter((s) => s.question).map((s) => s.question!.id));
+    expect([...seen].sort()).toEqual(q.definition.questions.map((x) => x.id).sort());
+    for (const screen of walk.screens) {
+      const { pages, fits } = layout(screen, LIMIT);
+      expect(fits, `${screen.id} [${lang}] ${screen.error?.key ?? ''}`).toBe(true);
+      pages.forEach((_, p) => {
+        const text = renderUssd(screen, p, LIMIT).text;
+        expect(ussdLength(text), `${screen.id} page ${p + 1} [${lang}]`).toBeLessThanOrEqual(LIMIT);
+      });
+      // the languages this project ships are written in GSM-7 letters
+      for (const b of [...screen.body, ...screen.options.map((o) => o.label)]) expect(isGsm7(b.text), `${b.key} [${lang}]`).toBe(true);
+    }
+  });
+  it.each(LANGUAGES)('is fully translated in %s', (lang) => {
+    expect(missingQuestionnaireKeys(q.definition, q.texts[lang])).toEqual([]);
+  });
+});
+
+describe('system texts', () => {
+  it.each(LANGUAGES)('%s has every system message English has', (lang) => {
+    expect(missingSystemKeys(content, lang, 'en')).toEqual([]);
+  });
+  it('every non-English locale that no native speaker reviewed is marked draft', () => {
+    for (const [lang, locale] of Object.entries(content.locales)) {
+      if (lang !== 'en') expect(locale.meta.draft, lang).toBe(true);
+    }
+  });
+});
+
+describe('the walk itself', () => {
+  it('tries every answer a condition looks at, so it finds every route of the fixture', () => {
+    const walk = walkQuestionnaire(fixture(), 'en', { now: new Date(0), languages: ['en'], texts: systemTexts });
+    // visited: yes (times shown) / no  x  service: a, b / other (+ detail answered or skipped)  x  referral answered / skipped
+    expect(walk.paths).toBe(2 * 4 * 2);
+    expect(walk.stuck).toEqual([]);
+  });
+  it('reports a screen that cannot fit', () => {
+    const q = fixture();
+    const long = structuredClone(q.texts);
+    long.en!.questions.service!.text = 'A very long question. '.repeat(10);
+    const walk = walkQuestionnaire({ ...q, texts: long }, 'en', { now: new Date(0), languages: ['en'], texts: systemTexts });
+    const unfit = walk.screens.filter((s) => !layout(s, LIMIT).fits).map((s) => s.id);
+    expect(unfit).toContain('q:service');
+  });
+});
