@@ -1,0 +1,161 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AtUssdSession, Hop } from '../../src/channels/ussd/at-simulator.js';
+import { PROJECT_ROOT } from '../../src/service.js';
+import { startTestService, type TestService } from '../support/service.js';
+
+/**
+ * Golden USSD conversations: what was typed, what the phone showed, and what storage held
+ * after each hop. Regenerate with `npm run test:update` and review the diff.
+ */
+
+const GOLDEN_DIR = join(PROJECT_ROOT, 'test/transcripts/golden/ussd');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+class Transcript {
+  private lines: string[] = [];
+  private lastStored = '';
+  constructor(private t: TestService, title: string) {
+    this.lines.push(`# ${title}`, '');
+  }
+  note(text: string) {
+    this.lines.push(`# ${text}`, '');
+  }
+  async hop(label: string, phone: AtUssdSession, act: () => Promise<Hop>) {
+    const h = await act();
+    this.lines.push(`> ${label}   [text="${h.text}"]`);
+    this.lines.push(...h.body.split('\n').map((l) => `< ${l}`));
+    const stored = await this.stored(phone);
+    if (stored !== this.lastStored) this.lines.push(`= ${stored}`);
+    this.lastStored = stored;
+    this.lines.push('');
+    return h;
+  }
+  private async stored(phone: AtUssdSession): Promise<string> {
+    const sessionId = (phone as unknown as { options: { sessionId: string } }).options.sessionId;
+    const session = await this.t.storage.sessions.get('ussd', sessionId);
+    if (!session?.responseId) return 'stored: no response yet';
+    const r = await this.t.storage.responses.get(session.responseId);
+    if (!r) return 'stored: response missing';
+    const answers = r.answers.map((a) => `${a.questionId}=${a.value}`).join(' ');
+    return `stored: ${r.id} ${r.status}${r.counted ? ' counted' : ''} [${answers}]`;
+  }
+  check(name: string) {
+    const file = join(GOLDEN_DIR, `${name}.txt`);
+    const text = this.lines.join('\n');
+    if (UPDATE) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      return;
+    }
+    if (!existsSync(file)) throw new Error(`missing golden transcript ${file}: run npm run test:update and review it`);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  }
+}
+
+async function say(tr: Transcript, phone: AtUssdSession, inputs: string[]) {
+  let last: Hop | undefined;
+  for (const input of inputs) last = await tr.hop(input, phone, () => phone.send(input));
+  return last!;
+}
+
+describe('USSD transcripts', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(() => t.stop());
+
+  const full: Array<[string, string, string, string[]]> = [
+    // [name, language key, facility, answers after consent]
+    ['full-report-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2']],
+    ['full-report-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3']],
+    ['full-report-zu-social-grant', '3', '3001', ['3', '4', '2', '2', '3', '2', '1', '4']],
+  ];
+  it.each(full)('%s', async (name, lang, code, answers) => {
+    const phone = t.phone(`+2547110000${10 + Number(lang)}`);
+    const tr = new Transcript(t, `A full report: language ${lang}, facility ${code}`);
+    await tr.hop('(dial *384*123#)', phone, () => phone.dial());
+    const end = await say(tr, phone, [lang, code, '1', ...answers]);
+    expect(end.body).toMatch(/^END /);
+    tr.check(name);
+  });
+
+  it('back navigation', async () => {
+    const phone = t.phone('+254711000201');
+    const tr = new Transcript(t, 'Going back: 0 returns to the previous question and withdraws its answer');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['1', '1001', '1', '2', '4', '0', '0', '5', '3']);
+    tr.check('back-navigation');
+  });
+
+  it('paging a long menu', async () => {
+    const phone = t.phone('+254711000202');
+    const tr = new Transcript(t, 'Paging (isiZulu problem menu): 98 shows more, 0 returns a page, numbers hold across pages');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    const last = await say(tr, phone, ['3', '1001', '1', '1', '4', '1', '4', '98', '0', '98', '7']);
+    expect(last.body).toContain('Ungawutusa');
+    tr.check('paging');
+  });
+
+  it('a wrong input', async () => {
+    const phone = t.phone('+254711000203');
+    const tr = new Transcript(t, 'Wrong inputs are re-asked with a one-line error, in the chosen language');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['2', '1001', '1', '9', '{"$gt":""}', '😀', 'x'.repeat(500), '*#', '1']);
+    tr.check('wrong-input');
+  });
+
+  it('an unknown facility', async () => {
+    const phone = t.phone('+254711000204');
+    const tr = new Transcript(t, 'An unknown facility code gets three tries, then a polite end with the helpline');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['1', '9999', '12', '8888']);
+    tr.check('unknown-facility');
+  });
+
+  it('a repeated hop', async () => {
+    const phone = t.phone('+254711000205');
+    const tr = new Transcript(t, 'A repeated hop (AT retrying after a timeout) returns the same screen and records nothing twice');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['1', '1001', '1', '2']);
+    await tr.hop('(same hop again)', phone, () => phone.repeat());
+    await tr.hop('(and again)', phone, () => phone.repeat());
+    await say(tr, phone, ['5']);
+    tr.check('repeated-hop');
+    const session = await t.storage.sessions.get('ussd', (phone as unknown as { options: { sessionId: string } }).options.sessionId);
+    const response = await t.storage.responses.get(session!.responseId!);
+    expect(response!.answers.map((a) => a.questionId)).toEqual(['wait', 'staff']);
+  });
+
+  it('a drop and resume', async () => {
+    const number = '+254711000206';
+    const first = t.phone(number, 'ATUid_drop_1');
+    const tr = new Transcript(t, 'The network drops the session; a redial within the resume window continues where it stopped');
+    await tr.hop('(dial)', first, () => first.dial());
+    await say(tr, first, ['3', '1001', '1', '1', '3']);
+    tr.note('the network drops the session; AT posts the end-of-session notification');
+    expect(await first.notifyEnd('Incomplete')).toBe(200);
+    const droppedId = (await t.storage.sessions.get('ussd', 'ATUid_drop_1'))!.responseId!;
+    const dropped = await t.storage.responses.get(droppedId);
+    expect(dropped!.status).toBe('abandoned');
+    t.clock.advance(5 * 60_000);
+    tr.note('five minutes later the same number dials again');
+    const second = t.phone(number, 'ATUid_drop_2');
+    await tr.hop('(redial)', second, () => second.dial());
+    await say(tr, second, ['1', '3', '4', '1', '1', '00', '00']);
+    tr.check('drop-and-resume');
+    const resumed = await t.storage.responses.get(dropped!.id);
+    expect(resumed!.status).toBe('complete');
+    expect(resumed!.sessionIds).toEqual(['ATUid_drop_1', 'ATUid_drop_2']);
+  });
+
+  it('the extended dial string', async () => {
+    const phone = t.phone('+254711000207');
+    const tr = new Transcript(t, 'Dialling *384*123*1001# pre-fills the facility code');
+    await tr.hop('(dial *384*123*1001#)', phone, () => phone.dial(['1001']));
+    await say(tr, phone, ['1', '1']);
+    tr.check('extended-dial-string');
+  });
+});
