@@ -15,10 +15,12 @@ import { AtUssdSession } from '../../src/channels/ussd/at-simulator.js';
 export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789';
 export const ADMIN = 'admin-token-for-tests-0123456789';
 
+export const testClock = () => manualClock('2026-10-05T08:00:00Z');
+
 export async function startTestService(env: Record<string, string> = {}, overrides: ServiceOverrides = {}) {
   nock.disableNetConnect();
   nock.enableNetConnect(/(127\.0\.0\.1|localhost)/);
-  const clock = manualClock('2026-10-05T08:00:00Z');
+  const clock = (overrides.clock as ReturnType<typeof manualClock> | undefined) ?? testClock();
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk, _enc, done) {
