@@ -85,7 +85,9 @@ export function createConversation(deps: ConversationDeps) {
       storage.responses.findResumable(ctx.respondentKey, ctx.channel, since),
     ]);
     let resumable: ResumeOffer | null = null;
-    if (unfinished?.resumeState && ctx.languages.includes(unfinished.language)) {
+    // dialling another facility's code directly means a new report, not the unfinished one
+    const sameFacility = !prefilledFacilityCode || unfinished?.facilityCode === prefilledFacilityCode;
+    if (unfinished?.resumeState && sameFacility && ctx.languages.includes(unfinished.language)) {
       const facility = await storage.facilities.findByCode(unfinished.facilityCode);
       if (facility) {
         resumable = {
