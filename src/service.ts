@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import type { Router } from 'express';
@@ -36,7 +37,16 @@ export type ServiceOverrides = {
   root?: string;
 };
 
-export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+/** The folder holding flows/ and locales/: the repository in development, /app in the image. */
+export const PROJECT_ROOT = findProjectRoot(import.meta.dirname);
+
+function findProjectRoot(from: string): string {
+  // src/ when run with tsx, dist/src/ when compiled: walk up to the folder that has flows/
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'flows')) && existsSync(join(dir, 'locales'))) return dir;
+  }
+  return resolve(from, '..');
+}
 
 export async function createService(config: Config, overrides: ServiceOverrides = {}) {
   const log: Logger = createLogger(config.logLevel, overrides.logDestination);

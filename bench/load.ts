@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+
+/** Load-generation helpers shared by the bench scripts: loopback only, bounded loops. */
+
+export type Started = { port: number; child: ChildProcess; rssMb(): number; stop(): Promise<void> };
+
+export async function startServer(kind: 'service' | 'bare', env: Record<string, string> = {}): Promise<Started> {
+  const root = join(import.meta.dirname, '..');
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'bench/servers.ts'), kind], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk) => {
+      buffer += String(chunk);
+      const line = buffer.split('\n').find((l) => l.startsWith('{"port"'));
+      if (line) ok((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => fail(new Error(`${kind} server exited with ${code}`)));
+  });
+  return {
+    port,
+    child,
+    // tsx runs the server in a child of its own; sum the tree so the figure is the server's
+    rssMb: () => treeRssKb(child.pid!) / 1024,
+    stop: () =>
+      new Promise<void>((ok) => {
+        child.once('exit', () => ok());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function treeRssKb(pid: number): number {
+  let total = 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    for (const c of children) total += treeRssKb(Number(c));
+  } catch {
+    /* the process went away */
+  }
+  return total;
+}
+
+export function client(port: number, maxSockets: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return {
+    post(path: string, body: string): Promise<{ status: number; text: string }> {
+      return new Promise((ok, fail) => {
+        const req = http.request(
+          { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => (text += c));
+            res.on('end', () => ok({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', fail);
+        req.end(body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const fmt = (n: number, digits = 1) => n.toFixed(digits);

@@ -1,0 +1,28 @@
+import express from 'express';
+import { loadConfig } from '../src/config/config.js';
+import { createService } from '../src/service.js';
+import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
+
+/**
+ * A server for the bench to load, in its own process so client and server do not share a
+ * CPU core's event loop: `service` (the real app on the memory adapter) or `bare` (an
+ * Express route that answers "CON ok" after parsing the same form body). Prints its port.
+ */
+const kind = process.argv[2];
+if (kind === 'bare') {
+  const app = express();
+  app.use(express.urlencoded({ extended: false, limit: 16 * 1024 }));
+  app.post('/ussd', (_req, res) => {
+    res.type('text/plain').send('CON ok');
+  });
+  const server = app.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    console.log(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 }));
+  });
+  server.keepAliveTimeout = 65_000;
+} else {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', RESPONDENT_KEY_SECRET: 'bench-secret-0123456789-0123456789-abcdef' });
+  const service = await createService(config, { storage: createMemoryStorage() });
+  const { port } = await service.start(0, '127.0.0.1');
+  console.log(JSON.stringify({ port }));
+}
