@@ -26,10 +26,10 @@ export function createUssdHandler(deps: UssdDeps) {
   const { storage, conversation, clock, settings } = deps;
 
   async function handleHop(req: UssdRequest): Promise<UssdScreen> {
-    const respondentKey = deps.respondentKey(req.phoneNumber);
     const existing = await storage.sessions.get('ussd', req.sessionId);
     if (existing && existing.lastInput === req.text) return asScreen(existing.lastReply);
     if (existing?.engine.phase === 'ended') return asScreen(existing.lastReply);
+    const respondentKey = existing?.respondentKey ?? deps.respondentKey(req.phoneNumber);
 
     const ctx = { channel: 'ussd' as const, sessionId: req.sessionId, respondentKey, languages: settings.languages, responseId: existing?.responseId ?? null };
     try {
@@ -38,13 +38,18 @@ export function createUssdHandler(deps: UssdDeps) {
         input = await conversation.startInput(ctx, prefilledFacilityCode(req.text), clock.now());
       } else {
         const typed = newInputSince(existing.lastInput, req.text);
-        const current = await conversation.currentPrompt(existing.engine, ctx);
-        const paging = pageMove(typed, current, existing.page, settings.screenLimit);
-        if (paging !== null) {
-          const screen = renderUssd(current, paging, settings.screenLimit);
-          return await save(existing, { lastInput: req.text, lastReply: replyText(screen), page: paging }, screen);
+        // only the navigation keys depend on what is on screen; anything else is an answer
+        if (isNavigationKey(typed)) {
+          const current = await conversation.currentPrompt(existing.engine, ctx);
+          const paging = pageMove(typed, current, existing.page, settings.screenLimit);
+          if (paging !== null) {
+            const screen = renderUssd(current, paging, settings.screenLimit);
+            return await save(existing, { lastInput: req.text, lastReply: replyText(screen), page: paging }, screen);
+          }
+          input = interpret(typed, current);
+        } else {
+          input = { type: 'answer', text: typed };
         }
-        input = interpret(typed, current);
       }
       const moved = await conversation.advance(existing?.engine ?? null, input, ctx);
       const screen = renderUssd(moved.prompt, 0, settings.screenLimit);
@@ -109,6 +114,11 @@ export function createUssdHandler(deps: UssdDeps) {
   }
 
   return { handleHop, handleSessionEnd };
+}
+
+function isNavigationKey(typed: string): boolean {
+  const t = typed.trim();
+  return t === MORE || t === BACK || t === SKIP;
 }
 
 /** "98" shows the next page of a long menu, "0" on a later page the previous one. */

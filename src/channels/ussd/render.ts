@@ -1,5 +1,5 @@
 import type { Prompt } from '../../engine/session.js';
-import { ussdLength } from '../../text/gsm.js';
+import { gsm7Septets, isGsm7, ussdLength } from '../../text/gsm.js';
 import { BACK, MORE, SKIP } from './protocol.js';
 
 /**
@@ -33,22 +33,47 @@ function compose(prompt: Prompt, page: number, from: number, to: number, hasMore
   return lines.join('\n');
 }
 
-/** Splits a menu into pages that each fit the limit; `fits` is false if some screen cannot. */
+type Measure = { gsm: boolean; septets: number; units: number };
+const measure = (line: string): Measure => ({ gsm: isGsm7(line), septets: gsm7Septets(line), units: line.length });
+
+/** The USSD length of "CON " plus these lines joined by newlines, from per-line measures. */
+function screenLength(lines: Measure[]): number {
+  let gsm = true;
+  let septets = 4 + Math.max(0, lines.length - 1);
+  let units = septets;
+  for (const l of lines) {
+    gsm &&= l.gsm;
+    septets += l.septets;
+    units += l.units;
+  }
+  return gsm ? septets : Math.ceil((units * 16) / 7);
+}
+
+/**
+ * Splits a menu into pages that each fit the limit; `fits` is false if some screen cannot.
+ * Lines are measured once and pages sized arithmetically: this runs on every hop.
+ */
 export function layout(prompt: Prompt, limit: number): UssdLayout {
   const total = prompt.options.length;
+  const head = header(prompt).map(measure);
   if (prompt.kind !== 'menu' || total === 0) {
-    const text = prompt.kind === 'end' ? header(prompt).join('\n') : compose(prompt, 0, 0, 0, false);
-    return { pages: [{ from: 0, to: 0 }], fits: ussdLength(text) + 4 <= limit };
+    const lines = prompt.kind === 'end' ? head : [...head, ...footer(prompt, 0).map(measure)];
+    return { pages: [{ from: 0, to: 0 }], fits: screenLength(lines) <= limit };
   }
+  const options = prompt.options.map((o, i) => measure(optionLine(i + 1, o.label.text)));
+  const more = measure(`${MORE}. ${prompt.nav.labels.more.text}`);
+  const footers = [measure(footer(prompt, 0).join('\n')), measure(footer({ ...prompt, nav: { ...prompt.nav, back: true } }, 1).join('\n'))];
   const pages: Array<{ from: number; to: number }> = [];
   let fits = true;
   let from = 0;
   while (from < total) {
-    const page = pages.length;
+    const foot = footers[pages.length === 0 ? 0 : 1]!;
+    const fixed = foot.units === 0 ? head : [...head, foot];
+    const cost = (to: number, withMore: boolean) => screenLength([...fixed, ...options.slice(from, to), ...(withMore ? [more] : [])]);
     let to = from + 1;
     // grow the page while the next option (and a "more" line if still needed) fits
-    while (to < total && ussdLength(`CON ${compose(prompt, page, from, to + 1, to + 1 < total)}`) <= limit) to++;
-    if (ussdLength(`CON ${compose(prompt, page, from, to, to < total)}`) > limit) fits = false;
+    while (to < total && cost(to + 1, to + 1 < total) <= limit) to++;
+    if (cost(to, to < total) > limit) fits = false;
     pages.push({ from, to });
     from = to;
   }

@@ -34,7 +34,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     for (const [key, s] of sessions) if (s.expiresAt <= at) sessions.delete(key);
   };
 
-  const clone = <T>(value: T): T => structuredClone(value);
+  const clone = cloneData;
   const versionKey = (id: string, version: number) => `${id}@${version}`;
   const sessionKey = (channel: string, sessionId: string) => `${channel}:${sessionId}`;
   const mustGet = (id: string) => {
@@ -224,4 +224,17 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     },
     async close() {},
   };
+}
+
+/**
+ * Deep copy of stored data (plain objects, arrays, Dates, primitives). Several times faster
+ * than structuredClone for these small documents, and this runs on every hop.
+ */
+export function cloneData<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (Array.isArray(value)) return value.map(cloneData) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = cloneData((value as Record<string, unknown>)[key]);
+  return out as T;
 }
