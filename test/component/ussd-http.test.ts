@@ -119,6 +119,17 @@ describe('POST /ussd', () => {
     expect(t.logs.join('')).not.toContain('722333444');
   });
 
+  it('offers to resume only when the redial is for the same facility', async () => {
+    const number = '+254711000303';
+    const first = t.phone(number, 'ATUid_rf_1');
+    await first.dial();
+    for (const input of ['1', '1001', '1', '2']) await first.send(input);
+    const other = await t.phone(number, 'ATUid_rf_2').dial(['2001']);
+    expect(other.body).toMatch(/^CON Rate your visit to Riverside Police Station/);
+    const same = await t.phone(number, 'ATUid_rf_3').dial(['1001']);
+    expect(same.body).toMatch(/^CON You have an unfinished report for Riverside Clinic/);
+  });
+
   it('remembers the language for the next session', async () => {
     const number = '+254711000302';
     await post(atHop('ATUid_lang_1', '', number));
