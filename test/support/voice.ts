@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AtVoiceCall } from '../../src/channels/voice/at-simulator.js';
@@ -71,3 +71,20 @@ export async function startVoiceService(env: Record<string, string> = {}, overri
 export type VoiceTestService = Awaited<ReturnType<typeof startVoiceService>>;
 
 export { createAudioCatalog };
+
+/**
+ * A root whose only language is English, with the every-type test questionnaire added as
+ * a shipped flow (it has a free-text question, which the shipped questionnaires do not).
+ * Start the service with LANGUAGES=en and add a facility of type `test_point`.
+ */
+export function rootWithEveryType(): string {
+  const root = mkdtempSync(join(tmpdir(), 'crc-voice-every-'));
+  cpSync(join(PROJECT_ROOT, 'flows'), join(root, 'flows'), { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'locales'), join(root, 'locales'), { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'test/fixtures/every-type.json'), join(root, 'flows', 'every_type.json'));
+  const texts = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/fixtures/every-type.texts.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(root, 'locales', 'en', 'every_type.json'), JSON.stringify(texts.en));
+  return root;
+}
+
+export const TEST_POINT = { code: '4001', name: 'Test Point <&> "One"', type: 'test_point', district: 'Riverside', active: true, managers: [] };
