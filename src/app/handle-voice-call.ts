@@ -43,7 +43,7 @@ export function createVoiceHandler(deps: VoiceDeps) {
   const { storage, conversation, clock, settings, texts } = deps;
 
   const render = (prompt: Prompt, seq: number, error?: Text | null) =>
-    renderVoiceXml(voiceScreen(prompt, texts, error), {
+    renderVoiceXml(voiceScreen(prompt, texts, error, { greet: seq === 1 }), {
       audio: deps.audio,
       callbackUrl: settings.callbackUrl(seq),
       onMissingRecording: (s) => deps.log.warn({ lang: s.lang, key: s.key }, 'no recording for a voice prompt: spoken with Say'),

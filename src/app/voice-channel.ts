@@ -55,6 +55,7 @@ export function prepareVoiceChannel(input: {
   else if (!config.publicBaseUrl) log.warn({ baseUrl }, 'PUBLIC_BASE_URL is not set: voice replies point at localhost, which Africa\'s Talking cannot reach');
   const drafts = Object.entries(audio.summary()).filter(([, n]) => n.draft > 0).map(([lang]) => lang);
   if (drafts.length) log.warn({ languages: drafts }, 'voice plays DRAFT machine-made recordings (VOICE_DRAFT_AUDIO=true); replace them with human recordings before public use');
+  if (baseUrl && languages.length === 0) log.error({ offered: input.languages }, 'no language can be offered on voice (English is not offered and no other language has complete recordings): voice calls are rejected');
   log.info({ voiceLanguages: languages, recordings: audio.summary() }, 'voice languages');
 
   const channelCheck: ChannelCheck = ({ definition, texts: questionnaireTexts }) => {

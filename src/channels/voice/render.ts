@@ -40,12 +40,17 @@ const VOICE_ERROR: Record<string, string> = {
   'system.error.text_long': 'voice.recording_failed',
 };
 
-/** The spoken form of a prompt. `error` replaces the prompt's own error line (e.g. silence). */
-export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Text | null): VoiceScreen {
+/**
+ * The spoken form of a prompt. `error` replaces the prompt's own error line (e.g. silence).
+ * `greet` opens the call with the welcome line: the language menu greets in every language
+ * anyway, but a call that starts elsewhere (one language, or a resume offer) needs it too.
+ */
+export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Text | null, options: { greet?: boolean } = {}): VoiceScreen {
   const lang = prompt.lang;
   const sys = (key: string, l = lang): Segment => ({ lang: l, ...texts.system(l, key) });
   const of = (t: Text, l = lang): Segment => ({ lang: l, key: t.key, text: t.text });
   const segments: Segment[] = [];
+  if (options.greet && prompt.id !== 'language') segments.push(sys('voice.welcome'));
 
   const errorLine = error === undefined ? prompt.error : error;
   if (errorLine) {
