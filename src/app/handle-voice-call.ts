@@ -129,7 +129,8 @@ export function createVoiceHandler(deps: VoiceDeps) {
         case 'repeat':
           return await save(session.engine, session.responseId, render(current, nextSeq, null), retries);
         case 'silence':
-          return await failed(texts.system(current.lang, 'voice.silence'), { state: session.engine, prompt: current });
+          // at a recording prompt silence means no recording, not a missing key
+          return await failed(texts.system(current.lang, current.input?.type === 'text' ? 'voice.recording_failed' : 'voice.silence'), { state: session.engine, prompt: current });
         case 'not_a_recording':
           return await failed(texts.system(current.lang, 'voice.recording_failed'), { state: session.engine, prompt: current });
         case 'skip':

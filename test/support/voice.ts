@@ -2,7 +2,6 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AtVoiceCall } from '../../src/channels/voice/at-simulator.js';
-import { createAudioCatalog } from '../../src/channels/voice/audio.js';
 import { spokenKeys } from '../../src/channels/voice/coverage.js';
 import type { ServiceOverrides } from '../../src/service.js';
 import { PROJECT_ROOT } from '../../src/service.js';
@@ -70,7 +69,6 @@ export async function startVoiceService(env: Record<string, string> = {}, overri
 }
 export type VoiceTestService = Awaited<ReturnType<typeof startVoiceService>>;
 
-export { createAudioCatalog };
 
 /**
  * A root whose only language is English, with the every-type test questionnaire added as

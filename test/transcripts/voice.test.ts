@@ -185,6 +185,7 @@ describe('voice transcripts: a recorded answer', () => {
     const tr = new Transcript(t, 'Free text is recorded after the beep; the recording URL is stored as the answer. Keys pressed instead are not stored as text');
     await tr.hop('(call connects)', call, () => call.dial());
     await press(tr, call, [TEST_POINT.code, '1', '1', '3', '3']);
+    await tr.hop('(says nothing: the Record times out and AT follows the Redirect)', call, () => call.silence());
     await tr.hop('(presses 5 instead of speaking)', call, () => call.press('5'));
     await tr.hop('(speaks, then #)', call, () => call.record('https://voice.africastalking.com/recordings/3f1c9a2e-8b7d-4c1e-9f0a-5d6b7c8e9f01.mp3'));
     await press(tr, call, ['0', '4']);
