@@ -14,6 +14,7 @@ import { responseRoutes } from './http/routes/responses.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from './i18n/catalog.js';
 import { createConversation } from './app/conversation.js';
 import { createUssdHandler } from './app/handle-ussd-hop.js';
+import { prepareVoiceChannel } from './app/voice-channel.js';
 import { createQuestionnaireCatalog } from './app/questionnaire-catalog.js';
 import { seedEmptyStore } from './app/seed.js';
 import { systemClock, type Clock } from './gateways/clock.js';
@@ -52,7 +53,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const log: Logger = createLogger(config.logLevel, overrides.logDestination);
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
-  const content: ShippedContent = loadShippedContent(overrides.root ?? PROJECT_ROOT);
+  const root = overrides.root ?? PROJECT_ROOT;
+  const content: ShippedContent = loadShippedContent(root);
   const languages = offeredLanguages(content, config);
   if (config.usingDevSecret) log.warn({}, 'RESPONDENT_KEY_SECRET is not set: using a development secret. Set it before collecting real reports.');
 
@@ -63,7 +65,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
-  const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit };
+  const voice = prepareVoiceChannel({ config, root, content, languages, texts, log });
+  const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
   await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo });
 
   const conversation = createConversation({
@@ -80,11 +83,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
     log,
   });
+  const respondentKey = createRespondentKeyer(config.respondentKeySecret);
   const ussd = createUssdHandler({
     storage,
     conversation,
     clock,
-    respondentKey: createRespondentKeyer(config.respondentKeySecret),
+    respondentKey,
     texts,
     settings: { screenLimit: config.ussd.screenLimit, sessionTtlMinutes: config.sessionTtlMinutes, languages },
     log,
@@ -93,7 +97,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const authenticate: Authenticator = adminTokenAuthenticator(config.adminToken);
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken);
-  const routers: Router[] = [healthRoutes(storage, () => shuttingDown), ussdRoutes(ussd, callbackGuard), responseRoutes(storage, authenticate)];
+  const routers: Router[] = [
+    healthRoutes(storage, () => shuttingDown),
+    ussdRoutes(ussd, callbackGuard),
+    voice.routes({ storage, conversation, clock, respondentKey, callbackGuard }),
+    responseRoutes(storage, authenticate),
+  ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers });
 
   let server: Server | null = null;
@@ -134,7 +143,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation };
+  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

@@ -46,6 +46,12 @@ const Env = z.object({
   HELPLINE: z.string().min(3).max(20).default('0800 000 000'),
   SEED_DEMO: bool.default(true),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(16),
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be the public https URL of this service, such as https://reports.example.org')
+    .optional(),
+  VOICE_DRAFT_AUDIO: bool.default(false),
+  VOICE_MAX_RETRIES: z.coerce.number().int().min(1).max(3).default(2),
 });
 
 export type Config = {
@@ -73,6 +79,9 @@ export type Config = {
   helpline: string;
   seedDemo: boolean;
   bodyLimitBytes: number;
+  /** voice: where AT fetches recordings and posts answers; null: voice is off in production, localhost in development */
+  publicBaseUrl: string | null;
+  voice: { draftAudio: boolean; maxRetries: number };
 };
 
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
@@ -91,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production';
   if (production && !e.RESPONDENT_KEY_SECRET) {
     throw new ConfigError('Invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production (at least 32 characters)');
+  }
+  if (production && e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) {
+    throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: must start with https:// in production (Africa\'s Talking plays and posts only to https URLs)');
   }
   return {
     env: e.NODE_ENV,
@@ -115,5 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     helpline: e.HELPLINE,
     seedDemo: e.SEED_DEMO,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+    publicBaseUrl: e.PUBLIC_BASE_URL ? e.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
+    voice: { draftAudio: e.VOICE_DRAFT_AUDIO, maxRetries: e.VOICE_MAX_RETRIES },
   };
 }

@@ -59,6 +59,8 @@ export type SessionState = {
 export type EngineInput =
   | { type: 'start'; rememberedLanguage?: string | null; prefilledFacilityCode?: string | null; resumable?: ResumeOffer | null }
   | { type: 'answer'; text: string }
+  /** a spoken answer to a free-text question (voice): stored as the recording's https URL */
+  | { type: 'recording'; url: string }
   | { type: 'back' }
   | { type: 'skip' };
 
@@ -114,6 +116,7 @@ export type Prompt = {
 export type StepResult = { state: SessionState; prompt: Prompt; effects: Effect[] };
 
 export const DEFAULT_MAX_FACILITY_ATTEMPTS = 3;
+const RECORDING_URL = /^https:\/\/[^\s/?#@]+\/[^\s]{0,2000}$/;
 
 const blankState = (): SessionState => ({
   phase: 'language',
@@ -309,6 +312,12 @@ function onQuestion(s: SessionState, input: EngineInput, facts: StepFacts, effec
     }
     machine = sendToMachine(q.machine, machine, { type: 'ANSWER', questionId: question.id, value: parsed.value });
     effects.push({ type: 'answerRecorded', questionId: question.id, value: parsed.value, at: facts.now });
+  } else if (input.type === 'recording') {
+    // maxLength limits what a respondent types; a recording's URL is the provider's, so it is not held to it
+    if (question.type !== 'text') return s;
+    if (!RECORDING_URL.test(input.url)) return { ...s, error: { key: 'error.text_empty' } };
+    machine = sendToMachine(q.machine, machine, { type: 'ANSWER', questionId: question.id, value: input.url });
+    effects.push({ type: 'answerRecorded', questionId: question.id, value: input.url, at: facts.now });
   } else {
     return s;
   }

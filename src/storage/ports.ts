@@ -2,6 +2,7 @@ import type { AnswerValue, QuestionnaireDefinition } from '../engine/definition.
 import type { PersistedMachine } from '../engine/compile.js';
 import type { SessionState } from '../engine/session.js';
 import type { QuestionnaireTexts } from '../engine/texts.js';
+import type { VoiceCallRepository, VoiceHopState } from './voice-calls.js';
 
 /**
  * Storage ports. Repositories take and return plain objects; each adapter (memory, mongo)
@@ -150,6 +151,8 @@ export type HopSession = {
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date;
+  /** voice calls only: reply sequence and retry count (see voice-calls.ts) */
+  voice?: VoiceHopState;
 };
 
 export interface SessionRepository {
@@ -173,6 +176,7 @@ export type Storage = {
   responses: ResponseRepository;
   sessions: SessionRepository;
   respondents: RespondentRepository;
+  voiceCalls: VoiceCallRepository;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 };

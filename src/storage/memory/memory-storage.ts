@@ -8,6 +8,7 @@ import type {
   Storage,
 } from '../ports.js';
 import { matchesResponseFilter, upsertAnswer } from '../rules.js';
+import { createMemoryVoiceCalls } from './voice-calls.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -219,6 +220,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         languages.set(key, language);
       },
     },
+    voiceCalls: createMemoryVoiceCalls(),
     async ping() {
       return true;
     },

@@ -117,6 +117,7 @@ export const sessionSchema = new Schema(
     createdAt: Date,
     updatedAt: Date,
     expiresAt: Date,
+    voice: Mixed,
   },
   options('sessions'),
 );

@@ -9,6 +9,8 @@ import type {
   Storage,
 } from '../ports.js';
 import { registerModels, type Models } from './models.js';
+import { createMongoVoiceCalls } from './voice-calls.js';
+import type { VoiceCallRepository } from '../voice-calls.js';
 
 /**
  * The Mongo adapter: a thin translation of the storage ports to MongoDB through Mongoose.
@@ -72,11 +74,13 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     ...(options.serverSelectionTimeoutMS ? { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS } : {}),
   });
   let models: Models;
+  let voiceCalls: VoiceCallRepository;
   try {
     await conn.asPromise();
     models = registerModels(conn);
     // explicit, once per start: every unique key the contract rests on exists before use
     for (const model of Object.values(models)) await model.createIndexes();
+    voiceCalls = await createMongoVoiceCalls(conn);
   } catch (e) {
     await conn.close(true).catch(() => undefined);
     throw e;
@@ -332,6 +336,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         }
       },
     },
+    voiceCalls,
     async ping() {
       try {
         if (closed || !conn.db) return false;

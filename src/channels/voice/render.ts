@@ -1,0 +1,144 @@
+import type { Prompt, SystemTextSource } from '../../engine/session.js';
+import type { Text } from '../../engine/texts.js';
+import type { AudioCatalog } from './audio.js';
+import { MAX_VOICE_OPTIONS } from './protocol.js';
+import { el, xmlDocument, type XmlNode } from './xml.js';
+
+/**
+ * Renders an engine prompt as Africa's Talking voice XML. Pure: the same prompt, audio
+ * catalog and callback URL always give the same XML.
+ *
+ * A prompt becomes a list of spoken segments, each a text with its key and language. A
+ * segment with a recording is played (`Play url`); without one it is spoken with `Say`,
+ * which Africa's Talking offers in English only. Consecutive `Say` texts are merged. AT lets
+ * `GetDigits` (and `Record`) wrap one Say or Play, so the segments before the last are
+ * played first and the keypad listens during the last one and for `timeout` seconds after.
+ * A `Redirect` back to us follows, so silence comes back as a callback without digits.
+ *
+ * Keys: menus 1-9 (one key), `0` skips an optional question, `*` repeats, numbers and
+ * facility codes end with `#`, free text is recorded after the beep.
+ */
+
+export type Segment = { lang: string; key: string; text: string };
+
+export type VoiceListen =
+  | { kind: 'keys'; numDigits: 1; timeout: number }
+  | { kind: 'digits'; finishOnKey: '#'; timeout: number }
+  | { kind: 'record'; finishOnKey: '#'; maxLength: number; timeout: number }
+  | { kind: 'none' };
+
+export type VoiceScreen = { segments: Segment[]; listen: VoiceListen };
+
+export const VOICE_TIMEOUTS = { keys: 10, digits: 20, recordSilence: 10, recordMaxLength: 60 };
+
+/** Engine error lines that name numbers or codes get a voice wording without variables. */
+const VOICE_ERROR: Record<string, string> = {
+  'system.error.choice': 'voice.wrong_key',
+  'system.error.number': 'voice.wrong_number',
+  'system.error.facility_unknown': 'voice.facility_unknown',
+  'system.error.text_empty': 'voice.recording_failed',
+  'system.error.text_long': 'voice.recording_failed',
+};
+
+/**
+ * The spoken form of a prompt. `error` replaces the prompt's own error line (e.g. silence).
+ * `greet` opens the call with the welcome line: the language menu greets in every language
+ * anyway, but a call that starts elsewhere (one language, or a resume offer) needs it too.
+ */
+export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Text | null, options: { greet?: boolean } = {}): VoiceScreen {
+  const lang = prompt.lang;
+  const sys = (key: string, l = lang): Segment => ({ lang: l, ...texts.system(l, key) });
+  const of = (t: Text, l = lang): Segment => ({ lang: l, key: t.key, text: t.text });
+  const segments: Segment[] = [];
+  if (options.greet && prompt.id !== 'language') segments.push(sys('voice.welcome'));
+
+  const errorLine = error === undefined ? prompt.error : error;
+  if (errorLine) {
+    const voiceKey = VOICE_ERROR[errorLine.key];
+    segments.push(voiceKey ? sys(voiceKey) : of(errorLine));
+  }
+
+  if (prompt.kind === 'end') {
+    segments.push(...prompt.body.map((b) => of(b)));
+    return { segments, listen: { kind: 'none' } };
+  }
+
+  if (prompt.id === 'language') {
+    // a greeting in every language, then each language offered in its own words
+    for (const option of prompt.options) segments.push(sys('voice.welcome', option.value));
+    prompt.options.forEach((option, i) => segments.push(of(option.label, option.value), sys(`voice.press.${i + 1}`, option.value)));
+  } else {
+    segments.push(...prompt.body.map((b) => of(b)));
+    prompt.options.slice(0, MAX_VOICE_OPTIONS).forEach((option, i) => segments.push(of(option.label), sys(`voice.press.${i + 1}`)));
+  }
+
+  let listen: VoiceListen = { kind: 'keys', numDigits: 1, timeout: VOICE_TIMEOUTS.keys };
+  if (prompt.input?.type === 'number' || prompt.input?.type === 'facility') {
+    segments.push(sys('voice.then_hash'));
+    listen = { kind: 'digits', finishOnKey: '#', timeout: VOICE_TIMEOUTS.digits };
+  } else if (prompt.input?.type === 'text') {
+    segments.push(sys('voice.record'));
+    listen = { kind: 'record', finishOnKey: '#', maxLength: VOICE_TIMEOUTS.recordMaxLength, timeout: VOICE_TIMEOUTS.recordSilence };
+  }
+  // a recording cannot be interrupted by a key, so skip and repeat are offered on key prompts only
+  if (listen.kind !== 'record') {
+    if (prompt.nav.skip) segments.push(sys('voice.skip'));
+    segments.push(sys('voice.repeat'));
+  }
+  return { segments, listen };
+}
+
+export type VoiceRenderOptions = {
+  audio: AudioCatalog;
+  /** where AT posts the caller's answer to this screen (carries ?seq=) */
+  callbackUrl: string;
+  /** called when a non-English segment has no recording and falls back to Say */
+  onMissingRecording?: (segment: Segment) => void;
+};
+
+type Action = { kind: 'say'; text: string } | { kind: 'play'; url: string };
+
+function actionsFor(segments: Segment[], options: VoiceRenderOptions): Action[] {
+  const actions: Action[] = [];
+  for (const s of segments) {
+    const url = options.audio.url(s.lang, s.key);
+    if (url) {
+      actions.push({ kind: 'play', url });
+      continue;
+    }
+    if (s.lang !== 'en') options.onMissingRecording?.(s);
+    const last = actions[actions.length - 1];
+    if (last?.kind === 'say') last.text = `${last.text} ${sentence(s.text)}`;
+    else actions.push({ kind: 'say', text: sentence(s.text) });
+  }
+  return actions;
+}
+
+/** Option labels are short phrases; a full stop makes the speech engine pause after each. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?:]$/.test(t) ? t : `${t}.`;
+}
+
+const node = (a: Action): XmlNode => (a.kind === 'say' ? el('Say', undefined, a.text) : el('Play', { url: a.url }));
+
+export function renderVoiceXml(screen: VoiceScreen, options: VoiceRenderOptions): string {
+  const actions = actionsFor(screen.segments, options);
+  if (screen.listen.kind === 'none' || actions.length === 0) return xmlDocument(el('Response', undefined, actions.map(node)));
+  const before = actions.slice(0, -1).map(node);
+  const last = node(actions[actions.length - 1]!);
+  const l = screen.listen;
+  const listener =
+    l.kind === 'keys'
+      ? el('GetDigits', { numDigits: l.numDigits, timeout: l.timeout, callbackUrl: options.callbackUrl }, [last])
+      : l.kind === 'digits'
+        ? el('GetDigits', { finishOnKey: l.finishOnKey, timeout: l.timeout, callbackUrl: options.callbackUrl }, [last])
+        : el('Record', { finishOnKey: l.finishOnKey, maxLength: l.maxLength, timeout: l.timeout, trimSilence: 'true', playBeep: 'true', callbackUrl: options.callbackUrl }, [last]);
+  // when the caller presses nothing AT moves on to the next action: come back to us
+  return xmlDocument(el('Response', undefined, [...before, listener, el('Redirect', undefined, options.callbackUrl)]));
+}
+
+/** A short spoken apology that ends the call: no listening, nothing else. */
+export function renderVoiceGoodbye(segment: Segment, options: Pick<VoiceRenderOptions, 'audio'>): string {
+  return renderVoiceXml({ segments: [segment], listen: { kind: 'none' } }, { ...options, callbackUrl: '' });
+}

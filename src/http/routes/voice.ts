@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import express, { Router, type RequestHandler } from 'express';
+import { VoiceCallback, VoiceQuery } from '../../channels/voice/protocol.js';
+import { AUDIO_DIR } from '../../channels/voice/audio.js';
+import { el, xmlDocument } from '../../channels/voice/xml.js';
+import type { createVoiceHandler } from '../../app/handle-voice-call.js';
+import { parseOr400 } from '../validation.js';
+
+/**
+ * Africa's Talking voice callbacks (thin: HTTP in, use case, XML out) and the recorded
+ * prompts AT fetches for `Play`, served read-only from locales/<lang>/audio/.
+ */
+export function voiceRoutes(
+  handler: ReturnType<typeof createVoiceHandler> | null,
+  callbackGuard: RequestHandler,
+  audio: { root: string; languages: string[] },
+): Router {
+  const router = Router();
+
+  router.post('/voice', callbackGuard, async (req, res) => {
+    const body = parseOr400(VoiceCallback, req.body, res, 'text');
+    if (!body) return;
+    if (body.isActive === '0') {
+      if (handler) await handler.handleCallEnd(body);
+      // AT expects nothing back for the end of a call
+      res.status(200).end();
+      return;
+    }
+    if (!handler) {
+      // voice is switched off (no PUBLIC_BASE_URL in production): turn the call away cleanly
+      res.type('application/xml').send(xmlDocument(el('Response', undefined, [el('Reject')])));
+      return;
+    }
+    const { seq } = VoiceQuery.parse(req.query);
+    const xml = await handler.handleCallback(body, seq);
+    res.type('application/xml').send(xml);
+  });
+
+  for (const lang of audio.languages) {
+    // only files under the language's audio folder; no listings, no dotfiles, no redirects
+    router.use(`/voice/audio/${lang}`, express.static(join(audio.root, 'locales', lang, AUDIO_DIR), { index: false, dotfiles: 'deny', redirect: false, maxAge: '1h' }));
+  }
+  return router;
+}

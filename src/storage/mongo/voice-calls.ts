@@ -1,0 +1,43 @@
+import { Schema, type Connection } from 'mongoose';
+import type { VoiceCallRecord, VoiceCallRepository } from '../voice-calls.js';
+
+/** Finished voice calls; the unique sessionId makes a repeated end notification a no-op. */
+const voiceCallSchema = new Schema(
+  {
+    sessionId: { type: String, required: true },
+    respondentKey: String,
+    direction: String,
+    responseId: String,
+    durationInSeconds: Number,
+    amount: Number,
+    currencyCode: String,
+    hangupCause: String,
+    endedAt: Date,
+  },
+  { collection: 'voice_calls', versionKey: false, minimize: false, autoIndex: false, autoCreate: false, id: false, strict: true },
+);
+voiceCallSchema.index({ sessionId: 1 }, { unique: true });
+voiceCallSchema.index({ responseId: 1 });
+
+export async function createMongoVoiceCalls(conn: Connection): Promise<VoiceCallRepository> {
+  const calls = conn.model('VoiceCall', voiceCallSchema);
+  await calls.createIndexes();
+  return {
+    async recordEnd(call) {
+      try {
+        await calls.create({ ...call });
+        return true;
+      } catch (e) {
+        if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000) return false;
+        throw e;
+      }
+    },
+    async get(sessionId) {
+      const doc = await calls.findOne({ sessionId }).lean<Record<string, unknown>>();
+      if (!doc) return null;
+      const { _id, ...rest } = doc;
+      void _id;
+      return rest as VoiceCallRecord;
+    },
+  };
+}

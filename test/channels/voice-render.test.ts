@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createAudioCatalog, type AudioEntry } from '../../src/channels/voice/audio.js';
+import { renderVoiceXml, voiceScreen, type Segment } from '../../src/channels/voice/render.js';
+import { el, escapeXml, serialize, xmlDocument } from '../../src/channels/voice/xml.js';
+import type { Prompt } from '../../src/engine/session.js';
+import { run, factsFor, shipped, systemTexts } from '../support/engine.js';
+import { atVoiceXmlProblems, parseAtVoiceXml } from '../support/voice-xml.js';
+
+const BASE = 'https://crc.example.org';
+const none = createAudioCatalog({}, BASE);
+
+describe('XML builder', () => {
+  it('escapes markup in text and attributes, so input cannot add elements', () => {
+    const hostile = `Clinic </Say><Reject/><Say a="b"> & 'quotes' "double"`;
+    const xml = xmlDocument(el('Response', undefined, [el('Say', undefined, hostile), el('Play', { url: `${BASE}/a?x="1"&y=<2>` })]));
+    expect(atVoiceXmlProblems(xml)).toEqual([]);
+    const root = parseAtVoiceXml(xml);
+    expect(root.children.map((c) => c.name)).toEqual(['Say', 'Play']);
+    expect(root.children[0]!.text).toBe(hostile);
+    expect(root.children[1]!.attrs.url).toBe(`${BASE}/a?x="1"&y=<2>`);
+  });
+
+  it('drops characters XML cannot carry, for any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
+        const xml = xmlDocument(el('Response', undefined, [el('Say', undefined, `x${s}`)]));
+        expect(atVoiceXmlProblems(xml)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+    expect(escapeXml('a\u0000b\u0007c\uFFFEd')).toBe('abcd');
+  });
+
+  it('refuses element and attribute names that are not plain names', () => {
+    expect(() => serialize(el('Say onload', undefined, 'x'))).toThrow();
+    expect(() => serialize(el('Say', { 'a="1" b': 'x' }))).toThrow();
+  });
+});
+
+describe('voice renderer', () => {
+  const clinic = shipped('clinic');
+  const screens = run(['1001', '1'], factsFor(clinic, { languages: ['en'] }));
+  const question = screens.at(-1)!.prompt;
+
+  it('speaks a choice question with Say in English, keys 1-n, star to repeat, inside one GetDigits', () => {
+    const xml = renderVoiceXml(voiceScreen(question, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=3` });
+    expect(atVoiceXmlProblems(xml)).toEqual([]);
+    const root = parseAtVoiceXml(xml);
+    expect(root.children.map((c) => c.name)).toEqual(['GetDigits', 'Redirect']);
+    expect(root.children[0]!.attrs).toEqual({ numDigits: '1', timeout: '10', callbackUrl: `${BASE}/voice?seq=3` });
+    expect(root.children[0]!.children[0]!.text).toBe(
+      'How long did you wait before you were helped? Under 30 min. Press 1. 30 min to 1 hour. Press 2. 1 to 2 hours. Press 3. 2 to 4 hours. Press 4. Over 4 hours. Press 5. To hear this again, press star.',
+    );
+  });
+
+  it('plays recordings in order and listens during the last one', () => {
+    const entries = new Map<string, AudioEntry>([
+      ['clinic.questions.wait.text', { file: 'q.wav', draft: false }],
+      ['system.voice.repeat', { file: 'repeat.wav', draft: false }],
+    ]);
+    const audio = createAudioCatalog({ en: entries }, BASE);
+    const xml = renderVoiceXml(voiceScreen(question, systemTexts), { audio, callbackUrl: `${BASE}/voice?seq=3` });
+    const root = parseAtVoiceXml(xml);
+    // recorded segments play; English without a recording is said; consecutive Says merge
+    expect(root.children.map((c) => c.name)).toEqual(['Play', 'Say', 'GetDigits', 'Redirect']);
+    expect(root.children[0]!.attrs.url).toBe(`${BASE}/voice/audio/en/q.wav`);
+    expect(root.children[2]!.children.map((c) => `${c.name}:${c.attrs.url}`)).toEqual([`Play:${BASE}/voice/audio/en/repeat.wav`]);
+  });
+
+  it('falls back to Say for an unrecorded non-English segment and reports it', () => {
+    const missing: Segment[] = [];
+    const sw = run(['1', '1001', '1'], factsFor(clinic, { languages: ['sw'] }), { type: 'start', rememberedLanguage: 'sw' }).at(-1)!.prompt;
+    const xml = renderVoiceXml(voiceScreen(sw, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=1`, onMissingRecording: (s) => missing.push(s) });
+    expect(atVoiceXmlProblems(xml)).toEqual([]);
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.every((s) => s.lang === 'sw')).toBe(true);
+  });
+
+  it('words engine errors for the keypad, without numbers the caller cannot see', () => {
+    const wrong: Prompt = { ...question, error: systemTexts.system('en', 'error.choice', { max: 5 }) };
+    const vs = voiceScreen(wrong, systemTexts);
+    expect(vs.segments[0]).toEqual({ lang: 'en', key: 'system.voice.wrong_key', text: 'Sorry, that key is not one of the choices.' });
+    expect(voiceScreen(wrong, systemTexts, null).segments[0]!.key).toBe('clinic.questions.wait.text');
+  });
+
+  it('ends with the closing words and nothing that listens', () => {
+    const end = run(['1001', '2'], factsFor(clinic, { languages: ['en'] })).at(-1)!.prompt;
+    const xml = renderVoiceXml(voiceScreen(end, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=9` });
+    expect(atVoiceXmlProblems(xml)).toEqual([]);
+    expect(parseAtVoiceXml(xml).children.map((c) => `${c.name}:${c.text}`)).toEqual(['Say:No problem. Thank you.']);
+  });
+});
