@@ -4,6 +4,7 @@ import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { createMongoStorage } from '../../src/storage/mongo/mongo-storage.js';
 import { storageContract } from './contract.js';
+import { staffStorageContract } from './contract-staff.js';
 
 /**
  * Runs the storage contract on every adapter that can run here: memory always; Mongo when
@@ -43,6 +44,7 @@ const skipped = 'skip' in mongo ? [`mongo: ${mongo.skip}`] : [];
 console.log(`storage contract: ran [${ran.join(', ')}]; skipped [${skipped.join('; ')}]`);
 
 storageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+staffStorageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
 describe.skipIf(!mongoTarget)('mongo adapter', () => {
   const run = `${process.pid}_${Date.now().toString(36)}`;
@@ -52,7 +54,7 @@ describe.skipIf(!mongoTarget)('mongo adapter', () => {
     await mongoTarget?.server?.stop();
   });
 
-  storageContract('mongo', async () => {
+  const makeMongo = async () => {
     const uri = mongoTarget!.uri;
     const dbName = `crc_contract_${run}_${++n}`;
     const storage = await createMongoStorage(uri, { dbName, serverSelectionTimeoutMS: 5_000 });
@@ -68,5 +70,7 @@ describe.skipIf(!mongoTarget)('mongo adapter', () => {
         }
       },
     };
-  });
+  };
+  storageContract('mongo', makeMongo);
+  staffStorageContract('mongo', makeMongo);
 });

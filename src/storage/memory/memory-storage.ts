@@ -8,6 +8,7 @@ import type {
   Storage,
 } from '../ports.js';
 import { matchesResponseFilter, upsertAnswer } from '../rules.js';
+import { createMemoryStaffStorage } from './staff-storage.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -96,6 +97,12 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         if (versions.has(key)) return null;
         versions.set(key, clone(version));
         return clone(version);
+      },
+      async retireVersion(id, version) {
+        const v = versions.get(versionKey(id, version));
+        if (!v || v.status !== 'published') return false;
+        v.status = 'retired';
+        return true;
       },
     },
     responses: {
@@ -219,6 +226,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         languages.set(key, language);
       },
     },
+    ...createMemoryStaffStorage(),
     async ping() {
       return true;
     },
