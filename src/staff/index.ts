@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { StaffContext } from './context.js';
 import { registerApiRoutes } from './api-routes.js';
+import { ResponsesQuery } from '../http/routes/responses.js';
 import { forbiddenPage, signInPage } from './layout.js';
 import { createStaffRegistry } from './registry.js';
 import { registerQuestionnairePages } from './pages/questionnaires.js';
@@ -35,5 +36,15 @@ export function createStaffRoutes(ctx: StaffContext) {
   registerQuestionnairePages(reg, ctx);
   registerFacilityPages(reg, ctx);
   registerApiRoutes(reg, ctx);
+  reg.document({
+    method: 'get',
+    path: '/api/v1/responses',
+    role: 'viewer',
+    kind: 'api',
+    tag: 'responses',
+    summary: 'Responses as JSON or NDJSON, filtered by facility, period and status (served by routes/responses.ts)',
+    query: ResponsesQuery,
+    produces: ['application/json', 'application/x-ndjson'],
+  });
   return { router: reg.router, specs: reg.specs };
 }

@@ -58,7 +58,11 @@ export function createStaffRegistry(auth: StaffAuth, pageErrors: PageErrors) {
     });
     router[spec.method](spec.path, ...chain);
   }
-  return { router, specs, route };
+  /** Declares a route another module serves, so the OpenAPI document and the auth tests cover it too. */
+  function document(spec: StaffRouteSpec) {
+    specs.push(spec);
+  }
+  return { router, specs, route, document };
 }
 export type StaffRegistry = ReturnType<typeof createStaffRegistry>;
 
