@@ -21,14 +21,32 @@ export function dayInZone(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
+/** The instant a local day starts in `timeZone` (the zone's offset at `at`; DST shifts inside the day are ignored). */
+export function startOfDayInZone(at: Date, timeZone: string): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  const localAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const offset = localAsUtc - Math.floor(at.getTime() / 1000) * 1000;
+  return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!) - offset);
+}
+
+/** The last `days` whole local days, today included. */
+export function lastDays(now: Date, days: number, timeZone: string): { from: Date; to: Date } {
+  const today = startOfDayInZone(now, timeZone);
+  const to = startOfDayInZone(new Date(today.getTime() + 36 * 3600_000), timeZone);
+  return { from: startOfDayInZone(new Date(to.getTime() - days * 86_400_000 + 12 * 3600_000), timeZone), to };
+}
+
 export async function dashboardData(storage: Storage, options: { from: Date; to: Date; timeZone: string }): Promise<DashboardData> {
   const days: string[] = [];
-  for (let at = options.from.getTime(); at < options.to.getTime(); at += 86_400_000) {
+  // step by hours so a day shortened or lengthened by a clock change is neither skipped nor doubled
+  for (let at = options.from.getTime(); at < options.to.getTime(); at += 3600_000) {
     const day = dayInZone(new Date(at), options.timeZone);
     if (days[days.length - 1] !== day) days.push(day);
   }
-  const lastDay = dayInZone(new Date(options.to.getTime() - 1), options.timeZone);
-  if (days[days.length - 1] !== lastDay) days.push(lastDay);
   const dayIndex = new Map(days.map((d, i) => [d, i]));
 
   const satisfactionQuestion = new Map<string, string | null>();

@@ -10,7 +10,7 @@ import { diffQuestionnaires } from '../app/questionnaire-diff.js';
 import { SimulatorHop, simulateDraftHop } from '../app/simulate-draft.js';
 import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacilityCsv, knownDistricts, setFacilityActive, updateFacility } from '../app/facility-admin.js';
 import { exportResponses } from '../app/export-responses.js';
-import { dashboardData } from '../app/staff-dashboard.js';
+import { dashboardData, lastDays } from '../app/staff-dashboard.js';
 import { languageCompleteness } from '../app/language-completeness.js';
 
 /** The staff API under /api/v1: thin handlers over the use cases; inputs validated with zod. */
@@ -298,9 +298,5 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
 }
 
 export async function dashboardFor(ctx: StaffContext, days: number) {
-  // whole days in the programme's zone are approximated by UTC midnights; the chart is per day label
-  const end = new Date(ctx.clock.now().getTime() + 86_400_000);
-  end.setUTCHours(0, 0, 0, 0);
-  const from = new Date(end.getTime() - days * 86_400_000);
-  return dashboardData(ctx.storage, { from, to: end, timeZone: ctx.timeZone });
+  return dashboardData(ctx.storage, { ...lastDays(ctx.clock.now(), days, ctx.timeZone), timeZone: ctx.timeZone });
 }

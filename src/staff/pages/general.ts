@@ -76,8 +76,8 @@ ${d.facilities.map((f) => {
   const avg = n ? rated.reduce((s, p) => s + p.average * p.n, 0) / n : null;
   return html`<tr><td>${f.name} (${f.code})</td><td>${f.reports}</td><td>${avg === null ? '—' : `${avg.toFixed(2)} (${n} ratings)`}</td></tr>`;
 })}</tbody></table>
-<table><caption>Reports per day</caption><thead><tr><th scope="col">Day</th><th scope="col">Reports</th></tr></thead><tbody>
-${d.days.map((day, i) => html`<tr><td>${day}</td><td>${d.reportsPerDay[i]}</td></tr>`)}</tbody></table>`,
+<details><summary>Reports per day as a table</summary><table><thead><tr><th scope="col">Day</th><th scope="col">Reports</th></tr></thead><tbody>
+${d.days.map((day, i) => html`<tr><td>${day}</td><td>${d.reportsPerDay[i]}</td></tr>`)}</tbody></table></details>`,
       ),
     );
   });
