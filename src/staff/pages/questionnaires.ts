@@ -10,6 +10,7 @@ import type { StaffRegistry } from '../registry.js';
 import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../app/questionnaire-lifecycle.js';
 import { diffQuestionnaires, flattenTexts, type DiffEntry } from '../../app/questionnaire-diff.js';
 import type { ValidationIssue } from '../../app/validate-questionnaire.js';
+import { applyStructureEdit, readStructureEdit, type StructureEdit } from '../../app/edit-draft-structure.js';
 import type { Draft } from '../../storage/staff-ports.js';
 import type { QuestionnaireVersion } from '../../storage/ports.js';
 
@@ -233,7 +234,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
     return id.success ? ctx.storage.drafts.get(id.data) : null;
   }
 
-  function editorPage(req: Request, draft: Draft, shown: { definitionText: string; texts: unknown }, issues: ValidationIssue[], message: SafeHtml | string = '') {
+  function editorPage(req: Request, draft: Draft, shown: { definitionText: string; texts: unknown }, issues: ValidationIssue[], message: SafeHtml | string = '', jsonOpen = false) {
     const keys = editorKeys(safeJson(shown.definitionText) ?? draft.definition, shown.texts);
     const editable = canEdit(req);
     const hint = ctx.languages.map((l) => `${l}`).join(', ');
@@ -254,10 +255,13 @@ ${keys.map(
     return html`<td><label class="visually-hidden" for="${fid}">${k} in ${l}</label><textarea id="${fid}" name="t:${l}:${k}" data-lang="${l}" data-path="${k}" lang="${l}" rows="2"${editable ? '' : html` readonly`}>${textAt(shown.texts, l, k)}</textarea></td>`;
   })}</tr>`,
 )}</tbody></table>
-<h2><label for="definition">Questions and structure (JSON)</label></h2>
-<p>Question ids, types (choice, rating, yesno, number, text, facility), options, which are optional, and show-if rules. Save to add rows for new questions and options to the table above.</p>
-<textarea id="definition" name="definition" class="code" spellcheck="false"${editable ? '' : html` readonly`}>${shown.definitionText}</textarea>
 ${editable ? html`<p><button type="submit">Save draft</button> <a class="button secondary" href="/staff/drafts/${draft.id}/publish">Publish…</a></p>` : ''}
+${questionTable(draft, safeJson(shown.definitionText), editable)}
+<details${jsonOpen ? html` open` : ''}><summary>Advanced: the questions as JSON</summary>
+<p><label for="definition">Questions and structure (JSON)</label> Question ids, types (choice, rating, yesno, number, text, facility), options, which are optional, scorecard roles (role, positive, none) and show-if rules. Save to add rows for new questions and options to the texts table.</p>
+<textarea id="definition" name="definition" class="code" spellcheck="false"${editable ? '' : html` readonly`}>${shown.definitionText}</textarea>
+</details>
+${editable ? html`<p><button type="submit">Save the JSON and texts</button></p>` : ''}
 </form>
 ${editable ? html`<form method="post" action="/staff/drafts/${draft.id}/delete">${csrfField(req)}<button type="submit" class="secondary">Delete this draft</button></form>` : ''}
 </div>
@@ -295,11 +299,29 @@ ${editable
     const revision = Number(req.body?.revision);
     if (form.jsonError) {
       // nothing is saved, and nothing typed is lost: the page comes back with the officer's text
-      return send(res, editorPage(req, draft, form, [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }], notice('error', 'Not saved: the questions and structure are not valid JSON.')), 400);
+      return send(res, editorPage(req, draft, form, [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }], notice('error', 'Not saved: the questions and structure are not valid JSON.'), true), 400);
     }
     const result = await saveDraft(lifecycle, draft.id, { definition: form.definition, texts: form.texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
     if (!result.ok) return send(res, editorPage(req, draft, form, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
     res.redirect(303, `/staff/drafts/${draft.id}?saved=1`);
+  });
+
+  route({ method: 'post', path: '/staff/drafts/:draftId/structure', role: 'editor', kind: 'page', summary: 'Add, remove or move a question or option (saves the texts too)' }, async (req, res) => {
+    const draft = await loadDraft(req);
+    if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published or deleted.'), 404);
+    const form = readEditorForm(req.body ?? {}, ctx.languages);
+    if (form.jsonError) {
+      return send(res, editorPage(req, draft, form, [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }], notice('error', 'Not changed: the questions JSON is not valid.'), true), 400);
+    }
+    const edit = readStructureEdit(req.body ?? {});
+    const applied = 'error' in edit ? { ok: false as const, message: edit.error } : applyStructureEdit(form.definition, edit);
+    const shownAgain = { definitionText: JSON.stringify(form.definition, null, 2), texts: form.texts };
+    if (!applied.ok) return send(res, editorPage(req, draft, shownAgain, validateDraft(ctx, { ...draft, definition: form.definition, texts: form.texts }).issues, notice('error', `Not changed: ${applied.message}. Your texts are still here; nothing was saved.`)), 400);
+    const texts = 'error' in edit ? form.texts : dropTextsOf(form.texts, edit);
+    const revision = Number(req.body?.revision);
+    const result = await saveDraft(lifecycle, draft.id, { definition: applied.definition, texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
+    if (!result.ok) return send(res, editorPage(req, draft, shownAgain, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
+    res.redirect(303, `/staff/drafts/${draft.id}?saved=1#questions-h`);
   });
 
   route({ method: 'post', path: '/staff/drafts/:draftId/delete', role: 'editor', kind: 'page', summary: 'Delete a draft' }, async (req, res) => {
@@ -338,6 +360,52 @@ ${current ? diffTable(changes, `Changes from the current version ${current.versi
     if (!result.ok) return send(res, await publishPage(req, draft, result.issues), 422);
     res.redirect(303, `/staff/questionnaires/${result.version.id}?published=${result.version.version}`);
   });
+}
+
+/** Texts of a removed question or option go with it, so no orphan rows are left behind. */
+function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Record<string, unknown> {
+  if (edit.op !== 'remove' && edit.op !== 'remove-option') return texts;
+  const copy = structuredClone(texts) as Record<string, { questions?: Record<string, { options?: Record<string, unknown> }> }>;
+  for (const lang of Object.values(copy)) {
+    if (edit.op === 'remove') delete lang.questions?.[edit.question];
+    else if (edit.op === 'remove-option') delete lang.questions?.[edit.question]?.options?.[edit.code];
+  }
+  return copy;
+}
+
+const QUESTION_TYPES = ['choice', 'rating', 'yesno', 'number', 'text'] as const;
+
+/** The questions as a table with buttons; the buttons submit the whole editor form, so typed texts are kept. */
+function questionTable(draft: Draft, definition: unknown, editable: boolean): SafeHtml {
+  const questions = (definition as { questions?: unknown })?.questions;
+  if (!Array.isArray(questions)) return html`<h2 id="questions-h">Questions</h2><p>The questions JSON below is not in a shape this table can show; fix it there.</p>`;
+  const action = `/staff/drafts/${draft.id}/structure`;
+  const button = (op: string, label: string, aria: string) => html`<button type="submit" class="secondary" formaction="${action}" name="op" value="${op}" aria-label="${aria}">${label}</button>`;
+  return html`<h2 id="questions-h">Questions</h2>
+<p>Each change here is saved at once, with the texts above. Respondents see the questions in this order; a question shown only after a given answer keeps its rule (see the JSON).</p>
+<table><thead><tr><th scope="col">#</th><th scope="col">Question id</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
+${(questions as Array<Record<string, unknown>>).map((q, i) => {
+  const id = String(q?.id ?? '?');
+  const options = Array.isArray(q?.options) ? (q.options as Array<{ code?: unknown }>).map((o) => String(o?.code ?? '?')) : null;
+  return html`<tr><td>${i + 1}</td><td><code>${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td>${String(q?.type ?? '?')}</td>
+<td>${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${id} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
+<td>${options === null
+    ? '—'
+    : html`<ul>${options.map((code) => html`<li><code>${code}</code>${editable ? html` ${button(`remove-option:${id}/${code}`, '×', `Remove option ${code} from ${id}`)}` : ''}</li>`)}</ul>${
+        editable
+          ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${id}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="[a-z][a-z0-9_]{0,31}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${id}`)}`
+          : ''
+      }`}</td>
+${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${id} up`)} ${button(`down:${id}`, '↓', `Move ${id} down`)} ${button(`remove:${id}`, 'Remove', `Remove question ${id}`)}</td>` : ''}</tr>`;
+})}</tbody></table>
+${editable
+  ? html`<fieldset><legend>Add a question at the end</legend><div class="row">
+<div><label for="new-id">Question id</label><input id="new-id" name="new_id" type="text" pattern="[a-z][a-z0-9_]{0,31}"></div>
+<div><label for="new-type">Type</label><select id="new-type" name="new_type">${QUESTION_TYPES.map((t) => html`<option>${t}</option>`)}</select></div>
+<div><label for="new-options">Option codes (choice only; separated by spaces or commas)</label><input id="new-options" name="new_options" type="text"></div>
+<div><label for="new-optional"><input id="new-optional" name="new_optional" type="checkbox"> Optional</label></div>
+<div>${button('add', 'Add question', 'Add this question')}</div></div></fieldset>`
+  : ''}`;
 }
 
 function safeJson(text: string): unknown {
