@@ -77,7 +77,8 @@ export function createMemoryStaffStorage(): {
     },
     districts: {
       async list() {
-        return [...districts].sort((a, b) => a.localeCompare(b));
+        // code-unit order, as MongoDB sorts strings
+        return [...districts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       },
       async add(name) {
         if (districts.has(name)) return false;
