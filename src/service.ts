@@ -7,7 +7,9 @@ import type { Router } from 'express';
 import type { Config } from './config/config.js';
 import { createLogger } from './log.js';
 import { createHttpApp } from './http/app.js';
-import { adminTokenAuthenticator, requireCallbackToken, type Authenticator } from './http/security.js';
+import { requireCallbackToken, type Authenticator } from './http/security.js';
+import { createStaffAuth, staffSessionSecret } from './staff/auth.js';
+import { createStaffRoutes, STAFF_PATHS } from './staff/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { ussdRoutes } from './http/routes/ussd.js';
 import { responseRoutes } from './http/routes/responses.js';
@@ -94,7 +96,29 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log,
   });
 
-  const authenticate: Authenticator = adminTokenAuthenticator(config.adminToken);
+  // ADMIN_TOKEN bootstraps an admin; every other token is stored hashed (npm run token:create, or the tokens page)
+  const staffAuth = createStaffAuth({
+    storage,
+    adminToken: config.adminToken,
+    secret: staffSessionSecret(config.staffSessionSecret, config.respondentKeySecret),
+    production: config.production,
+    clock,
+  });
+  const authenticate: Authenticator = staffAuth.authenticateToken;
+  const staff = createStaffRoutes({
+    storage,
+    clock,
+    auth: staffAuth,
+    validation,
+    texts,
+    content,
+    languages,
+    defaultLanguage: config.defaultLanguage,
+    timeZone: config.timeZone,
+    screenLimit: config.ussd.screenLimit,
+    root: overrides.root ?? PROJECT_ROOT,
+    production: config.production,
+  });
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken);
   const routers: Router[] = [
@@ -102,8 +126,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     ussdRoutes(ussd, callbackGuard),
     voice.routes({ storage, conversation, clock, respondentKey, callbackGuard }),
     responseRoutes(storage, authenticate),
+    staff.router,
   ];
-  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers });
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
 
   let server: Server | null = null;
 
@@ -143,7 +168,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice };
+  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

@@ -31,7 +31,8 @@ const Row = z.object({
   type: z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a facility type such as clinic, police or social_grant'),
   district: z.string().trim().min(2, 'is required').max(60),
   manager_name: z.string().trim().max(80),
-  manager_phone: z.string().trim(),
+  // our own exports write "'+27..." so spreadsheets keep the number as text; accept that back
+  manager_phone: z.string().trim().transform((v) => v.replace(/^'(?=[=+\-@])/, '')),
   manager_language: z.string().trim(),
   manager_role: z.string().trim(),
 });

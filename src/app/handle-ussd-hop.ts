@@ -122,7 +122,7 @@ function isNavigationKey(typed: string): boolean {
 }
 
 /** "98" shows the next page of a long menu, "0" on a later page the previous one. */
-function pageMove(typed: string, prompt: Prompt, page: number, limit: number): number | null {
+export function pageMove(typed: string, prompt: Prompt, page: number, limit: number): number | null {
   const t = typed.trim();
   const pages = pageCount(prompt, limit);
   if (t === MORE && page < pages - 1) return page + 1;
@@ -130,7 +130,7 @@ function pageMove(typed: string, prompt: Prompt, page: number, limit: number): n
   return null;
 }
 
-function interpret(typed: string, prompt: Prompt): EngineInput {
+export function interpret(typed: string, prompt: Prompt): EngineInput {
   const t = typed.trim();
   if (t === BACK && prompt.nav.back) return { type: 'back' };
   if (t === SKIP && prompt.nav.skip) return { type: 'skip' };

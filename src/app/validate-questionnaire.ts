@@ -40,9 +40,9 @@ export function validateQuestionnaire(
   const textsInput = (input.texts ?? {}) as Record<string, unknown>;
   const texts: Record<string, QuestionnaireTexts> = {};
   for (const lang of options.languages) {
-    const parsed = QuestionnaireTexts.safeParse(textsInput[lang]);
+    const parsed = QuestionnaireTexts.safeParse(textsInput[lang], { reportInput: true });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push({ where: textPath(issue.path), lang, message: issue.message });
+      for (const issue of parsed.error.issues) issues.push({ where: textPath(issue.path), lang, message: textIssueMessage(issue) });
       continue;
     }
     texts[lang] = parsed.data;
@@ -69,6 +69,12 @@ export function validateQuestionnaire(
   }
   for (const check of options.channelChecks ?? []) issues.push(...check({ definition, texts }));
   return { ok: issues.length === 0, issues: dedupe(issues), definition, texts, paths };
+}
+
+/** A text that is absent or empty is a missing translation, whatever the schema calls it. */
+function textIssueMessage(issue: { code: string; message: string; input?: unknown }): string {
+  if ((issue.code === 'invalid_type' && issue.input === undefined) || (issue.code === 'too_small' && issue.input === '')) return 'translation missing';
+  return issue.message;
 }
 
 function describePath(definition: unknown, path: ReadonlyArray<PropertyKey>): string {

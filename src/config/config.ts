@@ -31,6 +31,7 @@ const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data/mongo'),
   RESPONDENT_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  STAFF_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AT_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   USSD_SCREEN_LIMIT: z.coerce.number().int().min(60, 'must be at least 60').max(182, 'must be at most 182 (the GSM-7 USSD screen)').default(182),
   RESUME_WINDOW_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
@@ -66,6 +67,8 @@ export type Config = {
   /** true when the secret is the built-in development value */
   usingDevSecret: boolean;
   adminToken?: string;
+  /** signs staff session cookies; derived from RESPONDENT_KEY_SECRET when unset */
+  staffSessionSecret?: string;
   callbackToken?: string;
   ussd: { screenLimit: number };
   resumeWindowMinutes: number;
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     respondentKeySecret: e.RESPONDENT_KEY_SECRET ?? DEV_SECRET,
     usingDevSecret: !e.RESPONDENT_KEY_SECRET,
     adminToken: e.ADMIN_TOKEN,
+    staffSessionSecret: e.STAFF_SESSION_SECRET,
     callbackToken: e.AT_CALLBACK_TOKEN,
     ussd: { screenLimit: e.USSD_SCREEN_LIMIT },
     resumeWindowMinutes: e.RESUME_WINDOW_MINUTES,

@@ -7,7 +7,13 @@ import type { Logger } from 'pino';
  * Express assembly: request ids, logs without phone numbers or tokens, body limits (413),
  * and an error handler that turns a malformed body into a 400 rather than a 5xx.
  */
-export function createHttpApp(options: { log: Logger; bodyLimitBytes: number; routers: Router[] }) {
+export function createHttpApp(options: {
+  log: Logger;
+  bodyLimitBytes: number;
+  routers: Router[];
+  /** paths whose routes parse their own bodies, with their own limits (staff forms, CSV upload) */
+  ownBodyParsing?: RegExp;
+}) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -28,8 +34,11 @@ export function createHttpApp(options: { log: Logger; bodyLimitBytes: number; ro
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
-  app.use(express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 100 }));
-  app.use(express.json({ limit: options.bodyLimitBytes }));
+  const urlencoded = express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 100 });
+  const json = express.json({ limit: options.bodyLimitBytes });
+  const own = options.ownBodyParsing;
+  app.use((req, res, next) => (own?.test(req.path) ? next() : urlencoded(req, res, next)));
+  app.use((req, res, next) => (own?.test(req.path) ? next() : json(req, res, next)));
   for (const router of options.routers) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

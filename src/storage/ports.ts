@@ -62,6 +62,11 @@ export interface QuestionnaireRepository {
    * another writer took that number first (the caller reloads and retries or reports).
    */
   insertVersion(version: QuestionnaireVersion): Promise<QuestionnaireVersion | null>;
+  /**
+   * Marks a published version retired: new sessions stop getting it, sessions pinned to it
+   * still finish on it. False when there is no such published version.
+   */
+  retireVersion(id: string, version: number): Promise<boolean>;
 }
 
 export type ResponseStatus = 'in_progress' | 'complete' | 'abandoned';
@@ -105,6 +110,11 @@ export type NewResponse = Omit<
 
 export type ResponseFilter = {
   facilityCode?: string;
+  district?: string;
+  facilityType?: string;
+  questionnaireId?: string;
+  questionnaireVersion?: number;
+  channel?: Channel;
   from?: Date;
   to?: Date;
   status?: ResponseStatus;
@@ -168,6 +178,9 @@ export interface RespondentRepository {
   setLanguage(respondentKey: string, language: string, at: Date): Promise<void>;
 }
 
+export type { ApiToken, AuditEntry, AuditRepository, Draft, DraftRepository, DistrictRepository, TokenRepository } from './staff-ports.js';
+import type { AuditRepository, DistrictRepository, DraftRepository, TokenRepository } from './staff-ports.js';
+
 export type Storage = {
   /** which adapter this is, for logs and test output */
   kind: 'memory' | 'mongo';
@@ -177,6 +190,11 @@ export type Storage = {
   sessions: SessionRepository;
   respondents: RespondentRepository;
   voiceCalls: VoiceCallRepository;
+  /** staff pages: API tokens, audit log, questionnaire drafts, known districts */
+  tokens: TokenRepository;
+  audit: AuditRepository;
+  drafts: DraftRepository;
+  districts: DistrictRepository;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 };

@@ -13,6 +13,11 @@ export function upsertAnswer(answers: StoredAnswer[], answer: StoredAnswer): Sto
 
 export function matchesResponseFilter(r: Response, f: ResponseFilter): boolean {
   if (f.facilityCode && r.facilityCode !== f.facilityCode) return false;
+  if (f.district && r.district !== f.district) return false;
+  if (f.facilityType && r.facilityType !== f.facilityType) return false;
+  if (f.questionnaireId && r.questionnaireId !== f.questionnaireId) return false;
+  if (f.questionnaireVersion !== undefined && r.questionnaireVersion !== f.questionnaireVersion) return false;
+  if (f.channel && r.channel !== f.channel) return false;
   if (f.status && r.status !== f.status) return false;
   if (f.from && r.startedAt < f.from) return false;
   if (f.to && r.startedAt >= f.to) return false;

@@ -258,6 +258,20 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(await s.questionnaires.latestPublished('nope')).toBeNull();
       });
 
+      it('retires a published version only: it stays readable but is no longer the newest published', async () => {
+        await s.questionnaires.insertVersion(version('clinic_q', 1, 'published'));
+        await s.questionnaires.insertVersion(version('clinic_q', 2, 'published'));
+        await s.questionnaires.insertVersion(version('clinic_q', 3, 'draft'));
+        expect(await s.questionnaires.retireVersion('clinic_q', 2)).toBe(true);
+        expect(await s.questionnaires.retireVersion('clinic_q', 2)).toBe(false);
+        expect(await s.questionnaires.retireVersion('clinic_q', 3)).toBe(false);
+        expect(await s.questionnaires.retireVersion('clinic_q', 9)).toBe(false);
+        expect((await s.questionnaires.getVersion('clinic_q', 2))!.status).toBe('retired');
+        expect((await s.questionnaires.getVersion('clinic_q', 3))!.status).toBe('draft');
+        expect((await s.questionnaires.latestPublished('clinic_q'))?.version).toBe(1);
+        expect((await s.questionnaires.latestPublishedForFacilityType('clinic'))?.version).toBe(1);
+      });
+
       it('lists versions by id then number, optionally for one id', async () => {
         await s.questionnaires.insertVersion(version('police_q', 1, 'published', ['police']));
         await s.questionnaires.insertVersion(version('clinic_q', 2, 'draft'));
@@ -534,6 +548,20 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(Object.getPrototypeOf(all[0])).toBe(Object.prototype);
         expect(all[1]!.status).toBe('complete');
         expect(r3.id).toBe('r3');
+      });
+
+      it('streams filtered by district, facility type, questionnaire, version and channel', async () => {
+        await s.responses.start(newResponse({ id: 'a', district: 'north', facilityType: 'clinic', questionnaireId: 'clinic_q', questionnaireVersion: 1, channel: 'ussd' }));
+        await s.responses.start(newResponse({ id: 'b', district: 'south', facilityType: 'clinic', questionnaireId: 'clinic_q', questionnaireVersion: 2, channel: 'voice' }));
+        await s.responses.start(newResponse({ id: 'c', district: 'south', facilityType: 'police', questionnaireId: 'police_q', questionnaireVersion: 1, channel: 'ussd' }));
+        const ids = async (f: ResponseFilter) => (await collect(s.responses.stream(f))).map((r) => r.id);
+        expect(await ids({ district: 'south' })).toEqual(['b', 'c']);
+        expect(await ids({ facilityType: 'clinic' })).toEqual(['a', 'b']);
+        expect(await ids({ questionnaireId: 'clinic_q' })).toEqual(['a', 'b']);
+        expect(await ids({ questionnaireId: 'clinic_q', questionnaireVersion: 1 })).toEqual(['a']);
+        expect(await ids({ questionnaireVersion: 1 })).toEqual(['a', 'c']);
+        expect(await ids({ channel: 'voice' })).toEqual(['b']);
+        expect(await ids({ channel: 'ussd', district: 'south' })).toEqual(['c']);
       });
 
       it('lets a consumer stop streaming early', async () => {

@@ -5,6 +5,7 @@ import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js'
 import { createMongoStorage } from '../../src/storage/mongo/mongo-storage.js';
 import { storageContract } from './contract.js';
 import { voiceCallsContract } from './contract-voice-calls.js';
+import { staffStorageContract } from './contract-staff.js';
 
 /**
  * Runs the storage contract on every adapter that can run here: memory always; Mongo when
@@ -45,6 +46,7 @@ console.log(`storage contract: ran [${ran.join(', ')}]; skipped [${skipped.join(
 
 storageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 voiceCallsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+staffStorageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
 describe.skipIf(!mongoTarget)('mongo adapter', () => {
   const run = `${process.pid}_${Date.now().toString(36)}`;
@@ -73,4 +75,5 @@ describe.skipIf(!mongoTarget)('mongo adapter', () => {
   };
   storageContract('mongo', makeMongo);
   voiceCallsContract('mongo', makeMongo);
+  staffStorageContract('mongo', makeMongo);
 });

@@ -4,7 +4,7 @@ import type { Storage, Response as StoredResponse } from '../../storage/ports.js
 import { requireRole, type Authenticator } from '../security.js';
 import { parseOr400 } from '../validation.js';
 
-const Query = z
+export const ResponsesQuery = z
   .object({
     facility: z.string().regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits').optional(),
     from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-10-01T00:00:00Z' }).optional(),
@@ -41,7 +41,7 @@ export function publicResponse(r: StoredResponse) {
 export function responseRoutes(storage: Storage, authenticate: Authenticator): Router {
   const router = Router();
   router.get('/api/v1/responses', requireRole(authenticate, 'viewer'), async (req, res) => {
-    const q = parseOr400(Query, req.query, res);
+    const q = parseOr400(ResponsesQuery, req.query, res);
     if (!q) return;
     const filter = {
       facilityCode: q.facility,

@@ -9,6 +9,7 @@ import type {
 } from '../ports.js';
 import { matchesResponseFilter, upsertAnswer } from '../rules.js';
 import { createMemoryVoiceCalls } from './voice-calls.js';
+import { createMemoryStaffStorage } from './staff-storage.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -97,6 +98,12 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         if (versions.has(key)) return null;
         versions.set(key, clone(version));
         return clone(version);
+      },
+      async retireVersion(id, version) {
+        const v = versions.get(versionKey(id, version));
+        if (!v || v.status !== 'published') return false;
+        v.status = 'retired';
+        return true;
       },
     },
     responses: {
@@ -221,6 +228,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       },
     },
     voiceCalls: createMemoryVoiceCalls(),
+    ...createMemoryStaffStorage(),
     async ping() {
       return true;
     },

@@ -102,6 +102,8 @@ responseSchema.index({ sourceKey: 1 }, { unique: true });
 responseSchema.index({ countKey: 1 }, { unique: true, partialFilterExpression: { countKey: { $type: 'string' } } });
 responseSchema.index({ facilityCode: 1, startedAt: 1 });
 responseSchema.index({ respondentKey: 1, channel: 1, updatedAt: -1 });
+// exports and the dashboard stream in this order: the index lets the cursor stream instead of sorting in memory
+responseSchema.index({ startedAt: 1, _id: 1 });
 
 export const sessionSchema = new Schema(
   {

@@ -11,6 +11,7 @@ import type {
 import { registerModels, type Models } from './models.js';
 import { createMongoVoiceCalls } from './voice-calls.js';
 import type { VoiceCallRepository } from '../voice-calls.js';
+import { createMongoStaffStorage } from './staff-storage.js';
 
 /**
  * The Mongo adapter: a thin translation of the storage ports to MongoDB through Mongoose.
@@ -51,6 +52,11 @@ function withId<T>(doc: Doc): T {
 export function responseQuery(filter: ResponseFilter): Doc {
   const q: Doc = {};
   if (filter.facilityCode) q.facilityCode = filter.facilityCode;
+  if (filter.district) q.district = filter.district;
+  if (filter.facilityType) q.facilityType = filter.facilityType;
+  if (filter.questionnaireId) q.questionnaireId = filter.questionnaireId;
+  if (filter.questionnaireVersion !== undefined) q.questionnaireVersion = filter.questionnaireVersion;
+  if (filter.channel) q.channel = filter.channel;
   if (filter.status) q.status = filter.status;
   if (filter.from || filter.to) {
     const range: Doc = {};
@@ -75,12 +81,14 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
   });
   let models: Models;
   let voiceCalls: VoiceCallRepository;
+  let staff: Awaited<ReturnType<typeof createMongoStaffStorage>>;
   try {
     await conn.asPromise();
     models = registerModels(conn);
     // explicit, once per start: every unique key the contract rests on exists before use
     for (const model of Object.values(models)) await model.createIndexes();
     voiceCalls = await createMongoVoiceCalls(conn);
+    staff = await createMongoStaffStorage(conn);
   } catch (e) {
     await conn.close(true).catch(() => undefined);
     throw e;
@@ -153,6 +161,10 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         const doc = await questionnaires.findOne({ id: version.id, version: version.version }).lean<Doc>();
         if (!doc) throw new Error(`questionnaire ${version.id}@${version.version} vanished after insert`);
         return strip<QuestionnaireVersion>(doc);
+      },
+      async retireVersion(id, version) {
+        const result = await questionnaires.updateOne({ id, version, status: 'published' }, { $set: { status: 'retired' } });
+        return result.matchedCount === 1;
       },
     },
     responses: {
@@ -337,6 +349,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
       },
     },
     voiceCalls,
+    ...staff,
     async ping() {
       try {
         if (closed || !conn.db) return false;

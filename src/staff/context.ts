@@ -1,0 +1,23 @@
+import type { SystemTextSource } from '../engine/session.js';
+import type { Clock } from '../gateways/clock.js';
+import type { ShippedContent } from '../i18n/catalog.js';
+import type { Storage } from '../storage/ports.js';
+import type { validateQuestionnaire } from '../app/validate-questionnaire.js';
+import type { StaffAuth } from './auth.js';
+
+/** What the staff routes need from the assembled service. */
+export type StaffContext = {
+  storage: Storage;
+  clock: Clock;
+  auth: StaffAuth;
+  validation: Parameters<typeof validateQuestionnaire>[1];
+  texts: SystemTextSource;
+  content: ShippedContent;
+  languages: string[];
+  defaultLanguage: string;
+  timeZone: string;
+  screenLimit: number;
+  /** folder holding locales/ (for recordings) */
+  root: string;
+  production: boolean;
+};

@@ -1,0 +1,50 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { StaffContext } from './context.js';
+import { registerApiRoutes } from './api-routes.js';
+import { ResponsesQuery } from '../http/routes/responses.js';
+import { forbiddenPage, signInPage } from './layout.js';
+import { createStaffRegistry } from './registry.js';
+import { registerQuestionnairePages } from './pages/questionnaires.js';
+import { registerFacilityPages } from './pages/facilities.js';
+import { registerGeneralPages } from './pages/general.js';
+
+/** Paths whose routes parse their own request bodies (see registry.ts for the limits). */
+export const STAFF_PATHS = /^\/(staff|api\/v1)(\/|$)/;
+
+/**
+ * A strict Content-Security-Policy: scripts and styles only from this origin's files, no
+ * inline script, no framing. Staff pages are private, so nothing is cached.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function securityHeaders(req: Request, res: Response, next: NextFunction) {
+  res.set({
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+  });
+  if (!req.path.startsWith('/staff/assets/')) res.set('Cache-Control', 'no-store');
+  next();
+}
+
+export function createStaffRoutes(ctx: StaffContext) {
+  const reg = createStaffRegistry(ctx.auth, { unauthorized: (req) => signInPage(req, 'Please sign in to see this page.'), forbidden: forbiddenPage });
+  reg.router.use(['/staff', '/api/v1'], securityHeaders);
+  registerGeneralPages(reg, ctx);
+  registerQuestionnairePages(reg, ctx);
+  registerFacilityPages(reg, ctx);
+  registerApiRoutes(reg, ctx);
+  reg.document({
+    method: 'get',
+    path: '/api/v1/responses',
+    role: 'viewer',
+    kind: 'api',
+    tag: 'responses',
+    summary: 'Responses as JSON or NDJSON, filtered by facility, period and status (served by routes/responses.ts)',
+    query: ResponsesQuery,
+    produces: ['application/json', 'application/x-ndjson'],
+  });
+  return { router: reg.router, specs: reg.specs };
+}

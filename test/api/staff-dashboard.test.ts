@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../support/service.js';
+import { api } from '../support/staff.js';
+
+/** Dashboard figures from real USSD reports: reports per local day and average satisfaction per facility. */
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService({ TIME_ZONE: 'Africa/Johannesburg' });
+});
+afterAll(() => t.stop());
+
+async function report(phone: string, facility: string, satisfaction: number) {
+  const p = t.phone(phone);
+  await p.dial();
+  let last;
+  for (const input of ['1', facility, '1', '2', '4', '1', String(satisfaction), '1', '98', '1', '00', '2']) last = await p.send(input);
+  expect(last!.body).toMatch(/^END/);
+}
+
+it('counts complete reports per local day and averages satisfaction per facility per day', async () => {
+  t.clock.set('2026-10-03T21:30:00Z'); // 23:30 on 3 October in Johannesburg
+  await report('+27820000901', '1001', 5);
+  t.clock.set('2026-10-03T22:30:00Z'); // 00:30 on 4 October there
+  await report('+27820000902', '1001', 3);
+  await report('+27820000903', '1002', 2);
+  t.clock.set('2026-10-05T08:00:00Z');
+  await report('+27820000904', '1001', 4);
+
+  const d = (await api(t).get('/api/v1/dashboard?days=3')).json;
+  expect(d.days).toEqual(['2026-10-03', '2026-10-04', '2026-10-05']);
+  expect(d.reportsPerDay).toEqual([1, 2, 1]);
+  const riverside = d.facilities.find((f: { code: string }) => f.code === '1001');
+  expect(riverside.satisfaction).toEqual([
+    { day: '2026-10-03', average: 5, n: 1 },
+    { day: '2026-10-04', average: 3, n: 1 },
+    { day: '2026-10-05', average: 4, n: 1 },
+  ]);
+  expect(d.facilities.find((f: { code: string }) => f.code === '1002').satisfaction).toEqual([null, { day: '2026-10-04', average: 2, n: 1 }, null]);
+
+  const page = await api(t).get('/staff?days=7');
+  expect(page.text).toContain('<svg class="chart"');
+  expect(page.text).toContain('Riverside Clinic (1001)');
+  expect(page.text).toContain('4.00 (3 ratings)');
+});

@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { startTestService, type TestService } from '../support/service.js';
+import { tokenFor } from '../support/staff.js';
+import { chromiumMissing, launchChromium } from './chromium.js';
+
+/**
+ * The staff pages in headless Chromium against the real server: sign in, edit a draft, see
+ * a validation error as you type, try the draft on the on-screen phone, publish, and watch a
+ * USSD session that started before publishing finish on the old version.
+ */
+
+/** Waits (up to 5 s) until the locator's element holds the text; fails with what it held instead. */
+async function seen(locator: Locator, text: string | RegExp): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
+  } catch {
+    const held = await locator.allTextContents().catch(() => []);
+    throw new Error(`expected ${String(text)} in ${locator.toString()}; it held: ${JSON.stringify(held).slice(0, 800)}`);
+  }
+}
+
+if (chromiumMissing) console.log(`SKIP browser tests: ${chromiumMissing}`);
+
+describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
+  let t: TestService;
+  let close: () => Promise<void>;
+  let page: Page;
+  let editorToken: string;
+  const dialogs: string[] = [];
+  const consoleErrors: string[] = [];
+  const failedRequests: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestService();
+    editorToken = await tokenFor(t, 'editor', 'Thandi');
+    const launched = await launchChromium();
+    close = launched.close;
+    page = await launched.context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    // script errors and CSP violations show up as console errors; HTTP errors are tracked by URL
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) failedRequests.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
+  });
+  afterAll(async () => {
+    await close?.();
+    await t?.stop();
+  });
+
+  it('signs in, edits a draft with live validation, tries it on the phone, publishes, and an earlier session finishes on the old version', async () => {
+    // a respondent starts a clinic report before anything changes
+    const early = t.phone('+254711000401');
+    await early.dial();
+    await early.send('1');
+    await early.send('1001');
+    const firstQuestion = await early.send('1');
+    expect(firstQuestion.body).toContain('How long did you wait before you were helped?');
+
+    // sign in
+    const first = await page.goto(`${t.url}/staff/questionnaires/clinic`);
+    expect(first!.status()).toBe(401);
+    await page.getByLabel('API token').fill(editorToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${t.url}/staff/questionnaires/clinic`);
+    await seen(page.getByRole('heading', { level: 1 }), /clinic/);
+
+    // start a draft from the current version and edit it
+    await page.getByRole('button', { name: 'Start draft' }).click();
+    await page.waitForURL(/\/staff\/drafts\/d_[0-9a-f]{12}$/);
+    await page.getByLabel('questions.wait.text in en').fill('Version two: how long was your wait?');
+
+    // clear a Kiswahili text: the error names the question and the language as one types
+    const swWait = page.getByLabel('questions.wait.text in sw');
+    const swText = await swWait.inputValue();
+    await swWait.fill('');
+    await seen(page.locator('#issues'), 'question "wait" text [sw]: translation missing');
+    await seen(page.locator('#issues-summary'), /problem\(s\) to fix/);
+    await swWait.fill(swText);
+    await seen(page.locator('#issues-summary'), /^No\ problems\ found:\ this\ draft\ can\ be\ published\.$/);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+
+
+    // the on-screen phone runs the saved draft through the real engine as USSD
+    await page.getByRole('button', { name: 'Dial' }).click();
+    const screen = page.locator('#sim-screen');
+    await seen(screen, '1. English');
+    for (const reply of ['1', '1001', '1']) {
+      await page.getByLabel('Reply').fill(reply);
+      await page.getByRole('button', { name: 'Send' }).click();
+      if (reply === '1001') await seen(screen, 'Riverside Clinic');
+    }
+    await seen(screen, 'CON Version two: how long was your wait?');
+    expect(await t.storage.responses.get('R000002')).toBeNull(); // the simulator recorded nothing
+
+    // publish, with confirmation showing the change
+    await page.getByRole('link', { name: 'Publish…' }).click();
+    await seen(page.getByRole('heading', { level: 1 }), /^Publish\ clinic\ version\ 2\?$/);
+    await seen(page.locator('table.diff'), 'Version two: how long was your wait?');
+    await page.getByRole('button', { name: 'Publish version 2' }).click();
+    await page.waitForURL(`${t.url}/staff/questionnaires/clinic?published=2`);
+    await seen(page.getByRole('status').first(), 'Published version 2');
+    await seen(page.locator('table').first(), 'published (current)');
+
+    // the session started before publishing finishes on version 1
+    let last = firstQuestion;
+    for (const input of ['2', '4', '1', '5', '1', '98', '1', '00', '2']) last = await early.send(input);
+    expect(last.body).toMatch(/^END Thank you/);
+    const earlyResponse = await t.storage.responses.get('R000001');
+    expect(earlyResponse).toMatchObject({ status: 'complete', questionnaireVersion: 1 });
+
+    // and a new session meets version 2
+    const late = t.phone('+254711000402');
+    await late.dial();
+    await late.send('1');
+    await late.send('1001');
+    expect((await late.send('1')).body).toContain('Version two: how long was your wait?');
+
+    expect(dialogs).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    // only the page asked for before signing in was refused (and the browser's favicon guess)
+    expect(failedRequests.filter((r) => r !== '404 /favicon.ico')).toEqual(['401 /staff/questionnaires/clinic']);
+  });
+
+  it('shows script in a questionnaire text as text and never runs it', async () => {
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(t.url + path, { ...init, headers: { authorization: `Bearer ${editorToken}`, 'content-type': 'application/json' } }).then((r) => r.json());
+    const draft = await api('/api/v1/drafts', { method: 'POST', body: JSON.stringify({ questionnaireId: 'police' }) });
+    draft.texts.en.title = '<script>alert("boom")</script><img src=x onerror="alert(2)">';
+    await api(`/api/v1/drafts/${draft.id}`, { method: 'PUT', body: JSON.stringify({ definition: draft.definition, texts: draft.texts, revision: draft.revision }) });
+    await page.goto(`${t.url}/staff/drafts/${draft.id}`);
+    expect(await page.getByLabel('title in en').inputValue()).toBe('<script>alert("boom")</script><img src=x onerror="alert(2)">');
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+  });
+
+  it('imports facilities with a dry run first, from a file', async () => {
+    await page.goto(`${t.url}/staff/facilities`);
+    const csv = 'code,name,type,district,manager_name,manager_phone,manager_language,manager_role\n6001,Bay Clinic,clinic,Riverside,Gia Moyo,+27820006001,en,facility\n6002,Cove Clinic,clinic,Mars,Hal Moyo,12345,en,facility\n';
+    await page.getByLabel('CSV file').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    const result = page.locator('#import-result');
+    await seen(result, 'Nothing was imported');
+    await seen(result.locator('table'), '"Mars" is not a known district');
+    await seen(result.locator('table'), 'manager_phone');
+    const good = csv.split('\n').slice(0, 2).join('\n') + '\n';
+    await page.getByLabel('CSV file').setInputFiles({ name: 'facilities.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await seen(result, 'Dry run: nothing was written. 1 rows, 1 facilities: 1 new, 0 updated.');
+    expect(await t.storage.facilities.findByCode('6001')).toBeNull();
+    await page.getByLabel('Dry run: check only, write nothing').uncheck();
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await seen(result, 'Imported.');
+    expect((await t.storage.facilities.findByCode('6001'))?.name).toBe('Bay Clinic');
+  });
+
+  it('labels every form control and keeps one h1 per page, on every page', async () => {
+    const draft = await fetch(`${t.url}/api/v1/drafts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${editorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ questionnaireId: 'clinic' }),
+    }).then((r) => r.json());
+    const pages = ['/staff', '/staff/questionnaires', '/staff/questionnaires/clinic', '/staff/questionnaires/clinic/versions/1', `/staff/drafts/${draft.id}`, `/staff/drafts/${draft.id}/publish`, '/staff/languages', '/staff/facilities', '/staff/facilities/new', '/staff/facilities/1001', '/staff/responses', '/staff/audit'];
+    for (const path of pages) {
+      const res = await page.goto(t.url + path);
+      expect(res!.status(), path).toBe(200);
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+          .filter((el) => {
+            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+            return !(labelled || (el.tagName === 'BUTTON' && el.textContent!.trim()));
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
+      expect(unlabelled, path).toEqual([]);
+      expect(await page.locator('h1').count(), path).toBe(1);
+    }
+    // the editor works from the keyboard alone: tab to a text box, type, and the checks follow
+    await page.goto(`${t.url}/staff/drafts/${draft.id}`);
+    await page.getByLabel('title in zu').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await seen(page.locator('#issues'), 'title [zu]: translation missing');
+  });
+
+  it('changes questions with buttons, keeping what was typed, and shows the new texts to translate', async () => {
+    const draft = await fetch(`${t.url}/api/v1/drafts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${editorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ questionnaireId: 'social_grant' }),
+    }).then((r) => r.json());
+    await page.goto(`${t.url}/staff/drafts/${draft.id}`);
+    await page.getByLabel('title in en').fill('Grant office report card (typed, not yet saved)');
+    await page.getByLabel('Question id').fill('feedback');
+    await page.getByLabel('Type', { exact: true }).selectOption('text');
+    await page.getByRole('button', { name: 'Add this question' }).click();
+    // a ninth question is kept in the draft but named as the problem
+    await seen(page.locator('#issues'), 'questions: a report card has at most 8 questions');
+    expect(await page.getByLabel('title in en').inputValue()).toBe('Grant office report card (typed, not yet saved)');
+    await page.getByRole('button', { name: 'Remove question age' }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    expect(await page.getByLabel('questions.age.text in en').count()).toBe(0);
+    expect(await page.locator('#issues').textContent()).not.toContain('at most 8');
+    for (const lang of ['en', 'sw', 'zu']) await seen(page.locator('#issues'), `question "feedback" text [${lang}]: translation missing`);
+    expect(await page.getByLabel('title in en').inputValue()).toBe('Grant office report card (typed, not yet saved)');
+    await page.getByLabel('questions.feedback.text in en').fill('Anything else to tell us?');
+    await page.getByLabel('questions.feedback.text in sw').fill('Kuna jambo lingine?');
+    await page.getByLabel('questions.feedback.text in zu').fill('Kukhona okunye ongasitshela khona?');
+    await seen(page.locator('#issues-summary'), /^No problems found/);
+    await page.getByRole('button', { name: 'Move feedback up' }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    const saved = await t.storage.drafts.get(draft.id);
+    expect((saved!.definition as { questions: Array<{ id: string }> }).questions.map((q) => q.id)).toEqual(['visits', 'wait', 'staff', 'satisfaction', 'problem', 'recommend', 'feedback', 'gender']);
+    expect((saved!.texts as Record<string, { title: string; questions: Record<string, unknown> }>).en!.title).toBe('Grant office report card (typed, not yet saved)');
+    expect((saved!.texts as Record<string, { questions: Record<string, unknown> }>).sw!.questions.age).toBeUndefined();
+  });
+});
