@@ -118,6 +118,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     screenLimit: config.ussd.screenLimit,
     root: overrides.root ?? PROJECT_ROOT,
     production: config.production,
+    voice: { audio: voice.audio, languages: voice.languages },
   });
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken);

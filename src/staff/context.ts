@@ -4,6 +4,7 @@ import type { ShippedContent } from '../i18n/catalog.js';
 import type { Storage } from '../storage/ports.js';
 import type { validateQuestionnaire } from '../app/validate-questionnaire.js';
 import type { StaffAuth } from './auth.js';
+import type { AudioCatalog } from '../channels/voice/audio.js';
 
 /** What the staff routes need from the assembled service. */
 export type StaffContext = {
@@ -17,7 +18,9 @@ export type StaffContext = {
   defaultLanguage: string;
   timeZone: string;
   screenLimit: number;
-  /** folder holding locales/ (for recordings) */
+  /** folder holding locales/ */
   root: string;
+  /** the voice channel's recordings and the languages it offers */
+  voice: { audio: AudioCatalog; languages: string[] };
   production: boolean;
 };

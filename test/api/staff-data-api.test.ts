@@ -212,3 +212,22 @@ describe('responses export', () => {
   }, 120_000);
 });
 
+
+describe('language completeness', () => {
+  it('counts USSD texts and voice recordings by the voice channel rule', async () => {
+    const res = await api(t, viewer).get('/api/v1/languages');
+    expect(res.status).toBe(200);
+    const rows = res.json.items as Array<{ lang: string; draft: boolean; system: { missing: string[] }; questionnaires: Array<{ missing: string[] }>; recordings: { required: number; recorded: number; offeredOnVoice: boolean; spokenBySay: boolean } }>;
+    const byLang = Object.fromEntries(rows.map((r) => [r.lang, r]));
+    expect(Object.keys(byLang)).toEqual(['en', 'sw', 'zu']);
+    for (const r of rows) {
+      expect(r.system.missing).toEqual([]);
+      expect(r.questionnaires.every((q) => q.missing.length === 0)).toBe(true);
+      expect(r.recordings.required).toBeGreaterThan(20);
+    }
+    // the repository ships no recordings: English is spoken with Say, the others are not offered on voice
+    expect(byLang.en!.recordings).toMatchObject({ spokenBySay: true, offeredOnVoice: true, recorded: 0 });
+    expect(byLang.sw!.recordings).toMatchObject({ spokenBySay: false, offeredOnVoice: false, recorded: 0 });
+    expect(byLang.sw!.draft).toBe(true);
+  });
+});

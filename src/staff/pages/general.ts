@@ -9,7 +9,7 @@ import { csrfField, fmtDate, notice, page, safeNext, signInPage } from '../layou
 import type { StaffRegistry } from '../registry.js';
 import { barChart, lineChart, SERIES_COLOURS } from '../charts.js';
 import { dashboardFor } from '../api-routes.js';
-import { languageCompleteness } from '../../app/language-completeness.js';
+import { languageCompleteness, type LanguageRow } from '../../app/language-completeness.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../app/staff-tokens.js';
 
 /** Sign-in, dashboard, languages, responses export, audit log, tokens and the static assets. */
@@ -84,18 +84,17 @@ ${d.days.map((day, i) => html`<tr><td>${day}</td><td>${d.reportsPerDay[i]}</td><
 
   route({ method: 'get', path: '/staff/languages', role: 'viewer', kind: 'page', summary: 'How complete each language is' }, async (req, res) => {
     const rows = await languageCompleteness(ctx);
-    const pct = (have: number, of: number) => (of === 0 ? '100%' : `${Math.floor((have / of) * 100)}%`);
     send(
       res,
       page(
         { title: 'Languages', req, current: '/staff/languages' },
-        html`<p>USSD text per language for the current version of each questionnaire and for the system messages, and voice recordings where a language has them.</p>
+        html`<p>USSD text per language for the current version of each questionnaire and for the system messages. Voice offers a language only when every prompt a call speaks is recorded; English is spoken by Africa's Talking and needs none. Add recordings with <code>npm run audio:check</code> and <code>locales/&lt;lang&gt;/audio.json</code>.</p>
 <table><thead><tr><th scope="col">Language</th><th scope="col">System messages</th>${rows[0]?.questionnaires.map((q) => html`<th scope="col">${q.id} v${q.version}</th>`) ?? ''}<th scope="col">Voice recordings</th></tr></thead><tbody>
 ${rows.map(
   (r) => html`<tr><th scope="row">${r.name} (${r.lang})${r.draft ? html`<br><em>draft translation, not yet reviewed</em>` : ''}</th>
 <td>${pct(r.system.required - r.system.missing.length, r.system.required)}${r.system.missing.length ? html`<details><summary>${r.system.missing.length} missing</summary>${r.system.missing.join(', ')}</details>` : ''}</td>
 ${r.questionnaires.map((q) => html`<td>${pct(q.required - q.missing.length, q.required)}${q.missing.length ? html`<details><summary>${q.missing.length} missing</summary>${q.missing.join(', ')}</details>` : ''}</td>`)}
-<td>${r.recordings ? html`${pct(r.recordings.recorded, r.recordings.required)} (${r.recordings.recorded} of ${r.recordings.required})${r.recordings.missing.length ? html`<details><summary>${r.recordings.missing.length} missing</summary>${r.recordings.missing.join(', ')}</details>` : ''}` : 'no recordings'}</td></tr>`,
+<td>${voiceCell(r.recordings)}</td></tr>`,
 )}</tbody></table>`,
       ),
     );
@@ -179,4 +178,15 @@ ${tokens.map(
     const ok = await revokeApiToken(ctx, String(req.params.tokenId), by(req));
     send(res, await tokensPage(req, ok ? notice('ok', 'Token revoked.') : notice('error', 'No such active token.')), ok ? 200 : 404);
   });
+}
+
+function voiceCell(r: LanguageRow['recordings']) {
+  const count = html`${pct(r.recorded, r.required)} (${r.recorded} of ${r.required})`;
+  const status = r.offeredOnVoice ? (r.spokenBySay && r.recorded < r.required ? 'offered on voice (spoken with Say)' : 'offered on voice') : 'not offered on voice';
+  const missing = r.missing.length && !r.spokenBySay ? html`<details><summary>${r.missing.length} missing</summary>${r.missing.join(', ')}</details>` : '';
+  return html`${count}; ${status}${missing}`;
+}
+
+function pct(have: number, of: number): string {
+  return of === 0 ? '100%' : `${Math.floor((have / of) * 100)}%`;
 }
