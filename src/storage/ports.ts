@@ -2,6 +2,9 @@ import type { AnswerValue, QuestionnaireDefinition } from '../engine/definition.
 import type { PersistedMachine } from '../engine/compile.js';
 import type { SessionState } from '../engine/session.js';
 import type { QuestionnaireTexts } from '../engine/texts.js';
+import type { OutboxRepository, ResponseTally, ScorecardRepository, TallyQuery } from './scorecard-ports.js';
+
+export type * from './scorecard-ports.js';
 
 /**
  * Storage ports. Repositories take and return plain objects; each adapter (memory, mongo)
@@ -130,6 +133,8 @@ export interface ResponseRepository {
   findResumable(respondentKey: string, channel: Channel, since: Date): Promise<Response | null>;
   /** Streams responses oldest first, so exports run in constant memory. */
   stream(filter: ResponseFilter): AsyncIterable<Response>;
+  /** Counted responses completed in [from, to), tallied per facility and questionnaire version. */
+  tallyCounted(query: TallyQuery): Promise<ResponseTally[]>;
 }
 
 /** Per-session hop state for a channel. Short-lived: expires (TTL) after `expiresAt`. */
@@ -173,6 +178,8 @@ export type Storage = {
   responses: ResponseRepository;
   sessions: SessionRepository;
   respondents: RespondentRepository;
+  scorecards: ScorecardRepository;
+  outbox: OutboxRepository;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 };

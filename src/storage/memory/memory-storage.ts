@@ -8,6 +8,8 @@ import type {
   Storage,
 } from '../ports.js';
 import { matchesResponseFilter, upsertAnswer } from '../rules.js';
+import { tallyCountedResponses } from '../scorecard-rules.js';
+import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -189,6 +191,9 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
           .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
         for (const r of matching) yield clone(r);
       },
+      async tallyCounted(query) {
+        return tallyCountedResponses(responses.values(), query);
+      },
     },
     sessions: {
       async get(channel, sessionId) {
@@ -219,6 +224,8 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         languages.set(key, language);
       },
     },
+    scorecards: createMemoryScorecards(),
+    outbox: createMemoryOutbox(),
     async ping() {
       return true;
     },

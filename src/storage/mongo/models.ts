@@ -1,4 +1,5 @@
 import { Schema, type Connection, type SchemaOptions } from 'mongoose';
+import { outboxSchema, scorecardSchema } from './scorecard-models.js';
 
 /**
  * Mongoose schemas: field types, collections and indexes only. No methods, statics, hooks
@@ -102,6 +103,8 @@ responseSchema.index({ sourceKey: 1 }, { unique: true });
 responseSchema.index({ countKey: 1 }, { unique: true, partialFilterExpression: { countKey: { $type: 'string' } } });
 responseSchema.index({ facilityCode: 1, startedAt: 1 });
 responseSchema.index({ respondentKey: 1, channel: 1, updatedAt: -1 });
+// the scorecard tally ($match on counted and a completedAt range; see scorecard-storage.ts)
+responseSchema.index({ counted: 1, completedAt: 1 });
 
 export const sessionSchema = new Schema(
   {
@@ -140,6 +143,8 @@ export function registerModels(conn: Connection) {
     responses: conn.model('Response', responseSchema),
     sessions: conn.model('HopSession', sessionSchema),
     respondents: conn.model('Respondent', respondentSchema),
+    scorecards: conn.model('Scorecard', scorecardSchema),
+    outbox: conn.model('OutboxMessage', outboxSchema),
   };
 }
 

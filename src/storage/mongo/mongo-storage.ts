@@ -9,6 +9,7 @@ import type {
   Storage,
 } from '../ports.js';
 import { registerModels, type Models } from './models.js';
+import { createMongoOutbox, createMongoScorecards, tallyCountedInMongo } from './scorecard-storage.js';
 
 /**
  * The Mongo adapter: a thin translation of the storage ports to MongoDB through Mongoose.
@@ -287,6 +288,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         const cursor = responses.find(responseQuery(filter)).sort({ startedAt: 1, _id: 1 }).lean<Doc>().cursor();
         for await (const doc of cursor) yield withId<Response>(doc as Doc);
       },
+      tallyCounted: (query) => tallyCountedInMongo(responses, query),
     },
     sessions: {
       async get(channel, sessionId) {
@@ -332,6 +334,8 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         }
       },
     },
+    scorecards: createMongoScorecards(models.scorecards),
+    outbox: createMongoOutbox(models.outbox),
     async ping() {
       try {
         if (closed || !conn.db) return false;
