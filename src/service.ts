@@ -10,6 +10,10 @@ import { adminTokenAuthenticator, requireCallbackToken, type Authenticator } fro
 import { healthRoutes } from './http/routes/health.js';
 import { ussdRoutes } from './http/routes/ussd.js';
 import { responseRoutes } from './http/routes/responses.js';
+import { smsRoutes } from './http/routes/sms.js';
+import { scorecardRoutes } from './http/routes/scorecards.js';
+import { createScorecardService } from './app/scorecard-service.js';
+import type { SmsGateway } from './gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from './i18n/catalog.js';
 import { createConversation } from './app/conversation.js';
 import { createUssdHandler } from './app/handle-ussd-hop.js';
@@ -34,6 +38,8 @@ export type ServiceOverrides = {
   logDestination?: DestinationStream;
   /** folder holding flows/ and locales/; defaults to the working directory */
   root?: string;
+  /** the SMS gateway; default from config (Africa's Talking with credentials, else log) */
+  sms?: SmsGateway;
 };
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
@@ -80,10 +86,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log,
   });
 
+  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms });
+
   const authenticate: Authenticator = adminTokenAuthenticator(config.adminToken);
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken);
   const routers: Router[] = [healthRoutes(storage, () => shuttingDown), ussdRoutes(ussd, callbackGuard), responseRoutes(storage, authenticate)];
+  routers.push(smsRoutes(storage, callbackGuard, { now: () => clock.now(), log }), scorecardRoutes(storage, authenticate));
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers });
 
   let server: Server | null = null;
@@ -98,11 +107,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${address.port}`;
     log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
+    if (config.scorecards.schedule) scorecards.scheduler.start();
     return { port: address.port, url };
   }
 
   async function stop(graceMs = 10_000): Promise<void> {
     shuttingDown = true;
+    await scorecards.scheduler.stop();
     if (server) {
       const s = server;
       await new Promise<void>((ok) => {
@@ -124,7 +135,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation };
+  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

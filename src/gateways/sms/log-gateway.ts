@@ -1,0 +1,23 @@
+import type { SmsGateway } from './port.js';
+import { maskPhone } from './port.js';
+
+/**
+ * The default gateway without Africa's Talking credentials: records every message and
+ * prints it to the log with the number masked, so a programme can see exactly what would
+ * go out.
+ */
+export type LoggedSms = { to: string; text: string; providerMessageId: string };
+
+export function createLogSmsGateway(log: { info(obj: object, msg: string): void }): SmsGateway & { sent: LoggedSms[] } {
+  const sent: LoggedSms[] = [];
+  return {
+    name: 'log',
+    sent,
+    async send(to, text) {
+      const providerMessageId = `log-${sent.length + 1}`;
+      sent.push({ to, text, providerMessageId });
+      log.info({ sms: { recipient: maskPhone(to), providerMessageId, text } }, 'SMS (log gateway, not sent)');
+      return { kind: 'accepted', providerMessageId, cost: null, status: 'Logged' };
+    },
+  };
+}
