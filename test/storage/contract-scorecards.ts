@@ -215,10 +215,11 @@ export function scorecardContract(get: () => Storage) {
       expect(await s.outbox.get('a')).toMatchObject({ status: 'pending', lastError: 'HTTP 503', nextAttemptAt: at(50), leaseOwner: null, attempts: 1 });
       expect((await s.outbox.claimNext('A', at(6), 60_000))!.key).toBe('b');
       expect(await s.outbox.claimNext('A', at(6.5), 60_000)).toBeNull();
+      expect(await s.outbox.markSent('b', 'A', { providerMessageId: null, cost: null, at: at(6.5) })).toBe(true);
       expect((await s.outbox.claimNext('A', at(50), 60_000))!).toMatchObject({ key: 'a', attempts: 2 });
       expect(await s.outbox.markFailed('a', 'A', 'InvalidPhoneNumber (403)', at(51))).toBe(true);
       expect(await s.outbox.get('a')).toMatchObject({ status: 'failed', lastError: 'InvalidPhoneNumber (403)' });
-      expect(await s.outbox.claimNext('A', at(10_000), 60_000)).toMatchObject({ key: 'b' }); // b's lease expired; a stays failed
+      expect(await s.outbox.claimNext('A', at(10_000), 60_000)).toBeNull(); // sent and failed messages are never claimed
     });
 
     it('records delivery reports by provider id; a final status is never replaced', async () => {
