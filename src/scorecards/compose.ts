@@ -79,7 +79,12 @@ function fill(template: string, vars: Record<string, string | number>): string {
 
 /** One line, single spaces, no space before punctuation left by an empty part. */
 function tidy(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/ ([.,;:])/g, '$1').replace(/([.,;:])\1+/g, '$1').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/ ([.,;:])/g, '$1')
+    .replace(/(?<!\.)\.\.(?!\.)/g, '.')
+    .replace(/([,;:])\1+/g, '$1')
+    .trim();
 }
 
 function shorten(text: string, max: number): string {
