@@ -46,7 +46,7 @@ export function createScorecardService(deps: {
     clock,
     log,
     owner: deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    settings: { leaseMs: config.sms.leaseMs, maxAttempts: config.sms.maxAttempts, retryBaseMs: 60_000, retryMaxMs: 3_600_000 },
+    settings: { leaseMs: config.sms.leaseMs, maxAttempts: config.sms.maxAttempts, retryBaseMs: 60_000, retryMaxMs: 3_600_000, sendTimeoutMs: Math.min(30_000, config.sms.leaseMs / 2) },
   });
   const run = (period: string, options?: RunOptions) => runScorecards(runDeps, period, options);
   const scheduler = createScheduler({

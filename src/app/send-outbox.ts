@@ -10,7 +10,8 @@ import type { Storage } from '../storage/ports.js';
  *
  * The honest limit: if a sender stops after the provider accepted a message but before it
  * was marked sent, the lease runs out and another sender sends it again. That window (one
- * HTTP reply plus one database write) is the only way a manager gets a message twice.
+ * HTTP reply plus one database write), and a send that timed out after the provider took
+ * it, are the only ways a manager gets a message twice.
  */
 
 export type SenderSettings = {
@@ -21,6 +22,8 @@ export type SenderSettings = {
   /** first retry delay; doubles each attempt up to retryMaxMs */
   retryBaseMs: number;
   retryMaxMs: number;
+  /** a send with no answer by then counts as a transient failure; keep it well under leaseMs */
+  sendTimeoutMs: number;
 };
 
 export type SenderLog = { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
@@ -44,7 +47,7 @@ export function createOutboxSender(deps: { storage: Storage; sms: SmsGateway; cl
       if (!message) return result;
       let outcome: SmsOutcome;
       try {
-        outcome = await sms.send(message.phone, message.text);
+        outcome = await withTimeout(sms.send(message.phone, message.text), settings.sendTimeoutMs);
       } catch (e) {
         outcome = { kind: 'transient', reason: `gateway error: ${e instanceof Error ? e.message : String(e)}` };
       }
@@ -99,3 +102,15 @@ export function createOutboxSender(deps: { storage: Storage; sms: SmsGateway; cl
 }
 
 export type OutboxSender = ReturnType<typeof createOutboxSender>;
+
+/**
+ * The SDK sets no HTTP timeout, so a hung connection would hold the loop past its lease.
+ * A timed-out send may still have reached the provider: it is retried (at least once).
+ */
+function withTimeout(sending: Promise<SmsOutcome>, ms: number): Promise<SmsOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<SmsOutcome>((ok) => {
+    timer = setTimeout(() => ok({ kind: 'transient', reason: `no reply within ${ms / 1000} s` }), ms);
+  });
+  return Promise.race([sending, timeout]).finally(() => clearTimeout(timer));
+}
