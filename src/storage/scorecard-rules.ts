@@ -22,36 +22,47 @@ export function acceptsDelivery(current: Delivery | null): boolean {
  */
 export function tallyCountedResponses(responses: Iterable<Response>, query: TallyQuery): ResponseTally[] {
   const wanted = new Set(query.questionIds);
-  const groups = new Map<string, { tally: ResponseTally; counts: Map<string, { questionId: string; value: string | number; count: number }> }>();
+  const from = query.from.getTime();
+  const to = query.to.getTime();
+  type Group = { tally: ResponseTally; counts: Map<string, Map<string | number, number>> };
+  // facility -> "questionnaire@version" -> group: no string building per response
+  const groups = new Map<string, Map<string, Group>>();
   for (const r of responses) {
-    if (!r.counted || !r.completedAt || r.completedAt < query.from || r.completedAt >= query.to) continue;
-    const groupKey = `${r.facilityCode}\u0000${r.questionnaireId}\u0000${r.questionnaireVersion}`;
-    let group = groups.get(groupKey);
+    if (!r.counted || !r.completedAt) continue;
+    const at = r.completedAt.getTime();
+    if (at < from || at >= to) continue;
+    let byVersion = groups.get(r.facilityCode);
+    if (!byVersion) groups.set(r.facilityCode, (byVersion = new Map()));
+    const versionKey = `${r.questionnaireId}@${r.questionnaireVersion}`;
+    let group = byVersion.get(versionKey);
     if (!group) {
-      group = {
-        tally: {
-          facilityCode: r.facilityCode,
-          facilityType: r.facilityType,
-          district: r.district,
-          questionnaireId: r.questionnaireId,
-          questionnaireVersion: r.questionnaireVersion,
-          reports: 0,
-          answers: [],
-        },
-        counts: new Map(),
+      const tally: ResponseTally = {
+        facilityCode: r.facilityCode,
+        facilityType: r.facilityType,
+        district: r.district,
+        questionnaireId: r.questionnaireId,
+        questionnaireVersion: r.questionnaireVersion,
+        reports: 0,
+        answers: [],
       };
-      groups.set(groupKey, group);
+      byVersion.set(versionKey, (group = { tally, counts: new Map() }));
     }
     group.tally.reports++;
     for (const a of r.answers) {
       if (!wanted.has(a.questionId)) continue;
-      const answerKey = `${a.questionId}\u0000${typeof a.value}\u0000${a.value}`;
-      const c = group.counts.get(answerKey);
-      if (c) c.count++;
-      else group.counts.set(answerKey, { questionId: a.questionId, value: a.value, count: 1 });
+      let values = group.counts.get(a.questionId);
+      if (!values) group.counts.set(a.questionId, (values = new Map()));
+      values.set(a.value, (values.get(a.value) ?? 0) + 1);
     }
   }
-  return [...groups.values()].map(({ tally, counts }) => ({ ...tally, answers: sortAnswerCounts([...counts.values()]) })).sort(compareTallies);
+  const out: ResponseTally[] = [];
+  for (const byVersion of groups.values()) {
+    for (const { tally, counts } of byVersion.values()) {
+      const answers = [...counts].flatMap(([questionId, values]) => [...values].map(([value, count]) => ({ questionId, value, count })));
+      out.push({ ...tally, answers: sortAnswerCounts(answers) });
+    }
+  }
+  return out.sort(compareTallies);
 }
 
 export function sortAnswerCounts<T extends { questionId: string; value: string | number }>(list: T[]): T[] {
