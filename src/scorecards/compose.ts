@@ -110,16 +110,25 @@ function cutToTwoSegments(text: string): string {
 }
 
 /**
- * Picks the first candidate that fits one segment; else the first that fits two; else cuts
- * the last one. Candidates come longest and most complete first.
+ * Picks the first candidate that fits one segment, else the first that fits two, else cuts
+ * the last one. Candidates come longest and most complete first and are made only as
+ * needed; the chosen text is made GSM-7 once more as a safety net.
  */
-function fitBest(candidates: string[]): ComposedSms {
-  const texts = candidates.map((c) => tidy(toGsm7Text(c)));
-  const one = texts.find((t) => smsSegments(t).segments === 1);
-  if (one !== undefined) return measured(one);
-  const two = texts.find((t) => smsSegments(t).segments <= MAX_SEGMENTS);
-  if (two !== undefined) return measured(two);
-  return measured(cutToTwoSegments(texts.at(-1) ?? ''));
+function fitBest(candidates: Iterable<string>): ComposedSms {
+  let two: string | undefined;
+  let last = '';
+  for (const candidate of candidates) {
+    last = tidy(candidate);
+    const segments = smsSegments(last).segments;
+    if (segments === 1) return finalText(last);
+    if (segments <= MAX_SEGMENTS) two ??= last;
+  }
+  return finalText(two ?? last);
+}
+
+function finalText(text: string): ComposedSms {
+  const gsm = tidy(toGsm7Text(text));
+  return measured(smsSegments(gsm).segments <= MAX_SEGMENTS ? gsm : cutToTwoSegments(gsm));
 }
 
 export function periodLabel(period: string, t: ScorecardTemplates): string {
@@ -150,27 +159,31 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
     card.change === null ? '' : fill(card.change > 0 ? up : card.change < 0 ? down : same, { points: Math.abs(card.change), unit });
   const change = changeIn(t['change.up'], t['change.down'], t['change.same']);
   const changeShort = changeIn(t['change.short.up'], t['change.short.down'], t['change.short.same']);
-  const candidates: string[] = [];
-  for (const max of NAME_LENGTHS) {
-    const vars = {
-      facility: shorten(toGsm7Text(card.facilityName), max),
-      district: shorten(toGsm7Text(card.district), max),
-      problem: shorten(toGsm7Text(card.problemLabel ?? t['problem.none']), max),
-      type: t.types[card.facilityType] ?? t['type.other'],
-      period: periodLabel(card.period, t),
-      reports: card.reports,
-      min: card.minCount,
-      satisfied: card.satisfiedPct ?? t.not_answered,
-      recommend: card.recommendPct ?? t.not_answered,
-      change,
-      changeShort,
-      rank: card.rank?.position ?? t.not_answered,
-      of: card.rank?.of ?? t.not_answered,
-      shortCode,
-    };
-    for (const template of templates) candidates.push(fill(template, vars));
+  const facility = toGsm7Text(card.facilityName);
+  const district = toGsm7Text(card.district);
+  const problem = toGsm7Text(card.problemLabel ?? t['problem.none']);
+  function* candidates() {
+    for (const max of NAME_LENGTHS) {
+      const vars = {
+        facility: shorten(facility, max),
+        district: shorten(district, max),
+        problem: shorten(problem, max),
+        type: t.types[card.facilityType] ?? t['type.other'],
+        period: periodLabel(card.period, t),
+        reports: card.reports,
+        min: card.minCount,
+        satisfied: card.satisfiedPct ?? t.not_answered,
+        recommend: card.recommendPct ?? t.not_answered,
+        change,
+        changeShort,
+        rank: card.rank?.position ?? t.not_answered,
+        of: card.rank?.of ?? t.not_answered,
+        shortCode,
+      };
+      for (const template of templates) yield fill(template, vars);
+    }
   }
-  return fitBest(candidates);
+  return fitBest(candidates());
 }
 
 export type DistrictEntry = Pick<Scorecard, 'facilityName' | 'reports' | 'shown' | 'satisfied' | 'satisfactionAnswers' | 'satisfiedPct' | 'wouldRecommend' | 'recommendAnswers'>;
@@ -198,10 +211,9 @@ export function composeDistrictMessage(
   const few = input.facilities.filter((f) => !f.shown).length;
   const reports = input.facilities.reduce((n, f) => n + f.reports, 0);
   const period = periodLabel(input.period, t);
+  const district = toGsm7Text(input.district);
   if (ranked.length === 0) {
-    return fitBest(
-      NAME_LENGTHS.map((max) => fill(t['district.none'], { district: shorten(toGsm7Text(input.district), max), period, reports, min: input.minCount, shortCode })),
-    );
+    return fitBest(NAME_LENGTHS.map((max) => fill(t['district.none'], { district: shorten(district, max), period, reports, min: input.minCount, shortCode })));
   }
   // positions as in the ranking: equal shares share a place
   const positions: number[] = [];
@@ -210,26 +222,40 @@ export function composeDistrictMessage(
     const tied = prev && share(prev.satisfied, prev.satisfactionAnswers) === share(f.satisfied, f.satisfactionAnswers) && share(prev.wouldRecommend, prev.recommendAnswers) === share(f.wouldRecommend, f.recommendAnswers) && prev.reports === f.reports;
     positions.push(tied ? positions[i - 1]! : i + 1);
   });
+  // two segments hold about 30 entries at most: a big district is cut to its top 40 before trying
+  const top = ranked.slice(0, 40);
+  const names = top.map((f) => toGsm7Text(f.facilityName));
+  const fewText = few > 0 ? fill(t['district.few'], { count: few, min: input.minCount }) : '';
   const render = (count: number, template: string, nameMax: number) => {
-    const items = ranked
+    const items = names
       .slice(0, count)
-      .map((f, i) => fill(t['district.item'], { rank: positions[i]!, facility: shorten(toGsm7Text(f.facilityName), nameMax), satisfied: f.satisfiedPct! }))
+      .map((name, i) => fill(t['district.item'], { rank: positions[i]!, facility: shorten(name, nameMax), satisfied: top[i]!.satisfiedPct! }))
       .join(' ');
     const more = count < ranked.length ? fill(t['district.more'], { count: ranked.length - count }) : '';
-    const fewText = few > 0 ? fill(t['district.few'], { count: few, min: input.minCount }) : '';
-    return tidy(toGsm7Text(fill(template, { district: shorten(toGsm7Text(input.district), 24), period, reports, items, more, few: fewText })));
+    return tidy(fill(template, { district: shorten(district, 24), period, reports, items, more, few: fewText }));
   };
-  // the most facilities that fit, trying one segment before two, full names before short ones
+  const layouts = [Infinity, 16, 10].flatMap((nameMax) => t.district.map((template) => ({ nameMax, template })));
+  const fits = (text: string, segments: number) => smsSegments(text).segments <= segments;
+  // every facility in one segment, then every facility in two
   for (const limit of [1, MAX_SEGMENTS]) {
-    // two segments hold at most about 30 entries; starting lower keeps big districts cheap
-    for (let count = Math.min(ranked.length, 40); count >= 1; count--) {
-      for (const nameMax of [Infinity, 16, 10]) {
-        for (const template of t.district) {
-          const text = render(count, template, nameMax);
-          if (smsSegments(text).segments <= limit && (limit === MAX_SEGMENTS || count === ranked.length)) return measured(text);
-        }
-      }
+    if (ranked.length > top.length) break;
+    for (const { template, nameMax } of layouts) {
+      const text = render(ranked.length, template, nameMax);
+      if (fits(text, limit)) return finalText(text);
     }
   }
-  return measured(cutToTwoSegments(render(1, t.district.at(-1)!, 10)));
+  // else the most facilities two segments hold: the text grows with the count, so search it
+  let best: { count: number; text: string } | null = null;
+  for (const { template, nameMax } of layouts) {
+    let [lo, hi] = [1, Math.min(ranked.length - 1, top.length)];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const text = render(mid, template, nameMax);
+      if (fits(text, MAX_SEGMENTS)) {
+        if (!best || mid > best.count) best = { count: mid, text };
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+  }
+  return finalText(best?.text ?? render(1, t.district.at(-1)!, 10));
 }
