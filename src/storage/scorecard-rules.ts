@@ -5,8 +5,8 @@ import type { Delivery, OutboxMessage, ResponseTally, TallyQuery } from './score
 
 /** Pending and due, or sending with a lease that has run out (its sender stopped). */
 export function isClaimable(m: Pick<OutboxMessage, 'status' | 'nextAttemptAt' | 'leaseExpiresAt'>, now: Date): boolean {
-  if (m.status === 'pending') return m.nextAttemptAt <= now;
-  if (m.status === 'sending') return m.leaseExpiresAt !== null && m.leaseExpiresAt <= now;
+  if (m.status === 'pending') return m.nextAttemptAt.getTime() <= now.getTime();
+  if (m.status === 'sending') return m.leaseExpiresAt !== null && m.leaseExpiresAt.getTime() <= now.getTime();
   return false;
 }
 

@@ -42,6 +42,23 @@ export function createMemoryScorecards(): ScorecardRepository {
 export function createMemoryOutbox(): OutboxRepository {
   const messages = new Map<string, OutboxMessage>();
   const byProviderId = new Map<string, string>();
+  // a claim looks only at pending messages (kept sorted by due time, then key) and at the
+  // few being sent, never at everything ever sent: draining stays linear
+  const pending: OutboxMessage[] = [];
+  const sending = new Map<string, OutboxMessage>();
+  const before = (a: OutboxMessage, b: OutboxMessage) => {
+    const [x, y] = [a.nextAttemptAt.getTime(), b.nextAttemptAt.getTime()];
+    return x < y || (x === y && a.key < b.key);
+  };
+  const queue = (m: OutboxMessage) => {
+    let [lo, hi] = [0, pending.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(pending[mid]!, m)) lo = mid + 1;
+      else hi = mid;
+    }
+    pending.splice(lo, 0, m);
+  };
   const held = (key: string, owner: string) => {
     const m = messages.get(key);
     return m && m.status === 'sending' && m.leaseOwner === owner ? m : null;
@@ -65,15 +82,15 @@ export function createMemoryOutbox(): OutboxRepository {
         delivery: null,
       };
       messages.set(message.key, message);
+      queue(message);
       return { message: clone(message), created: true };
     },
     async claimNext(owner, now, leaseMs) {
-      let best: OutboxMessage | null = null;
-      for (const m of messages.values()) {
-        if (!isClaimable(m, now)) continue;
-        if (!best || m.nextAttemptAt < best.nextAttemptAt || (m.nextAttemptAt.getTime() === best.nextAttemptAt.getTime() && m.key < best.key)) best = m;
-      }
+      let best: OutboxMessage | null = pending[0] && isClaimable(pending[0], now) ? pending[0] : null;
+      for (const m of sending.values()) if (isClaimable(m, now) && (!best || before(m, best))) best = m;
       if (!best) return null;
+      if (best === pending[0]) pending.shift();
+      sending.set(best.key, best);
       best.status = 'sending';
       best.leaseOwner = owner;
       best.leaseExpiresAt = new Date(now.getTime() + leaseMs);
@@ -94,18 +111,22 @@ export function createMemoryOutbox(): OutboxRepository {
         updatedAt: result.at,
       });
       if (result.providerMessageId) byProviderId.set(result.providerMessageId, key);
+      sending.delete(key);
       return true;
     },
     async markFailed(key, owner, reason, at) {
       const m = held(key, owner);
       if (!m) return false;
       Object.assign(m, { status: 'failed', leaseOwner: null, leaseExpiresAt: null, lastError: reason, updatedAt: at });
+      sending.delete(key);
       return true;
     },
     async retryLater(key, owner, error, retryAt, at) {
       const m = held(key, owner);
       if (!m) return false;
       Object.assign(m, { status: 'pending', leaseOwner: null, leaseExpiresAt: null, lastError: error, nextAttemptAt: retryAt, updatedAt: at });
+      sending.delete(key);
+      queue(m);
       return true;
     },
     async recordDelivery(providerMessageId, delivery) {
