@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createService } from '../service.js';
 import { maskPhone } from '../gateways/sms/port.js';
 import { PeriodError } from '../app/run-scorecards.js';
-import { formatPeriod, periodJustEnded } from '../scorecards/period.js';
+import { formatPeriod, parsePeriod, periodJustEnded } from '../scorecards/period.js';
 
 /**
  * npm run scorecards -- --period 2026-10 --dry-run   print each recipient's exact text and segment count
@@ -19,6 +19,8 @@ async function main() {
     return;
   }
   const config = loadConfig();
+  // a typo should not wait for storage to start
+  if (values.period !== undefined && !parsePeriod(values.period)) throw new PeriodError(`"${values.period}" is not a period: use a month such as 2026-10 or an ISO week such as 2026-W41`);
   const service = await createService(config);
   try {
     const period = values.period ?? formatPeriod(periodJustEnded(service.clock.now(), config.scorecards.period, config.timeZone));
