@@ -13,6 +13,10 @@ import { createStaffRoutes, STAFF_PATHS } from './staff/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { ussdRoutes } from './http/routes/ussd.js';
 import { responseRoutes } from './http/routes/responses.js';
+import { smsRoutes } from './http/routes/sms.js';
+import { scorecardRoutes } from './http/routes/scorecards.js';
+import { createScorecardService } from './app/scorecard-service.js';
+import type { SmsGateway } from './gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from './i18n/catalog.js';
 import { createConversation } from './app/conversation.js';
 import { createUssdHandler } from './app/handle-ussd-hop.js';
@@ -38,6 +42,8 @@ export type ServiceOverrides = {
   logDestination?: DestinationStream;
   /** folder holding flows/ and locales/; defaults to the working directory */
   root?: string;
+  /** the SMS gateway; default from config (Africa's Talking with credentials, else log) */
+  sms?: SmsGateway;
 };
 
 /** The folder holding flows/ and locales/: the repository in development, /app in the image. */
@@ -96,6 +102,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log,
   });
 
+  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms });
+
   // ADMIN_TOKEN bootstraps an admin; every other token is stored hashed (npm run token:create, or the tokens page)
   const staffAuth = createStaffAuth({
     storage,
@@ -126,7 +134,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     healthRoutes(storage, () => shuttingDown),
     ussdRoutes(ussd, callbackGuard),
     voice.routes({ storage, conversation, clock, respondentKey, callbackGuard }),
+    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log }),
     responseRoutes(storage, authenticate),
+    scorecardRoutes(storage, authenticate),
     staff.router,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
@@ -143,11 +153,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${address.port}`;
     log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
+    if (config.scorecards.schedule) scorecards.scheduler.start();
     return { port: address.port, url };
   }
 
   async function stop(graceMs = 10_000): Promise<void> {
     shuttingDown = true;
+    await scorecards.scheduler.stop();
     if (server) {
       const s = server;
       await new Promise<void>((ok) => {
@@ -169,7 +181,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs };
+  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

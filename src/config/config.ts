@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Cron } from 'croner';
 
 /**
  * All configuration comes from environment variables, validated here once. A bad value
@@ -13,6 +14,15 @@ const bool = z
 const isTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const isCron = (expr: string) => {
+  try {
+    new Cron(expr, { paused: true }).stop();
     return true;
   } catch {
     return false;
@@ -53,6 +63,18 @@ const Env = z.object({
     .optional(),
   VOICE_DRAFT_AUDIO: bool.default(false),
   VOICE_MAX_RETRIES: z.coerce.number().int().min(1).max(3).default(2),
+  SCORECARD_CRON: z.string().refine(isCron, 'must be a cron expression such as "0 8 1 * *" (08:00 on the 1st of each month)').default('0 8 1 * *'),
+  SCORECARD_PERIOD: z.enum(['month', 'week']).default('month'),
+  SCORECARD_MIN_COUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+  SCORECARD_SCHEDULE: bool.default(true),
+  SHORT_CODE: z.string().regex(/^[*#0-9]{2,20}$/, 'must be the USSD code citizens dial, such as *384*123#').default('*384*123#'),
+  AT_USERNAME: z.string().min(1).optional(),
+  AT_API_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+  AT_SENDER_ID: z.string().min(1).max(16).optional(),
+  SMS_GATEWAY: z.enum(['africastalking', 'log']).optional(),
+  SMS_SEND_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SMS_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
 });
 
 export type Config = {
@@ -85,6 +107,14 @@ export type Config = {
   /** voice: where AT fetches recordings and posts answers; null: voice is off in production, localhost in development */
   publicBaseUrl: string | null;
   voice: { draftAudio: boolean; maxRetries: number };
+  scorecards: { cron: string; period: 'month' | 'week'; minCount: number; schedule: boolean; shortCode: string };
+  sms: {
+    gateway: 'africastalking' | 'log';
+    at?: { username: string; apiKey: string; senderId?: string };
+    sendIntervalMs: number;
+    maxAttempts: number;
+    leaseMs: number;
+  };
 };
 
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
@@ -101,6 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const haveAt = Boolean(e.AT_USERNAME && e.AT_API_KEY);
+  if (e.SMS_GATEWAY === 'africastalking' && !haveAt) {
+    throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY: africastalking needs AT_USERNAME and AT_API_KEY');
+  }
   if (production && !e.RESPONDENT_KEY_SECRET) {
     throw new ConfigError('Invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production (at least 32 characters)');
   }
@@ -133,5 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
     publicBaseUrl: e.PUBLIC_BASE_URL ? e.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
     voice: { draftAudio: e.VOICE_DRAFT_AUDIO, maxRetries: e.VOICE_MAX_RETRIES },
+    scorecards: { cron: e.SCORECARD_CRON, period: e.SCORECARD_PERIOD, minCount: e.SCORECARD_MIN_COUNT, schedule: e.SCORECARD_SCHEDULE, shortCode: e.SHORT_CODE },
+    sms: {
+      gateway: e.SMS_GATEWAY ?? (haveAt ? 'africastalking' : 'log'),
+      at: haveAt ? { username: e.AT_USERNAME!, apiKey: e.AT_API_KEY!, senderId: e.AT_SENDER_ID } : undefined,
+      sendIntervalMs: e.SMS_SEND_INTERVAL_SECONDS * 1000,
+      maxAttempts: e.SMS_MAX_ATTEMPTS,
+      leaseMs: e.SMS_LEASE_SECONDS * 1000,
+    },
   };
 }

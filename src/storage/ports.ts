@@ -3,6 +3,9 @@ import type { PersistedMachine } from '../engine/compile.js';
 import type { SessionState } from '../engine/session.js';
 import type { QuestionnaireTexts } from '../engine/texts.js';
 import type { VoiceCallRepository, VoiceHopState } from './voice-calls.js';
+import type { OutboxRepository, ResponseTally, ScorecardRepository, TallyQuery } from './scorecard-ports.js';
+
+export type * from './scorecard-ports.js';
 
 /**
  * Storage ports. Repositories take and return plain objects; each adapter (memory, mongo)
@@ -141,6 +144,8 @@ export interface ResponseRepository {
   findResumable(respondentKey: string, channel: Channel, since: Date): Promise<Response | null>;
   /** Streams responses oldest first, so exports run in constant memory. */
   stream(filter: ResponseFilter): AsyncIterable<Response>;
+  /** Counted responses completed in [from, to), tallied per facility and questionnaire version. */
+  tallyCounted(query: TallyQuery): Promise<ResponseTally[]>;
 }
 
 /** Per-session hop state for a channel. Short-lived: expires (TTL) after `expiresAt`. */
@@ -195,6 +200,8 @@ export type Storage = {
   audit: AuditRepository;
   drafts: DraftRepository;
   districts: DistrictRepository;
+  scorecards: ScorecardRepository;
+  outbox: OutboxRepository;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 };

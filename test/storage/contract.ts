@@ -12,6 +12,7 @@ import type {
   ResponseFilter,
   Storage,
 } from '../../src/storage/ports.js';
+import { scorecardContract } from './contract-scorecards.js';
 
 /**
  * The storage contract: every adapter must pass it. Each test gets a fresh, empty storage
@@ -161,6 +162,8 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
       await cleanup?.();
       cleanup = undefined;
     });
+
+    scorecardContract(() => s);
 
     it('answers ping', async () => {
       expect(await s.ping()).toBe(true);

@@ -10,6 +10,8 @@ import type {
 import { matchesResponseFilter, upsertAnswer } from '../rules.js';
 import { createMemoryVoiceCalls } from './voice-calls.js';
 import { createMemoryStaffStorage } from './staff-storage.js';
+import { tallyCountedResponses } from '../scorecard-rules.js';
+import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -197,6 +199,9 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
           .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
         for (const r of matching) yield clone(r);
       },
+      async tallyCounted(query) {
+        return tallyCountedResponses(responses.values(), query);
+      },
     },
     sessions: {
       async get(channel, sessionId) {
@@ -229,6 +234,8 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     },
     voiceCalls: createMemoryVoiceCalls(),
     ...createMemoryStaffStorage(),
+    scorecards: createMemoryScorecards(),
+    outbox: createMemoryOutbox(),
     async ping() {
       return true;
     },

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type SchemaOptions } from 'mongoose';
+import { outboxSchema, scorecardSchema } from './scorecard-models.js';
 
 /**
  * Mongoose schemas: field types, collections and indexes only. No methods, statics, hooks
@@ -104,6 +105,8 @@ responseSchema.index({ facilityCode: 1, startedAt: 1 });
 responseSchema.index({ respondentKey: 1, channel: 1, updatedAt: -1 });
 // exports and the dashboard stream in this order: the index lets the cursor stream instead of sorting in memory
 responseSchema.index({ startedAt: 1, _id: 1 });
+// the scorecard tally ($match on counted and a completedAt range; see scorecard-storage.ts)
+responseSchema.index({ counted: 1, completedAt: 1 });
 
 export const sessionSchema = new Schema(
   {
@@ -143,6 +146,8 @@ export function registerModels(conn: Connection) {
     responses: conn.model('Response', responseSchema),
     sessions: conn.model('HopSession', sessionSchema),
     respondents: conn.model('Respondent', respondentSchema),
+    scorecards: conn.model('Scorecard', scorecardSchema),
+    outbox: conn.model('OutboxMessage', outboxSchema),
   };
 }
 

@@ -12,6 +12,7 @@ import { registerModels, type Models } from './models.js';
 import { createMongoVoiceCalls } from './voice-calls.js';
 import type { VoiceCallRepository } from '../voice-calls.js';
 import { createMongoStaffStorage } from './staff-storage.js';
+import { createMongoOutbox, createMongoScorecards, tallyCountedInMongo } from './scorecard-storage.js';
 
 /**
  * The Mongo adapter: a thin translation of the storage ports to MongoDB through Mongoose.
@@ -303,6 +304,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         const cursor = responses.find(responseQuery(filter)).sort({ startedAt: 1, _id: 1 }).lean<Doc>().cursor();
         for await (const doc of cursor) yield withId<Response>(doc as Doc);
       },
+      tallyCounted: (query) => tallyCountedInMongo(responses, query),
     },
     sessions: {
       async get(channel, sessionId) {
@@ -350,6 +352,8 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     },
     voiceCalls,
     ...staff,
+    scorecards: createMongoScorecards(models.scorecards),
+    outbox: createMongoOutbox(models.outbox),
     async ping() {
       try {
         if (closed || !conn.db) return false;

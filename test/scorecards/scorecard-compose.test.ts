@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { composeDistrictMessage, composeFacilityMessage, loadScorecardTemplates, toGsm7Text, type FacilityMessageInput } from '../../src/scorecards/compose.js';
+import { loadShippedContent } from '../../src/i18n/catalog.js';
+import { PROJECT_ROOT } from '../../src/service.js';
+import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
+import { isGsm7, smsSegments } from '../../src/text/gsm.js';
+
+const templates = loadScorecardTemplates(PROJECT_ROOT);
+const content = loadShippedContent(PROJECT_ROOT);
+const LANGS = Object.keys(content.locales);
+const SHORT_CODE = '*384*123#';
+
+/** Every problem label a shipped questionnaire has, per language. */
+function problemLabels(lang: string): string[] {
+  const out: string[] = [];
+  for (const flow of content.flows) {
+    const q = flow.questions.find((x) => x.role === 'main_problem');
+    const texts = content.locales[lang]?.questionnaires[flow.id]?.questions[q?.id ?? '']?.options ?? {};
+    out.push(...Object.values(texts));
+  }
+  return out;
+}
+
+// any text at all, except "%" so that "no percentages" can be checked on the whole message
+const anyText = (max: number) =>
+  fc.oneof(fc.string({ maxLength: max }), fc.string({ unit: 'binary', maxLength: max }), fc.string({ unit: 'grapheme', maxLength: max })).map((s) => s.replace(/%/g, ''));
+const periodKey = fc.oneof(
+  fc.tuple(fc.integer({ min: 2000, max: 2099 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`),
+  fc.tuple(fc.integer({ min: 2000, max: 2099 }), fc.integer({ min: 1, max: 52 })).map(([y, w]) => `${y}-W${String(w).padStart(2, '0')}`),
+);
+
+function facilityInput(lang: string) {
+  return fc
+    .record({
+      facilityName: fc.oneof(fc.constantFrom(...DEMO_FACILITIES.map((f) => f.name)), anyText(120)),
+      facilityType: fc.constantFrom('clinic', 'police', 'social_grant', 'water_point'),
+      district: fc.oneof(fc.constantFrom('Riverside', 'Hilltop'), anyText(80)),
+      period: periodKey,
+      reports: fc.nat({ max: 10_000_000 }),
+      minCount: fc.integer({ min: 1, max: 10_000 }),
+      satisfiedPct: fc.option(fc.integer({ min: 0, max: 100 })),
+      recommendPct: fc.option(fc.integer({ min: 0, max: 100 })),
+      change: fc.option(fc.integer({ min: -100, max: 100 })),
+      rank: fc.option(fc.integer({ min: 1, max: 10_000 }).chain((of) => fc.record({ position: fc.integer({ min: 1, max: of }), of: fc.constant(of) }))),
+      problemLabel: fc.option(fc.oneof(fc.constantFrom(...problemLabels(lang)), anyText(100))),
+    })
+    .map((r): FacilityMessageInput => {
+      const shown = r.reports >= r.minCount;
+      return shown
+        ? { ...r, shown }
+        : { ...r, shown, satisfiedPct: null, recommendPct: null, change: null, rank: null };
+    });
+}
+
+describe('scorecard SMS composition', () => {
+  it('ships the same template keys and placeholders in every language', () => {
+    expect(Object.keys(templates).sort()).toEqual([...LANGS].sort());
+    const placeholders = (s: unknown) => [...JSON.stringify(s).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const lang of LANGS) {
+      const t = templates[lang]!;
+      expect(Object.keys(t).sort()).toEqual(Object.keys(templates.en!).sort());
+      for (const key of ['facility.few', 'district.none', 'district.item', 'period.month', 'period.week'] as const) {
+        expect(new Set(placeholders(t[key])), `${lang} ${key}`).toEqual(new Set(placeholders(templates.en![key])));
+      }
+      // every full scorecard template carries every metric
+      for (const template of t.facility) for (const p of ['facility', 'period', 'reports', 'satisfied', 'recommend', 'problem', 'rank', 'of']) expect(template, `${lang}: ${template}`).toContain(`{${p}}`);
+      for (const template of t.facility) expect(template.includes('{change}') || template.includes('{changeShort}'), template).toBe(true);
+      for (const template of t['facility.few']) for (const p of ['reports', 'min', 'shortCode']) expect(template).toContain(`{${p}}`);
+      expect(isGsm7(JSON.stringify(t).replace(/\\"/g, '"'))).toBe(true);
+    }
+  });
+
+  for (const lang of LANGS) {
+    it(`[${lang}] every combination of metrics fits two GSM-7 segments and says what it must (property)`, () => {
+      fc.assert(
+        fc.property(facilityInput(lang), (card) => {
+          const sms = composeFacilityMessage(card, templates[lang]!, SHORT_CODE);
+          expect(isGsm7(sms.text)).toBe(true);
+          expect(sms.encoding).toBe('GSM-7');
+          expect(sms.segments).toBeLessThanOrEqual(2);
+          expect(smsSegments(sms.text)).toEqual({ encoding: 'GSM-7', units: sms.units, segments: sms.segments });
+          if (!card.shown) {
+            expect(sms.text).not.toContain('%');
+            expect(sms.text).toContain(SHORT_CODE);
+            expect(sms.text).toContain(String(card.reports));
+          } else {
+            if (card.satisfiedPct !== null) expect(sms.text).toContain(`${card.satisfiedPct}%`);
+            if (card.recommendPct !== null) expect(sms.text).toContain(`${card.recommendPct}%`);
+            if (card.rank) expect(sms.text).toContain(`${card.rank.position}`);
+            expect(sms.text).toContain(String(card.reports));
+          }
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it(`[${lang}] every district summary fits two GSM-7 segments (property)`, () => {
+      const entry = fc.record({
+        facilityName: fc.oneof(fc.constantFrom(...DEMO_FACILITIES.map((f) => f.name)), anyText(80)),
+        reports: fc.nat({ max: 100_000 }),
+        shown: fc.boolean(),
+        satisfied: fc.nat({ max: 1000 }),
+        satisfactionAnswers: fc.integer({ min: 1, max: 1000 }),
+        wouldRecommend: fc.nat({ max: 1000 }),
+        recommendAnswers: fc.nat({ max: 1000 }),
+        satisfiedPct: fc.integer({ min: 0, max: 100 }),
+      });
+      fc.assert(
+        fc.property(anyText(60), periodKey, fc.integer({ min: 1, max: 1000 }), fc.array(entry, { maxLength: 80 }), (district, period, minCount, facilities) => {
+          const sms = composeDistrictMessage({ district, period, minCount, facilities }, templates[lang]!, SHORT_CODE);
+          expect(isGsm7(sms.text)).toBe(true);
+          expect(sms.segments).toBeLessThanOrEqual(2);
+          if (!facilities.some((f) => f.shown)) expect(sms.text).toContain(SHORT_CODE);
+          else expect(sms.text).toMatch(/1\./);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it(`[${lang}] the demo registry's scorecards fit one segment with every problem label`, () => {
+      for (const f of DEMO_FACILITIES) {
+        for (const problemLabel of [null, ...problemLabels(lang)]) {
+          const card: FacilityMessageInput = { facilityName: f.name, facilityType: f.type, district: f.district, period: '2026-10', reports: 1234, minCount: 10, shown: true, satisfiedPct: 100, recommendPct: 100, change: -100, rank: { position: 10, of: 12 }, problemLabel };
+          const sms = composeFacilityMessage(card, templates[lang]!, SHORT_CODE);
+          expect(sms.segments, sms.text).toBe(1);
+          const few = composeFacilityMessage({ ...card, reports: 9, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null }, templates[lang]!, SHORT_CODE);
+          expect(few.segments, few.text).toBe(1);
+        }
+      }
+    });
+  }
+
+  it('never lets a smart quote, a dash or an accent turn the message into UCS-2', () => {
+    const card: FacilityMessageInput = {
+      facilityName: 'St. Mary\u2019s Clinic \u2013 \u201cEast\u201d \u0100ba \u4e2d',
+      facilityType: 'clinic',
+      district: 'Kwa\u2011Mashu',
+      period: '2026-10',
+      reports: 40,
+      minCount: 10,
+      shown: true,
+      satisfiedPct: 80,
+      recommendPct: 70,
+      change: 5,
+      rank: { position: 1, of: 3 },
+      problemLabel: 'Long wait \u2014 2h\u2026',
+    };
+    const sms = composeFacilityMessage(card, templates.en!, SHORT_CODE);
+    expect(sms.encoding).toBe('GSM-7');
+    expect(sms.text).toContain('St. Mary\'s Clinic - "East" Aba ?');
+    expect(sms.text).toContain('Long wait - 2h...');
+    expect(toGsm7Text('caf\u00e9 na\u00efve \u00e5')).toBe('caf\u00e9 naive \u00e5'); // é and å are GSM-7 and stay
+  });
+
+  it('reads as expected for a typical facility, a thin one and a district', () => {
+    const card: FacilityMessageInput = { facilityName: 'Riverside Clinic', facilityType: 'clinic', district: 'Riverside', period: '2026-10', reports: 57, minCount: 10, shown: true, satisfiedPct: 82, recommendPct: 75, change: -4, rank: { position: 2, of: 5 }, problemLabel: 'Long wait' };
+    expect(composeFacilityMessage({ ...card, facilityName: 'Mtwapa', district: 'Kilifi', change: 0 }, templates.en!, SHORT_CODE).text).toBe(
+      'Mtwapa, Oct 2026: 57 reports. 82% satisfied, 75% would recommend. Top problem: Long wait. Same as last month. Rank 2 of 5 clinics in Kilifi.',
+    );
+    expect(composeFacilityMessage(card, templates.en!, SHORT_CODE).text).toBe(
+      'Riverside Clinic Oct 2026: 57 reports, 82% satisfied, 75% recommend. Problem: Long wait. Down 4 points on last month. Rank 2/5.',
+    );
+    expect(composeFacilityMessage({ ...card, reports: 3, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null }, templates.en!, SHORT_CODE).text).toBe(
+      'Riverside Clinic, Oct 2026: 3 reports, too few to show results (we need 10). Invite visitors to dial *384*123# to rate your service.',
+    );
+    const base = { satisfactionAnswers: 10, recommendAnswers: 10, wouldRecommend: 5 };
+    const district = composeDistrictMessage(
+      {
+        district: 'Riverside',
+        period: '2026-W41',
+        minCount: 10,
+        facilities: [
+          { ...base, facilityName: 'Market Street Clinic', reports: 20, shown: true, satisfied: 6, satisfiedPct: 60 },
+          { ...base, facilityName: 'Riverside Clinic', reports: 30, shown: true, satisfied: 9, satisfiedPct: 90 },
+          { ...base, facilityName: 'Riverside Grant Office', reports: 4, shown: false, satisfied: 4, satisfiedPct: 100 },
+        ],
+      },
+      templates.en!,
+      SHORT_CODE,
+    );
+    expect(district.text).toBe('Riverside week 41 2026: 54 reports. Satisfied: 1.Riverside Clinic 90% 2.Market Street Clinic 60%. 1 with under 10 reports.');
+  });
+});
