@@ -25,4 +25,6 @@ if (kind === 'bare') {
   const service = await createService(config, { storage: createMemoryStorage() });
   const { port } = await service.start(0, '127.0.0.1');
   console.log(JSON.stringify({ port }));
+  // exit through process.exit so --cpu-prof and friends can write their files
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void service.stop(1000).then(() => process.exit(0)));
 }

@@ -132,6 +132,8 @@ async function main() {
   const bare = await startServer('bare');
   await saturate(bare.port, 5000, CONCURRENCY, 'bare'); // warm-up
   const bareRun = await saturate(bare.port, TOTAL_HOPS, CONCURRENCY, 'bare');
+  // the same open-loop harness against the bare route: the floor this machine and client allow
+  const bareFixed = await fixedLoad(bare.port, FIXED_RATE, FIXED_SESSIONS, FIXED_SECONDS);
   await bare.stop();
 
   const service = await startServer('service');
@@ -151,6 +153,7 @@ async function main() {
   console.log(`service RSS: ${fmt(rssBefore)} MB before, ${fmt(rssAfter)} MB after ${run.hops} hops, ${fmt(rssEnd)} MB after the fixed-load run`);
   console.log(`  (the memory adapter keeps every response it stores, so some growth is data, not a leak)`);
   console.log('\nfixed load');
+  console.log(`bare Express, same harness: p50 ${fmt(bareFixed.p50, 2)} ms, p99 ${fmt(bareFixed.p99, 2)} ms, max ${fmt(bareFixed.max, 1)} ms`);
   console.log(`offered ${fixed.offered} hops at ${FIXED_RATE}/s over ${FIXED_SESSIONS} sessions: achieved ${fmt(fixed.achieved, 0)} hops/s, p50 ${fmt(fixed.p50, 2)} ms, p99 ${fmt(fixed.p99, 2)} ms (target < 20), max ${fmt(fixed.max, 1)} ms, skipped because the phone was still waiting ${fixed.late}, errors ${fixed.errors}`);
 }
 

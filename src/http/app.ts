@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import { pinoHttp } from 'pino-http';
+import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 /**
@@ -16,24 +16,10 @@ export function createHttpApp(options: {
 }) {
   const app = express();
   app.disable('x-powered-by');
+  // replies are per-session conversation screens and API reads: nothing to revalidate, so no ETag hashing
+  app.set('etag', false);
   app.set('trust proxy', true);
-  app.use(
-    pinoHttp({
-      logger: options.log,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // log the path only: query strings can carry callback tokens
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  );
+  app.use(requestLog(options.log));
   const urlencoded = express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 100 });
   const json = express.json({ limit: options.bodyLimitBytes });
   const own = options.ownBodyParsing;
@@ -47,9 +33,31 @@ export function createHttpApp(options: {
     const status = typeof err?.status === 'number' ? err.status : 500;
     if (status === 413) return void res.status(413).type('text/plain').send('Request body too large');
     if (status >= 400 && status < 500) return void res.status(status).type('text/plain').send(`Bad request: ${err.type ?? err.message}`);
-    req.log?.error({ err }, 'unhandled error');
+    options.log.error({ err, reqId: res.getHeader('x-request-id') }, 'unhandled error');
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error');
   };
   app.use(onError);
   return app;
+}
+
+/**
+ * One log line per request, with its id (an incoming x-request-id is honoured, else a new
+ * one, echoed back), the path without its query string (callback tokens travel there),
+ * status and duration. Written when the response finishes and only if the level is on:
+ * pino-http builds a child logger for every request, which cost more than a USSD hop.
+ */
+function requestLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', id);
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+      if (!log.isLevelEnabled(level)) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log[level]({ reqId: id, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
 }

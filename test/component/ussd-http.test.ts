@@ -212,6 +212,19 @@ describe('callback token', () => {
   });
   afterAll(() => t.stop());
 
+  it('logs each request with its id and path, never the query string', async () => {
+    const res = await fetch(`${t.url}/ussd?token=callback-secret-123456`, {
+      method: 'POST',
+      body: atHop('tok-log', ''),
+      headers: { 'x-request-id': 'req-abc.123' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('req-abc.123');
+    const line = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'req-abc.123');
+    expect(line).toMatchObject({ msg: 'request', method: 'POST', path: '/ussd', status: 200 });
+    const generated = await fetch(`${t.url}/healthz`, { headers: { 'x-request-id': 'not ok; injected' } });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('rejects callbacks without the shared secret and accepts them with it', async () => {
     const without = await fetch(`${t.url}/ussd`, { method: 'POST', body: atHop('tok1', '') });
     expect(without.status).toBe(401);
