@@ -23,6 +23,7 @@ import { createUssdHandler } from './app/handle-ussd-hop.js';
 import { prepareVoiceChannel } from './app/voice-channel.js';
 import { createQuestionnaireCatalog } from './app/questionnaire-catalog.js';
 import { seedEmptyStore } from './app/seed.js';
+import { defaultPreviewPeriod, previewScorecard } from './app/preview-scorecard.js';
 import { systemClock, type Clock } from './gateways/clock.js';
 import { randomIds, type IdGenerator } from './gateways/ids.js';
 import { createRespondentKeyer } from './gateways/respondent-key.js';
@@ -127,6 +128,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     root: overrides.root ?? PROJECT_ROOT,
     production: config.production,
     voice: { audio: voice.audio, languages: voice.languages },
+    scorecards: {
+      preview: (facilityCode, period) => previewScorecard({ run: scorecards.run, storedScorecard: (code, p) => storage.scorecards.get(code, p) }, facilityCode, period),
+      defaultPeriod: () => defaultPreviewPeriod(clock.now(), config.scorecards.period, config.timeZone),
+      minCount: config.scorecards.minCount,
+    },
   });
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken);

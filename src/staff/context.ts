@@ -5,6 +5,7 @@ import type { Storage } from '../storage/ports.js';
 import type { validateQuestionnaire } from '../app/validate-questionnaire.js';
 import type { StaffAuth } from './auth.js';
 import type { AudioCatalog } from '../channels/voice/audio.js';
+import type { ScorecardPreview } from '../app/preview-scorecard.js';
 
 /** What the staff routes need from the assembled service. */
 export type StaffContext = {
@@ -20,6 +21,8 @@ export type StaffContext = {
   screenLimit: number;
   /** folder holding locales/ */
   root: string;
+  /** scorecard dry runs for the preview page */
+  scorecards: { preview(facilityCode: string, period: string): Promise<ScorecardPreview>; defaultPeriod(): string; minCount: number };
   /** the voice channel's recordings and the languages it offers */
   voice: { audio: AudioCatalog; languages: string[] };
   production: boolean;

@@ -8,6 +8,7 @@ import { createStaffRegistry } from './registry.js';
 import { registerQuestionnairePages } from './pages/questionnaires.js';
 import { registerFacilityPages } from './pages/facilities.js';
 import { registerGeneralPages } from './pages/general.js';
+import { registerScorecardPages } from './pages/scorecards.js';
 
 /** Paths whose routes parse their own request bodies (see registry.ts for the limits). */
 export const STAFF_PATHS = /^\/(staff|api\/v1)(\/|$)/;
@@ -36,6 +37,7 @@ export function createStaffRoutes(ctx: StaffContext) {
   registerGeneralPages(reg, ctx);
   registerQuestionnairePages(reg, ctx);
   registerFacilityPages(reg, ctx);
+  registerScorecardPages(reg, ctx);
   registerApiRoutes(reg, ctx);
   reg.document({
     method: 'get',

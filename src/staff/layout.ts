@@ -10,6 +10,7 @@ const NAV: Array<{ href: string; label: string; role: 'viewer' | 'editor' | 'adm
   { href: '/staff/questionnaires', label: 'Questionnaires', role: 'viewer' },
   { href: '/staff/languages', label: 'Languages', role: 'viewer' },
   { href: '/staff/facilities', label: 'Facilities', role: 'viewer' },
+  { href: '/staff/scorecards', label: 'Scorecards', role: 'viewer' },
   { href: '/staff/responses', label: 'Responses', role: 'viewer' },
   { href: '/staff/audit', label: 'Audit log', role: 'viewer' },
   { href: '/staff/tokens', label: 'Tokens', role: 'admin' },
