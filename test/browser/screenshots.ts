@@ -5,7 +5,7 @@ import { tokenFor } from '../support/staff.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
 
 /**
- * `npm run screenshots`: takes the screenshots in README.staff.md from the real server
+ * `npm run screenshots`: takes the screenshots in the README's staff section from the real server
  * (memory storage, demo facilities, two weeks of simulated USSD reports) in headless Chromium.
  */
 
@@ -88,6 +88,8 @@ async function main() {
       await shot('07-facilities-import');
       await page.goto(`${t.url}/staff/responses`);
       await shot('08-responses-export');
+      await page.goto(`${t.url}/staff/scorecards?facility=1002&period=2026-09`);
+      await shot('09-scorecard-preview', true);
     } finally {
       await close();
     }
