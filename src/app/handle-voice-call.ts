@@ -51,7 +51,6 @@ export function createVoiceHandler(deps: VoiceDeps) {
 
   async function handleCallback(req: VoiceCallActive, seq: number): Promise<string> {
     const phone = req.direction === 'outbound' ? req.destinationNumber : req.callerNumber;
-    const respondentKey = deps.respondentKey(phone);
     const inputKey = `${seq}|${req.recordingUrl !== undefined ? `rec:${req.recordingUrl}` : `dtmf:${req.dtmfDigits ?? ''}`}`;
     let existing: HopSession | null = null;
     try {
@@ -65,6 +64,8 @@ export function createVoiceHandler(deps: VoiceDeps) {
         return existing.lastReply;
       }
 
+      // the keyed hash is computed once per call; later callbacks read it from the session
+      const respondentKey = existing?.respondentKey ?? deps.respondentKey(phone);
       const ctx = { channel: 'voice' as const, sessionId: req.sessionId, respondentKey, languages: settings.languages, responseId: existing?.responseId ?? null };
       if (!existing) {
         const input = await conversation.startInput(ctx, null, clock.now());
