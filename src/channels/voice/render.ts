@@ -116,9 +116,8 @@ function actionsFor(segments: Segment[], options: VoiceRenderOptions): Action[] 
 
 /** Option labels are short phrases; a full stop makes the speech engine pause after each. */
 function sentence(text: string): string {
-  // a screen label ending in ":" reads as an unfinished sentence when spoken before the next one
-  const t = text.trim().replace(/:$/, '.');
-  return /[.!?]$/.test(t) ? t : `${t}.`;
+  const t = text.trim();
+  return /[.!?:]$/.test(t) ? t : `${t}.`;
 }
 
 const node = (a: Action): XmlNode => (a.kind === 'say' ? el('Say', undefined, a.text) : el('Play', { url: a.url }));
