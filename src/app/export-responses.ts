@@ -3,6 +3,7 @@ import type { SystemTextSource } from '../engine/session.js';
 import { lookupPath } from '../engine/texts.js';
 import type { QuestionnaireVersion, Response, ResponseFilter, Storage } from '../storage/ports.js';
 import { csvLine } from '../text/csv.js';
+import { publicResponse } from './public-response.js';
 
 /**
  * Responses for analysis, as CSV (one row per response, a code and a label column per
@@ -80,21 +81,7 @@ export async function* exportResponses(
   if (options.format === 'ndjson') {
     for await (const r of deps.storage.responses.stream(filter)) {
       yield JSON.stringify({
-        id: r.id,
-        facilityCode: r.facilityCode,
-        facilityType: r.facilityType,
-        district: r.district,
-        questionnaireId: r.questionnaireId,
-        questionnaireVersion: r.questionnaireVersion,
-        channel: r.channel,
-        language: r.language,
-        respondentKey: r.respondentKey,
-        status: r.status,
-        counted: r.counted,
-        duplicateOf: r.duplicateOf,
-        startedAt: r.startedAt,
-        completedAt: r.completedAt,
-        abandonedAt: r.abandonedAt,
+        ...publicResponse(r),
         answers: r.answers.map((a) => ({ questionId: a.questionId, value: a.value, label: label(r, a.questionId, a.value), at: a.at })),
       }) + '\n';
     }

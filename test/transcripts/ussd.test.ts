@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtUssdSession, Hop } from '../../src/channels/ussd/at-simulator.js';
 import { PROJECT_ROOT } from '../../src/service.js';
+import { expectGolden, storedLine } from '../support/golden.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 /**
@@ -11,7 +11,6 @@ import { startTestService, type TestService } from '../support/service.js';
  */
 
 const GOLDEN_DIR = join(PROJECT_ROOT, 'test/transcripts/golden/ussd');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 class Transcript {
   private lines: string[] = [];
@@ -33,24 +32,11 @@ class Transcript {
     return h;
   }
   private async stored(phone: AtUssdSession): Promise<string> {
-    const sessionId = (phone as unknown as { options: { sessionId: string } }).options.sessionId;
-    const session = await this.t.storage.sessions.get('ussd', sessionId);
-    if (!session?.responseId) return 'stored: no response yet';
-    const r = await this.t.storage.responses.get(session.responseId);
-    if (!r) return 'stored: response missing';
-    const answers = r.answers.map((a) => `${a.questionId}=${a.value}`).join(' ');
-    return `stored: ${r.id} ${r.status}${r.counted ? ' counted' : ''} [${answers}]`;
+    const session = await this.t.storage.sessions.get('ussd', phone.sessionId);
+    return storedLine(this.t.storage, session?.responseId);
   }
   check(name: string) {
-    const file = join(GOLDEN_DIR, `${name}.txt`);
-    const text = this.lines.join('\n');
-    if (UPDATE) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
-      return;
-    }
-    if (!existsSync(file)) throw new Error(`missing golden transcript ${file}: run npm run test:update and review it`);
-    expect(text).toBe(readFileSync(file, 'utf8'));
+    expectGolden(GOLDEN_DIR, name, this.lines.join('\n'));
   }
 }
 
@@ -124,7 +110,7 @@ describe('USSD transcripts', () => {
     await tr.hop('(and again)', phone, () => phone.repeat());
     await say(tr, phone, ['5']);
     tr.check('repeated-hop');
-    const session = await t.storage.sessions.get('ussd', (phone as unknown as { options: { sessionId: string } }).options.sessionId);
+    const session = await t.storage.sessions.get('ussd', phone.sessionId);
     const response = await t.storage.responses.get(session!.responseId!);
     expect(response!.answers.map((a) => a.questionId)).toEqual(['wait', 'staff']);
   });

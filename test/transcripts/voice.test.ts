@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtVoiceCall, VoiceHop } from '../../src/channels/voice/at-simulator.js';
 import { PROJECT_ROOT } from '../../src/service.js';
+import { expectGolden, storedLine } from '../support/golden.js';
 import { atVoiceXmlProblems, describeVoiceXml } from '../support/voice-xml.js';
 import { recordedRoot, rootWithEveryType, startVoiceService, TEST_POINT, type VoiceTestService } from '../support/voice.js';
 
@@ -14,7 +14,6 @@ import { recordedRoot, rootWithEveryType, startVoiceService, TEST_POINT, type Vo
  */
 
 const GOLDEN_DIR = join(PROJECT_ROOT, 'test/transcripts/golden/voice');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 class Transcript {
   private lines: string[] = [];
@@ -50,23 +49,12 @@ class Transcript {
     const callLine = record
       ? `\ncall ended: ${record.durationInSeconds} s, ${record.amount} ${record.currencyCode}, ${record.hangupCause}, response ${record.responseId ?? 'none'}`
       : '';
-    if (!session?.responseId) return `stored: no response yet${callLine}`;
-    const r = await this.t.storage.responses.get(session.responseId);
-    if (!r) return 'stored: response missing';
-    const answers = r.answers.map((a) => `${a.questionId}=${a.value}`).join(' ');
-    return `stored: ${r.id} ${r.status}${r.counted ? ' counted' : ''} [${answers}]${callLine}`;
+    return `${await storedLine(this.t.storage, session?.responseId)}${callLine}`;
   }
   check(name: string) {
-    const file = join(GOLDEN_DIR, `${name}.txt`);
-    const text = this.lines.join('\n');
-    if (UPDATE) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
-      return;
-    }
-    if (!existsSync(file)) throw new Error(`missing golden transcript ${file}: run npm run test:update and review it`);
-    expect(text).toBe(readFileSync(file, 'utf8'));
+    expectGolden(GOLDEN_DIR, name, this.lines.join('\n'));
   }
+
 }
 
 async function press(tr: Transcript, call: AtVoiceCall, keys: string[]) {

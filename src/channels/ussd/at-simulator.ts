@@ -19,6 +19,10 @@ export class AtUssdSession {
   private lastText = '';
   constructor(private readonly options: AtUssdOptions) {}
 
+  get sessionId(): string {
+    return this.options.sessionId;
+  }
+
   private url(path: string): string {
     const token = this.options.callbackToken ? `?token=${encodeURIComponent(this.options.callbackToken)}` : '';
     return `${this.options.baseUrl}${path}${token}`;

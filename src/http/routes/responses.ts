@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Storage, Response as StoredResponse } from '../../storage/ports.js';
+import type { Storage } from '../../storage/ports.js';
+import { publicResponse } from '../../app/public-response.js';
 import { requireRole, type Authenticator } from '../security.js';
 import { parseOr400 } from '../validation.js';
 
@@ -14,29 +15,6 @@ export const ResponsesQuery = z
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   })
   .strict();
-
-/** What staff may see of a response: the respondent key, never a phone number. */
-export function publicResponse(r: StoredResponse) {
-  return {
-    id: r.id,
-    facilityCode: r.facilityCode,
-    facilityType: r.facilityType,
-    district: r.district,
-    questionnaireId: r.questionnaireId,
-    questionnaireVersion: r.questionnaireVersion,
-    channel: r.channel,
-    language: r.language,
-    respondentKey: r.respondentKey,
-    status: r.status,
-    counted: r.counted,
-    duplicateOf: r.duplicateOf,
-    answers: r.answers,
-    startedAt: r.startedAt,
-    updatedAt: r.updatedAt,
-    completedAt: r.completedAt,
-    abandonedAt: r.abandonedAt,
-  };
-}
 
 export function responseRoutes(storage: Storage, authenticate: Authenticator): Router {
   const router = Router();
