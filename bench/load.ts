@@ -5,14 +5,16 @@ import { join } from 'node:path';
 
 /** Load-generation helpers shared by the bench scripts: loopback only, bounded loops. */
 
-export type Started = { port: number; child: ChildProcess; rssMb(): number; stop(): Promise<void> };
+export type Memory = { rssMb: number; heapUsedMb: number };
+export type Started = { port: number; child: ChildProcess; rssMb(): number; memoryAfterGc(): Promise<Memory>; stop(): Promise<void> };
 
 export async function startServer(kind: 'service' | 'bare', env: Record<string, string> = {}): Promise<Started> {
   const root = join(import.meta.dirname, '..');
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'bench/servers.ts'), kind], {
+  // one node process (tsx as an import hook), so its RSS is the server's and it can be asked to collect garbage
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/servers.ts'), kind], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((ok, fail) => {
     let buffer = '';
@@ -26,8 +28,12 @@ export async function startServer(kind: 'service' | 'bare', env: Record<string, 
   return {
     port,
     child,
-    // tsx runs the server in a child of its own; sum the tree so the figure is the server's
     rssMb: () => treeRssKb(child.pid!) / 1024,
+    memoryAfterGc: () =>
+      new Promise<Memory>((ok) => {
+        child.once('message', (m) => ok(m as Memory));
+        child.send('memory');
+      }),
     stop: () =>
       new Promise<void>((ok) => {
         child.once('exit', () => ok());

@@ -9,6 +9,14 @@ import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
  * Express route that answers "CON ok" after parsing the same form body). Prints its port.
  */
 const kind = process.argv[2];
+
+// the bench asks for memory after a full collection, so live data can be told from garbage
+process.on('message', (m) => {
+  if (m !== 'memory') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  process.send?.({ rssMb: rss / 1048576, heapUsedMb: heapUsed / 1048576 });
+});
 if (kind === 'bare') {
   const app = express();
   app.use(express.urlencoded({ extended: false, limit: 16 * 1024 }));
