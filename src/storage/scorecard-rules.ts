@@ -1,5 +1,5 @@
 import type { Response } from './ports.js';
-import type { Delivery, OutboxMessage, ResponseTally, TallyQuery } from './scorecard-ports.js';
+import type { Delivery, NewOutboxMessage, OutboxMessage, ResponseTally, TallyQuery } from './scorecard-ports.js';
 
 /** Pure rules behind the scorecard and outbox ports, shared by the adapters. */
 
@@ -71,4 +71,22 @@ export function sortAnswerCounts<T extends { questionId: string; value: string |
 
 export function compareTallies(a: ResponseTally, b: ResponseTally): number {
   return a.facilityCode.localeCompare(b.facilityCode) || a.questionnaireId.localeCompare(b.questionnaireId) || a.questionnaireVersion - b.questionnaireVersion;
+}
+
+/** A message as the outbox first holds it: pending, due at once, never tried. */
+export function pendingOutboxMessage(input: NewOutboxMessage): OutboxMessage {
+  return {
+    ...input,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: input.createdAt,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    providerMessageId: null,
+    cost: null,
+    lastError: null,
+    updatedAt: input.createdAt,
+    sentAt: null,
+    delivery: null,
+  };
 }

@@ -1,5 +1,5 @@
 import type { OutboxMessage, OutboxRepository, Scorecard, ScorecardRepository } from '../scorecard-ports.js';
-import { acceptsDelivery, isClaimable } from '../scorecard-rules.js';
+import { acceptsDelivery, isClaimable, pendingOutboxMessage } from '../scorecard-rules.js';
 
 /**
  * In-memory scorecards and outbox. Each method runs to completion without awaiting, so
@@ -67,20 +67,7 @@ export function createMemoryOutbox(): OutboxRepository {
     async enqueue(input) {
       const existing = messages.get(input.key);
       if (existing) return { message: clone(existing), created: false };
-      const message: OutboxMessage = {
-        ...clone(input),
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: input.createdAt,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        providerMessageId: null,
-        cost: null,
-        lastError: null,
-        updatedAt: input.createdAt,
-        sentAt: null,
-        delivery: null,
-      };
+      const message = pendingOutboxMessage(clone(input));
       messages.set(message.key, message);
       queue(message);
       return { message: clone(message), created: true };

@@ -1,5 +1,6 @@
-import { Schema, type Connection, type SchemaOptions } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import { outboxSchema, scorecardSchema } from './scorecard-models.js';
+import { options } from './schema-options.js';
 
 /**
  * Mongoose schemas: field types, collections and indexes only. No methods, statics, hooks
@@ -12,18 +13,6 @@ import { outboxSchema, scorecardSchema } from './scorecard-models.js';
 
 const { Mixed } = Schema.Types;
 
-const options = (collection: string): SchemaOptions => ({
-  collection,
-  versionKey: false,
-  // keep empty objects ({} answers, {} options) exactly as given
-  minimize: false,
-  // the adapter builds every index explicitly at start (see createMongoStorage)
-  autoIndex: false,
-  autoCreate: false,
-  // no `id` virtual: lean reads do not see virtuals anyway, and Response maps _id itself
-  id: false,
-  strict: true,
-});
 
 const managerSchema = new Schema(
   {

@@ -1,18 +1,10 @@
-import { Schema, type SchemaOptions } from 'mongoose';
+import { Schema } from 'mongoose';
+import { options } from './schema-options.js';
 
 /** Schemas for scorecards and the SMS outbox: fields and the unique keys exactly-once rests on. */
 
 const { Mixed } = Schema.Types;
 
-const options = (collection: string): SchemaOptions => ({
-  collection,
-  versionKey: false,
-  minimize: false,
-  autoIndex: false,
-  autoCreate: false,
-  id: false,
-  strict: true,
-});
 
 export const scorecardSchema = new Schema(
   {

@@ -8,7 +8,7 @@ import type {
   ScorecardRepository,
   TallyQuery,
 } from '../scorecard-ports.js';
-import { sortAnswerCounts } from '../scorecard-rules.js';
+import { pendingOutboxMessage, sortAnswerCounts } from '../scorecard-rules.js';
 
 /**
  * Thin Mongo versions of the scorecard ports. Uniqueness comes from indexes (see
@@ -127,23 +127,10 @@ export function createMongoOutbox(outbox: Models['outbox']): OutboxRepository {
   const heldBy = (key: string, owner: string) => ({ _id: key, status: 'sending', leaseOwner: owner });
   return {
     async enqueue(input) {
-      const { key, ...rest } = input;
+      const { key } = input;
       try {
-        await outbox.create({
-          _id: key,
-          ...rest,
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: input.createdAt,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          providerMessageId: null,
-          cost: null,
-          lastError: null,
-          updatedAt: input.createdAt,
-          sentAt: null,
-          delivery: null,
-        });
+        const { key: _key, ...fields } = pendingOutboxMessage(input);
+        await outbox.create({ _id: key, ...fields });
         return { message: (await byKey(key))!, created: true };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
