@@ -5,6 +5,7 @@ import type { Clock } from '../gateways/clock.js';
 import type { RespondentKeyer } from '../gateways/respondent-key.js';
 import type { HopSession, Storage } from '../storage/ports.js';
 import type { Conversation } from './conversation.js';
+import { expiryAfter, newHopSession } from './hop-session.js';
 
 /**
  * One USSD hop, as the story goes: find the session (or start one), return the same screen
@@ -55,20 +56,17 @@ export function createUssdHandler(deps: UssdDeps) {
       const screen = renderUssd(moved.prompt, 0, settings.screenLimit);
       const now = clock.now();
       if (!existing) {
-        const fresh: HopSession = {
+        const fresh = newHopSession({
           channel: 'ussd',
           sessionId: req.sessionId,
           respondentKey,
           lastInput: req.text,
           lastReply: replyText(screen),
           engine: moved.state,
-          page: 0,
           responseId: moved.responseId,
-          revision: 0,
-          createdAt: now,
-          updatedAt: now,
-          expiresAt: new Date(now.getTime() + settings.sessionTtlMinutes * 60_000),
-        };
+          now,
+          ttlMinutes: settings.sessionTtlMinutes,
+        });
         if (await storage.sessions.create(fresh)) return screen;
         return await settle(req, screen);
       }
@@ -88,7 +86,7 @@ export function createUssdHandler(deps: UssdDeps) {
 
     async function save(session: HopSession, changes: Partial<HopSession>, screen: UssdScreen): Promise<UssdScreen> {
       const now = clock.now();
-      const next: HopSession = { ...session, ...changes, updatedAt: now, expiresAt: new Date(now.getTime() + settings.sessionTtlMinutes * 60_000) };
+      const next: HopSession = { ...session, ...changes, updatedAt: now, expiresAt: expiryAfter(now, settings.sessionTtlMinutes) };
       if (await storage.sessions.update(next, session.revision)) return screen;
       return settle(req, screen);
     }

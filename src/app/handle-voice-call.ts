@@ -7,6 +7,7 @@ import type { Clock } from '../gateways/clock.js';
 import type { RespondentKeyer } from '../gateways/respondent-key.js';
 import type { HopSession, Storage } from '../storage/ports.js';
 import type { Conversation } from './conversation.js';
+import { expiryAfter, newHopSession } from './hop-session.js';
 
 /**
  * One voice callback, as the story goes: find the call's session (or start one), give the
@@ -73,18 +74,17 @@ export function createVoiceHandler(deps: VoiceDeps) {
         const xml = render(moved.prompt, 1);
         const now = clock.now();
         const fresh: HopSession = {
-          channel: 'voice',
-          sessionId: req.sessionId,
-          respondentKey,
-          lastInput: inputKey,
-          lastReply: xml,
-          engine: moved.state,
-          page: 0,
-          responseId: moved.responseId,
-          revision: 0,
-          createdAt: now,
-          updatedAt: now,
-          expiresAt: new Date(now.getTime() + settings.sessionTtlMinutes * 60_000),
+          ...newHopSession({
+            channel: 'voice',
+            sessionId: req.sessionId,
+            respondentKey,
+            lastInput: inputKey,
+            lastReply: xml,
+            engine: moved.state,
+            responseId: moved.responseId,
+            now,
+            ttlMinutes: settings.sessionTtlMinutes,
+          }),
           voice: { seq: 1, retries: 0 },
         };
         if (await storage.sessions.create(fresh)) return xml;
@@ -106,7 +106,7 @@ export function createVoiceHandler(deps: VoiceDeps) {
           engine,
           responseId,
           updatedAt: now,
-          expiresAt: new Date(now.getTime() + settings.sessionTtlMinutes * 60_000),
+          expiresAt: expiryAfter(now, settings.sessionTtlMinutes),
           voice: { seq: nextSeq, retries: retriesNow },
         };
         if (await storage.sessions.update(next, session.revision)) return xml;

@@ -1,4 +1,4 @@
-import type { Response, ResponseFilter, StoredAnswer } from './ports.js';
+import type { NewResponse, Response, ResponseFilter, StoredAnswer } from './ports.js';
 
 /** Pure rules shared by the adapters, so the Mongo adapter stays a thin translation. */
 
@@ -22,4 +22,19 @@ export function matchesResponseFilter(r: Response, f: ResponseFilter): boolean {
   if (f.from && r.startedAt < f.from) return false;
   if (f.to && r.startedAt >= f.to) return false;
   return true;
+}
+
+/** A response as it is first stored: in progress, no answers, not yet counted. */
+export function startedResponse(input: NewResponse): Response {
+  return {
+    ...input,
+    answers: [],
+    status: 'in_progress',
+    updatedAt: input.startedAt,
+    completedAt: null,
+    abandonedAt: null,
+    counted: false,
+    duplicateOf: null,
+    countKey: null,
+  };
 }

@@ -7,7 +7,7 @@ import type {
   ResponseFilter,
   Storage,
 } from '../ports.js';
-import { matchesResponseFilter, upsertAnswer } from '../rules.js';
+import { matchesResponseFilter, startedResponse, upsertAnswer } from '../rules.js';
 import { createMemoryVoiceCalls } from './voice-calls.js';
 import { createMemoryStaffStorage } from './staff-storage.js';
 import { tallyCountedResponses } from '../scorecard-rules.js';
@@ -112,17 +112,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       async start(input: NewResponse) {
         const existing = responsesBySource.get(input.sourceKey);
         if (existing) return clone(mustGet(existing));
-        const response: Response = {
-          ...clone(input),
-          answers: [],
-          status: 'in_progress',
-          updatedAt: input.startedAt,
-          completedAt: null,
-          abandonedAt: null,
-          counted: false,
-          duplicateOf: null,
-          countKey: null,
-        };
+        const response = startedResponse(clone(input));
         responses.set(response.id, response);
         responsesBySource.set(response.sourceKey, response.id);
         const own = byRespondent.get(response.respondentKey) ?? new Set<string>();

@@ -8,6 +8,7 @@ import type {
   ResponseFilter,
   Storage,
 } from '../ports.js';
+import { startedResponse } from '../rules.js';
 import { registerModels, type Models } from './models.js';
 import { createMongoVoiceCalls } from './voice-calls.js';
 import type { VoiceCallRepository } from '../voice-calls.js';
@@ -170,19 +171,8 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     },
     responses: {
       async start(input: NewResponse) {
-        const { id, ...rest } = input;
-        const fresh: Doc = {
-          _id: id,
-          ...rest,
-          answers: [],
-          status: 'in_progress',
-          updatedAt: input.startedAt,
-          completedAt: null,
-          abandonedAt: null,
-          counted: false,
-          duplicateOf: null,
-          countKey: null,
-        };
+        const { id, ...rest } = startedResponse(input);
+        const fresh: Doc = { _id: id, ...rest };
         delete fresh.sourceKey;
         try {
           const doc = await responses
