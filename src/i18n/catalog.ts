@@ -2,8 +2,9 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { QuestionnaireDefinition } from '../engine/definition.js';
-import type { SystemTextSource } from '../engine/session.js';
-import { interpolate, LocaleMeta, QuestionnaireTexts, type Text } from '../engine/texts.js';
+import type { SystemTextSource } from '../engine/prompt.js';
+import { LocaleMeta, QuestionnaireTexts, type Text } from '../engine/texts.js';
+import { formatMessage, inLanguageOrDefault } from '../text/messages.js';
 
 /**
  * Loads what ships in the repository: questionnaire definitions from flows/ and every
@@ -89,8 +90,8 @@ export function createSystemTexts(
   return {
     defaultLanguage,
     system(lang: string, key: string, vars?: Record<string, string | number>): Text {
-      const template = content.locales[lang]?.system[key] ?? content.locales[defaultLanguage]?.system[key] ?? key;
-      return { key: `system.${key}`, text: interpolate(template, { ...deploymentVars, ...vars }) };
+      const template = inLanguageOrDefault(content.locales, lang, defaultLanguage, (l) => l.system[key]) ?? key;
+      return { key: `system.${key}`, text: formatMessage(lang, template, vars ? { ...deploymentVars, ...vars } : deploymentVars) };
     },
     languageName(lang: string): Text {
       return { key: 'system.language.name', text: content.locales[lang]?.meta.nativeName ?? lang };
