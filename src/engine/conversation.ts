@@ -440,6 +440,25 @@ export function compileConversation(questionnaire: { id: string; version: number
 
 export type ConversationMachine = ReturnType<typeof compileConversation>;
 
+/** A questionnaire version with its conversation compiled. */
+export function prepareQuestionnaire(v: { id: string; version: number; definition: QuestionnaireDefinition; texts: Record<string, QuestionnaireTexts> }): LoadedQuestionnaire {
+  return { id: v.id, version: v.version, definition: v.definition, texts: v.texts, machine: compileConversation(v) };
+}
+
+/** The machine a session runs on until a facility pins its questionnaire. */
+export const FRONT_DOOR: ConversationMachine = compileConversation(null);
+
+/**
+ * The questionnaire version a step runs on: the one the session is pinned to, or for the
+ * event that pins it, the one it names. None means the front door.
+ */
+export function versionForStep(context: Pick<ConversationContext, 'questionnaire' | 'resumeOffer'>, event: ConversationEvent | null): VersionRef | null {
+  if (context.questionnaire) return context.questionnaire;
+  if (context.resumeOffer) return context.resumeOffer.questionnaire;
+  if (event?.type === 'FACILITY_FOUND') return event.questionnaire;
+  return null;
+}
+
 function initialContext(input: ConversationInput): ConversationContext {
   return {
     languages: input.languages,
