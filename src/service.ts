@@ -18,8 +18,11 @@ import { scorecardRoutes } from './http/routes/scorecards.js';
 import { createScorecardService } from './app/scorecard-service.js';
 import type { SmsGateway } from './gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from './i18n/catalog.js';
-import { createConversation } from './app/conversation.js';
-import { createUssdHandler } from './app/handle-ussd-hop.js';
+import { createConversationRunner } from './app/hops/run-conversation.js';
+import { createHopHandler } from './app/hops/handle-hop.js';
+import { abandonUnfinished } from './app/hops/session-ended.js';
+import { ussdAdapter } from './channels/ussd/adapter.js';
+import type { UssdSessionEvent } from './channels/ussd/protocol.js';
 import { prepareVoiceChannel } from './app/voice-channel.js';
 import { createQuestionnaireCatalog } from './app/questionnaire-catalog.js';
 import { seedEmptyStore } from './app/seed.js';
@@ -78,30 +81,30 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
   await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo });
 
-  const conversation = createConversation({
+  const runner = createConversationRunner({
     storage,
     questionnaires,
     texts,
-    clock,
-    ids,
-    settings: {
-      resumeWindowMinutes: config.resumeWindowMinutes,
-      countWindowHours: config.countWindowHours,
-      timeZone: config.timeZone,
-      maxFacilityAttempts: config.maxFacilityAttempts,
-    },
-    log,
+    settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
   });
   const respondentKey = createRespondentKeyer(config.respondentKeySecret);
-  const ussd = createUssdHandler({
+  const hopDeps = {
     storage,
-    conversation,
+    runner,
     clock,
+    ids,
     respondentKey,
-    texts,
-    settings: { screenLimit: config.ussd.screenLimit, sessionTtlMinutes: config.sessionTtlMinutes, languages },
+    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log },
     log,
-  });
+  };
+  const ussd = {
+    handleHop: createHopHandler({ ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, ussdAdapter({ screenLimit: config.ussd.screenLimit })),
+    async handleSessionEnd(event: UssdSessionEvent) {
+      const ended = await abandonUnfinished({ storage, clock }, 'ussd', event.sessionId);
+      if (ended.abandoned) log.info({ sessionId: event.sessionId, status: event.status }, 'USSD session ended before the report was finished');
+      return ended;
+    },
+  };
 
   const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms });
 
@@ -139,7 +142,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const routers: Router[] = [
     healthRoutes(storage, () => shuttingDown),
     ussdRoutes(ussd, callbackGuard),
-    voice.routes({ storage, conversation, clock, respondentKey, callbackGuard }),
+    voice.routes({ ...hopDeps, callbackGuard }),
     smsRoutes(storage, callbackGuard, { now: () => clock.now(), log }),
     responseRoutes(storage, authenticate),
     scorecardRoutes(storage, authenticate),
@@ -187,7 +190,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
+  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, runner, clock, validation, voice, staffRoutes: staff.specs, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

@@ -1,5 +1,5 @@
 import type { AnswerValue, Question } from '../engine/definition.js';
-import type { SystemTextSource } from '../engine/session.js';
+import type { SystemTextSource } from '../engine/prompt.js';
 import { lookupPath } from '../engine/texts.js';
 import type { QuestionnaireVersion, Response, ResponseFilter, Storage } from '../storage/ports.js';
 import { csvLine } from '../text/csv.js';

@@ -2,7 +2,7 @@ import { requiredQuestionnaireKeys, missingQuestionnaireKeys } from '../engine/t
 import type { ShippedContent } from '../i18n/catalog.js';
 import { missingSystemKeys } from '../i18n/catalog.js';
 import type { Storage } from '../storage/ports.js';
-import type { SystemTextSource } from '../engine/session.js';
+import type { SystemTextSource } from '../engine/prompt.js';
 import type { AudioCatalog } from '../channels/voice/audio.js';
 import { missingRecordings, spokenKeys } from '../channels/voice/coverage.js';
 import { loadQuestionnaire } from './questionnaire-catalog.js';

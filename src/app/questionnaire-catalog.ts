@@ -1,5 +1,4 @@
-import { compileQuestionnaire } from '../engine/compile.js';
-import type { LoadedQuestionnaire } from '../engine/session.js';
+import { prepareQuestionnaire, type LoadedQuestionnaire } from '../engine/conversation.js';
 import type { QuestionnaireRepository, QuestionnaireVersion } from '../storage/ports.js';
 
 /**
@@ -12,8 +11,8 @@ export type QuestionnaireCatalog = {
   currentForFacilityType(facilityType: string): Promise<LoadedQuestionnaire | null>;
 };
 
-export function loadQuestionnaire(v: QuestionnaireVersion): LoadedQuestionnaire {
-  return { id: v.id, version: v.version, definition: v.definition, texts: v.texts, machine: compileQuestionnaire(v.definition) };
+export function loadQuestionnaire(v: Pick<QuestionnaireVersion, 'id' | 'version' | 'definition' | 'texts'>): LoadedQuestionnaire {
+  return prepareQuestionnaire(v);
 }
 
 export function createQuestionnaireCatalog(repo: QuestionnaireRepository): QuestionnaireCatalog {

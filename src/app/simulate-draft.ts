@@ -1,22 +1,24 @@
 import { z } from 'zod';
 import { QuestionnaireDefinition } from '../engine/definition.js';
-import { factsNeeded, render, step, type EngineInput, type SessionState, type StepFacts, type SystemTextSource } from '../engine/session.js';
+import { prepareQuestionnaire } from '../engine/conversation.js';
+import type { SystemTextSource } from '../engine/prompt.js';
+import type { ConversationState } from '../engine/stepping.js';
 import type { QuestionnaireTexts } from '../engine/texts.js';
+import { ussdAdapter } from '../channels/ussd/adapter.js';
 import { renderUssd, type UssdScreen } from '../channels/ussd/render.js';
 import type { Clock } from '../gateways/clock.js';
 import type { Storage } from '../storage/ports.js';
 import type { Draft } from '../storage/staff-ports.js';
-import { interpret, pageMove } from './handle-ussd-hop.js';
-import { loadQuestionnaire } from './questionnaire-catalog.js';
+import { createConversationRunner } from './hops/run-conversation.js';
 
 /**
- * The on-screen phone: runs the real engine and the real USSD renderer against a draft,
- * hop by hop, exactly as a respondent would meet it once published. It stores nothing:
- * the session state travels with each request, and facilities are looked up read-only.
- * The draft runs as version 0, which no published version can have.
+ * The on-screen phone: runs the real conversation machine and the real USSD renderer
+ * against a draft, hop by hop, exactly as a respondent would meet it once published. It
+ * stores nothing: the conversation state travels with each request, and facilities are
+ * looked up read-only. The draft runs as version 0, which no published version can have.
  */
 
-const SimState = z.object({ phase: z.enum(['resume', 'language', 'facility', 'consent', 'questions', 'ended']) }).loose();
+const SimState = z.object({ value: z.union([z.string(), z.record(z.string(), z.unknown())]), context: z.object({ languages: z.array(z.string()) }).loose() });
 
 export const SimulatorHop = z.object({
   /** null or absent: dial (the first hop) */
@@ -27,61 +29,47 @@ export const SimulatorHop = z.object({
 export type SimulatorHop = z.infer<typeof SimulatorHop>;
 
 export type SimulatorReply =
-  | { ok: true; screen: UssdScreen; state: SessionState; page: number; recorded: Array<{ questionId: string; value: unknown }>; facilityHint: string[] }
+  | { ok: true; screen: UssdScreen; state: ConversationState; page: number; recorded: Array<{ questionId: string; value: unknown }>; facilityHint: string[] }
   | { ok: false; message: string };
 
 export async function simulateDraftHop(
-  deps: { storage: Storage; clock: Clock; texts: SystemTextSource; languages: string[]; screenLimit: number },
+  deps: { storage: Storage; clock: Clock; texts: SystemTextSource; languages: string[]; screenLimit: number; maxFacilityAttempts?: number },
   draft: Pick<Draft, 'definition' | 'texts'>,
   hop: SimulatorHop,
 ): Promise<SimulatorReply> {
   const parsed = QuestionnaireDefinition.safeParse(draft.definition);
   if (!parsed.success) return { ok: false, message: 'the draft has errors in its questions; fix those (see the validation list) before trying it' };
   const definition = parsed.data;
-  const loaded = loadQuestionnaire({
-    id: definition.id,
-    version: 0,
-    status: 'draft',
-    definition,
-    // the engine shows a missing text as its key, which is what a tester needs to see
-    texts: (draft.texts ?? {}) as Record<string, QuestionnaireTexts>,
-    createdAt: new Date(0),
-    publishedAt: null,
-    publishedBy: null,
-  });
+  // the engine shows a missing text as its key, which is what a tester needs to see
+  const loaded = prepareQuestionnaire({ id: definition.id, version: 0, definition, texts: (draft.texts ?? {}) as Record<string, QuestionnaireTexts> });
   const facilities = (await deps.storage.facilities.list({ activeOnly: true })).filter((f) => definition.facilityTypes.includes(f.type));
   const facilityHint = facilities.slice(0, 3).map((f) => `${f.code} ${f.name}`);
-
-  const facts = async (state: SessionState | null, input: EngineInput): Promise<StepFacts> => {
-    const needed = factsNeeded(state, input, loaded);
-    const f: StepFacts = { now: deps.clock.now(), languages: deps.languages, texts: deps.texts, questionnaire: loaded };
-    if (needed.facilityCode) {
-      const found = await deps.storage.facilities.findByCode(needed.facilityCode);
-      const usable = found && found.active ? found : null;
-      f.facilityLookup = {
-        code: needed.facilityCode,
-        facility: usable ? { code: usable.code, name: usable.name, type: usable.type, district: usable.district } : null,
-        questionnaire: usable && definition.facilityTypes.includes(usable.type) ? loaded : null,
-      };
-    }
-    return f;
-  };
+  const runner = createConversationRunner({
+    storage: deps.storage,
+    // only the draft exists here: every facility of its types is served by it
+    questionnaires: {
+      get: async (id, version) => (id === loaded.id && version === 0 ? loaded : null),
+      currentForFacilityType: async (type) => (definition.facilityTypes.includes(type) ? loaded : null),
+    },
+    texts: deps.texts,
+    settings: { resumeWindowMinutes: 0, maxFacilityAttempts: deps.maxFacilityAttempts ?? 3 },
+  });
+  const ussd = ussdAdapter({ screenLimit: deps.screenLimit });
 
   try {
-    const state = (hop.state ?? null) as SessionState | null;
-    if (!state) {
-      const input: EngineInput = { type: 'start' };
-      const moved = step(null, input, await facts(null, input));
-      return { ok: true, screen: renderUssd(moved.prompt, 0, deps.screenLimit), state: moved.state, page: 0, recorded: [], facilityHint };
+    if (!hop.state) {
+      const turn = await runner.begin({ channel: 'ussd', respondentKey: 'simulator', languages: deps.languages, maxRetries: null }, null, deps.clock.now());
+      const screen = renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit);
+      return { ok: true, screen, state: turn.state, page: 0, recorded: [], facilityHint };
     }
-    if (state.phase === 'ended') return { ok: false, message: 'this simulated session has ended; dial again' };
-    const current = render(state, await facts(state, { type: 'back' }));
-    const paging = pageMove(hop.input, current, hop.page, deps.screenLimit);
-    if (paging !== null) return { ok: true, screen: renderUssd(current, paging, deps.screenLimit), state, page: paging, recorded: [], facilityHint };
-    const input = interpret(hop.input, current);
-    const moved = step(state, input, await facts(state, input));
-    const recorded = moved.effects.flatMap((e) => (e.type === 'answerRecorded' ? [{ questionId: e.questionId, value: e.value }] : []));
-    return { ok: true, screen: renderUssd(moved.prompt, 0, deps.screenLimit), state: moved.state, page: 0, recorded, facilityHint };
+    const state = hop.state as unknown as ConversationState; // checked by the machine itself: a foreign state throws below
+    const current = await runner.promptOf(state, null);
+    if (current.kind === 'end') return { ok: false, message: 'this simulated session has ended; dial again' };
+    const reading = ussd.read({ sessionId: 'sim', serviceCode: '*', phoneNumber: '+0', text: hop.input }, { inputKey: '', page: hop.page, seq: 0 }, current);
+    if (reading.kind === 'page') return { ok: true, screen: renderUssd(current, reading.page, deps.screenLimit), state, page: reading.page, recorded: [], facilityHint };
+    const turn = await runner.advance(state, reading.event);
+    const recorded = turn.effects.flatMap((e) => (e.type === 'answerRecorded' ? [{ questionId: e.questionId, value: e.value }] : []));
+    return { ok: true, screen: renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit), state: turn.state, page: 0, recorded, facilityHint };
   } catch {
     // a state from an older draft (a question removed since) cannot continue
     return { ok: false, message: 'the draft changed under this simulated session; dial again' };

@@ -1,6 +1,7 @@
 import { QuestionnaireDefinition } from '../engine/definition.js';
-import type { SystemTextSource } from '../engine/session.js';
-import { missingQuestionnaireKeys, QuestionnaireTexts } from '../engine/texts.js';
+import type { SystemTextSource } from '../engine/prompt.js';
+import { allowedPlaceholders, missingQuestionnaireKeys, QuestionnaireTexts } from '../engine/texts.js';
+import { messageProblem } from '../text/messages.js';
 import { walkQuestionnaire } from '../engine/walk.js';
 import { layout } from '../channels/ussd/render.js';
 import { ussdLength } from '../text/gsm.js';
@@ -47,12 +48,17 @@ export function validateQuestionnaire(
     }
     texts[lang] = parsed.data;
     for (const key of missingQuestionnaireKeys(definition, parsed.data)) issues.push({ where: textPath(key.split('.')), lang, message: 'translation missing' });
+    // a misspelt {placeholder} would reach citizens as written
+    for (const [path, text] of textEntries(parsed.data)) {
+      const problem = messageProblem(text, allowedPlaceholders(path));
+      if (problem) issues.push({ where: textPath(path.split('.')), lang, message: `"${text}" ${problem}` });
+    }
   }
   if (issues.length > 0) return { ok: false, issues, definition, texts, paths };
 
-  const loaded = loadQuestionnaire({ id: definition.id, version: 0, status: 'draft', definition, texts, createdAt: new Date(0), publishedAt: null, publishedBy: null });
+  const loaded = loadQuestionnaire({ id: definition.id, version: 0, definition, texts });
   for (const lang of options.languages) {
-    const walk = walkQuestionnaire(loaded, lang, { now: new Date(0), languages: [lang], texts: options.systemTexts });
+    const walk = walkQuestionnaire(loaded, lang, { texts: options.systemTexts });
     paths[lang] = walk.paths;
     for (const trail of walk.stuck) issues.push({ where: 'paths', lang, message: `a path does not end: ${trail}` });
     for (const screen of walk.screens) {
@@ -93,6 +99,17 @@ function textPath(path: ReadonlyArray<PropertyKey>): string {
     return `question "${path[1]}"${rest ? ` ${rest}` : ''}`;
   }
   return path.length ? path.join('.') : 'texts';
+}
+
+/** Every text of a questionnaire in one language, by its dotted path. */
+function textEntries(texts: QuestionnaireTexts): Array<[string, string]> {
+  const out: Array<[string, string]> = [['title', texts.title], ['intro', texts.intro]];
+  for (const [id, q] of Object.entries(texts.questions)) {
+    out.push([`questions.${id}.text`, q.text]);
+    for (const [code, label] of Object.entries(q.options ?? {})) out.push([`questions.${id}.options.${code}`, label]);
+  }
+  for (const [path, spoken] of Object.entries(texts.spoken ?? {})) out.push([`spoken.${path}`, spoken]);
+  return out;
 }
 
 function dedupe(issues: ValidationIssue[]): ValidationIssue[] {

@@ -1,16 +1,15 @@
 import type { RequestHandler, Router } from 'express';
 import type { Config } from '../config/config.js';
-import type { LoadedQuestionnaire, SystemTextSource } from '../engine/session.js';
+import type { LoadedQuestionnaire } from '../engine/conversation.js';
+import type { SystemTextSource } from '../engine/prompt.js';
 import { createAudioCatalog, loadAudioManifests, type AudioCatalog } from '../channels/voice/audio.js';
 import { missingRecordings, tooManyOptionsForVoice, voiceLanguages } from '../channels/voice/coverage.js';
 import { MAX_VOICE_OPTIONS } from '../channels/voice/protocol.js';
-import type { Clock } from '../gateways/clock.js';
-import type { RespondentKeyer } from '../gateways/respondent-key.js';
 import { textsFor, type ShippedContent } from '../i18n/catalog.js';
 import { voiceRoutes } from '../http/routes/voice.js';
-import type { Storage } from '../storage/ports.js';
-import type { Conversation } from './conversation.js';
-import { createVoiceHandler } from './handle-voice-call.js';
+import { voiceAdapter } from '../channels/voice/adapter.js';
+import { createHopHandler, type HopDeps } from './hops/handle-hop.js';
+import { recordCallEnd } from './hops/session-ended.js';
 import { loadQuestionnaire } from './questionnaire-catalog.js';
 import type { ChannelCheck, ValidationIssue } from './validate-questionnaire.js';
 
@@ -31,7 +30,7 @@ export type VoiceChannel = {
   baseUrl: string | null;
   channelCheck: ChannelCheck;
   /** the routes; call after the conversation exists */
-  routes(deps: { storage: Storage; conversation: Conversation; clock: Clock; respondentKey: RespondentKeyer; callbackGuard: RequestHandler }): Router;
+  routes(deps: Omit<HopDeps, 'settings'> & { callbackGuard: RequestHandler }): Router;
 };
 
 export function prepareVoiceChannel(input: {
@@ -44,7 +43,7 @@ export function prepareVoiceChannel(input: {
 }): VoiceChannel {
   const { config, root, content, texts, log } = input;
   const shipped: LoadedQuestionnaire[] = content.flows.map((definition) =>
-    loadQuestionnaire({ id: definition.id, version: 0, status: 'published', definition, texts: textsFor(content, definition.id), createdAt: new Date(0), publishedAt: null, publishedBy: null }),
+    loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }),
   );
   const manifests = loadAudioManifests(root, Object.keys(content.locales), { useDrafts: config.voice.draftAudio });
   const baseUrl = config.publicBaseUrl ?? (config.production ? null : `http://localhost:${config.port}`);
@@ -60,7 +59,7 @@ export function prepareVoiceChannel(input: {
 
   const channelCheck: ChannelCheck = ({ definition, texts: questionnaireTexts }) => {
     if (!baseUrl) return [];
-    const q = loadQuestionnaire({ id: definition.id, version: 0, status: 'draft', definition, texts: questionnaireTexts, createdAt: new Date(0), publishedAt: null, publishedBy: null });
+    const q = loadQuestionnaire({ id: definition.id, version: 0, definition, texts: questionnaireTexts });
     const issues: ValidationIssue[] = tooManyOptionsForVoice(q).map((id) => ({
       where: `question "${id}"`,
       message: `has more than ${MAX_VOICE_OPTIONS} options: voice callers answer with one key from 1 to ${MAX_VOICE_OPTIONS}`,
@@ -81,20 +80,19 @@ export function prepareVoiceChannel(input: {
     channelCheck,
     routes(deps) {
       const token = config.callbackToken;
+      const adapter = voiceAdapter({
+        texts,
+        audio,
+        maxRetries: config.voice.maxRetries,
+        callbackUrl: (seq) => `${baseUrl}/voice?${token ? `token=${encodeURIComponent(token)}&` : ''}seq=${seq}`,
+        onMissingRecording: (s) => log.warn({ lang: s.lang, key: s.key }, 'no recording for a voice prompt: spoken with Say'),
+      });
       const handler =
         baseUrl && languages.length > 0
-          ? createVoiceHandler({
-              ...deps,
-              texts,
-              audio,
-              settings: {
-                sessionTtlMinutes: config.sessionTtlMinutes,
-                languages,
-                maxRetries: config.voice.maxRetries,
-                callbackUrl: (seq) => `${baseUrl}/voice?${token ? `token=${encodeURIComponent(token)}&` : ''}seq=${seq}`,
-              },
-              log,
-            })
+          ? {
+              handleHop: createHopHandler({ ...deps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, adapter),
+              handleCallEnd: (end: Parameters<typeof recordCallEnd>[1]) => recordCallEnd(deps, end),
+            }
           : null;
       return voiceRoutes(handler, deps.callbackGuard, { root, languages: Object.keys(content.locales) });
     },

@@ -19,7 +19,7 @@ const texts = createSystemTexts(content, config.defaultLanguage, { helpline: con
 const human = createAudioCatalog(loadAudioManifests(PROJECT_ROOT, languages, { useDrafts: false }), 'https://example.invalid');
 const withDrafts = createAudioCatalog(loadAudioManifests(PROJECT_ROOT, languages, { useDrafts: true }), 'https://example.invalid');
 const questionnaires = content.flows.map((definition) =>
-  loadQuestionnaire({ id: definition.id, version: 0, status: 'published', definition, texts: textsFor(content, definition.id), createdAt: new Date(0), publishedAt: null, publishedBy: null }),
+  loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }),
 );
 
 let missingAny = false;

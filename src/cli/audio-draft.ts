@@ -29,7 +29,7 @@ const languages = offeredLanguages(content, config).filter((l) => l !== 'en' && 
 const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
 const human = createAudioCatalog(loadAudioManifests(PROJECT_ROOT, languages, { useDrafts: false }), 'https://example.invalid');
 const questionnaires = content.flows.map((definition) =>
-  loadQuestionnaire({ id: definition.id, version: 0, status: 'published', definition, texts: textsFor(content, definition.id), createdAt: new Date(0), publishedAt: null, publishedBy: null }),
+  loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }),
 );
 
 const have = (cmd: string, args: string[]) => {

@@ -97,8 +97,11 @@ export type ConversationEvent =
 
 export type Effect =
   | { type: 'languageChosen'; lang: string }
-  /** look the code up and answer with FACILITY_FOUND or FACILITY_UNKNOWN */
-  | { type: 'lookupFacility'; code: string }
+  /**
+   * Look the code up (an active facility) and answer with FACILITY_FOUND or FACILITY_UNKNOWN;
+   * for the facility visited, FACILITY_FOUND names the questionnaire serving its type.
+   */
+  | { type: 'lookupFacility'; code: string; for: 'visit' | 'answer' }
   | { type: 'facilityNotFound'; code: string; attempt: number }
   | { type: 'responseStarted'; facility: FacilityRef; questionnaire: VersionRef; lang: string }
   | { type: 'responseResumed'; responseId: string }
@@ -201,7 +204,7 @@ export function compileConversation(questionnaire: { id: string; version: number
         const r = parseFacilityCode(textOf(event));
         return r.ok ? r.value : null;
       } }),
-      emitLookup: emit(({ context }) => ({ type: 'lookupFacility' as const, code: context.pendingCode ?? '' })),
+      emitLookup: emit(({ context }, params: { for: 'visit' | 'answer' }) => ({ type: 'lookupFacility' as const, code: context.pendingCode ?? '', for: params.for })),
       codeFormatError: assign({ error: { key: 'error.facility_format' } }),
       countFacilityAttempt: assign({ facilityAttempts: ({ context }) => context.facilityAttempts + 1 }),
       emitNotFound: emit(({ context, event }) => ({ type: 'facilityNotFound' as const, code: event.type === 'FACILITY_UNKNOWN' ? event.code : '', attempt: context.facilityAttempts + 1 })),
@@ -316,7 +319,7 @@ export function compileConversation(questionnaire: { id: string; version: number
         on: common,
         states: {
           awaiting: {
-            on: { ANSWER: [{ guard: { type: 'validAnswer' as const, params: p }, target: 'checking', actions: ['clearError' as const, 'takeAnswerCode' as const, 'emitLookup' as const] }, wrong] },
+            on: { ANSWER: [{ guard: { type: 'validAnswer' as const, params: p }, target: 'checking', actions: ['clearError' as const, 'takeAnswerCode' as const, { type: 'emitLookup' as const, params: { for: 'answer' as const } }] }, wrong] },
           },
           checking: {
             on: {
@@ -391,10 +394,10 @@ export function compileConversation(questionnaire: { id: string; version: number
         states: {
           awaiting: {
             // the extended dial string named the facility: try it as if it had been typed
-            always: { guard: 'prefilled', target: 'checking', actions: ['takePrefilledCode', 'emitLookup'] },
+            always: { guard: 'prefilled', target: 'checking', actions: ['takePrefilledCode', { type: 'emitLookup', params: { for: 'visit' } }] },
             on: {
               ANSWER: [
-                { guard: 'codeLooksRight', target: 'checking', actions: ['clearError', 'takeTypedCode', 'emitLookup'] },
+                { guard: 'codeLooksRight', target: 'checking', actions: ['clearError', 'takeTypedCode', { type: 'emitLookup', params: { for: 'visit' } }] },
                 { guard: 'lastFacilityAttempt', target: '#conv.ended', actions: ['countFacilityAttempt', { type: 'endWith', params: { key: 'end.facility_not_found' } }] },
                 { actions: ['countFacilityAttempt', 'codeFormatError', 'countRetry'] },
               ],

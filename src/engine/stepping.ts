@@ -1,4 +1,4 @@
-import { initialTransition, transition } from 'xstate';
+import { initialTransition, transition, type StateValue } from 'xstate';
 import { EFFECT_TYPES, type ConversationContext, type ConversationEvent, type ConversationInput, type ConversationMachine, type Effect } from './conversation.js';
 
 /**
@@ -10,7 +10,8 @@ import { EFFECT_TYPES, type ConversationContext, type ConversationEvent, type Co
 type Snapshot = ReturnType<ConversationMachine['resolveState']>;
 
 /** What a session stores of its conversation: plain JSON. */
-export type ConversationState = { value: Snapshot['value']; context: ConversationContext };
+// the machine's own value type knows only the states written out literally (not the compiled questions)
+export type ConversationState = { value: StateValue; context: ConversationContext };
 
 export type Step = { state: ConversationState; effects: Effect[]; done: boolean };
 

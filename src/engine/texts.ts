@@ -44,7 +44,7 @@ export type SystemTexts = Record<string, string>;
 
 /** The values each questionnaire text may fill in; any other {placeholder} is refused at publishing. */
 export function allowedPlaceholders(path: string): readonly string[] {
-  return path === 'intro' ? ['facility'] : [];
+  return path === 'intro' || path === 'spoken.intro' ? ['facility'] : [];
 }
 
 /** Which keys a questionnaire needs in each language, as its question types say. */

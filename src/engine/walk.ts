@@ -3,7 +3,7 @@ import { adjacencyMapToArray, getAdjacencyMap } from 'xstate/graph';
 import type { ConversationEvent, ConversationInput, FacilityRef, LoadedQuestionnaire } from './conversation.js';
 import { promptFor, resumePointOf, screenOf, type Prompt, type SystemTextSource } from './prompt.js';
 import { questionType } from './question-types/registry.js';
-import { startConversation } from './stepping.js';
+import { startConversation, type ConversationState } from './stepping.js';
 
 /**
  * Walks the conversation machine's own graph (xstate/graph), as a respondent would move
@@ -53,7 +53,7 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
     maxRetries: options.voice?.maxRetries ?? null,
   };
   const watched = new Set(q.definition.questions.flatMap((x) => (x.showIf ? [x.showIf.question] : [])));
-  const keyOf = (s: Pick<Snapshot, 'value' | 'context'>) => {
+  const keyOf = (s: ConversationState) => {
     const c = s.context;
     return JSON.stringify([s.value, c.answers, c.path, c.error, c.facilityAttempts, c.retries, c.pendingCode, c.end?.key ?? null]);
   };
@@ -151,7 +151,7 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
       result.screens.push(p);
     }
   };
-  const render = (s: Pick<Snapshot, 'value' | 'context'>) => promptFor({ value: s.value, context: s.context }, { questionnaire: q, texts: options.texts, reference: SAMPLE_REFERENCE });
+  const render = (s: ConversationState) => promptFor({ value: s.value, context: s.context }, { questionnaire: q, texts: options.texts, reference: SAMPLE_REFERENCE });
   for (const state of states.values()) if (!isTransient(state)) note(render(state));
   // the resume offer, as a redial shows it
   const first = [...states.values()].find((s) => screenOf(s).kind === 'question' && s.context.path.length === 0 && s.context.error === null && !isTransient(s));

@@ -1,4 +1,4 @@
-import { offsetMs } from '../app/count-window.js';
+import { offsetMs } from '../app/hops/count-window.js';
 
 /**
  * Scorecard periods: an ISO week ("2026-W41", Monday to Monday) or a calendar month

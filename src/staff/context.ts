@@ -1,4 +1,4 @@
-import type { SystemTextSource } from '../engine/session.js';
+import type { SystemTextSource } from '../engine/prompt.js';
 import type { Clock } from '../gateways/clock.js';
 import type { ShippedContent } from '../i18n/catalog.js';
 import type { Storage } from '../storage/ports.js';

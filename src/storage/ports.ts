@@ -1,6 +1,6 @@
 import type { AnswerValue, QuestionnaireDefinition } from '../engine/definition.js';
-import type { PersistedMachine } from '../engine/compile.js';
-import type { SessionState } from '../engine/session.js';
+import type { ResumePoint } from '../engine/conversation.js';
+import type { ConversationState } from '../engine/stepping.js';
 import type { QuestionnaireTexts } from '../engine/texts.js';
 import type { VoiceCallRepository, VoiceHopState } from './voice-calls.js';
 import type { OutboxRepository, ResponseTally, ScorecardRepository, TallyQuery } from './scorecard-ports.js';
@@ -92,7 +92,7 @@ export type Response = {
   answers: StoredAnswer[];
   status: ResponseStatus;
   /** where to continue after a dropped session */
-  resumeState: PersistedMachine | null;
+  resumeState: ResumePoint | null;
   sessionIds: string[];
   startedAt: Date;
   updatedAt: Date;
@@ -128,9 +128,9 @@ export interface ResponseRepository {
   start(response: NewResponse): Promise<Response>;
   get(id: string): Promise<Response | null>;
   /** Sets (or replaces) one answer and the resume point. Replaying it changes nothing. */
-  recordAnswer(id: string, answer: StoredAnswer, resumeState: PersistedMachine): Promise<void>;
-  withdrawAnswer(id: string, questionId: string, resumeState: PersistedMachine, at: Date): Promise<void>;
-  saveProgress(id: string, resumeState: PersistedMachine, at: Date): Promise<void>;
+  recordAnswer(id: string, answer: StoredAnswer, resumeState: ResumePoint): Promise<void>;
+  withdrawAnswer(id: string, questionId: string, resumeState: ResumePoint, at: Date): Promise<void>;
+  saveProgress(id: string, resumeState: ResumePoint, at: Date): Promise<void>;
   /**
    * Marks a response complete. It is counted unless another counted response holds the same
    * countKey, in which case it is stored, flagged with duplicateOf, and not counted.
@@ -157,7 +157,8 @@ export type HopSession = {
   lastInput: string;
   /** the reply sent for that hop, returned as-is when the same hop is repeated */
   lastReply: string;
-  engine: SessionState;
+  /** the conversation's state after that hop */
+  engine: ConversationState;
   /** which page of a long menu is on screen */
   page: number;
   responseId: string | null;

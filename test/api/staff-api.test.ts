@@ -219,8 +219,12 @@ describe('questionnaire lifecycle', () => {
     }
     expect(screens[2]).toContain('How long did you wait');
     expect(hop.recorded).toEqual([{ questionId: 'staff', value: 4 }]);
+    // a state the draft's machine cannot continue (a question removed since) is refused, naming why
+    const gone = await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: { value: { questions: 'q_removed' }, context: { ...hop.state.context } }, input: '1' });
+    expect(gone.status).toBe(422);
+    // something that is not a conversation state at all is a bad request
     const bad = await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: { phase: 'questions', machine: null }, input: '1' });
-    expect(bad.status).toBe(422);
+    expect(bad.status).toBe(400);
     expect((await t.storage.facilities.list()).length).toBe(before);
   });
 });

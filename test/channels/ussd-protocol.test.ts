@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { newInputSince, prefilledFacilityCode } from '../../src/channels/ussd/protocol.js';
 import { layout, renderUssd } from '../../src/channels/ussd/render.js';
-import type { Prompt } from '../../src/engine/session.js';
+import type { Prompt } from '../../src/engine/prompt.js';
 import { gsm7Septets, isGsm7, smsSegments, toGsm7Lookalikes, ussdLength } from '../../src/text/gsm.js';
 
-describe('new input since the last hop', () => {
+describe('new input since the last accepted hop', () => {
   it.each([
-    [null, '', ''],
-    [null, '1001', '1001'],
+    ['', '', null],
+    ['', '1001', '1001'],
     ['', '1', '1'],
     ['1', '1*1001', '1001'],
     ['1*1001', '1*1001*a*b c', 'a*b c'],
     ['1*a*b', '1*a*b*2', '2'],
-    ['1*2*3', '1*2*9', '9'],
-    ['1*2', '5', '5'],
+    // not an extension of what was accepted: a late copy, or history rewritten: stale, never an answer
+    ['1*2*3', '1*2*9', null],
+    ['1*2*3', '1*2', null],
+    ['1*2', '5', null],
   ])('after %j, text %j brings %j', (previous, text, expected) => {
     expect(newInputSince(previous, text)).toBe(expected);
   });
@@ -34,7 +36,7 @@ const menu = (n: number, label = (i: number) => `Option number ${i}`, extra: Par
   error: null,
   body: [text('Pick one of these options please')],
   options: Array.from({ length: n }, (_, i) => ({ value: `o${i}`, label: text(label(i + 1)) })),
-  input: null,
+  listen: { ussd: 'menu', voice: 'key' },
   question: null,
   nav: { back: true, skip: false, labels: { back: text('Back'), skip: text('Skip'), more: text('More') } },
   ...extra,

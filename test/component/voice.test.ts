@@ -126,7 +126,7 @@ describe('voice over HTTP, three voice languages', () => {
     const late = await post(`${t.url}/voice?seq=1`, active(call.sessionId, { callerNumber: '+254711005001', dtmfDigits: '2' }));
     expect(await late.text()).toBe(atQuestion.body);
     const session = await t.storage.sessions.get('voice', call.sessionId);
-    expect(session!.engine.lang).toBe('en');
+    expect(session!.engine.context.lang).toBe('en');
     expect((await t.storage.responses.get(session!.responseId!))!.answers).toEqual([]);
   });
 
@@ -262,7 +262,7 @@ describe('voice when the engine fails', () => {
     const session = await t.storage.sessions.get('voice', call.sessionId);
     const response = await t.storage.responses.get(session!.responseId!);
     expect(response!.answers.map((a) => a.questionId)).toEqual(['wait', 'staff', 'medicines']);
-    expect(t.logs.some((l) => l.includes('voice callback failed'))).toBe(true);
+    expect(t.logs.some((l) => l.includes('voice hop failed'))).toBe(true);
 
     failOn = null;
     expect((await call.hangup()).status).toBe(200);

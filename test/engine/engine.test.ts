@@ -36,7 +36,7 @@ describe('conversation steps', () => {
     expect(first!.prompt.id).toBe('language');
     expect(second!.prompt.id).toBe('consent');
     expect(second!.prompt.body[0]!.text).toContain(facility.name);
-    expect(second!.effects).toEqual([{ type: 'languageChosen', lang: 'en' }, { type: 'lookupFacility', code: facility.code }]);
+    expect(second!.effects).toEqual([{ type: 'languageChosen', lang: 'en' }, { type: 'lookupFacility', code: facility.code, for: 'visit' }]);
   });
 
   it('asks the app to look a typed code up, and moves on only with its answer', () => {
@@ -44,7 +44,7 @@ describe('conversation steps', () => {
     c.start();
     c.send('1');
     const step = stepConversation(FRONT_DOOR, c.state!, { type: 'ANSWER', text: facility.code });
-    expect(step.effects).toEqual([{ type: 'lookupFacility', code: facility.code }]);
+    expect(step.effects).toEqual([{ type: 'lookupFacility', code: facility.code, for: 'visit' }]);
     expect(step.state.value).toEqual({ facility: 'checking' });
   });
 
@@ -52,7 +52,7 @@ describe('conversation steps', () => {
     const results = run(q, ['1', '4040', '4040', '4040'], { registry: () => null });
     expect(results[2]!.prompt.error?.key).toBe('system.error.facility_unknown');
     expect(results[2]!.prompt.error?.text).toContain('4040');
-    expect(results[2]!.effects).toEqual([{ type: 'lookupFacility', code: '4040' }, { type: 'facilityNotFound', code: '4040', attempt: 1 }]);
+    expect(results[2]!.effects).toEqual([{ type: 'lookupFacility', code: '4040', for: 'visit' }, { type: 'facilityNotFound', code: '4040', attempt: 1 }]);
     expect(results[3]!.prompt.kind).toBe('input');
     expect(results[4]!.prompt.kind).toBe('end');
     expect(results[4]!.prompt.id).toBe('end:facility_not_found');
@@ -146,7 +146,7 @@ describe('conversation steps', () => {
     expect(at(['2', '1']).send('7777').prompt.error?.key).toBe('system.error.facility_unknown');
     const found = at(['2', '1']).send(facility.code);
     expect(found.prompt.id).toBe('q:rating');
-    expect(found.effects).toEqual([{ type: 'lookupFacility', code: facility.code }, { type: 'answerRecorded', questionId: 'referred_to', value: facility.code }]);
+    expect(found.effects).toEqual([{ type: 'lookupFacility', code: facility.code, for: 'answer' }, { type: 'answerRecorded', questionId: 'referred_to', value: facility.code }]);
   });
 
   it('completes with a thank-you that quotes the reference', () => {

@@ -29,7 +29,7 @@ function voiceSession(over: Partial<HopSession> = {}): HopSession {
     respondentKey: 'rk-alice',
     lastInput: '3|dtmf:2',
     lastReply: '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello</Say></Response>',
-    engine: { phase: 'facility', lang: 'en', facilityAttempts: 0, prefilledFacilityCode: null, facility: null, questionnaire: null, machine: null, resumeOffer: null, error: null, end: null },
+    engine: { value: { facility: 'awaiting' }, context: { languages: ['en'], maxFacilityAttempts: 3, maxRetries: null, lang: 'en', facilityAttempts: 0, prefilledFacilityCode: null, pendingCode: null, facility: null, questionnaire: null, resumeOffer: null, answers: {}, path: [], error: null, end: null, retries: 0 } },
     page: 0,
     responseId: null,
     revision: 0,

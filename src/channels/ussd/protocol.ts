@@ -30,19 +30,14 @@ export const UssdSessionEvent = z.object({
 export type UssdSessionEvent = z.infer<typeof UssdSessionEvent>;
 
 /**
- * The input that is new since this session's previous hop. Comparing with the text we
- * last saw, rather than splitting on `*`, keeps a free-text answer that contains `*` whole.
+ * The input that is new since this session's last accepted hop, or null when `text` does
+ * not extend it (a late copy of an earlier hop, or a gateway rewriting history: both are
+ * stale and must never be read as an answer). Comparing with the text we last accepted,
+ * rather than splitting on `*`, keeps a free-text answer that contains `*` whole.
  */
-export function newInputSince(previousText: string | null, text: string): string {
-  if (previousText === null || previousText === '') return text;
-  if (text.startsWith(previousText + '*')) return text.slice(previousText.length + 1);
-  // The gateway rewrote history (seen with some networks' own back handling): take what
-  // follows the last `*` both texts agree on.
-  let agreed = 0;
-  for (let i = 0; i < Math.min(previousText.length, text.length) && previousText[i] === text[i]; i++) {
-    if (text[i] === '*') agreed = i + 1;
-  }
-  return text.slice(agreed);
+export function newInputSince(acceptedText: string, text: string): string | null {
+  if (acceptedText === '') return text === '' ? null : text;
+  return text.startsWith(acceptedText + '*') ? text.slice(acceptedText.length + 1) : null;
 }
 
 /** The facility code pre-filled by an extended dial string, if the first hop carried one. */

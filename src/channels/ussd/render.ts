@@ -1,4 +1,4 @@
-import type { Prompt } from '../../engine/session.js';
+import type { Prompt } from '../../engine/prompt.js';
 import { gsm7Septets, isGsm7, ussdLength } from '../../text/gsm.js';
 import { BACK, MORE, SKIP } from './protocol.js';
 

@@ -1,4 +1,4 @@
-import type { Prompt, SystemTextSource } from '../../engine/session.js';
+import type { Prompt, SystemTextSource } from '../../engine/prompt.js';
 import type { Text } from '../../engine/texts.js';
 import type { AudioCatalog } from './audio.js';
 import { MAX_VOICE_OPTIONS } from './protocol.js';
@@ -73,10 +73,10 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
   }
 
   let listen: VoiceListen = { kind: 'keys', numDigits: 1, timeout: VOICE_TIMEOUTS.keys };
-  if (prompt.input?.type === 'number' || prompt.input?.type === 'facility') {
+  if (prompt.listen?.voice === 'digits') {
     segments.push(sys('voice.then_hash'));
     listen = { kind: 'digits', finishOnKey: '#', timeout: VOICE_TIMEOUTS.digits };
-  } else if (prompt.input?.type === 'text') {
+  } else if (prompt.listen?.voice === 'record') {
     segments.push(sys('voice.record'));
     listen = { kind: 'record', finishOnKey: '#', maxLength: VOICE_TIMEOUTS.recordMaxLength, timeout: VOICE_TIMEOUTS.recordSilence };
   }

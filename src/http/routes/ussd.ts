@@ -1,17 +1,16 @@
 import { Router, type RequestHandler } from 'express';
 import { UssdRequest, UssdSessionEvent } from '../../channels/ussd/protocol.js';
-import type { createUssdHandler } from '../../app/handle-ussd-hop.js';
+
 import { parseOr400 } from '../validation.js';
 
 /** Africa's Talking USSD callbacks: thin translation between HTTP and the use case. */
-export function ussdRoutes(handler: ReturnType<typeof createUssdHandler>, callbackGuard: RequestHandler): Router {
+export function ussdRoutes(handler: { handleHop(req: UssdRequest): Promise<string>; handleSessionEnd(event: UssdSessionEvent): Promise<unknown> }, callbackGuard: RequestHandler): Router {
   const router = Router();
 
   router.post('/ussd', callbackGuard, async (req, res) => {
     const body = parseOr400(UssdRequest, req.body, res, 'text');
     if (!body) return;
-    const screen = await handler.handleHop(body);
-    res.type('text/plain').send(screen.text);
+    res.type('text/plain').send(await handler.handleHop(body));
   });
 
   router.post('/ussd/events', callbackGuard, async (req, res) => {

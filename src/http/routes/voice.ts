@@ -3,15 +3,18 @@ import express, { Router, type RequestHandler } from 'express';
 import { VoiceCallback, VoiceQuery } from '../../channels/voice/protocol.js';
 import { AUDIO_DIR } from '../../channels/voice/audio.js';
 import { el, xmlDocument } from '../../channels/voice/xml.js';
-import type { createVoiceHandler } from '../../app/handle-voice-call.js';
+import type { VoiceRequest } from '../../channels/voice/adapter.js';
+import type { VoiceCallEnded } from '../../channels/voice/protocol.js';
 import { parseOr400 } from '../validation.js';
 
 /**
  * Africa's Talking voice callbacks (thin: HTTP in, use case, XML out) and the recorded
  * prompts AT fetches for `Play`, served read-only from locales/<lang>/audio/.
  */
+type CallEnd = Pick<VoiceCallEnded, 'sessionId'> & { direction: 'inbound' | 'outbound' | null; durationInSeconds: number | null; amount: number | null; currencyCode: string | null; hangupCause: string | null };
+
 export function voiceRoutes(
-  handler: ReturnType<typeof createVoiceHandler> | null,
+  handler: { handleHop(req: VoiceRequest): Promise<string>; handleCallEnd(end: CallEnd): Promise<unknown> } | null,
   callbackGuard: RequestHandler,
   audio: { root: string; languages: string[] },
 ): Router {
@@ -21,7 +24,17 @@ export function voiceRoutes(
     const body = parseOr400(VoiceCallback, req.body, res, 'text');
     if (!body) return;
     if (body.isActive === '0') {
-      if (handler) await handler.handleCallEnd(body);
+      if (handler) {
+        const direction = body.direction?.toLowerCase();
+        await handler.handleCallEnd({
+          sessionId: body.sessionId,
+          direction: direction === 'inbound' || direction === 'outbound' ? direction : null,
+          durationInSeconds: body.durationInSeconds ?? null,
+          amount: body.amount ?? null,
+          currencyCode: body.currencyCode ?? null,
+          hangupCause: body.hangupCause ?? null,
+        });
+      }
       // AT expects nothing back for the end of a call
       res.status(200).end();
       return;
@@ -32,7 +45,7 @@ export function voiceRoutes(
       return;
     }
     const { seq } = VoiceQuery.parse(req.query);
-    const xml = await handler.handleCallback(body, seq);
+    const xml = await handler.handleHop({ ...body, seq });
     res.type('application/xml').send(xml);
   });
 
