@@ -189,7 +189,8 @@ export function compileConversation(questionnaire: { id: string; version: number
     },
     actions: {
       clearError: assign({ error: null }),
-      resetRetries: assign({ retries: 0 }),
+      // every screen starts with no error line and a fresh count of failed tries
+      enterScreen: assign({ error: null, retries: 0 }),
       countRetry: assign({ retries: ({ context }) => (context.maxRetries === null ? context.retries : context.retries + 1) }),
       choiceError: assign({ error: (_, params: { max: number }) => ({ key: 'error.choice', vars: { max: params.max } }) }),
       languageError: assign({ error: ({ context }) => ({ key: 'error.choice', vars: { max: context.languages.length } }) }),
@@ -313,7 +314,7 @@ export function compileConversation(questionnaire: { id: string; version: number
     if (type.lookup === 'facility') {
       // the code must be found in the registry before it counts: the app is asked, and answers with an event
       questionStates[questionState(q.id)] = builder.createStateConfig({
-        entry: ['resetRetries', 'clearError'],
+        entry: 'enterScreen',
         always,
         initial: 'awaiting',
         on: common,
@@ -331,7 +332,7 @@ export function compileConversation(questionnaire: { id: string; version: number
       });
     } else {
       questionStates[questionState(q.id)] = builder.createStateConfig({
-        entry: ['resetRetries', 'clearError'],
+        entry: 'enterScreen',
         always,
         on: { ...common, ANSWER: [{ guard: { type: 'validAnswer' as const, params: p }, ...recordAndGo }, wrong] },
       });
@@ -360,7 +361,7 @@ export function compileConversation(questionnaire: { id: string; version: number
         always: [{ guard: 'resuming', target: 'resume' }, { guard: 'languageKnown', target: 'facility' }, { target: 'language' }],
       },
       resume: {
-        entry: ['resetRetries', 'clearError'],
+        entry: 'enterScreen',
         always: [giveUpToEnd('resume')],
         on: {
           ...listening(),
@@ -376,7 +377,7 @@ export function compileConversation(questionnaire: { id: string; version: number
         always: [...resumeTargets, { target: 'questions', actions: ['emitResumed', 'adoptResumePoint'] }],
       },
       language: {
-        entry: ['resetRetries', 'clearError'],
+        entry: 'enterScreen',
         always: [giveUpToEnd('language')],
         on: {
           ...listening(),
@@ -384,7 +385,7 @@ export function compileConversation(questionnaire: { id: string; version: number
         },
       },
       facility: {
-        entry: ['resetRetries', 'clearError'],
+        entry: 'enterScreen',
         always: [giveUpToEnd('facility')],
         initial: 'awaiting',
         on: {
@@ -418,7 +419,7 @@ export function compileConversation(questionnaire: { id: string; version: number
         },
       },
       consent: {
-        entry: ['resetRetries', 'clearError'],
+        entry: 'enterScreen',
         always: [giveUpToEnd('consent')],
         on: {
           ...listening(),

@@ -72,7 +72,36 @@ export function resumePointOf(state: Pick<ConversationState, 'value' | 'context'
 const MENU: Listening = { ussd: 'menu', voice: 'key' };
 const CODE: Listening = { ussd: 'input', voice: 'digits' };
 
+/**
+ * Prompts are kept per questionnaire version and text source: most respondents stand on
+ * the same few screens, and a hop needs the one it is answering and the next. The key is
+ * everything a prompt is made from; closing screens quote a reference of their own, so
+ * they are made each time.
+ */
+const NO_QUESTIONNAIRE = {};
+const promptCache = new WeakMap<SystemTextSource, WeakMap<object, Map<string, Prompt>>>();
+const MAX_CACHED_PROMPTS = 20_000;
+
 export function promptFor(state: ConversationState, sources: PromptSources): Prompt {
+  const c = state.context;
+  const screen = screenOf(state);
+  if (screen.kind === 'thanks' || screen.kind === 'ended') return makePrompt(state, sources);
+  let byQuestionnaire = promptCache.get(sources.texts);
+  if (!byQuestionnaire) promptCache.set(sources.texts, (byQuestionnaire = new WeakMap()));
+  const owner = sources.questionnaire ?? NO_QUESTIONNAIRE;
+  let prompts = byQuestionnaire.get(owner);
+  if (!prompts) byQuestionnaire.set(owner, (prompts = new Map()));
+  const key = JSON.stringify([state.value, c.lang, c.languages, c.error, c.facility?.name ?? null, c.path.length > 0, c.resumeOffer?.facility.name ?? null]);
+  let prompt = prompts.get(key);
+  if (!prompt) {
+    prompt = makePrompt(state, sources);
+    if (prompts.size >= MAX_CACHED_PROMPTS) prompts.clear();
+    prompts.set(key, prompt);
+  }
+  return prompt;
+}
+
+function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
   const c = state.context;
   const { texts } = sources;
   const lang = c.lang ?? texts.defaultLanguage;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isGsm7, smsSegments, toGsm7Lookalikes, type Encoding } from '../text/gsm.js';
 import type { Scorecard } from '../storage/scorecard-ports.js';
 import { parsePeriod } from './period.js';
+import { formatMessage, monthName } from '../text/messages.js';
 
 /**
  * Scorecard SMS text, in the manager's language, from locales/<lang>/scorecard.json.
@@ -18,7 +19,6 @@ export const MAX_SEGMENTS = 2;
 const TWO_SEGMENTS_SEPTETS = 306;
 
 export const ScorecardTemplates = z.object({
-  months: z.array(z.string().min(1)).length(12),
   'period.month': z.string().min(1),
   'period.week': z.string().min(1),
   'unit.month': z.string().min(1),
@@ -41,7 +41,8 @@ export const ScorecardTemplates = z.object({
   'district.few': z.string().min(1),
   'district.none': z.string().min(1),
 });
-export type ScorecardTemplates = z.infer<typeof ScorecardTemplates>;
+/** A language's templates; each is an ICU message, formatted in that language. */
+export type ScorecardTemplates = z.infer<typeof ScorecardTemplates> & { lang: string };
 
 /** Every locales/<lang>/scorecard.json; a file that does not validate stops the load, naming it. */
 export function loadScorecardTemplates(root: string): Record<string, ScorecardTemplates> {
@@ -54,7 +55,7 @@ export function loadScorecardTemplates(root: string): Record<string, ScorecardTe
     if (!parsed.success) {
       throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     }
-    out[lang] = parsed.data;
+    out[lang] = { ...parsed.data, lang };
   }
   return out;
 }
@@ -73,8 +74,8 @@ export function toGsm7Text(text: string): string {
   return out;
 }
 
-function fill(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+function fill(t: ScorecardTemplates, template: string, vars: Record<string, string | number>): string {
+  return formatMessage(t.lang, template, vars);
 }
 
 /** One line, single spaces, no space before punctuation left by an empty part. */
@@ -134,7 +135,7 @@ function finalText(text: string): ComposedSms {
 export function periodLabel(period: string, t: ScorecardTemplates): string {
   const p = parsePeriod(period);
   if (!p) return period;
-  return p.kind === 'month' ? fill(t['period.month'], { month: t.months[p.index - 1]!, year: p.year }) : fill(t['period.week'], { week: p.index, year: p.year });
+  return p.kind === 'month' ? fill(t, t['period.month'], { month: monthName(t.lang, p.index, 'short'), year: String(p.year) }) : fill(t, t['period.week'], { week: p.index, year: String(p.year) });
 }
 
 function unitLabel(period: string, t: ScorecardTemplates): string {
@@ -156,7 +157,7 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
   const templates = card.shown ? t.facility : t['facility.few'];
   const unit = unitLabel(card.period, t);
   const changeIn = (up: string, down: string, same: string) =>
-    card.change === null ? '' : fill(card.change > 0 ? up : card.change < 0 ? down : same, { points: Math.abs(card.change), unit });
+    card.change === null ? '' : fill(t, card.change > 0 ? up : card.change < 0 ? down : same, { points: Math.abs(card.change), unit });
   const change = changeIn(t['change.up'], t['change.down'], t['change.same']);
   const changeShort = changeIn(t['change.short.up'], t['change.short.down'], t['change.short.same']);
   const facility = toGsm7Text(card.facilityName);
@@ -180,7 +181,7 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
         of: card.rank?.of ?? t.not_answered,
         shortCode,
       };
-      for (const template of templates) yield fill(template, vars);
+      for (const template of templates) yield fill(t, template, vars);
     }
   }
   return fitBest(candidates());
@@ -213,7 +214,7 @@ export function composeDistrictMessage(
   const period = periodLabel(input.period, t);
   const district = toGsm7Text(input.district);
   if (ranked.length === 0) {
-    return fitBest(NAME_LENGTHS.map((max) => fill(t['district.none'], { district: shorten(district, max), period, reports, min: input.minCount, shortCode })));
+    return fitBest(NAME_LENGTHS.map((max) => fill(t, t['district.none'], { district: shorten(district, max), period, reports, min: input.minCount, shortCode })));
   }
   // positions as in the ranking: equal shares share a place
   const positions: number[] = [];
@@ -225,14 +226,14 @@ export function composeDistrictMessage(
   // two segments hold about 30 entries at most: a big district is cut to its top 40 before trying
   const top = ranked.slice(0, 40);
   const names = top.map((f) => toGsm7Text(f.facilityName));
-  const fewText = few > 0 ? fill(t['district.few'], { count: few, min: input.minCount }) : '';
+  const fewText = few > 0 ? fill(t, t['district.few'], { count: few, min: input.minCount }) : '';
   const render = (count: number, template: string, nameMax: number) => {
     const items = names
       .slice(0, count)
-      .map((name, i) => fill(t['district.item'], { rank: positions[i]!, facility: shorten(name, nameMax), satisfied: top[i]!.satisfiedPct! }))
+      .map((name, i) => fill(t, t['district.item'], { rank: positions[i]!, facility: shorten(name, nameMax), satisfied: top[i]!.satisfiedPct! }))
       .join(' ');
-    const more = count < ranked.length ? fill(t['district.more'], { count: ranked.length - count }) : '';
-    return tidy(fill(template, { district: shorten(district, 24), period, reports, items, more, few: fewText }));
+    const more = count < ranked.length ? fill(t, t['district.more'], { count: ranked.length - count }) : '';
+    return tidy(fill(t, template, { district: shorten(district, 24), period, reports, items, more, few: fewText }));
   };
   const layouts = [Infinity, 16, 10].flatMap((nameMax) => t.district.map((template) => ({ nameMax, template })));
   const fits = (text: string, segments: number) => smsSegments(text).segments <= segments;

@@ -92,16 +92,11 @@ export function inLanguageOrDefault<T>(byLanguage: Record<string, T | undefined>
   return fallback === undefined ? undefined : pick(fallback);
 }
 
-/** Month names as the language writes them, from the platform's CLDR data. */
-export function monthName(lang: string, month: number): string {
-  return monthFormat(lang).format(new Date(Date.UTC(2000, month - 1, 15)));
+/** A month's name as the language writes it (1 = January), from the platform's CLDR data. */
+export function monthName(lang: string, month: number, width: 'long' | 'short' = 'long'): string {
+  const key = `${lang}|${width}`;
+  let f = monthFormats.get(key);
+  if (!f) monthFormats.set(key, (f = new Intl.DateTimeFormat(lang, { month: width, timeZone: 'UTC' })));
+  return f.format(new Date(Date.UTC(2000, month - 1, 15)));
 }
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
-function monthFormat(lang: string): Intl.DateTimeFormat {
-  let f = monthFormats.get(lang);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang, { month: 'long', timeZone: 'UTC' });
-    monthFormats.set(lang, f);
-  }
-  return f;
-}

@@ -5,6 +5,7 @@ import { loadShippedContent } from '../../src/i18n/catalog.js';
 import { PROJECT_ROOT } from '../../src/service.js';
 import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
 import { isGsm7, smsSegments } from '../../src/text/gsm.js';
+import { placeholdersOf } from '../../src/text/messages.js';
 
 const templates = loadScorecardTemplates(PROJECT_ROOT);
 const content = loadShippedContent(PROJECT_ROOT);
@@ -56,7 +57,7 @@ function facilityInput(lang: string) {
 describe('scorecard SMS composition', () => {
   it('ships the same template keys and placeholders in every language', () => {
     expect(Object.keys(templates).sort()).toEqual([...LANGS].sort());
-    const placeholders = (s: unknown) => [...JSON.stringify(s).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const placeholders = (s: string | string[]) => [...new Set((Array.isArray(s) ? s : [s]).flatMap(placeholdersOf))].sort();
     for (const lang of LANGS) {
       const t = templates[lang]!;
       expect(Object.keys(t).sort()).toEqual(Object.keys(templates.en!).sort());
@@ -64,9 +65,9 @@ describe('scorecard SMS composition', () => {
         expect(new Set(placeholders(t[key])), `${lang} ${key}`).toEqual(new Set(placeholders(templates.en![key])));
       }
       // every full scorecard template carries every metric
-      for (const template of t.facility) for (const p of ['facility', 'period', 'reports', 'satisfied', 'recommend', 'problem', 'rank', 'of']) expect(template, `${lang}: ${template}`).toContain(`{${p}}`);
-      for (const template of t.facility) expect(template.includes('{change}') || template.includes('{changeShort}'), template).toBe(true);
-      for (const template of t['facility.few']) for (const p of ['reports', 'min', 'shortCode']) expect(template).toContain(`{${p}}`);
+      for (const template of t.facility) for (const p of ['facility', 'period', 'reports', 'satisfied', 'recommend', 'problem', 'rank', 'of']) expect(placeholdersOf(template), `${lang}: ${template}`).toContain(p);
+      for (const template of t.facility) expect(placeholdersOf(template).includes('change') || placeholdersOf(template).includes('changeShort'), template).toBe(true);
+      for (const template of t['facility.few']) for (const p of ['reports', 'min', 'shortCode']) expect(placeholdersOf(template), template).toContain(p);
       expect(isGsm7(JSON.stringify(t).replace(/\\"/g, '"'))).toBe(true);
     }
   });
@@ -180,5 +181,15 @@ describe('scorecard SMS composition', () => {
       SHORT_CODE,
     );
     expect(district.text).toBe('Riverside week 41 2026: 54 reports. Satisfied: 1.Riverside Clinic 90% 2.Market Street Clinic 60%. 1 with under 10 reports.');
+  });
+
+  it('agrees with the count: one report, two reports; in isiZulu umbiko and imibiko (noun classes 3 and 4)', () => {
+    const thin = (reports: number): FacilityMessageInput => ({ facilityName: 'Riverside Clinic', facilityType: 'clinic', district: 'Riverside', period: '2026-10', reports, minCount: 10, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null, problemLabel: null });
+    expect(composeFacilityMessage(thin(1), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 1 report, too few');
+    expect(composeFacilityMessage(thin(2), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 2 reports, too few');
+    expect(composeFacilityMessage(thin(1), templates.zu!, SHORT_CODE).text).toContain('umbiko 1');
+    expect(composeFacilityMessage(thin(2), templates.zu!, SHORT_CODE).text).toContain('imibiko 2');
+    // month names come from the platform's calendar data in each language
+    expect(composeFacilityMessage(thin(2), templates.sw!, SHORT_CODE).text).toContain('Okt 2026');
   });
 });
