@@ -7,7 +7,8 @@ import { questionType } from './question-types/registry.js';
  * stable key; the key also names the voice recording for that string. Texts are ICU
  * messages (src/text/messages.ts).
  */
-export type Text = { key: string; text: string };
+/** A text as shown, and, where the written form reads badly aloud, as said on a voice call. */
+export type Text = { key: string; text: string; spoken?: string };
 
 /** Texts of one questionnaire in one language. */
 export const QuestionnaireTexts = z.object({

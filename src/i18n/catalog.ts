@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { QuestionnaireDefinition } from '../engine/definition.js';
 import type { SystemTextSource } from '../engine/prompt.js';
 import { LocaleMeta, QuestionnaireTexts, type Text } from '../engine/texts.js';
-import { formatMessage, inLanguageOrDefault } from '../text/messages.js';
+import { formatMessage } from '../text/messages.js';
 
 /**
  * Loads what ships in the repository: questionnaire definitions from flows/ and every
@@ -73,7 +73,8 @@ export function textsFor(content: ShippedContent, questionnaireId: string): Reco
 
 /** System keys a language lacks compared with the default language. */
 export function missingSystemKeys(content: ShippedContent, lang: string, defaultLanguage: string): string[] {
-  const reference = Object.keys(content.locales[defaultLanguage]?.system ?? {});
+  // spoken forms are optional in every language: only where the written wording reads badly aloud
+  const reference = Object.keys(content.locales[defaultLanguage]?.system ?? {}).filter((k) => !k.startsWith('spoken.'));
   const own = content.locales[lang]?.system ?? {};
   return reference.filter((k) => !own[k]);
 }
@@ -90,8 +91,13 @@ export function createSystemTexts(
   return {
     defaultLanguage,
     system(lang: string, key: string, vars?: Record<string, string | number>): Text {
-      const template = inLanguageOrDefault(content.locales, lang, defaultLanguage, (l) => l.system[key]) ?? key;
-      return { key: `system.${key}`, text: formatMessage(lang, template, vars ? { ...deploymentVars, ...vars } : deploymentVars) };
+      const from = content.locales[lang]?.system[key] !== undefined ? lang : defaultLanguage;
+      const template = content.locales[from]?.system[key] ?? key;
+      const values = vars ? { ...deploymentVars, ...vars } : deploymentVars;
+      const text = { key: `system.${key}`, text: formatMessage(lang, template, values) };
+      // "spoken.<key>" is how a voice call says it where the screen's wording reads badly aloud, in the text's own language
+      const spoken = content.locales[from]?.system[`spoken.${key}`];
+      return spoken === undefined ? text : { ...text, spoken: formatMessage(lang, spoken, values) };
     },
     languageName(lang: string): Text {
       return { key: 'system.language.name', text: content.locales[lang]?.meta.nativeName ?? lang };

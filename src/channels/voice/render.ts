@@ -19,6 +19,7 @@ import { el, xmlDocument, type XmlNode } from './xml.js';
  * facility codes end with `#`, free text is recorded after the beep.
  */
 
+/** One thing said on a call: its key (which names its recording), and the words (the spoken form where a text has one). */
 export type Segment = { lang: string; key: string; text: string };
 
 export type VoiceListen =
@@ -47,8 +48,8 @@ const VOICE_ERROR: Record<string, string> = {
  */
 export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Text | null, options: { greet?: boolean } = {}): VoiceScreen {
   const lang = prompt.lang;
-  const sys = (key: string, l = lang): Segment => ({ lang: l, ...texts.system(l, key) });
-  const of = (t: Text, l = lang): Segment => ({ lang: l, key: t.key, text: t.text });
+  const sys = (key: string, l = lang): Segment => of(texts.system(l, key), l);
+  const of = (t: Text, l = lang): Segment => ({ lang: l, key: t.key, text: t.spoken ?? t.text });
   const segments: Segment[] = [];
   if (options.greet && prompt.id !== 'language') segments.push(sys('voice.welcome'));
 
