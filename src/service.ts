@@ -110,6 +110,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     secret: staffSessionSecret(config.staffSessionSecret, config.respondentKeySecret),
     production: config.production,
     clock,
+    publicBaseUrl: config.publicBaseUrl,
   });
   const staff = createStaffRoutes({
     storage,
