@@ -90,7 +90,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
     log,
   });
-  const respondentKey = createRespondentKeyer(config.respondentKeySecret);
+  const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const ussd = createUssdHandler({
     storage,
     conversation,
@@ -121,6 +121,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     content,
     languages,
     defaultLanguage: config.defaultLanguage,
+    defaultCountry: config.defaultCountry,
     timeZone: config.timeZone,
     screenLimit: config.ussd.screenLimit,
     root: overrides.root ?? PROJECT_ROOT,

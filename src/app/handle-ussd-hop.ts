@@ -36,7 +36,7 @@ export function createUssdHandler(deps: UssdDeps) {
       deps.log.info({ sessionId: req.sessionId }, 'USSD hop whose text does not extend the last one: current screen, nothing recorded');
       return asScreen(existing.lastReply);
     }
-    const respondentKey = existing?.respondentKey ?? deps.respondentKey(req.phoneNumber);
+    const respondentKey = existing?.respondentKey ?? deps.respondentKey(req.phoneNumber, () => deps.log.warn({ sessionId: req.sessionId }, 'USSD caller number is not a phone number libphonenumber can read; keyed by its digits'));
 
     const ctx = { channel: 'ussd' as const, sessionId: req.sessionId, respondentKey, languages: settings.languages, responseId: existing?.responseId ?? null };
     // the session as last read or written by this request, for the apology if something fails

@@ -69,7 +69,7 @@ export function createVoiceHandler(deps: VoiceDeps) {
       }
 
       // the keyed hash is computed once per call; later callbacks read it from the session
-      const respondentKey = existing?.respondentKey ?? deps.respondentKey(phone);
+      const respondentKey = existing?.respondentKey ?? deps.respondentKey(phone, () => deps.log.warn({ sessionId: req.sessionId, direction: req.direction }, 'voice caller number is not a phone number libphonenumber can read; keyed by its digits'));
       const ctx = { channel: 'voice' as const, sessionId: req.sessionId, respondentKey, languages: settings.languages, responseId: existing?.responseId ?? null };
       if (!existing) {
         const input = await conversation.startInput(ctx, null, clock.now());

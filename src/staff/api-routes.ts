@@ -128,7 +128,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   const { route } = reg;
   const by = (req: Request) => actorName(req.principal);
   const lifecycle = { storage: ctx.storage, clock: ctx.clock, validation: ctx.validation };
-  const registry = { storage: ctx.storage, clock: ctx.clock, languages: ctx.languages };
+  const registry = { storage: ctx.storage, clock: ctx.clock, languages: ctx.languages, defaultCountry: ctx.defaultCountry };
 
   route({ method: 'get', path: '/api/v1/openapi.json', role: 'public', kind: 'api', summary: 'This OpenAPI document', tag: 'meta' }, (_req, res) => {
     res.json(openApiDocument(reg.specs, { version: '1' }));
