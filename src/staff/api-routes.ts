@@ -312,7 +312,8 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     if (!q) return;
     const lang = q.lang ?? ctx.defaultLanguage;
     if (!ctx.languages.includes(lang)) return void res.status(400).json({ error: `bad request: lang: must be one of ${ctx.languages.join(', ')}` });
-    res.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson').attachment(exportFileName(q, ctx.clock.now()));
+    // attachment() sets a type from the file name (.ndjson is unknown: octet-stream), so the type comes after it
+    res.attachment(exportFileName(q, ctx.clock.now())).type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     await streamLines(res, exportResponses(ctx, exportFilter(q), { format: q.format, lang }));
   });
   route({ method: 'get', path: '/api/v1/responses', role: 'viewer', kind: 'api', summary: 'Raw responses as JSON or NDJSON (streamed), filtered by facility, period and status; respondent keys only', tag: 'responses', query: ResponsesQuery, produces: ['application/json', 'application/x-ndjson'] }, async (req, res) => {
