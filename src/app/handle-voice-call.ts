@@ -92,6 +92,7 @@ export function createVoiceHandler(deps: VoiceDeps) {
         // claim the call first: only the request whose session write lands records anything
         const claimed = await claimHop(storage.sessions, fresh, null);
         if (!claimed) return await settle(req.sessionId, inputKey);
+        latest = claimed;
         latest = await recordClaimedHop({ sessions: storage.sessions, conversation, log: deps.log }, claimed, decision, ctx);
         return xml;
       }
