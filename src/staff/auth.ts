@@ -154,15 +154,16 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
   /**
    * Why a sign-in must be refused as coming from another site (a login CSRF: a page elsewhere
    * posting the attacker's token so the victim works in the attacker's account), or null.
-   * A browser says where a form post comes from: `Sec-Fetch-Site` (same-origin, or none for
-   * the person's own navigation) and `Origin` (this service's origin: the request's own, as
-   * the proxy forwards it, or PUBLIC_BASE_URL's). Browsers send Origin on every cross-site
-   * POST, so a request with neither header is not a browser (curl, a script): it is let
-   * through, since a login CSRF needs the victim's browser.
+   * A browser says where a form post comes from. `Sec-Fetch-Site`, which no page can set,
+   * decides when present: same-origin, or none for the person's own navigation. Otherwise
+   * (older browsers) `Origin` must be this service's origin: the request's own, as the proxy
+   * forwards it, or PUBLIC_BASE_URL's; `null` (an opaque origin) is refused. Browsers send
+   * Origin on every cross-site POST, so a request with neither header is not a browser (curl,
+   * a script): it is let through, since a login CSRF needs the victim's browser.
    */
   function signInOriginProblem(req: Request): string | null {
     const site = req.get('sec-fetch-site');
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') return `the browser says this form was sent from another site (Sec-Fetch-Site: ${site.slice(0, 20)})`;
+    if (site !== undefined) return site === 'same-origin' || site === 'none' ? null : `the browser says this form was sent from another site (Sec-Fetch-Site: ${site.slice(0, 20)})`;
     const origin = req.get('origin');
     if (origin === undefined) return null;
     const own = [`${req.protocol}://${req.host}`, ...(deps.publicBaseUrl ? [new URL(deps.publicBaseUrl).origin] : [])];

@@ -22,7 +22,8 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   res.set({
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    // not no-referrer: with it browsers send `Origin: null` on the pages' own form posts, which the sign-in check needs
+    'Referrer-Policy': 'same-origin',
     'X-Frame-Options': 'DENY',
   });
   if (!req.path.startsWith('/staff/assets/')) res.set('Cache-Control', 'no-store');

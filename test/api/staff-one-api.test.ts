@@ -29,6 +29,7 @@ const expectStaffHeaders = (res: Response, what: string) => {
   expect(res.headers.get('cache-control'), `${what}: Cache-Control`).toBe('no-store');
   expect(res.headers.get('content-security-policy'), `${what}: CSP`).toBe(CONTENT_SECURITY_POLICY);
   expect(res.headers.get('x-content-type-options'), `${what}: nosniff`).toBe('nosniff');
+  expect(res.headers.get('referrer-policy'), `${what}: Referrer-Policy`).toBe('same-origin');
 };
 
 describe('the raw responses, scorecards and outbox reads', () => {

@@ -94,6 +94,7 @@ describe('sign-in from another site (login CSRF)', () => {
     ['a sibling site (same-site is not same-origin)', { origin: 'https://evil.reports.example.org', 'sec-fetch-site': 'same-site' }],
     ['Sec-Fetch-Site cross-site without Origin', { 'sec-fetch-site': 'cross-site' }],
     ['an opaque Origin (sandboxed frame)', { origin: 'null' }],
+    ['its own Origin, when the browser says cross-site', { origin: 'http://127.0.0.1', 'sec-fetch-site': 'cross-site' }],
     ['the same host on another scheme', { origin: 'https://127.0.0.1' }],
   ])('refuses %s: 403, no cookie, no session', async (_what, headers) => {
     const before = sessionsStarted;
@@ -108,6 +109,7 @@ describe('sign-in from another site (login CSRF)', () => {
     ['the service\'s own form (same-origin)', () => ({ origin: own(), 'sec-fetch-site': 'same-origin' })],
     ['a browser that sends Origin only', () => ({ origin: own() })],
     ['the person\'s own navigation (Sec-Fetch-Site: none)', () => ({ 'sec-fetch-site': 'none' })],
+    ['a same-origin post whose page hides its origin (Origin: null)', () => ({ origin: 'null', 'sec-fetch-site': 'same-origin' })],
     ['a client that is not a browser (no Origin, no Sec-Fetch-Site)', () => ({})],
     ['the public URL behind a proxy', () => ({ origin: 'https://reports.example.org', 'sec-fetch-site': 'same-origin' })],
     ['the forwarded host and scheme behind a proxy', () => ({ origin: 'https://staff.example.net', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'staff.example.net' })],
