@@ -6,7 +6,7 @@ import { loadScorecardTemplates } from '../src/scorecards/compose.js';
 import { runScorecards } from '../src/app/run-scorecards.js';
 import { createOutboxSender } from '../src/app/send-outbox.js';
 import { createLogSmsGateway } from '../src/gateways/sms/log-gateway.js';
-import { createRespondentKeyer, phoneTag } from '../src/gateways/respondent-key.js';
+import { createPhoneTagger } from '../src/gateways/respondent-key.js';
 import { createLogger } from '../src/log.js';
 import { PROJECT_ROOT } from '../src/service.js';
 
@@ -79,7 +79,7 @@ async function main() {
   say(`loaded in ${seconds(performance.now() - started)}; heap used ${mb(process.memoryUsage().heapUsed)}, peak RSS so far ${peakRss()}`);
 
   const log = createLogger('silent');
-  const keyer = createRespondentKeyer('bench-secret-0123456789abcdef0123456789');
+  const recipientTag = createPhoneTagger('bench-secret-0123456789abcdef0123456789');
   const marks: Record<string, number> = {};
   const deps = {
     storage,
@@ -87,7 +87,7 @@ async function main() {
     log,
     templates: loadScorecardTemplates(PROJECT_ROOT),
     defaultLanguage: 'en',
-    recipientTag: (phone: string) => phoneTag(keyer, phone),
+    recipientTag,
     settings: { timeZone: TZ, minCount: 10, shortCode: '*384*123#' },
   };
   say('running October 2026...');

@@ -7,14 +7,12 @@ import type { Router } from 'express';
 import type { Config } from './config/config.js';
 import { createLogger } from './log.js';
 import { createHttpApp } from './http/app.js';
-import { requireCallbackToken, type Authenticator } from './http/security.js';
+import { requireCallbackToken } from './http/security.js';
 import { createStaffAuth, staffSessionSecret } from './staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from './staff/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { ussdRoutes } from './http/routes/ussd.js';
-import { responseRoutes } from './http/routes/responses.js';
 import { smsRoutes } from './http/routes/sms.js';
-import { scorecardRoutes } from './http/routes/scorecards.js';
 import { createScorecardService } from './app/scorecard-service.js';
 import type { SmsGateway } from './gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from './i18n/catalog.js';
@@ -92,7 +90,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
     log,
   });
-  const respondentKey = createRespondentKeyer(config.respondentKeySecret);
+  const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const ussd = createUssdHandler({
     storage,
     conversation,
@@ -112,8 +110,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     secret: staffSessionSecret(config.staffSessionSecret, config.respondentKeySecret),
     production: config.production,
     clock,
+    publicBaseUrl: config.publicBaseUrl,
   });
-  const authenticate: Authenticator = staffAuth.authenticateToken;
   const staff = createStaffRoutes({
     storage,
     clock,
@@ -123,6 +121,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     content,
     languages,
     defaultLanguage: config.defaultLanguage,
+    defaultCountry: config.defaultCountry,
     timeZone: config.timeZone,
     screenLimit: config.ussd.screenLimit,
     root: overrides.root ?? PROJECT_ROOT,
@@ -141,8 +140,6 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     ussdRoutes(ussd, callbackGuard),
     voice.routes({ storage, conversation, clock, respondentKey, callbackGuard }),
     smsRoutes(storage, callbackGuard, { now: () => clock.now(), log }),
-    responseRoutes(storage, authenticate),
-    scorecardRoutes(storage, authenticate),
     staff.router,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });

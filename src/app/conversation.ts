@@ -18,9 +18,11 @@ import { countKey } from './count-window.js';
 import type { QuestionnaireCatalog } from './questionnaire-catalog.js';
 
 /**
- * Drives the engine for any channel: gathers what a step needs from storage, runs the pure
- * step, and stores what it says happened. Each answer is written as it arrives; replaying
- * a hop rewrites the same values, so nothing is recorded twice.
+ * Drives the engine for any channel in two halves: `decide` gathers what a step needs from
+ * storage and runs the pure step (it writes nothing), `record` stores what the step says
+ * happened. A hop handler claims the hop (compare-and-set on the session) between the two,
+ * so a hop that loses a race, or a stale retry, never writes an answer. Each answer is
+ * written as it arrives; replaying a decision rewrites the same values.
  */
 
 export type ConversationDeps = {
@@ -47,7 +49,8 @@ export type ConversationContext = {
   responseId: string | null;
 };
 
-export type Advanced = { state: SessionState; prompt: Prompt; responseId: string | null };
+/** What a step decided: the next state and screen, and the effects `record` still has to store. */
+export type Decision = { state: SessionState; prompt: Prompt; responseId: string | null; effects: Effect[] };
 
 export function createConversation(deps: ConversationDeps) {
   const { storage, questionnaires, clock } = deps;
@@ -102,14 +105,24 @@ export function createConversation(deps: ConversationDeps) {
     return { type: 'start', rememberedLanguage, prefilledFacilityCode, resumable };
   }
 
-  async function advance(state: SessionState | null, input: EngineInput, ctx: ConversationContext): Promise<Advanced> {
+  async function decide(state: SessionState | null, input: EngineInput, ctx: ConversationContext): Promise<Decision> {
     const now = clock.now();
     const facts = await gatherFacts(state, input, ctx, now);
     const result = step(state, input, facts);
-    const responseId = await applyEffects(result.effects, result.state, ctx);
+    // a new response's id is chosen here, so the session claimed before recording already names it
+    let responseId = ctx.responseId;
+    for (const effect of result.effects) {
+      if (effect.type === 'responseStarted') responseId = deps.ids.responseId();
+      if (effect.type === 'responseResumed') responseId = effect.responseId;
+    }
     // the closing screen quotes the reference, which exists only once the response does
     const prompt = responseId !== ctx.responseId && result.state.phase === 'ended' ? render(result.state, { ...facts, responseRef: formatReference(responseId!) }) : result.prompt;
-    return { state: result.state, prompt, responseId };
+    return { state: result.state, prompt, responseId, effects: result.effects };
+  }
+
+  /** Stores what a decision says happened; returns the response id it ended on. */
+  async function record(decision: Decision, ctx: ConversationContext): Promise<string | null> {
+    return applyEffects(decision.effects, decision.state, ctx, decision.responseId);
   }
 
   /** Re-renders the current screen of a stored state (for paging and repeats). */
@@ -118,7 +131,7 @@ export function createConversation(deps: ConversationDeps) {
     return render(state, facts);
   }
 
-  async function applyEffects(effects: Effect[], state: SessionState, ctx: ConversationContext): Promise<string | null> {
+  async function applyEffects(effects: Effect[], state: SessionState, ctx: ConversationContext, decidedId: string | null): Promise<string | null> {
     let responseId = ctx.responseId;
     const lastProgress = [...effects].reverse().find((e) => e.type === 'progress');
     const resumeState = lastProgress && lastProgress.type === 'progress' ? lastProgress.machine : state.machine;
@@ -130,7 +143,7 @@ export function createConversation(deps: ConversationDeps) {
           break;
         case 'responseStarted': {
           const started = await storage.responses.start({
-            id: deps.ids.responseId(),
+            id: decidedId ?? deps.ids.responseId(),
             sourceKey: `${ctx.channel}:${ctx.sessionId}`,
             facilityCode: effect.facility.code,
             facilityType: effect.facility.type,
@@ -185,7 +198,7 @@ export function createConversation(deps: ConversationDeps) {
     return responseId;
   }
 
-  return { advance, startInput, currentPrompt };
+  return { decide, record, startInput, currentPrompt };
 }
 
 export type Conversation = ReturnType<typeof createConversation>;

@@ -5,7 +5,7 @@ import type { Clock } from '../gateways/clock.js';
 import type { RespondentKeyer } from '../gateways/respondent-key.js';
 import type { HopSession, Storage } from '../storage/ports.js';
 import type { Conversation } from './conversation.js';
-import { expiryAfter, newHopSession } from './hop-session.js';
+import { claimHop, expiryAfter, newHopSession, recordClaimedHop } from './hop-session.js';
 
 /**
  * One USSD hop, as the story goes: find the session (or start one), return the same screen
@@ -30,74 +30,86 @@ export function createUssdHandler(deps: UssdDeps) {
     const existing = await storage.sessions.get('ussd', req.sessionId);
     if (existing && existing.lastInput === req.text) return asScreen(existing.lastReply);
     if (existing?.engine.phase === 'ended') return asScreen(existing.lastReply);
-    const respondentKey = existing?.respondentKey ?? deps.respondentKey(req.phoneNumber);
+    const typed = existing ? newInputSince(existing.lastInput, req.text) : null;
+    if (existing && typed === null) {
+      // an earlier hop arriving late (or a rewritten history): the citizen never gave it as an answer now
+      deps.log.info({ sessionId: req.sessionId }, 'USSD hop whose text does not extend the last one: current screen, nothing recorded');
+      return asScreen(existing.lastReply);
+    }
+    const respondentKey = existing?.respondentKey ?? deps.respondentKey(req.phoneNumber, () => deps.log.warn({ sessionId: req.sessionId }, 'USSD caller number is not a phone number libphonenumber can read; keyed by its digits'));
 
     const ctx = { channel: 'ussd' as const, sessionId: req.sessionId, respondentKey, languages: settings.languages, responseId: existing?.responseId ?? null };
+    // the session as last read or written by this request, for the apology if something fails
+    let latest = existing;
     try {
       let input: EngineInput;
       if (!existing) {
         input = await conversation.startInput(ctx, prefilledFacilityCode(req.text), clock.now());
-      } else {
-        const typed = newInputSince(existing.lastInput, req.text);
+      } else if (isNavigationKey(typed!)) {
         // only the navigation keys depend on what is on screen; anything else is an answer
-        if (isNavigationKey(typed)) {
-          const current = await conversation.currentPrompt(existing.engine, ctx);
-          const paging = pageMove(typed, current, existing.page, settings.screenLimit);
-          if (paging !== null) {
-            const screen = renderUssd(current, paging, settings.screenLimit);
-            return await save(existing, { lastInput: req.text, lastReply: replyText(screen), page: paging }, screen);
-          }
-          input = interpret(typed, current);
-        } else {
-          input = { type: 'answer', text: typed };
+        const current = await conversation.currentPrompt(existing.engine, ctx);
+        const paging = pageMove(typed!, current, existing.page, settings.screenLimit);
+        if (paging !== null) {
+          const screen = renderUssd(current, paging, settings.screenLimit);
+          const claimed = await claimHop(storage.sessions, changed(existing, { lastInput: req.text, lastReply: replyText(screen), page: paging }), existing.revision);
+          return claimed ? screen : await settle(req);
         }
+        input = interpret(typed!, current);
+      } else {
+        input = { type: 'answer', text: typed! };
       }
-      const moved = await conversation.advance(existing?.engine ?? null, input, ctx);
-      const screen = renderUssd(moved.prompt, 0, settings.screenLimit);
-      const now = clock.now();
-      if (!existing) {
-        const fresh = newHopSession({
-          channel: 'ussd',
-          sessionId: req.sessionId,
-          respondentKey,
-          lastInput: req.text,
-          lastReply: replyText(screen),
-          engine: moved.state,
-          responseId: moved.responseId,
-          now,
-          ttlMinutes: settings.sessionTtlMinutes,
-        });
-        if (await storage.sessions.create(fresh)) return screen;
-        return await settle(req, screen);
-      }
-      return await save(existing, { lastInput: req.text, lastReply: replyText(screen), page: 0, engine: moved.state, responseId: moved.responseId }, screen);
+      const decision = await conversation.decide(existing?.engine ?? null, input, ctx);
+      const screen = renderUssd(decision.prompt, 0, settings.screenLimit);
+      // claim the hop first: only the request whose session write lands records anything
+      const next = existing
+        ? changed(existing, { lastInput: req.text, lastReply: replyText(screen), page: 0, engine: decision.state, responseId: decision.responseId })
+        : newHopSession({
+            channel: 'ussd',
+            sessionId: req.sessionId,
+            respondentKey,
+            lastInput: req.text,
+            lastReply: replyText(screen),
+            engine: decision.state,
+            responseId: decision.responseId,
+            now: clock.now(),
+            ttlMinutes: settings.sessionTtlMinutes,
+          });
+      const claimed = await claimHop(storage.sessions, next, existing ? existing.revision : null);
+      if (!claimed) return await settle(req);
+      latest = claimed;
+      latest = await recordClaimedHop({ sessions: storage.sessions, conversation, log: deps.log }, claimed, decision, ctx);
+      return screen;
     } catch (err) {
       // Answers already given were stored hop by hop; end politely in the caller's language.
       deps.log.error({ err, sessionId: req.sessionId }, 'USSD hop failed');
-      const lang = existing?.engine.lang ?? deps.texts.defaultLanguage;
-      const screen: UssdScreen = { text: `END ${deps.texts.system(lang, 'end.error').text}`, end: true };
+      const screen = apology(latest?.engine.lang);
       // remember the ending so a repeated hop gets the same apology; the redial offers to resume
-      if (existing) {
-        const ended = { ...existing.engine, phase: 'ended' as const, end: { key: 'end.error' } };
-        await save(existing, { lastInput: req.text, lastReply: screen.text, engine: ended }, screen).catch(() => undefined);
+      if (latest) {
+        const ended = { ...latest.engine, phase: 'ended' as const, end: { key: 'end.error' } };
+        await storage.sessions.update(changed(latest, { lastInput: req.text, lastReply: screen.text, engine: ended }), latest.revision).catch(() => undefined);
       }
       return screen;
     }
-
-    async function save(session: HopSession, changes: Partial<HopSession>, screen: UssdScreen): Promise<UssdScreen> {
-      const now = clock.now();
-      const next: HopSession = { ...session, ...changes, updatedAt: now, expiresAt: expiryAfter(now, settings.sessionTtlMinutes) };
-      if (await storage.sessions.update(next, session.revision)) return screen;
-      return settle(req, screen);
-    }
   }
 
-  /** Another request for this session got there first: if it was this same hop, agree with it. */
-  async function settle(req: UssdRequest, screen: UssdScreen): Promise<UssdScreen> {
+  function changed(session: HopSession, changes: Partial<HopSession>): HopSession {
+    const now = clock.now();
+    return { ...session, ...changes, updatedAt: now, expiresAt: expiryAfter(now, settings.sessionTtlMinutes) };
+  }
+
+  function apology(lang: string | null | undefined): UssdScreen {
+    return { text: `END ${deps.texts.system(lang ?? deps.texts.defaultLanguage, 'end.error').text}`, end: true };
+  }
+
+  /**
+   * Another request for this session got there first (AT repeating this hop, or a different
+   * text sent at the same moment): its hop is the one that happened, so answer with its screen.
+   */
+  async function settle(req: UssdRequest): Promise<UssdScreen> {
     const winner = await storage.sessions.get('ussd', req.sessionId);
-    if (winner && winner.lastInput === req.text) return asScreen(winner.lastReply);
-    deps.log.warn({ sessionId: req.sessionId }, 'concurrent USSD hops with different text; answering this one');
-    return screen;
+    if (winner && winner.lastInput !== req.text) deps.log.warn({ sessionId: req.sessionId }, 'concurrent USSD hops with different text; answering with the screen of the one that was stored');
+    if (winner) return asScreen(winner.lastReply);
+    return apology(null);
   }
 
   /** The end-of-session notification: an unfinished response becomes abandoned (still resumable). */

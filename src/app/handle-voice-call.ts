@@ -6,8 +6,8 @@ import { renderVoiceGoodbye, renderVoiceXml, voiceScreen } from '../channels/voi
 import type { Clock } from '../gateways/clock.js';
 import type { RespondentKeyer } from '../gateways/respondent-key.js';
 import type { HopSession, Storage } from '../storage/ports.js';
-import type { Conversation } from './conversation.js';
-import { expiryAfter, newHopSession } from './hop-session.js';
+import type { Conversation, Decision } from './conversation.js';
+import { claimHop, expiryAfter, newHopSession, recordClaimedHop } from './hop-session.js';
 
 /**
  * One voice callback, as the story goes: find the call's session (or start one), give the
@@ -54,8 +54,11 @@ export function createVoiceHandler(deps: VoiceDeps) {
     const phone = req.direction === 'outbound' ? req.destinationNumber : req.callerNumber;
     const inputKey = `${seq}|${req.recordingUrl !== undefined ? `rec:${req.recordingUrl}` : `dtmf:${req.dtmfDigits ?? ''}`}`;
     let existing: HopSession | null = null;
+    // the session as last read or written by this request, for the apology if something fails
+    let latest: HopSession | null = null;
     try {
       existing = await storage.sessions.get('voice', req.sessionId);
+      latest = existing;
       if (existing && existing.lastInput === inputKey) return existing.lastReply;
       if (existing?.engine.phase === 'ended') return existing.lastReply;
       const expected = existing?.voice?.seq ?? 0;
@@ -66,13 +69,12 @@ export function createVoiceHandler(deps: VoiceDeps) {
       }
 
       // the keyed hash is computed once per call; later callbacks read it from the session
-      const respondentKey = existing?.respondentKey ?? deps.respondentKey(phone);
+      const respondentKey = existing?.respondentKey ?? deps.respondentKey(phone, () => deps.log.warn({ sessionId: req.sessionId, direction: req.direction }, 'voice caller number is not a phone number libphonenumber can read; keyed by its digits'));
       const ctx = { channel: 'voice' as const, sessionId: req.sessionId, respondentKey, languages: settings.languages, responseId: existing?.responseId ?? null };
       if (!existing) {
         const input = await conversation.startInput(ctx, null, clock.now());
-        const moved = await conversation.advance(null, input, ctx);
-        const xml = render(moved.prompt, 1);
-        const now = clock.now();
+        const decision = await conversation.decide(null, input, ctx);
+        const xml = render(decision.prompt, 1);
         const fresh: HopSession = {
           ...newHopSession({
             channel: 'voice',
@@ -80,15 +82,19 @@ export function createVoiceHandler(deps: VoiceDeps) {
             respondentKey,
             lastInput: inputKey,
             lastReply: xml,
-            engine: moved.state,
-            responseId: moved.responseId,
-            now,
+            engine: decision.state,
+            responseId: decision.responseId,
+            now: clock.now(),
             ttlMinutes: settings.sessionTtlMinutes,
           }),
           voice: { seq: 1, retries: 0 },
         };
-        if (await storage.sessions.create(fresh)) return xml;
-        return await settle(req.sessionId, inputKey, xml);
+        // claim the call first: only the request whose session write lands records anything
+        const claimed = await claimHop(storage.sessions, fresh, null);
+        if (!claimed) return await settle(req.sessionId, inputKey);
+        latest = claimed;
+        latest = await recordClaimedHop({ sessions: storage.sessions, conversation, log: deps.log }, claimed, decision, ctx);
+        return xml;
       }
 
       const session = existing;
@@ -97,38 +103,43 @@ export function createVoiceHandler(deps: VoiceDeps) {
       const current = await conversation.currentPrompt(session.engine, ctx);
       const heard = hear(req, current);
 
-      const save = async (engine: SessionState, responseId: string | null, xml: string, retriesNow: number) => {
+      /** Claims this callback (compare-and-set on the session), then records what it decided. */
+      const save = async (moved: { state: SessionState; responseId: string | null; decision?: Decision }, xml: string, retriesNow: number) => {
         const now = clock.now();
         const next: HopSession = {
           ...session,
           lastInput: inputKey,
           lastReply: xml,
-          engine,
-          responseId,
+          engine: moved.state,
+          responseId: moved.responseId,
           updatedAt: now,
           expiresAt: expiryAfter(now, settings.sessionTtlMinutes),
           voice: { seq: nextSeq, retries: retriesNow },
         };
-        if (await storage.sessions.update(next, session.revision)) return xml;
-        return settle(req.sessionId, inputKey, xml);
+        const claimed = await claimHop(storage.sessions, next, session.revision);
+        if (!claimed) return settle(req.sessionId, inputKey);
+        latest = claimed;
+        if (moved.decision) latest = await recordClaimedHop({ sessions: storage.sessions, conversation, log: deps.log }, claimed, moved.decision, ctx);
+        return xml;
       };
+      const unchanged = { state: session.engine, responseId: session.responseId };
 
       /** Silence or a wrong answer: say so and ask again, or give up on this screen. */
-      const failed = async (reason: Text | null, asked: { state: SessionState; prompt: Prompt }) => {
+      const failed = async (reason: Text | null, asked: { state: SessionState; prompt: Prompt }, decision?: Decision) => {
         const tries = retries + 1;
-        if (tries <= settings.maxRetries) return save(asked.state, session.responseId, render(asked.prompt, nextSeq, reason ?? undefined), tries);
+        if (tries <= settings.maxRetries) return save({ state: asked.state, responseId: session.responseId, decision }, render(asked.prompt, nextSeq, reason ?? undefined), tries);
         if (current.nav.skip) {
-          const skipped = await conversation.advance(session.engine, { type: 'skip' }, ctx);
-          return save(skipped.state, skipped.responseId, render(skipped.prompt, nextSeq), 0);
+          const skipped = await conversation.decide(session.engine, { type: 'skip' }, ctx);
+          return save({ ...skipped, decision: skipped }, render(skipped.prompt, nextSeq), 0);
         }
         const ended: SessionState = { ...session.engine, phase: 'ended', error: null, end: { key: 'end.no_answer' } };
         deps.log.info({ sessionId: req.sessionId, screen: current.id }, 'voice caller gave no usable answer; ending the call politely');
-        return save(ended, session.responseId, render(await conversation.currentPrompt(ended, ctx), nextSeq), tries);
+        return save({ state: ended, responseId: session.responseId }, render(await conversation.currentPrompt(ended, ctx), nextSeq), tries);
       };
 
       switch (heard.kind) {
         case 'repeat':
-          return await save(session.engine, session.responseId, render(current, nextSeq, null), retries);
+          return await save(unchanged, render(current, nextSeq, null), retries);
         case 'silence':
           // at a recording prompt silence means no recording, not a missing key
           return await failed(texts.system(current.lang, current.input?.type === 'text' ? 'voice.recording_failed' : 'voice.silence'), { state: session.engine, prompt: current });
@@ -138,33 +149,37 @@ export function createVoiceHandler(deps: VoiceDeps) {
         case 'recording':
         case 'answer': {
           const input: EngineInput = heard.kind === 'skip' ? { type: 'skip' } : heard.kind === 'recording' ? { type: 'recording', url: heard.url } : { type: 'answer', text: heard.text };
-          const moved = await conversation.advance(session.engine, input, ctx);
+          const decision = await conversation.decide(session.engine, input, ctx);
           // the engine keeps the same screen and sets an error line when the answer does not fit
-          if (moved.prompt.error && moved.prompt.id === current.id) return await failed(null, moved);
-          return await save(moved.state, moved.responseId, render(moved.prompt, nextSeq), 0);
+          if (decision.prompt.error && decision.prompt.id === current.id) return await failed(null, decision, decision);
+          return await save({ ...decision, decision }, render(decision.prompt, nextSeq), 0);
         }
       }
     } catch (err) {
       // Answers already given were stored as they arrived: apologise and hang up.
       deps.log.error({ err, sessionId: req.sessionId }, 'voice callback failed');
-      const lang = existing?.engine.lang ?? texts.defaultLanguage;
+      const lang = latest?.engine.lang ?? texts.defaultLanguage;
       const xml = renderVoiceGoodbye({ lang, ...texts.system(lang, 'end.error') }, { audio: deps.audio });
-      if (existing) {
+      if (latest) {
         // remember the ending so a repeated callback gets the same apology; calling back offers to resume
-        const ended = { ...existing.engine, phase: 'ended' as const, end: { key: 'end.error' } };
-        const next = { ...existing, lastInput: inputKey, lastReply: xml, engine: ended, updatedAt: clock.now() };
-        await storage.sessions.update(next, existing.revision).catch(() => undefined);
+        const ended = { ...latest.engine, phase: 'ended' as const, end: { key: 'end.error' } };
+        const next = { ...latest, lastInput: inputKey, lastReply: xml, engine: ended, updatedAt: clock.now() };
+        await storage.sessions.update(next, latest.revision).catch(() => undefined);
       }
       return xml;
     }
   }
 
-  /** Another request for this call got there first: if it was this same callback, agree with it. */
-  async function settle(sessionId: string, inputKey: string, xml: string): Promise<string> {
+  /**
+   * Another request for this call got there first (AT repeating this callback, or a different
+   * input at the same moment): its callback is the one that happened, so answer with its reply.
+   */
+  async function settle(sessionId: string, inputKey: string): Promise<string> {
     const winner = await storage.sessions.get('voice', sessionId);
-    if (winner && winner.lastInput === inputKey) return winner.lastReply;
-    deps.log.warn({ sessionId }, 'concurrent voice callbacks with different input; answering this one');
-    return xml;
+    if (winner && winner.lastInput !== inputKey) deps.log.warn({ sessionId }, 'concurrent voice callbacks with different input; answering with the reply of the one that was stored');
+    if (winner) return winner.lastReply;
+    const lang = texts.defaultLanguage;
+    return renderVoiceGoodbye({ lang, ...texts.system(lang, 'end.error') }, { audio: deps.audio });
   }
 
   /**

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../gateways/clock.js';
-import { createRespondentKeyer, phoneTag } from '../gateways/respondent-key.js';
+import { createPhoneTagger } from '../gateways/respondent-key.js';
 import { createAfricasTalkingGateway } from '../gateways/sms/africastalking-gateway.js';
 import { createLogSmsGateway } from '../gateways/sms/log-gateway.js';
 import type { SmsGateway } from '../gateways/sms/port.js';
@@ -30,14 +30,14 @@ export function createScorecardService(deps: {
   }
   const gateway =
     deps.sms ?? (config.sms.gateway === 'africastalking' && config.sms.at ? createAfricasTalkingGateway(config.sms.at) : createLogSmsGateway(log));
-  const keyer = createRespondentKeyer(config.respondentKeySecret);
+  const recipientTag = createPhoneTagger(config.respondentKeySecret);
   const runDeps = {
     storage,
     clock,
     log,
     templates,
     defaultLanguage: config.defaultLanguage,
-    recipientTag: (phone: string) => phoneTag(keyer, phone),
+    recipientTag,
     settings: { timeZone: config.timeZone, minCount: config.scorecards.minCount, shortCode: config.scorecards.shortCode },
   };
   const sender = createOutboxSender({

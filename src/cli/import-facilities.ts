@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const content = loadShippedContent(PROJECT_ROOT);
-  const known = { languages: offeredLanguages(content, config), facilityTypes: [...new Set(content.flows.flatMap((f) => f.facilityTypes))] };
+  const known = { languages: offeredLanguages(content, config), facilityTypes: [...new Set(content.flows.flatMap((f) => f.facilityTypes))], defaultCountry: config.defaultCountry };
   const log = createLogger('warn');
   const selected = await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production }, log);
   try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
+import { isCountryCode, type CountryCode } from '../gateways/phone-number.js';
 
 /**
  * All configuration comes from environment variables, validated here once. A bad value
@@ -50,6 +51,7 @@ const Env = z.object({
   MAX_FACILITY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Africa/Johannesburg').default('Africa/Johannesburg'),
   DEFAULT_LANGUAGE: z.string().regex(/^[a-z]{2,3}$/).default('en'),
+  DEFAULT_COUNTRY: z.string().refine(isCountryCode, 'must be a two-letter country code such as ZA, KE or TZ').default('ZA'),
   LANGUAGES: z
     .string()
     .regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'must be a comma-separated list of language codes such as en,sw,zu')
@@ -99,6 +101,8 @@ export type Config = {
   maxFacilityAttempts: number;
   timeZone: string;
   defaultLanguage: string;
+  /** the country of phone numbers written without +country code (0821234567) */
+  defaultCountry: CountryCode;
   /** null: every language that ships in locales/ */
   languages: string[] | null;
   helpline: string;
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFacilityAttempts: e.MAX_FACILITY_ATTEMPTS,
     timeZone: e.TIME_ZONE,
     defaultLanguage: e.DEFAULT_LANGUAGE,
+    defaultCountry: e.DEFAULT_COUNTRY as CountryCode,
     languages: e.LANGUAGES ? e.LANGUAGES.split(',') : null,
     helpline: e.HELPLINE,
     seedDemo: e.SEED_DEMO,

@@ -185,6 +185,7 @@ export interface RespondentRepository {
 
 export type { ApiToken, AuditEntry, AuditRepository, Draft, DraftRepository, DistrictRepository, TokenRepository } from './staff-ports.js';
 import type { AuditRepository, DistrictRepository, DraftRepository, TokenRepository } from './staff-ports.js';
+import type { StaffSessionRepository } from './staff-sessions.js';
 
 export type Storage = {
   /** which adapter this is, for logs and test output */
@@ -200,6 +201,8 @@ export type Storage = {
   audit: AuditRepository;
   drafts: DraftRepository;
   districts: DistrictRepository;
+  /** signed-in staff browsers, so signing out ends a session on the server */
+  staffSessions: StaffSessionRepository;
   scorecards: ScorecardRepository;
   outbox: OutboxRepository;
   ping(): Promise<boolean>;

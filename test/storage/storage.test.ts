@@ -6,6 +6,7 @@ import { createMongoStorage } from '../../src/storage/mongo/mongo-storage.js';
 import { storageContract } from './contract.js';
 import { voiceCallsContract } from './contract-voice-calls.js';
 import { staffStorageContract } from './contract-staff.js';
+import { staffSessionsContract } from './contract-staff-sessions.js';
 
 /**
  * Runs the storage contract on every adapter that can run here: memory always; Mongo when
@@ -47,6 +48,7 @@ console.log(`storage contract: ran [${ran.join(', ')}]; skipped [${skipped.join(
 storageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 voiceCallsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 staffStorageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+staffSessionsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
 describe.skipIf(!mongoTarget)('mongo adapter', () => {
   const run = `${process.pid}_${Date.now().toString(36)}`;
@@ -76,4 +78,5 @@ describe.skipIf(!mongoTarget)('mongo adapter', () => {
   storageContract('mongo', makeMongo);
   voiceCallsContract('mongo', makeMongo);
   staffStorageContract('mongo', makeMongo);
+  staffSessionsContract('mongo', makeMongo);
 });

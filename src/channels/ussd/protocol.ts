@@ -30,19 +30,17 @@ export const UssdSessionEvent = z.object({
 export type UssdSessionEvent = z.infer<typeof UssdSessionEvent>;
 
 /**
- * The input that is new since this session's previous hop. Comparing with the text we
- * last saw, rather than splitting on `*`, keeps a free-text answer that contains `*` whole.
+ * The input that is new since this session's previous accepted hop, or null when `text` is
+ * not an extension of it. Comparing with the text we last accepted, rather than splitting
+ * on `*`, keeps a free-text answer that contains `*` whole. A text that does not extend the
+ * last one (an earlier hop arriving late, or a gateway's rewritten history) is a stale
+ * retry: reading it as new input would record an answer the citizen never gave.
  */
-export function newInputSince(previousText: string | null, text: string): string {
-  if (previousText === null || previousText === '') return text;
+export function newInputSince(previousText: string | null, text: string): string | null {
+  if (previousText === null) return text;
+  if (previousText === '') return text === '' ? null : text;
   if (text.startsWith(previousText + '*')) return text.slice(previousText.length + 1);
-  // The gateway rewrote history (seen with some networks' own back handling): take what
-  // follows the last `*` both texts agree on.
-  let agreed = 0;
-  for (let i = 0; i < Math.min(previousText.length, text.length) && previousText[i] === text[i]; i++) {
-    if (text[i] === '*') agreed = i + 1;
-  }
-  return text.slice(agreed);
+  return null;
 }
 
 /** The facility code pre-filled by an extended dial string, if the first hop carried one. */

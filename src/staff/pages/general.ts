@@ -40,15 +40,17 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
   });
 
   route({ method: 'post', path: '/staff/sign-in', role: 'public', kind: 'page', summary: 'Sign in with an API token' }, async (req, res) => {
+    const foreign = ctx.auth.signInOriginProblem(req);
+    if (foreign) return send(res, signInPage(req, `Sign-in refused: ${foreign}. Open this service's own sign-in page and sign in there.`), 403);
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
     const principal = token && token.length <= 200 ? await ctx.auth.authenticateToken(token) : null;
     if (!principal) return send(res, signInPage(req, 'That token is not valid (or it was revoked). Check it and try again.'), 401);
-    ctx.auth.startSession(res, principal);
+    await ctx.auth.startSession(res, principal);
     res.redirect(303, safeNext(String(req.body?.next ?? '/staff')));
   });
 
-  route({ method: 'post', path: '/staff/sign-out', role: 'viewer', kind: 'page', summary: 'Sign out' }, (_req, res) => {
-    ctx.auth.endSession(res);
+  route({ method: 'post', path: '/staff/sign-out', role: 'viewer', kind: 'page', summary: 'Sign out' }, async (req, res) => {
+    await ctx.auth.endSession(req, res);
     res.redirect(303, '/staff/sign-in?signedOut=1');
   });
 

@@ -10,6 +10,7 @@ import type {
 import { matchesResponseFilter, startedResponse, upsertAnswer } from '../rules.js';
 import { createMemoryVoiceCalls } from './voice-calls.js';
 import { createMemoryStaffStorage } from './staff-storage.js';
+import { createMemoryStaffSessions } from './staff-sessions.js';
 import { tallyCountedResponses } from '../scorecard-rules.js';
 import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 
@@ -224,6 +225,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     },
     voiceCalls: createMemoryVoiceCalls(),
     ...createMemoryStaffStorage(),
+    staffSessions: createMemoryStaffSessions(),
     scorecards: createMemoryScorecards(),
     outbox: createMemoryOutbox(),
     async ping() {

@@ -13,6 +13,7 @@ import { registerModels, type Models } from './models.js';
 import { createMongoVoiceCalls } from './voice-calls.js';
 import type { VoiceCallRepository } from '../voice-calls.js';
 import { createMongoStaffStorage } from './staff-storage.js';
+import { createMongoStaffSessions } from './staff-sessions.js';
 import { createMongoOutbox, createMongoScorecards, tallyCountedInMongo } from './scorecard-storage.js';
 
 /**
@@ -342,6 +343,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     },
     voiceCalls,
     ...staff,
+    staffSessions: createMongoStaffSessions(conn),
     scorecards: createMongoScorecards(models.scorecards),
     outbox: createMongoOutbox(models.outbox),
     async ping() {
