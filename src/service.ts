@@ -8,7 +8,7 @@ import type { Config } from './config/config.js';
 import { createLogger } from './log.js';
 import { createHttpApp } from './http/app.js';
 import { requireCallbackToken, type Authenticator } from './http/security.js';
-import { createStaffAuth, staffSessionSecret } from './staff/auth.js';
+import { createStaffAuth } from './staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from './staff/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { ussdRoutes } from './http/routes/ussd.js';
@@ -65,7 +65,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const root = overrides.root ?? PROJECT_ROOT;
   const content: ShippedContent = loadShippedContent(root);
   const languages = offeredLanguages(content, config);
-  if (config.usingDevSecret) log.warn({}, 'RESPONDENT_KEY_SECRET is not set: using a development secret. Set it before collecting real reports.');
+  warnAboutOpenDoors(config, log);
 
   const selected = overrides.storage
     ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
@@ -109,7 +109,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const staffAuth = createStaffAuth({
     storage,
     adminToken: config.adminToken,
-    secret: staffSessionSecret(config.staffSessionSecret, config.respondentKeySecret),
+    // its own secret (config.ts): a leaked respondent-key secret cannot sign a staff session
+    secret: config.staffSessionSecret,
     production: config.production,
     clock,
   });
@@ -191,6 +192,22 @@ export async function createService(config: Config, overrides: ServiceOverrides 
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;
+
+/** Said at every start: what is open to the world and what is a public development value. */
+function warnAboutOpenDoors(config: Config, log: Logger) {
+  const devSecrets = [config.usingDevSecret && 'RESPONDENT_KEY_SECRET', config.usingDevStaffSecret && 'STAFF_SESSION_SECRET'].filter(Boolean);
+  if (devSecrets.length) {
+    log.warn(
+      { secrets: devSecrets },
+      `${devSecrets.join(' and ')} ${devSecrets.length > 1 ? 'are' : 'is'} not set: using the PUBLIC development ${devSecrets.length > 1 ? 'values' : 'value'} from the source code, which anyone can read. Fine for trying the service; set ${devSecrets.length > 1 ? 'them' : 'it'} (32+ characters each) before collecting real reports.`,
+    );
+  }
+  if (!config.callbackToken && config.callbackAuth === 'proxy') {
+    log.warn({ callbackAuth: 'proxy' }, "AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach /ussd, /ussd/events, /voice and /sms/delivery-reports, or anyone can post reports.");
+  } else if (!config.callbackToken) {
+    log.warn({ callbackAuth: 'open' }, "callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach /ussd, /ussd/events, /voice and /sms/delivery-reports can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.");
+  }
+}
 
 /** The configured languages (or every shipped one), default first; unknown codes stop the start. */
 export function offeredLanguages(content: ShippedContent, config: Pick<Config, 'languages' | 'defaultLanguage' | 'ussd'>): string[] {
