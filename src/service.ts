@@ -45,6 +45,8 @@ export type ServiceOverrides = {
   root?: string;
   /** the SMS gateway; default from config (Africa's Talking with credentials, else log) */
   sms?: SmsGateway;
+  /** where the blocks a person must see go (the in-memory storage warning); default stderr */
+  notices?: { write(text: string): unknown };
 };
 
 /** The folder holding flows/ and locales/: the repository in development, /app in the image. */
@@ -67,9 +69,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const languages = offeredLanguages(content, config);
   warnAboutOpenDoors(config, log);
 
-  const selected = overrides.storage
+  const selected: { storage: Storage; description: string; stop(): Promise<void>; notice?: string[] } = overrides.storage
     ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
     : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now() }, log);
+  // plain lines, so the warning reads as a block in a terminal (the log line above is for collectors)
+  if (selected.notice) (overrides.notices ?? process.stderr).write(`\n${selected.notice.join('\n')}\n\n`);
   const storage = selected.storage;
 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
@@ -160,6 +164,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${address.port}`;
     log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
+    log.info(
+      { staff: `${url}/staff`, adminToken: config.adminToken ? 'set' : 'unset' },
+      config.adminToken
+        ? `staff console: ${url}/staff (sign in with the ADMIN_TOKEN this server was started with; it creates further tokens on the Tokens page)`
+        : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, restart with a secret of 24+ characters, e.g. ADMIN_TOKEN=$(openssl rand -hex 24) npm start, and sign in with it`,
+    );
     if (config.scorecards.schedule) scorecards.scheduler.start();
     return { port: address.port, url };
   }
