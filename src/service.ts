@@ -11,6 +11,8 @@ import { requireCallbackToken, type Authenticator } from './http/security.js';
 import { createStaffAuth } from './staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from './staff/index.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { countStorageErrors, createMetrics } from './metrics.js';
 import { ussdRoutes } from './http/routes/ussd.js';
 import { responseRoutes } from './http/routes/responses.js';
 import { smsRoutes } from './http/routes/sms.js';
@@ -74,7 +76,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now() }, log);
   // plain lines, so the warning reads as a block in a terminal (the log line above is for collectors)
   if (selected.notice) (overrides.notices ?? process.stderr).write(`\n${selected.notice.join('\n')}\n\n`);
-  const storage = selected.storage;
+  const metrics = createMetrics({ storage: () => storage });
+  const storage = countStorageErrors(selected.storage, metrics);
 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
@@ -107,7 +110,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log,
   });
 
-  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms });
+  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms, metrics });
 
   // ADMIN_TOKEN bootstraps an admin; every other token is stored hashed (npm run token:create, or the tokens page)
   const staffAuth = createStaffAuth({
@@ -140,12 +143,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
   });
   let shuttingDown = false;
-  const callbackGuard = requireCallbackToken(config.callbackToken);
+  const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
   const routers: Router[] = [
     healthRoutes(storage, () => shuttingDown),
-    ussdRoutes(ussd, callbackGuard),
-    voice.routes({ storage, conversation, clock, respondentKey, callbackGuard }),
-    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log }),
+    metricsRoutes(metrics, staffAuth.guard('viewer', 'api')),
+    ussdRoutes(ussd, callbackGuard, metrics),
+    voice.routes({ storage, conversation, clock, respondentKey, callbackGuard, metrics }),
+    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
     responseRoutes(storage, authenticate),
     scorecardRoutes(storage, authenticate),
     staff.router,
@@ -198,7 +202,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
+  return { app, start, stop, storage, metrics, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;
