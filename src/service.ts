@@ -172,7 +172,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       { staff: `${url}/staff`, adminToken: config.adminToken ? 'set' : 'unset' },
       config.adminToken
         ? `staff console: ${url}/staff (sign in with the ADMIN_TOKEN this server was started with; it creates further tokens on the Tokens page)`
-        : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, restart with a secret of 24+ characters, e.g. ADMIN_TOKEN=$(openssl rand -hex 24) npm start, and sign in with it`,
+        : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, make a secret of 24+ characters (openssl rand -hex 24 prints one), restart with ADMIN_TOKEN=<that secret> npm start, and sign in with it`,
     );
     if (config.scorecards.schedule) scorecards.scheduler.start();
     return { port: address.port, url };

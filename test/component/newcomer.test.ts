@@ -24,7 +24,7 @@ describe('the start log', () => {
     await t.stop();
     const line = messages(t).find((l) => l.msg.startsWith('staff console:'))!;
     expect(line.msg).toContain('ADMIN_TOKEN is not set, so no admin can sign in');
-    expect(line.msg).toContain('ADMIN_TOKEN=$(openssl rand -hex 24) npm start');
+    expect(line.msg).toContain('openssl rand -hex 24 prints one), restart with ADMIN_TOKEN=<that secret> npm start, and sign in with it');
   });
 });
 
