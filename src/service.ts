@@ -8,9 +8,11 @@ import type { Config } from './config/config.js';
 import { createLogger } from './log.js';
 import { createHttpApp } from './http/app.js';
 import { requireCallbackToken } from './http/security.js';
-import { createStaffAuth, staffSessionSecret } from './staff/auth.js';
+import { createStaffAuth } from './staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from './staff/index.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { countStorageErrors, createMetrics } from './metrics.js';
 import { ussdRoutes } from './http/routes/ussd.js';
 import { smsRoutes } from './http/routes/sms.js';
 import { createScorecardService } from './app/scorecard-service.js';
@@ -43,6 +45,8 @@ export type ServiceOverrides = {
   root?: string;
   /** the SMS gateway; default from config (Africa's Talking with credentials, else log) */
   sms?: SmsGateway;
+  /** where the blocks a person must see go (the in-memory storage warning); default stderr */
+  notices?: { write(text: string): unknown };
 };
 
 /** The folder holding flows/ and locales/: the repository in development, /app in the image. */
@@ -63,12 +67,15 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const root = overrides.root ?? PROJECT_ROOT;
   const content: ShippedContent = loadShippedContent(root);
   const languages = offeredLanguages(content, config);
-  if (config.usingDevSecret) log.warn({}, 'RESPONDENT_KEY_SECRET is not set: using a development secret. Set it before collecting real reports.');
+  warnAboutOpenDoors(config, log);
 
-  const selected = overrides.storage
+  const selected: { storage: Storage; description: string; stop(): Promise<void>; notice?: string[] } = overrides.storage
     ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
     : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now() }, log);
-  const storage = selected.storage;
+  // plain lines, so the warning reads as a block in a terminal (the log line above is for collectors)
+  if (selected.notice) (overrides.notices ?? process.stderr).write(`\n${selected.notice.join('\n')}\n\n`);
+  const metrics = createMetrics({ storage: () => storage });
+  const storage = countStorageErrors(selected.storage, metrics);
 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
@@ -101,13 +108,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log,
   });
 
-  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms });
+  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms, metrics });
 
   // ADMIN_TOKEN bootstraps an admin; every other token is stored hashed (npm run token:create, or the tokens page)
   const staffAuth = createStaffAuth({
     storage,
     adminToken: config.adminToken,
-    secret: staffSessionSecret(config.staffSessionSecret, config.respondentKeySecret),
+    // its own secret (config.ts): a leaked respondent-key secret cannot sign a staff session
+    secret: config.staffSessionSecret,
     production: config.production,
     clock,
     publicBaseUrl: config.publicBaseUrl,
@@ -134,12 +142,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
   });
   let shuttingDown = false;
-  const callbackGuard = requireCallbackToken(config.callbackToken);
+  const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
   const routers: Router[] = [
     healthRoutes(storage, () => shuttingDown),
-    ussdRoutes(ussd, callbackGuard),
-    voice.routes({ storage, conversation, clock, respondentKey, callbackGuard }),
-    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log }),
+    metricsRoutes(metrics, staffAuth.guard('viewer', 'api')),
+    ussdRoutes(ussd, callbackGuard, metrics),
+    voice.routes({ storage, conversation, clock, respondentKey, callbackGuard, metrics }),
+    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
     staff.router,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
@@ -156,6 +165,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${address.port}`;
     log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
+    log.info(
+      { staff: `${url}/staff`, adminToken: config.adminToken ? 'set' : 'unset' },
+      config.adminToken
+        ? `staff console: ${url}/staff (sign in with the ADMIN_TOKEN this server was started with; it creates further tokens on the Tokens page)`
+        : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, make a secret of 24+ characters (openssl rand -hex 24 prints one), restart with ADMIN_TOKEN=<that secret> npm start, and sign in with it`,
+    );
     if (config.scorecards.schedule) scorecards.scheduler.start();
     return { port: address.port, url };
   }
@@ -184,10 +199,26 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
+  return { app, start, stop, storage, metrics, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;
+
+/** Said at every start: what is open to the world and what is a public development value. */
+function warnAboutOpenDoors(config: Config, log: Logger) {
+  const devSecrets = [config.usingDevSecret && 'RESPONDENT_KEY_SECRET', config.usingDevStaffSecret && 'STAFF_SESSION_SECRET'].filter(Boolean);
+  if (devSecrets.length) {
+    log.warn(
+      { secrets: devSecrets },
+      `${devSecrets.join(' and ')} ${devSecrets.length > 1 ? 'are' : 'is'} not set: using the PUBLIC development ${devSecrets.length > 1 ? 'values' : 'value'} from the source code, which anyone can read. Fine for trying the service; set ${devSecrets.length > 1 ? 'them' : 'it'} (32+ characters each) before collecting real reports.`,
+    );
+  }
+  if (!config.callbackToken && config.callbackAuth === 'proxy') {
+    log.warn({ callbackAuth: 'proxy' }, "AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach /ussd, /ussd/events, /voice and /sms/delivery-reports, or anyone can post reports.");
+  } else if (!config.callbackToken) {
+    log.warn({ callbackAuth: 'open' }, "callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach /ussd, /ussd/events, /voice and /sms/delivery-reports can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.");
+  }
+}
 
 /** The configured languages (or every shipped one), default first; unknown codes stop the start. */
 export function offeredLanguages(content: ShippedContent, config: Pick<Config, 'languages' | 'defaultLanguage' | 'ussd'>): string[] {

@@ -22,6 +22,7 @@ export function createScorecardService(deps: {
   sms?: SmsGateway;
   /** who holds send leases; unique per process unless a test says otherwise */
   owner?: string;
+  metrics?: { sms(outcome: 'sent' | 'failed' | 'retrying'): void };
 }) {
   const { config, storage, clock, log } = deps;
   const templates = loadScorecardTemplates(deps.root);
@@ -46,6 +47,7 @@ export function createScorecardService(deps: {
     clock,
     log,
     owner: deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    onOutcome: deps.metrics ? (outcome) => deps.metrics!.sms(outcome) : undefined,
     settings: { leaseMs: config.sms.leaseMs, maxAttempts: config.sms.maxAttempts, retryBaseMs: 60_000, retryMaxMs: 3_600_000, sendTimeoutMs: Math.min(30_000, config.sms.leaseMs / 2) },
   });
   const run = (period: string, options?: RunOptions) => runScorecards(runDeps, period, options);

@@ -9,6 +9,7 @@ import type { RespondentKeyer } from '../gateways/respondent-key.js';
 import { textsFor, type ShippedContent } from '../i18n/catalog.js';
 import { voiceRoutes } from '../http/routes/voice.js';
 import type { Storage } from '../storage/ports.js';
+import type { ServiceMetrics } from '../metrics.js';
 import type { Conversation } from './conversation.js';
 import { createVoiceHandler } from './handle-voice-call.js';
 import { loadQuestionnaire } from './questionnaire-catalog.js';
@@ -31,7 +32,7 @@ export type VoiceChannel = {
   baseUrl: string | null;
   channelCheck: ChannelCheck;
   /** the routes; call after the conversation exists */
-  routes(deps: { storage: Storage; conversation: Conversation; clock: Clock; respondentKey: RespondentKeyer; callbackGuard: RequestHandler }): Router;
+  routes(deps: { storage: Storage; conversation: Conversation; clock: Clock; respondentKey: RespondentKeyer; callbackGuard: RequestHandler; metrics: Pick<ServiceMetrics, 'now' | 'hop'> }): Router;
 };
 
 export function prepareVoiceChannel(input: {
@@ -96,7 +97,7 @@ export function prepareVoiceChannel(input: {
               log,
             })
           : null;
-      return voiceRoutes(handler, deps.callbackGuard, { root, languages: Object.keys(content.locales) });
+      return voiceRoutes(handler, deps.callbackGuard, { root, languages: Object.keys(content.locales) }, deps.metrics);
     },
   };
 }

@@ -44,6 +44,7 @@ const Env = z.object({
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   STAFF_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AT_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  AT_CALLBACK_AUTH: z.enum(['token', 'proxy'], { error: 'must be token or proxy' }).default('token'),
   USSD_SCREEN_LIMIT: z.coerce.number().int().min(60, 'must be at least 60').max(182, 'must be at most 182 (the GSM-7 USSD screen)').default(182),
   RESUME_WINDOW_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
   COUNT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(24),
@@ -91,9 +92,13 @@ export type Config = {
   /** true when the secret is the built-in development value */
   usingDevSecret: boolean;
   adminToken?: string;
-  /** signs staff session cookies; derived from RESPONDENT_KEY_SECRET when unset */
-  staffSessionSecret?: string;
+  /** signs staff session cookies; its own secret, never derived from the respondent-key secret */
+  staffSessionSecret: string;
+  /** true when the session secret is the public development value */
+  usingDevStaffSecret: boolean;
   callbackToken?: string;
+  /** token: callbacks carry ?token= (required in production); proxy: the operator's proxy authenticates Africa's Talking */
+  callbackAuth: 'token' | 'proxy';
   ussd: { screenLimit: number };
   resumeWindowMinutes: number;
   countWindowHours: number;
@@ -121,7 +126,9 @@ export type Config = {
   };
 };
 
+// public development values: they are in this file, so production refuses them
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
+const DEV_STAFF_SESSION_SECRET = 'development-only-staff-session-secret-public';
 
 export class ConfigError extends Error {}
 
@@ -139,11 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.SMS_GATEWAY === 'africastalking' && !haveAt) {
     throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY: africastalking needs AT_USERNAME and AT_API_KEY');
   }
-  if (production && !e.RESPONDENT_KEY_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production (at least 32 characters)');
-  }
-  if (production && e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) {
-    throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: must start with https:// in production (Africa\'s Talking plays and posts only to https URLs)');
+  if (production) {
+    const missing = productionProblems(e);
+    if (missing.length) throw new ConfigError(`Invalid configuration for NODE_ENV=production:\n${missing.map((m) => `  ${m}`).join('\n')}`);
   }
   return {
     env: e.NODE_ENV,
@@ -156,8 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     respondentKeySecret: e.RESPONDENT_KEY_SECRET ?? DEV_SECRET,
     usingDevSecret: !e.RESPONDENT_KEY_SECRET,
     adminToken: e.ADMIN_TOKEN,
-    staffSessionSecret: e.STAFF_SESSION_SECRET,
+    staffSessionSecret: e.STAFF_SESSION_SECRET ?? DEV_STAFF_SESSION_SECRET,
+    usingDevStaffSecret: !e.STAFF_SESSION_SECRET,
     callbackToken: e.AT_CALLBACK_TOKEN,
+    callbackAuth: e.AT_CALLBACK_AUTH,
     ussd: { screenLimit: e.USSD_SCREEN_LIMIT },
     resumeWindowMinutes: e.RESUME_WINDOW_MINUTES,
     countWindowHours: e.COUNT_WINDOW_HOURS,
@@ -181,4 +188,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: e.SMS_LEASE_SECONDS * 1000,
     },
   };
+}
+
+/**
+ * What production needs before it takes a single request, all listed at once: its own
+ * secrets (never the public development values, and a staff session secret of its own, so
+ * a leaked respondent-key secret cannot sign a staff session), a MongoDB named up front (the
+ * embedded one would download a binary at start), and authenticated callbacks.
+ */
+function productionProblems(e: z.infer<typeof Env>): string[] {
+  const problems: string[] = [];
+  if (!e.RESPONDENT_KEY_SECRET) problems.push('RESPONDENT_KEY_SECRET: required in production (at least 32 characters)');
+  else if (e.RESPONDENT_KEY_SECRET === DEV_SECRET) problems.push('RESPONDENT_KEY_SECRET: is the public development value; generate a secret of your own');
+  if (!e.STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: required in production (at least 32 characters), and different from RESPONDENT_KEY_SECRET');
+  else if (e.STAFF_SESSION_SECRET === DEV_STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: is the public development value; generate a secret of your own');
+  else if (e.STAFF_SESSION_SECRET === e.RESPONDENT_KEY_SECRET) problems.push('STAFF_SESSION_SECRET: must differ from RESPONDENT_KEY_SECRET, so one leaked secret cannot sign staff sessions');
+  if (!e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded MongoDB is for development only), e.g. mongodb://db1,db2,db3/report-cards?replicaSet=rs0');
+  if (!e.AT_CALLBACK_TOKEN && e.AT_CALLBACK_AUTH === 'token') {
+    problems.push("AT_CALLBACK_TOKEN: required in production (at least 16 characters), or anyone can post reports to /ussd and /voice; add ?token=<it> to the callback URLs on Africa's Talking. If a proxy in front of this service authenticates Africa's Talking instead, set AT_CALLBACK_AUTH=proxy");
+  }
+  if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push("PUBLIC_BASE_URL: must start with https:// in production (Africa's Talking plays and posts only to https URLs)");
+  return problems;
 }

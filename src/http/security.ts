@@ -18,14 +18,16 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * Optional shared secret on Africa's Talking callback URLs (AT cannot send custom headers,
- * so the secret travels as ?token= in the URL configured on the AT dashboard).
+ * Shared secret on Africa's Talking callback URLs (AT cannot send custom headers, so the
+ * secret travels as ?token= in the URL configured on the AT dashboard). Without a token the
+ * callbacks are open: config.ts allows that only in development or with AT_CALLBACK_AUTH=proxy.
  */
-export function requireCallbackToken(token: string | undefined) {
+export function requireCallbackToken(token: string | undefined, onRefused?: (path: string) => void) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!token) return next();
     const given = typeof req.query.token === 'string' ? req.query.token : '';
     if (!constantTimeEqual(given, token)) {
+      onRefused?.(req.path);
       res.status(401).type('text/plain').send('invalid callback token');
       return;
     }

@@ -189,11 +189,6 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-/** The session secret: STAFF_SESSION_SECRET, else derived from the respondent-key secret so every instance agrees. */
-export function staffSessionSecret(explicit: string | undefined, respondentKeySecret: string): string {
-  return explicit ?? createHmac('sha256', respondentKeySecret).update('staff-session-v1').digest('hex');
-}
-
 /** "Thandi (editor)": how the audit log names whoever did something. */
 export function actorName(p: Principal | undefined): string {
   return p ? `${p.name} (${p.role})` : 'unknown';

@@ -33,6 +33,11 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
 export function createStaffRoutes(ctx: StaffContext) {
   const reg = createStaffRegistry(ctx.auth, { unauthorized: (req) => signInPage(req, 'Please sign in to see this page.'), forbidden: forbiddenPage });
   reg.router.use(['/staff', '/api/v1'], securityHeaders);
+  const durable = ctx.storage.kind !== 'memory';
+  reg.router.use('/staff', (req, _res, next) => {
+    req.staffStorageDurable = durable;
+    next();
+  });
   registerGeneralPages(reg, ctx);
   registerQuestionnairePages(reg, ctx);
   registerFacilityPages(reg, ctx);

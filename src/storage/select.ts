@@ -11,7 +11,8 @@ import type { Storage } from './ports.js';
  * - unset: an embedded mongod (mongodb-memory-server) with a persistent data folder.
  * - the embedded mongod cannot start (e.g. its binary cannot be downloaded) and not in
  *   production: the memory adapter, with a loud warning that nothing is durable.
- * - the same in production: throws, asking for MONGODB_URI.
+ * - unset in production: throws at once, asking for MONGODB_URI; the embedded mongod is not
+ *   tried (it would download a binary at start).
  */
 
 export type StorageSelectionConfig = {
@@ -35,6 +36,8 @@ export type StorageSelection = {
   description: string;
   /** closes the storage and stops the embedded mongod if one was started; safe to call twice */
   stop(): Promise<void>;
+  /** lines a person must see (the in-memory warning), for the caller to print as a block in the terminal */
+  notice?: string[];
 };
 
 const EMBEDDED_DB_NAME = 'citizen-report-card';
@@ -61,7 +64,19 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     return { storage, description: `mongo (MONGODB_URI ${where})`, stop: once(() => storage.close()) };
   }
 
+  if (config.production) {
+    throw new Error(
+      'no MongoDB configured: MONGODB_URI is not set, and production never starts the embedded MongoDB (mongodb-memory-server would download a binary at start). ' +
+        'Set MONGODB_URI to your MongoDB replica set, e.g. MONGODB_URI=mongodb://db1,db2,db3/report-cards?replicaSet=rs0',
+    );
+  }
+
   const timeoutMs = config.embeddedStartTimeoutMs ?? 20_000;
+  // said before the wait: finding (or downloading) the binary can take many seconds
+  log.info(
+    { storage: 'mongo', embedded: true, dataDir: config.dataDir, timeoutSeconds: timeoutMs / 1000 },
+    `storage: MONGODB_URI is not set, so trying the embedded MongoDB (mongodb-memory-server, data in ${config.dataDir}); this can take up to ${timeoutMs / 1000} s while it finds or downloads its binary`,
+  );
   let reason: string;
   try {
     const embedded = await startEmbedded(config.dataDir, timeoutMs);
@@ -88,15 +103,7 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     reason = errorMessage(e);
   }
 
-  if (config.production) {
-    throw new Error(
-      `no MongoDB available: MONGODB_URI is not set and the embedded MongoDB (mongodb-memory-server) could not start: ${reason}. ` +
-        'In production set MONGODB_URI to your MongoDB replica set, e.g. MONGODB_URI=mongodb://db1,db2,db3/report-cards?replicaSet=rs0',
-    );
-  }
-
-  const banner = [
-    '',
+  const notice = [
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '!!  STORAGE IS IN MEMORY: NOTHING IS DURABLE.',
     '!!  Every response, session and questionnaire is lost when this process stops.',
@@ -105,13 +112,15 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     '!!  Fix: set MONGODB_URI to a MongoDB server, or let mongodb-memory-server',
     '!!  download its binary once (needs internet access to fastdl.mongodb.org).',
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-  ].join('\n');
-  log.warn({ storage: 'memory', durable: false, reason }, banner);
+  ];
+  // one readable line for log collectors; the block above is for the terminal (the caller prints it)
+  log.warn({ storage: 'memory', durable: false, reason }, `STORAGE IS IN MEMORY: NOTHING IS DURABLE. Everything is lost when this process stops. MONGODB_URI is not set and the embedded MongoDB could not start: ${reason}`);
   const storage = createMemoryStorage({ now: config.now });
   return {
     storage,
     description: 'memory (NOT durable: MONGODB_URI unset and the embedded MongoDB could not start)',
     stop: once(() => storage.close()),
+    notice,
   };
 }
 

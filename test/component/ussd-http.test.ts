@@ -287,7 +287,7 @@ describe('health, failures and shutdown', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', storage: 'memory' });
+    expect(await ready.json()).toEqual({ status: 'ready', storage: 'memory', durable: false });
     await t.stop();
   });
 

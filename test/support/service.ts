@@ -14,6 +14,17 @@ import { AtUssdSession } from '../../src/channels/ussd/at-simulator.js';
  */
 export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789';
 export const ADMIN = 'admin-token-for-tests-0123456789';
+/**
+ * What production requires before it starts (config.ts), for tests that run the service as
+ * production on storage they provide: the MongoDB named here is never contacted then.
+ */
+export const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  MONGODB_URI: 'mongodb://127.0.0.1:9/provided-by-the-test',
+  RESPONDENT_KEY_SECRET: TEST_SECRET,
+  STAFF_SESSION_SECRET: 'staff-session-secret-for-tests-0123456789',
+  AT_CALLBACK_TOKEN: 'callback-token-for-tests-0123',
+} as const;
 
 export const testClock = () => manualClock('2026-10-05T08:00:00Z');
 

@@ -4,6 +4,7 @@ import { VoiceCallback, VoiceQuery } from '../../channels/voice/protocol.js';
 import { AUDIO_DIR } from '../../channels/voice/audio.js';
 import { el, xmlDocument } from '../../channels/voice/xml.js';
 import type { createVoiceHandler } from '../../app/handle-voice-call.js';
+import type { ServiceMetrics } from '../../metrics.js';
 import { parseOr400 } from '../validation.js';
 
 /**
@@ -14,26 +15,35 @@ export function voiceRoutes(
   handler: ReturnType<typeof createVoiceHandler> | null,
   callbackGuard: RequestHandler,
   audio: { root: string; languages: string[] },
+  metrics: Pick<ServiceMetrics, 'now' | 'hop'>,
 ): Router {
   const router = Router();
 
   router.post('/voice', callbackGuard, async (req, res) => {
+    const started = metrics.now();
     const body = parseOr400(VoiceCallback, req.body, res, 'text');
-    if (!body) return;
-    if (body.isActive === '0') {
-      if (handler) await handler.handleCallEnd(body);
-      // AT expects nothing back for the end of a call
-      res.status(200).end();
-      return;
+    if (!body) return metrics.hop('voice', 'invalid', started);
+    try {
+      if (body.isActive === '0') {
+        if (handler) await handler.handleCallEnd(body);
+        // AT expects nothing back for the end of a call
+        res.status(200).end();
+        return metrics.hop('voice', 'call_ended', started);
+      }
+      if (!handler) {
+        // voice is switched off (no PUBLIC_BASE_URL in production): turn the call away cleanly
+        res.type('application/xml').send(xmlDocument(el('Response', undefined, [el('Reject')])));
+        return metrics.hop('voice', 'rejected', started);
+      }
+      const { seq } = VoiceQuery.parse(req.query);
+      const xml = await handler.handleCallback(body, seq);
+      res.type('application/xml').send(xml);
+      // every reply that listens ends with a Redirect back to us; the last one does not
+      metrics.hop('voice', xml.includes('<Redirect') ? 'continue' : 'end', started);
+    } catch (err) {
+      metrics.hop('voice', 'error', started);
+      throw err;
     }
-    if (!handler) {
-      // voice is switched off (no PUBLIC_BASE_URL in production): turn the call away cleanly
-      res.type('application/xml').send(xmlDocument(el('Response', undefined, [el('Reject')])));
-      return;
-    }
-    const { seq } = VoiceQuery.parse(req.query);
-    const xml = await handler.handleCallback(body, seq);
-    res.type('application/xml').send(xml);
   });
 
   for (const lang of audio.languages) {

@@ -16,10 +16,11 @@ import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../
 
 const ASSETS: Record<string, string> = { 'staff.css': 'text/css', 'editor.js': 'text/javascript', 'simulator.js': 'text/javascript', 'import.js': 'text/javascript' };
 
+/** Beside the compiled module: src/staff/assets with tsx, dist/src/staff/assets after `npm run build` (which copies them). */
 function assetDir(): string {
   const here = resolve(import.meta.dirname, '..', 'assets');
-  // a build (dist/) does not copy assets: fall back to the source folder
-  return existsSync(here) ? here : resolve(import.meta.dirname, '..', '..', '..', '..', 'src', 'staff', 'assets');
+  if (!existsSync(here)) throw new Error(`the staff assets are missing: ${here} does not exist (npm run build copies src/staff/assets there)`);
+  return here;
 }
 
 export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
