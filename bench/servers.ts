@@ -2,6 +2,7 @@ import express from 'express';
 import { loadConfig } from '../src/config/config.js';
 import { createService } from '../src/service.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
+import { seedCompleteResponses } from './seed-responses.js';
 
 /**
  * A server for the bench to load, in its own process so client and server do not share a
@@ -31,6 +32,9 @@ if (kind === 'bare') {
 } else {
   const config = loadConfig({ ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', RESPONDENT_KEY_SECRET: 'bench-secret-0123456789-0123456789-abcdef' });
   const service = await createService(config, { storage: createMemoryStorage() });
+  // BENCH_SEED_RESPONSES=N: N complete reports over the last BENCH_SEED_DAYS days (the dashboard bench)
+  const seedCount = Number(process.env.BENCH_SEED_RESPONSES ?? 0);
+  if (seedCount > 0) await seedCompleteResponses(service.storage, { count: seedCount, days: Number(process.env.BENCH_SEED_DAYS ?? 365), now: new Date(), timeZone: config.timeZone, log: (line) => console.error(line) });
   const { port } = await service.start(0, '127.0.0.1');
   console.log(JSON.stringify({ port }));
   // exit through process.exit so --cpu-prof and friends can write their files

@@ -5,6 +5,7 @@ import type { NewOutboxMessage, NewResponse, Scorecard, Storage } from '../../sr
 
 const T0 = new Date('2026-10-01T00:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 function newResponse(n: number, over: Partial<NewResponse> = {}): NewResponse {
   return {
@@ -30,7 +31,7 @@ async function report(s: Storage, n: number, answers: Record<string, string | nu
   for (const [questionId, value] of Object.entries(answers)) {
     await s.responses.recordAnswer(r.id, { questionId, value, at: at(n) }, { value: 'x', context: {} } as never);
   }
-  if (completedAt) await s.responses.complete(r.id, completedAt, countKey);
+  if (completedAt) await s.responses.complete(r.id, completedAt, countKey, utcDay(completedAt));
   return r.id;
 }
 

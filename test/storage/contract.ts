@@ -23,6 +23,8 @@ const T0 = new Date('2025-03-01T08:00:00.000Z');
 /** T0 plus `minutes` */
 const t = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const FAR_FUTURE = new Date('2100-01-01T00:00:00.000Z');
+/** the local day a report completes on; the contract runs in UTC */
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 const LONG_AGO = new Date('2000-01-01T00:00:00.000Z');
 
 const isPlain = (x: unknown) => typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
@@ -399,7 +401,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         const b = await s.responses.start(newResponse());
         const c = await s.responses.start(newResponse());
 
-        const doneA = await s.responses.complete(a.id, t(20), 'rk-alice|KE-001|2025-03');
+        const doneA = await s.responses.complete(a.id, t(20), 'rk-alice|KE-001|2025-03', utcDay(t(20)));
         expect(doneA).toStrictEqual({
           ...a,
           status: 'complete',
@@ -410,7 +412,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
           duplicateOf: null,
         });
 
-        const doneB = await s.responses.complete(b.id, t(21), 'rk-alice|KE-001|2025-03');
+        const doneB = await s.responses.complete(b.id, t(21), 'rk-alice|KE-001|2025-03', utcDay(t(21)));
         expect(doneB).toStrictEqual({
           ...b,
           status: 'complete',
@@ -423,29 +425,29 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(await s.responses.get(b.id)).toStrictEqual(doneB);
         expect(await s.responses.get(a.id)).toStrictEqual(doneA);
 
-        const doneC = await s.responses.complete(c.id, t(22), 'rk-alice|KE-001|2025-04');
+        const doneC = await s.responses.complete(c.id, t(22), 'rk-alice|KE-001|2025-04', utcDay(t(22)));
         expect(doneC.counted).toBe(true);
         expect(doneC.duplicateOf).toBeNull();
         expect(doneC.countKey).toBe('rk-alice|KE-001|2025-04');
 
-        await expect(s.responses.complete('nope', t(23), 'k')).rejects.toThrow();
+        await expect(s.responses.complete('nope', t(23), 'k', utcDay(t(23)))).rejects.toThrow();
       });
 
       it('leaves a complete response unchanged when completed again', async () => {
         const a = await s.responses.start(newResponse());
-        const first = await s.responses.complete(a.id, t(20), 'key-1');
-        const again = await s.responses.complete(a.id, t(30), 'key-2');
+        const first = await s.responses.complete(a.id, t(20), 'key-1', utcDay(t(20)));
+        const again = await s.responses.complete(a.id, t(30), 'key-2', utcDay(t(30)));
         expect(again).toStrictEqual(first);
         expect(await s.responses.get(a.id)).toStrictEqual(first);
         // key-2 was not taken by the no-op
         const b = await s.responses.start(newResponse());
-        expect((await s.responses.complete(b.id, t(31), 'key-2')).counted).toBe(true);
+        expect((await s.responses.complete(b.id, t(31), 'key-2', utcDay(t(31)))).counted).toBe(true);
       });
 
       it('completes an abandoned response, clearing abandonedAt', async () => {
         const a = await s.responses.start(newResponse());
         await s.responses.markAbandoned(a.id, t(5));
-        const done = await s.responses.complete(a.id, t(6), 'k');
+        const done = await s.responses.complete(a.id, t(6), 'k', utcDay(t(6)));
         expect(done.status).toBe('complete');
         expect(done.abandonedAt).toBeNull();
         expect(done.completedAt).toEqual(t(6));
@@ -462,7 +464,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect((await s.responses.get(a.id))!.abandonedAt).toEqual(t(5));
 
         const b = await s.responses.start(newResponse());
-        const done = await s.responses.complete(b.id, t(7), 'k');
+        const done = await s.responses.complete(b.id, t(7), 'k', utcDay(t(7)));
         await s.responses.markAbandoned(b.id, t(8));
         got = await s.responses.get(b.id);
         expect(got).toStrictEqual(done);
@@ -483,7 +485,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(got!.sessionIds).toEqual(['ATUid_a1', 'ATUid_a2']);
 
         const b = await s.responses.start(newResponse({ sessionIds: ['ATUid_b1'] }));
-        const done = await s.responses.complete(b.id, t(8), 'k');
+        const done = await s.responses.complete(b.id, t(8), 'k', utcDay(t(8)));
         await s.responses.resume(b.id, 'ATUid_b2', t(9));
         expect(await s.responses.get(b.id)).toStrictEqual(done);
 
@@ -499,7 +501,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         await s.responses.markAbandoned(abandoned.id, t(20));
 
         const complete = await s.responses.start(newResponse({ startedAt: t(2) }));
-        await s.responses.complete(complete.id, t(30), 'k');
+        await s.responses.complete(complete.id, t(30), 'k', utcDay(t(30)));
 
         const noResumePoint = await s.responses.start(newResponse({ startedAt: t(40), resumeState: null }));
         const voice = await s.responses.start(newResponse({ channel: 'voice', startedAt: t(45) }));
@@ -530,8 +532,8 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         const r4 = await s.responses.start(newResponse({ id: 'r4', facilityCode: 'KE-002', startedAt: t(40) }));
         const r2 = await s.responses.start(newResponse({ id: 'r2', facilityCode: 'KE-002', startedAt: t(20) }));
         const r5 = await s.responses.start(newResponse({ id: 'r5', facilityCode: 'KE-001', startedAt: t(50) }));
-        await s.responses.complete(r1.id, t(60), 'k1');
-        await s.responses.complete(r4.id, t(61), 'k4');
+        await s.responses.complete(r1.id, t(60), 'k1', utcDay(t(60)));
+        await s.responses.complete(r4.id, t(61), 'k4', utcDay(t(61)));
         await s.responses.markAbandoned(r5.id, t(62));
 
         const ids = async (f: ResponseFilter) => (await collect(s.responses.stream(f))).map((r) => r.id);
