@@ -29,8 +29,25 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
   const countKeys = new Map<string, string>();
   const sessions = new Map<string, HopSession>();
   const languages = new Map<string, { language: string; at: Date }>();
-  // response id -> the local day it was completed on (the dashboard groups by it)
-  const completedDays = new Map<string, string>();
+  // the dashboard's figures, kept as reports complete (a complete report never changes):
+  // day -> "facility|questionnaire@version" -> reports, and per question the numeric answers
+  type DayGroup = { facilityCode: string; version: string; reports: number; answers: Map<string, { n: number; sum: number }> };
+  const byDay = new Map<string, Map<string, DayGroup>>();
+  const countDay = (r: Response, day: string) => {
+    const version = `${r.questionnaireId}@${r.questionnaireVersion}`;
+    let groups = byDay.get(day);
+    if (!groups) byDay.set(day, (groups = new Map()));
+    let g = groups.get(`${r.facilityCode}|${version}`);
+    if (!g) groups.set(`${r.facilityCode}|${version}`, (g = { facilityCode: r.facilityCode, version, reports: 0, answers: new Map() }));
+    g.reports++;
+    for (const a of r.answers) {
+      if (typeof a.value !== 'number') continue;
+      const sum = g.answers.get(a.questionId) ?? { n: 0, sum: 0 };
+      sum.n++;
+      sum.sum += a.value;
+      g.answers.set(a.questionId, sum);
+    }
+  };
   // respondent -> response ids, so a resume lookup does not scan every response
   const byRespondent = new Map<string, Set<string>>();
 
@@ -160,7 +177,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       async complete(id, at, countKey, day) {
         const r = mustGet(id);
         if (r.status === 'complete') return clone(r);
-        completedDays.set(id, day);
+        countDay(r, day);
         r.status = 'complete';
         r.completedAt = at;
         r.updatedAt = at;
@@ -210,21 +227,22 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         return tallyCountedResponses(responses.values(), query);
       },
       async dailyFigures(query) {
-        // one pass over the complete responses, holding one row per facility and day
+        // one pass over the days in range, each holding one group per facility and version
         const rating = ratingQuestions(query);
         const rows = new Map<string, DailyFigures>();
-        for (const [id, day] of completedDays) {
+        for (const [day, groups] of byDay) {
           if (day < query.fromDay || day > query.toDay) continue;
-          const r = responses.get(id)!;
-          const key = `${r.facilityCode}\u0000${day}`;
-          let row = rows.get(key);
-          if (!row) rows.set(key, (row = { facilityCode: r.facilityCode, day, reports: 0, ratings: 0, ratingSum: 0 }));
-          row.reports++;
-          const qid = rating.get(`${r.questionnaireId}@${r.questionnaireVersion}`);
-          const value = qid === undefined ? undefined : r.answers.find((a) => a.questionId === qid)?.value;
-          if (typeof value === 'number') {
-            row.ratings++;
-            row.ratingSum += value;
+          for (const g of groups.values()) {
+            const key = `${g.facilityCode}|${day}`;
+            let row = rows.get(key);
+            if (!row) rows.set(key, (row = { facilityCode: g.facilityCode, day, reports: 0, ratings: 0, ratingSum: 0 }));
+            row.reports += g.reports;
+            const qid = rating.get(g.version);
+            const sum = qid === undefined ? undefined : g.answers.get(qid);
+            if (sum) {
+              row.ratings += sum.n;
+              row.ratingSum += sum.sum;
+            }
           }
         }
         return sortDailyFigures([...rows.values()]);
