@@ -28,6 +28,7 @@ import { systemClock, type Clock } from './gateways/clock.js';
 import { randomIds, type IdGenerator } from './gateways/ids.js';
 import { createRespondentKeyer } from './gateways/respondent-key.js';
 import { selectStorage } from './storage/select.js';
+import { createStorageSweeper } from './app/sweep-storage.js';
 import type { Storage } from './storage/ports.js';
 
 /**
@@ -69,8 +70,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
 
   const selected = overrides.storage
     ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
-    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now() }, log);
+    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now(), writeConcern: config.mongodbWriteConcern }, log);
   const storage = selected.storage;
+  const sweeper = createStorageSweeper({ storage, clock, log, respondentRetentionDays: config.respondentRetentionDays });
 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
@@ -160,12 +162,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     const url = `http://${shownHost}:${address.port}`;
     log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
     if (config.scorecards.schedule) scorecards.scheduler.start();
+    sweeper.start();
     return { port: address.port, url };
   }
 
   async function stop(graceMs = 10_000): Promise<void> {
     shuttingDown = true;
     await scorecards.scheduler.stop();
+    await sweeper.stop();
     if (server) {
       const s = server;
       await new Promise<void>((ok) => {
@@ -187,7 +191,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
+  return { app, start, stop, storage, sweeper, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

@@ -87,6 +87,7 @@ const STALLED_IMPORT_MS = 60_000;
 /** exports read this many responses per query */
 const EXPORT_PAGE = 500;
 const SWEEP_BATCH = 1000;
+const BULK_BATCH = 50;
 /** claim documents older than this are swept */
 const CLAIM_KEEP_MS = 86_400_000;
 /** question ids are field names in the answers map: letters, digits and _ only (the engine's rule) */
@@ -238,16 +239,30 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         upsert: true,
       },
     }));
-    try {
-      const r = await facilities.collection.bulkWrite(ops, { ordered: false });
-      return { inserted: r.upsertedCount, updated: r.matchedCount };
-    } catch (e) {
-      // the upsert of a facility that holds a later write runs into its unique code: skip it
-      const err = e as { writeErrors?: Array<{ code: number }> | { code: number }; result?: { upsertedCount: number; matchedCount: number } };
-      const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : null;
-      if (!writeErrors || !writeErrors.every((w) => w.code === 11000) || !err.result) throw e;
-      return { inserted: err.result.upsertedCount, updated: err.result.matchedCount };
+    // ordered, and on a skipped facility go on after it: FerretDB 1.24 stops even an unordered
+    // batch at its first error, so "unordered" would mean something else on each server. In
+    // batches of BULK_BATCH: FerretDB 1.24 never answers an update command of 100 updates.
+    let pending = ops;
+    let inserted = 0;
+    let updated = 0;
+    while (pending.length) {
+      try {
+        const batch = pending.slice(0, BULK_BATCH);
+        const r = await facilities.collection.bulkWrite(batch, { ordered: true });
+        inserted += r.upsertedCount;
+        updated += r.matchedCount;
+        pending = pending.slice(batch.length);
+      } catch (e) {
+        // the upsert of a facility that holds a later write runs into its unique code: skip it
+        const err = e as { writeErrors?: Array<{ code: number; index: number }> | { code: number; index: number }; result?: { upsertedCount: number; matchedCount: number } };
+        const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+        if (writeErrors.length !== 1 || !isDuplicateKey(writeErrors[0]) || !err.result) throw e;
+        inserted += err.result.upsertedCount;
+        updated += err.result.matchedCount;
+        pending = pending.slice(writeErrors[0]!.index + 1);
+      }
     }
+    return { inserted, updated };
   }
 
   /** Imports recorded but not finished (their writer stopped): written now. */
