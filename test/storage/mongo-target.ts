@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { createMongoStorage } from '../../src/storage/mongo/mongo-storage.js';
 import { redactMongoUri } from '../../src/storage/select.js';
 
 /**
@@ -60,4 +61,23 @@ export async function dropDatabase(uri: string, dbName: string): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+/**
+ * For the "mongo" vitest project (TEST_STORAGE=mongo): the Mongo adapter on a database of its
+ * own, dropped by `drop()`. Null in every other run.
+ */
+export async function mongoTestStorage(now: () => Date) {
+  if (process.env.TEST_STORAGE !== 'mongo') return null;
+  const target = await mongoTarget();
+  if (!target) throw new Error(`TEST_STORAGE=mongo needs TEST_MONGODB_URI: ${MONGO_SKIP_REASON}`);
+  const dbName = uniqueDbName('component');
+  const storage = await createMongoStorage(target.uri, { dbName, now, serverSelectionTimeoutMS: 10_000 });
+  return {
+    storage,
+    async drop() {
+      await storage.close();
+      await dropDatabase(target.uri, dbName);
+    },
+  };
 }
