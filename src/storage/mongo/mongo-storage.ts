@@ -170,7 +170,9 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     // stated, not left to the URI or the server default: an acknowledged write is on a
     // majority of members and in their journals, so a failover cannot roll back markSent or
     // complete (with w: 1 on a primary-secondary-arbiter set it can)
-    writeConcern: { w: options.writeConcern ?? 'majority', journal: true },
+    // wtimeout: with a majority unreachable a write fails after 5 s (the hop apologises)
+    // instead of hanging past Africa's Talking's 10 s
+    writeConcern: { w: options.writeConcern ?? 'majority', journal: true, wtimeoutMS: 5000 },
     ...(options.onCommand ? { monitorCommands: true } : {}),
     ...(options.serverSelectionTimeoutMS ? { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS } : {}),
   });
