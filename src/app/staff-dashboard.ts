@@ -18,11 +18,6 @@ export type DashboardData = {
   facilities: Array<{ code: string; name: string; reports: number; satisfaction: Array<{ day: string; average: number; n: number } | null> }>;
 };
 
-/** The local day (YYYY-MM-DD) of an instant in `timeZone`. */
-export function dayInZone(at: Date, timeZone: string): string {
-  return localDay(at, timeZone);
-}
-
 /** The instant a local day starts in `timeZone` (the zone's offset at `at`; DST shifts inside the day are ignored). */
 export function startOfDayInZone(at: Date, timeZone: string): Date {
   const offset = offsetMs(at, timeZone);
@@ -39,8 +34,8 @@ export function lastDays(now: Date, days: number, timeZone: string): { from: Dat
 
 /** Each local day from the one holding `from` to the one before `to`, in order: calendar arithmetic, no clock-change guesswork. */
 export function daysBetween(from: Date, to: Date, timeZone: string): string[] {
-  const first = dayInZone(from, timeZone);
-  const last = dayInZone(new Date(to.getTime() - 1), timeZone);
+  const first = localDay(from, timeZone);
+  const last = localDay(new Date(to.getTime() - 1), timeZone);
   const days: string[] = [];
   for (let d = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); d <= end; d += 86_400_000) days.push(new Date(d).toISOString().slice(0, 10));
   return days;

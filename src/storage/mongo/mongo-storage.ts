@@ -95,7 +95,6 @@ const FIELD_SAFE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 type Doc = Record<string, unknown>;
 
-
 // fields the adapter keeps for itself, never handed out
 const RESPONSE_INTERNAL = ['countSlot', 'completedDay', 'rev'] as const;
 const FACILITY_INTERNAL = ['writtenAt'] as const;
