@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
+import { localDay } from '../src/app/count-window.js';
 import type { Facility, Manager } from '../src/storage/ports.js';
 import { loadShippedContent, textsFor } from '../src/i18n/catalog.js';
 import { loadScorecardTemplates } from '../src/scorecards/compose.js';
@@ -73,7 +74,7 @@ async function main() {
       { questionId: recommend.id, value: pick((recommend as { options: { code: string }[] }).options).code },
     ];
     for (const a of answers) await storage.responses.recordAnswer(id, { ...a, at }, { value: 'done', context: {} } as never);
-    await storage.responses.complete(id, at, `rk${i}|${f.code}|${i}`);
+    await storage.responses.complete(id, at, `rk${i}|${f.code}|${i}`, localDay(at, TZ));
     if ((i + 1) % 100_000 === 0) say(`  loaded ${(i + 1).toLocaleString('en')} responses (${seconds(performance.now() - started)}, peak RSS ${peakRss()})`);
   }
   say(`loaded in ${seconds(performance.now() - started)}; heap used ${mb(process.memoryUsage().heapUsed)}, peak RSS so far ${peakRss()}`);

@@ -28,6 +28,7 @@ import { systemClock, type Clock } from './gateways/clock.js';
 import { randomIds, type IdGenerator } from './gateways/ids.js';
 import { createRespondentKeyer } from './gateways/respondent-key.js';
 import { selectStorage } from './storage/select.js';
+import { createStorageSweeper } from './app/sweep-storage.js';
 import type { Storage } from './storage/ports.js';
 
 /**
@@ -71,11 +72,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
 
   const selected: { storage: Storage; description: string; stop(): Promise<void>; notice?: string[] } = overrides.storage
     ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
-    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now() }, log);
+    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now(), writeConcern: config.mongodbWriteConcern }, log);
   // plain lines, so the warning reads as a block in a terminal (the log line above is for collectors)
   if (selected.notice) (overrides.notices ?? process.stderr).write(`\n${selected.notice.join('\n')}\n\n`);
   const metrics = createMetrics({ storage: () => storage });
   const storage = countStorageErrors(selected.storage, metrics);
+  const sweeper = createStorageSweeper({ storage, clock, log, respondentRetentionDays: config.respondentRetentionDays });
 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
@@ -172,12 +174,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, make a secret of 24+ characters (openssl rand -hex 24 prints one), restart with ADMIN_TOKEN=<that secret> npm start, and sign in with it`,
     );
     if (config.scorecards.schedule) scorecards.scheduler.start();
+    sweeper.start();
     return { port: address.port, url };
   }
 
   async function stop(graceMs = 10_000): Promise<void> {
     shuttingDown = true;
     await scorecards.scheduler.stop();
+    await sweeper.stop();
     if (server) {
       const s = server;
       await new Promise<void>((ok) => {
@@ -199,7 +203,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, metrics, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
+  return { app, start, stop, storage, metrics, sweeper, storageDescription: selected.description, log, content, languages, texts, questionnaires, conversation, clock, validation, voice, staffRoutes: staff.specs, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

@@ -14,7 +14,7 @@ import {
 import type { Clock } from '../gateways/clock.js';
 import { formatReference, type IdGenerator } from '../gateways/ids.js';
 import type { Channel, Facility, Storage } from '../storage/ports.js';
-import { countKey } from './count-window.js';
+import { countKey, localDay } from './count-window.js';
 import type { QuestionnaireCatalog } from './questionnaire-catalog.js';
 
 /**
@@ -181,7 +181,7 @@ export function createConversation(deps: ConversationDeps) {
         case 'responseCompleted': {
           const id = mustHave(responseId);
           const key = countKey(ctx.respondentKey, state.facility!.code, effect.at, deps.settings.countWindowHours, deps.settings.timeZone);
-          const done = await storage.responses.complete(id, effect.at, key);
+          const done = await storage.responses.complete(id, effect.at, key, localDay(effect.at, deps.settings.timeZone));
           if (!done.counted) deps.log.info({ responseId: id, duplicateOf: done.duplicateOf }, 'report stored but not counted: same respondent and facility within the count window');
           break;
         }

@@ -85,10 +85,10 @@ async function check(deps: RegistryDeps, input: unknown): Promise<{ facility: Fa
 export async function createFacility(deps: RegistryDeps, input: unknown, by: string): Promise<FacilityWrite> {
   const checked = await check(deps, input);
   if ('errors' in checked) return { ok: false, errors: checked.errors };
-  if (await deps.storage.facilities.findByCode(checked.facility.code)) {
+  // the storage's unique code decides, so two people creating the same code at once cannot overwrite each other
+  if (!(await deps.storage.facilities.insert(checked.facility))) {
     return { ok: false, errors: [{ field: 'code', message: `${checked.facility.code} is already used by another facility` }] };
   }
-  await deps.storage.facilities.upsertMany([checked.facility]);
   await recordAudit(deps, { actor: by, action: 'facility.created', target: `facility ${checked.facility.code}`, details: { name: checked.facility.name } });
   return { ok: true, facility: checked.facility };
 }

@@ -40,6 +40,12 @@ const Env = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data/mongo'),
+  MONGODB_WRITE_CONCERN: z
+    .string()
+    .regex(/^(majority|[1-9][0-9]?)$/, 'must be majority or a number of members such as 1')
+    .default('majority')
+    .transform((w) => (w === 'majority' ? ('majority' as const) : Number(w))),
+  RESPONDENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RESPONDENT_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   STAFF_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -88,6 +94,10 @@ export type Config = {
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   mongodbUri?: string;
   dataDir: string;
+  /** how many members acknowledge a write (always journaled) */
+  mongodbWriteConcern: 'majority' | number;
+  /** a respondent's remembered language is forgotten after this many days without a new choice */
+  respondentRetentionDays: number;
   respondentKeySecret: string;
   /** true when the secret is the built-in development value */
   usingDevSecret: boolean;
@@ -158,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
+    mongodbWriteConcern: e.MONGODB_WRITE_CONCERN,
+    respondentRetentionDays: e.RESPONDENT_RETENTION_DAYS,
     respondentKeySecret: e.RESPONDENT_KEY_SECRET ?? DEV_SECRET,
     usingDevSecret: !e.RESPONDENT_KEY_SECRET,
     adminToken: e.ADMIN_TOKEN,

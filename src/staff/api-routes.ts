@@ -101,21 +101,44 @@ export function exportFilter(q: z.infer<typeof ExportQuery>) {
   };
 }
 
-/** Writes lines with backpressure and stops when the client goes away. */
-export async function streamLines(res: Response, lines: AsyncIterable<string>): Promise<void> {
+/** How long a download may wait for the client to take more before it is cut off. */
+export const STREAM_STALL_MS = 60_000;
+
+/**
+ * Writes lines with backpressure and stops when the client goes away. Once the 200 and the
+ * first bytes are out, a failure (storage, or a client that takes nothing for `stallMs`)
+ * destroys the connection instead of ending the response: the client sees a broken
+ * download, never a shorter file that looks complete.
+ */
+export async function streamLines(res: Response, lines: AsyncIterable<string>, stallMs = STREAM_STALL_MS): Promise<void> {
   let closed = false;
   res.once('close', () => (closed = true));
-  for await (const line of lines) {
-    if (closed) break;
-    if (!res.write(line)) await new Promise<void>((ok) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        ok();
+  const drained = () =>
+    new Promise<boolean>((ok) => {
+      const done = (result: boolean) => () => {
+        clearTimeout(timer);
+        res.off('drain', onDrain);
+        res.off('close', onClose);
+        ok(result);
       };
-      res.once('drain', done);
-      res.once('close', done);
+      const onDrain = done(true);
+      const onClose = done(false);
+      const timer = setTimeout(done(false), stallMs);
+      res.once('drain', onDrain);
+      res.once('close', onClose);
     });
+  try {
+    for await (const line of lines) {
+      if (closed) return;
+      if (!res.write(line) && !(await drained())) {
+        if (!closed) res.destroy(new Error(`the client took nothing for ${stallMs / 1000} s`));
+        return;
+      }
+    }
+  } catch (err) {
+    if (!res.headersSent) throw err;
+    res.destroy(err instanceof Error ? err : new Error(String(err)));
+    return;
   }
   if (!closed) res.end();
 }

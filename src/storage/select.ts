@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
 import { createMemoryStorage } from './memory/memory-storage.js';
-import { createMongoStorage } from './mongo/mongo-storage.js';
+import { createMongoStorage, type WriteConcernChoice } from './mongo/mongo-storage.js';
+import { IndexProblem } from './mongo/indexes.js';
 import type { Storage } from './ports.js';
 
 /**
@@ -23,6 +24,10 @@ export type StorageSelectionConfig = {
   now?: () => Date;
   /** how long the embedded mongod may take to appear (download included); default 20 s */
   embeddedStartTimeoutMs?: number;
+  /** MONGODB_WRITE_CONCERN: acknowledged by a majority (default) or by N members, journaled */
+  writeConcern?: WriteConcernChoice;
+  /** while an index problem the operator must fix persists, how long to wait between checks; default 60 s */
+  indexRetryMs?: number;
 };
 
 export type StorageLog = {
@@ -52,7 +57,7 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     const where = redactMongoUri(config.mongodbUri);
     let storage: Storage;
     try {
-      storage = await createMongoStorage(config.mongodbUri, { now: config.now });
+      storage = await connectMongo(config.mongodbUri, { now: config.now, writeConcern: config.writeConcern }, config.indexRetryMs ?? 60_000, log);
     } catch (e) {
       throw new Error(
         `cannot use MongoDB at ${where} (MONGODB_URI): ${errorMessage(e)}. ` +
@@ -81,7 +86,7 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
   try {
     const embedded = await startEmbedded(config.dataDir, timeoutMs);
     try {
-      const storage = await createMongoStorage(embedded.getUri(), { dbName: EMBEDDED_DB_NAME, now: config.now });
+      const storage = await connectMongo(embedded.getUri(), { dbName: EMBEDDED_DB_NAME, now: config.now, writeConcern: config.writeConcern }, config.indexRetryMs ?? 60_000, log);
       log.info({ storage: 'mongo', embedded: true, dataDir: config.dataDir, uri: embedded.getUri() }, 'storage: embedded MongoDB (mongodb-memory-server)');
       return {
         storage,
@@ -153,6 +158,28 @@ async function startEmbedded(dataDir: string, timeoutMs: number): Promise<MongoM
     throw e;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Connects the Mongo adapter. An index problem the operator must fix (IndexProblem: a
+ * conflicting index, duplicate data under a unique key) is logged with what to do, and
+ * checked again every `retryMs`; the process waits instead of exiting, so a fleet of
+ * instances does not crash-loop (and rebuild) on it. Anything else fails at once.
+ */
+async function connectMongo(uri: string, options: Parameters<typeof createMongoStorage>[1], retryMs: number, log: StorageLog): Promise<Storage> {
+  for (;;) {
+    try {
+      const storage = await createMongoStorage(uri, options);
+      if (storage.indexes.ttlNotSupported.length) {
+        log.info({ storage: 'mongo', server: storage.server.description, ttlNotSupported: storage.indexes.ttlNotSupported }, 'storage: this server has no TTL indexes; expired sessions are removed by the storage sweep instead');
+      }
+      return storage;
+    } catch (e) {
+      if (!(e instanceof IndexProblem)) throw e;
+      log.warn({ storage: 'mongo', problems: e.problems, retryInSeconds: retryMs / 1000 }, `${e.message}\nThe service waits (it does not exit, so it does not restart in a loop) and checks again in ${retryMs / 1000} s.`);
+      await new Promise((ok) => setTimeout(ok, retryMs));
+    }
   }
 }
 

@@ -46,7 +46,9 @@ async function htmlStaffPages(t: TestService): Promise<Array<{ path: string; sta
 describe('on the in-memory store', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService();
+    // the memory adapter whichever store the other tests run on (TEST_STORAGE)
+    const clock = testClock();
+    t = await startTestService({}, { storage: createMemoryStorage({ now: () => clock.now() }), clock });
   });
   afterAll(() => t.stop());
 

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { StaffSession, StaffSessionRepository } from '../staff-sessions.js';
 import { options } from './schema-options.js';
+import { isDuplicateKey } from './errors.js';
 
 /**
  * Staff sessions in Mongo, kept to the portable basics (MongoDB and FerretDB alike): the
@@ -14,7 +15,6 @@ const staffSessionSchema = new Schema(
 );
 
 type Doc = Record<string, unknown>;
-const isDuplicateKey = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
 
 export function createMongoStaffSessions(conn: Connection): StaffSessionRepository {
   const sessions = conn.model('StaffSession', staffSessionSchema);
