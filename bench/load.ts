@@ -6,7 +6,19 @@ import { join } from 'node:path';
 /** Load-generation helpers shared by the bench scripts: loopback only, bounded loops. */
 
 export type Memory = { rssMb: number; heapUsedMb: number };
-export type Started = { port: number; child: ChildProcess; rssMb(): number; memoryAfterGc(): Promise<Memory>; stop(): Promise<void> };
+export type Started = {
+  port: number;
+  /** which store the service runs on, as the server described it */
+  storage: string;
+  child: ChildProcess;
+  rssMb(): number;
+  /** user + system CPU seconds the server process has used so far (from /proc) */
+  cpuSeconds(): number;
+  memoryAfterGc(): Promise<Memory>;
+  /** database commands (round trips) sent since the last call, by name */
+  commands(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+};
 
 export async function startServer(kind: 'service' | 'bare', env: Record<string, string> = {}): Promise<Started> {
   const root = join(import.meta.dirname, '..');
@@ -16,22 +28,39 @@ export async function startServer(kind: 'service' | 'bare', env: Record<string, 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  const port = await new Promise<number>((ok, fail) => {
+  const { port, storage } = await new Promise<{ port: number; storage: string }>((ok, fail) => {
     let buffer = '';
     child.stdout!.on('data', (chunk) => {
       buffer += String(chunk);
       const line = buffer.split('\n').find((l) => l.startsWith('{"port"'));
-      if (line) ok((JSON.parse(line) as { port: number }).port);
+      if (line) ok(JSON.parse(line) as { port: number; storage: string });
     });
     child.once('exit', (code) => fail(new Error(`${kind} server exited with ${code}`)));
   });
   return {
     port,
+    storage: storage ?? 'none',
     child,
     rssMb: () => treeRssKb(child.pid!) / 1024,
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
+    commands: () =>
+      new Promise<Record<string, number>>((ok) => {
+        const onMessage = (m: unknown) => {
+          if (typeof m !== 'object' || m === null || !('commands' in m)) return;
+          child.off('message', onMessage);
+          ok((m as { commands: Record<string, number> }).commands);
+        };
+        child.on('message', onMessage);
+        child.send('commands');
+      }),
     memoryAfterGc: () =>
       new Promise<Memory>((ok) => {
-        child.once('message', (m) => ok(m as Memory));
+        const onMessage = (m: unknown) => {
+          if (typeof m !== 'object' || m === null || !('rssMb' in m)) return;
+          child.off('message', onMessage);
+          ok(m as Memory);
+        };
+        child.on('message', onMessage);
         child.send('memory');
       }),
     stop: () =>
@@ -40,6 +69,18 @@ export async function startServer(kind: 'service' | 'bare', env: Record<string, 
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** utime + stime of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // after the command name: state is field 3, so utime (14) and stime (15) are at 11 and 12
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function treeRssKb(pid: number): number {

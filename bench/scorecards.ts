@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
+import { localDay } from '../src/app/hops/count-window.js';
 import type { Facility, Manager } from '../src/storage/ports.js';
 import { loadShippedContent, textsFor } from '../src/i18n/catalog.js';
 import { loadScorecardTemplates } from '../src/scorecards/compose.js';
 import { runScorecards } from '../src/app/run-scorecards.js';
 import { createOutboxSender } from '../src/app/send-outbox.js';
 import { createLogSmsGateway } from '../src/gateways/sms/log-gateway.js';
-import { createRespondentKeyer, phoneTag } from '../src/gateways/respondent-key.js';
+import { createPhoneTagger } from '../src/gateways/respondent-key.js';
 import { createLogger } from '../src/log.js';
 import { PROJECT_ROOT } from '../src/service.js';
 
@@ -73,13 +74,13 @@ async function main() {
       { questionId: recommend.id, value: pick((recommend as { options: { code: string }[] }).options).code },
     ];
     for (const a of answers) await storage.responses.recordAnswer(id, { ...a, at }, { value: 'done', context: {} } as never);
-    await storage.responses.complete(id, at, `rk${i}|${f.code}|${i}`);
+    await storage.responses.complete(id, at, `rk${i}|${f.code}|${i}`, localDay(at, TZ));
     if ((i + 1) % 100_000 === 0) say(`  loaded ${(i + 1).toLocaleString('en')} responses (${seconds(performance.now() - started)}, peak RSS ${peakRss()})`);
   }
   say(`loaded in ${seconds(performance.now() - started)}; heap used ${mb(process.memoryUsage().heapUsed)}, peak RSS so far ${peakRss()}`);
 
   const log = createLogger('silent');
-  const keyer = createRespondentKeyer('bench-secret-0123456789abcdef0123456789');
+  const recipientTag = createPhoneTagger('bench-secret-0123456789abcdef0123456789');
   const marks: Record<string, number> = {};
   const deps = {
     storage,
@@ -87,7 +88,7 @@ async function main() {
     log,
     templates: loadScorecardTemplates(PROJECT_ROOT),
     defaultLanguage: 'en',
-    recipientTag: (phone: string) => phoneTag(keyer, phone),
+    recipientTag,
     settings: { timeZone: TZ, minCount: 10, shortCode: '*384*123#' },
   };
   say('running October 2026...');

@@ -2,20 +2,33 @@ import express from 'express';
 import { loadConfig } from '../src/config/config.js';
 import { createService } from '../src/service.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
+import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
+import type { Storage } from '../src/storage/ports.js';
+import { seedCompleteResponses } from './seed-responses.js';
 
 /**
  * A server for the bench to load, in its own process so client and server do not share a
- * CPU core's event loop: `service` (the real app on the memory adapter) or `bare` (an
- * Express route that answers "CON ok" after parsing the same form body). Prints its port.
+ * CPU core's event loop: `service` (the real app) or `bare` (an Express route that answers
+ * "CON ok" after parsing the same form body). Prints its port.
+ *
+ * The service runs on the memory adapter, or with BENCH_MONGODB_URI on the Mongo adapter,
+ * counting every command the driver sends (each is one round trip to the database).
  */
 const kind = process.argv[2];
+const commands = new Map<string, number>();
 
-// the bench asks for memory after a full collection, so live data can be told from garbage
+// the bench asks for memory after a full collection, so live data can be told from garbage,
+// and for the commands sent since it last asked
 process.on('message', (m) => {
-  if (m !== 'memory') return;
-  (globalThis as { gc?: () => void }).gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  process.send?.({ rssMb: rss / 1048576, heapUsedMb: heapUsed / 1048576 });
+  if (m === 'memory') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send?.({ rssMb: rss / 1048576, heapUsedMb: heapUsed / 1048576 });
+  }
+  if (m === 'commands') {
+    process.send?.({ commands: Object.fromEntries(commands) });
+    commands.clear();
+  }
 });
 if (kind === 'bare') {
   const app = express();
@@ -29,10 +42,22 @@ if (kind === 'bare') {
   });
   server.keepAliveTimeout = 65_000;
 } else {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', RESPONDENT_KEY_SECRET: 'bench-secret-0123456789-0123456789-abcdef' });
-  const service = await createService(config, { storage: createMemoryStorage() });
+  const config = loadConfig({ ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', RESPONDENT_KEY_SECRET: 'bench-secret-0123456789-0123456789-abcdef', SCORECARD_SCHEDULE: 'false' });
+  const mongoUri = process.env.BENCH_MONGODB_URI;
+  const atomic = process.env.BENCH_ATOMIC_UPDATES;
+  const storage: Storage = mongoUri
+    ? await createMongoStorage(mongoUri, {
+        onCommand: (name) => commands.set(name, (commands.get(name) ?? 0) + 1),
+        ...(atomic ? { atomicConditionalUpdates: atomic === 'true' } : {}),
+      })
+    : createMemoryStorage();
+  const service = await createService(config, { storage });
+  // BENCH_SEED_RESPONSES=N: N complete reports over the last BENCH_SEED_DAYS days (the dashboard bench)
+  const seedCount = Number(process.env.BENCH_SEED_RESPONSES ?? 0);
+  if (seedCount > 0) await seedCompleteResponses(service.storage, { count: seedCount, days: Number(process.env.BENCH_SEED_DAYS ?? 365), now: new Date(), timeZone: config.timeZone, log: (line) => console.error(line) });
   const { port } = await service.start(0, '127.0.0.1');
-  console.log(JSON.stringify({ port }));
+  commands.clear();
+  console.log(JSON.stringify({ port, storage: mongoUri && 'server' in storage ? (storage as { server: { description: string } }).server.description : 'memory' }));
   // exit through process.exit so --cpu-prof and friends can write their files
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void service.stop(1000).then(() => process.exit(0)));
 }

@@ -7,14 +7,14 @@ import type { Router } from 'express';
 import type { Config } from './config/config.js';
 import { createLogger } from './log.js';
 import { createHttpApp } from './http/app.js';
-import { requireCallbackToken, type Authenticator } from './http/security.js';
-import { createStaffAuth, staffSessionSecret } from './staff/auth.js';
+import { requireCallbackToken } from './http/security.js';
+import { createStaffAuth } from './staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from './staff/index.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { countStorageErrors, createMetrics } from './metrics.js';
 import { ussdRoutes } from './http/routes/ussd.js';
-import { responseRoutes } from './http/routes/responses.js';
 import { smsRoutes } from './http/routes/sms.js';
-import { scorecardRoutes } from './http/routes/scorecards.js';
 import { createScorecardService } from './app/scorecard-service.js';
 import type { SmsGateway } from './gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from './i18n/catalog.js';
@@ -31,6 +31,7 @@ import { systemClock, type Clock } from './gateways/clock.js';
 import { randomIds, type IdGenerator } from './gateways/ids.js';
 import { createRespondentKeyer } from './gateways/respondent-key.js';
 import { selectStorage } from './storage/select.js';
+import { createStorageSweeper } from './app/sweep-storage.js';
 import type { Storage } from './storage/ports.js';
 
 /**
@@ -48,6 +49,8 @@ export type ServiceOverrides = {
   root?: string;
   /** the SMS gateway; default from config (Africa's Talking with credentials, else log) */
   sms?: SmsGateway;
+  /** where the blocks a person must see go (the in-memory storage warning); default stderr */
+  notices?: { write(text: string): unknown };
 };
 
 /** The folder holding flows/ and locales/: the repository in development, /app in the image. */
@@ -68,12 +71,16 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const root = overrides.root ?? PROJECT_ROOT;
   const content: ShippedContent = loadShippedContent(root);
   const languages = offeredLanguages(content, config);
-  if (config.usingDevSecret) log.warn({}, 'RESPONDENT_KEY_SECRET is not set: using a development secret. Set it before collecting real reports.');
+  warnAboutOpenDoors(config, log);
 
-  const selected = overrides.storage
+  const selected: { storage: Storage; description: string; stop(): Promise<void>; notice?: string[] } = overrides.storage
     ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
-    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now() }, log);
-  const storage = selected.storage;
+    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now(), writeConcern: config.mongodbWriteConcern }, log);
+  // plain lines, so the warning reads as a block in a terminal (the log line above is for collectors)
+  if (selected.notice) (overrides.notices ?? process.stderr).write(`\n${selected.notice.join('\n')}\n\n`);
+  const metrics = createMetrics({ storage: () => storage });
+  const storage = countStorageErrors(selected.storage, metrics);
+  const sweeper = createStorageSweeper({ storage, clock, log, respondentRetentionDays: config.respondentRetentionDays });
 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
@@ -87,7 +94,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     texts,
     settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
   });
-  const respondentKey = createRespondentKeyer(config.respondentKeySecret);
+  const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
     storage,
     runner,
@@ -106,17 +113,18 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
   };
 
-  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms });
+  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms, metrics });
 
   // ADMIN_TOKEN bootstraps an admin; every other token is stored hashed (npm run token:create, or the tokens page)
   const staffAuth = createStaffAuth({
     storage,
     adminToken: config.adminToken,
-    secret: staffSessionSecret(config.staffSessionSecret, config.respondentKeySecret),
+    // its own secret (config.ts): a leaked respondent-key secret cannot sign a staff session
+    secret: config.staffSessionSecret,
     production: config.production,
     clock,
+    publicBaseUrl: config.publicBaseUrl,
   });
-  const authenticate: Authenticator = staffAuth.authenticateToken;
   const staff = createStaffRoutes({
     storage,
     clock,
@@ -126,6 +134,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     content,
     languages,
     defaultLanguage: config.defaultLanguage,
+    defaultCountry: config.defaultCountry,
     timeZone: config.timeZone,
     screenLimit: config.ussd.screenLimit,
     root: overrides.root ?? PROJECT_ROOT,
@@ -138,14 +147,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
   });
   let shuttingDown = false;
-  const callbackGuard = requireCallbackToken(config.callbackToken);
+  const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
   const routers: Router[] = [
     healthRoutes(storage, () => shuttingDown),
-    ussdRoutes(ussd, callbackGuard),
-    voice.routes({ ...hopDeps, callbackGuard }),
-    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log }),
-    responseRoutes(storage, authenticate),
-    scorecardRoutes(storage, authenticate),
+    metricsRoutes(metrics, staffAuth.guard('viewer', 'api')),
+    ussdRoutes(ussd, callbackGuard, metrics),
+    voice.routes({ ...hopDeps, callbackGuard, metrics }),
+    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
     staff.router,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
@@ -162,13 +170,21 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${address.port}`;
     log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
+    log.info(
+      { staff: `${url}/staff`, adminToken: config.adminToken ? 'set' : 'unset' },
+      config.adminToken
+        ? `staff console: ${url}/staff (sign in with the ADMIN_TOKEN this server was started with; it creates further tokens on the Tokens page)`
+        : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, make a secret of 24+ characters (openssl rand -hex 24 prints one), restart with ADMIN_TOKEN=<that secret> npm start, and sign in with it`,
+    );
     if (config.scorecards.schedule) scorecards.scheduler.start();
+    sweeper.start();
     return { port: address.port, url };
   }
 
   async function stop(graceMs = 10_000): Promise<void> {
     shuttingDown = true;
     await scorecards.scheduler.stop();
+    await sweeper.stop();
     if (server) {
       const s = server;
       await new Promise<void>((ok) => {
@@ -190,10 +206,26 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, storageDescription: selected.description, log, content, languages, texts, questionnaires, runner, clock, validation, voice, staffRoutes: staff.specs, scorecards };
+  return { app, start, stop, storage, metrics, sweeper, storageDescription: selected.description, log, content, languages, texts, questionnaires, runner, clock, validation, voice, staffRoutes: staff.specs, scorecards };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;
+
+/** Said at every start: what is open to the world and what is a public development value. */
+function warnAboutOpenDoors(config: Config, log: Logger) {
+  const devSecrets = [config.usingDevSecret && 'RESPONDENT_KEY_SECRET', config.usingDevStaffSecret && 'STAFF_SESSION_SECRET'].filter(Boolean);
+  if (devSecrets.length) {
+    log.warn(
+      { secrets: devSecrets },
+      `${devSecrets.join(' and ')} ${devSecrets.length > 1 ? 'are' : 'is'} not set: using the PUBLIC development ${devSecrets.length > 1 ? 'values' : 'value'} from the source code, which anyone can read. Fine for trying the service; set ${devSecrets.length > 1 ? 'them' : 'it'} (32+ characters each) before collecting real reports.`,
+    );
+  }
+  if (!config.callbackToken && config.callbackAuth === 'proxy') {
+    log.warn({ callbackAuth: 'proxy' }, "AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach /ussd, /ussd/events, /voice and /sms/delivery-reports, or anyone can post reports.");
+  } else if (!config.callbackToken) {
+    log.warn({ callbackAuth: 'open' }, "callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach /ussd, /ussd/events, /voice and /sms/delivery-reports can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.");
+  }
+}
 
 /** The configured languages (or every shipped one), default first; unknown codes stop the start. */
 export function offeredLanguages(content: ShippedContent, config: Pick<Config, 'languages' | 'defaultLanguage' | 'ussd'>): string[] {

@@ -4,7 +4,8 @@ import type { Clock } from '../gateways/clock.js';
 import type { Facility, Storage } from '../storage/ports.js';
 import { csvLine } from '../text/csv.js';
 import { recordAudit } from './audit.js';
-import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, importFacilities, PhoneNumber, type ImportResult } from './facility-registry.js';
+import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, importFacilities, managerPhone, managerPhoneProblem, type ImportResult } from './facility-registry.js';
+import type { CountryCode } from '../gateways/phone-number.js';
 
 /**
  * Facilities and their managers as staff keep them: create, edit, deactivate, import and
@@ -12,7 +13,7 @@ import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, importFacilities, PhoneNumber,
  * a facility type is known when a published questionnaire serves it.
  */
 
-export type RegistryDeps = { storage: Storage; clock: Clock; languages: string[] };
+export type RegistryDeps = { storage: Storage; clock: Clock; languages: string[]; defaultCountry: CountryCode };
 
 export async function knownDistricts(storage: Storage): Promise<string[]> {
   const listed = await storage.districts.list();
@@ -25,30 +26,49 @@ export async function knownFacilityTypes(storage: Storage): Promise<string[]> {
   return [...new Set(versions.filter((v) => v.status === 'published').flatMap((v) => v.definition.facilityTypes))].sort();
 }
 
-export const ManagerInput = z.object({
-  name: z.string().trim().min(1, 'is required').max(80),
-  phone: PhoneNumber,
-  language: z.string().trim(),
-  role: z.enum(['facility', 'district'], { error: 'must be facility or district' }).default('facility'),
-  active: z.boolean().default(true),
-  optedOut: z.boolean().default(false),
-});
-
-export const FacilityInput = z.object({
-  code: z.string().trim().regex(FACILITY_CODE, 'must be 3 to 8 digits'),
-  name: z.string().trim().min(2, 'is required').max(FACILITY_NAME_MAX, `must be at most ${FACILITY_NAME_MAX} characters`),
-  type: z.string().trim().min(1, 'is required'),
-  district: z.string().trim().min(2, 'is required').max(60),
-  active: z.boolean().default(true),
-  managers: z.array(ManagerInput).max(20).default([]),
-});
+/**
+ * A facility and its managers as staff send it. Given the default country, a manager's phone
+ * is checked and put in E.164 (see managerPhone); without one (the OpenAPI document) it is
+ * described as the string it is sent as.
+ */
+function facilityInputSchema(defaultCountry?: CountryCode) {
+  const phone = z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(40, 'is too long')
+    .transform((value, ctx) => {
+      if (!defaultCountry) return value;
+      const e164 = managerPhone(value, defaultCountry);
+      if (e164) return e164;
+      ctx.addIssue({ code: 'custom', message: managerPhoneProblem(defaultCountry) });
+      return z.NEVER;
+    });
+  const manager = z.object({
+    name: z.string().trim().min(1, 'is required').max(80),
+    phone,
+    language: z.string().trim(),
+    role: z.enum(['facility', 'district'], { error: 'must be facility or district' }).default('facility'),
+    active: z.boolean().default(true),
+    optedOut: z.boolean().default(false),
+  });
+  return z.object({
+    code: z.string().trim().regex(FACILITY_CODE, 'must be 3 to 8 digits'),
+    name: z.string().trim().min(2, 'is required').max(FACILITY_NAME_MAX, `must be at most ${FACILITY_NAME_MAX} characters`),
+    type: z.string().trim().min(1, 'is required'),
+    district: z.string().trim().min(2, 'is required').max(60),
+    active: z.boolean().default(true),
+    managers: z.array(manager).max(20).default([]),
+  });
+}
+export const FacilityInput = facilityInputSchema();
 export type FacilityInput = z.input<typeof FacilityInput>;
 
 export type FieldError = { field: string; message: string };
 export type FacilityWrite = { ok: true; facility: Facility } | { ok: false; errors: FieldError[]; notFound?: boolean };
 
 async function check(deps: RegistryDeps, input: unknown): Promise<{ facility: Facility } | { errors: FieldError[] }> {
-  const parsed = FacilityInput.safeParse(input);
+  const parsed = facilityInputSchema(deps.defaultCountry).safeParse(input);
   if (!parsed.success) return { errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) };
   const f = parsed.data;
   const errors: FieldError[] = [];
@@ -65,10 +85,10 @@ async function check(deps: RegistryDeps, input: unknown): Promise<{ facility: Fa
 export async function createFacility(deps: RegistryDeps, input: unknown, by: string): Promise<FacilityWrite> {
   const checked = await check(deps, input);
   if ('errors' in checked) return { ok: false, errors: checked.errors };
-  if (await deps.storage.facilities.findByCode(checked.facility.code)) {
+  // the storage's unique code decides, so two people creating the same code at once cannot overwrite each other
+  if (!(await deps.storage.facilities.insert(checked.facility))) {
     return { ok: false, errors: [{ field: 'code', message: `${checked.facility.code} is already used by another facility` }] };
   }
-  await deps.storage.facilities.upsertMany([checked.facility]);
   await recordAudit(deps, { actor: by, action: 'facility.created', target: `facility ${checked.facility.code}`, details: { name: checked.facility.name } });
   return { ok: true, facility: checked.facility };
 }
@@ -93,7 +113,7 @@ export async function setFacilityActive(deps: RegistryDeps, code: string, active
 }
 
 export async function importFacilityCsv(deps: RegistryDeps, csv: string, dryRun: boolean, by: string): Promise<ImportResult> {
-  const known = { languages: deps.languages, facilityTypes: await knownFacilityTypes(deps.storage), districts: await knownDistricts(deps.storage) };
+  const known = { languages: deps.languages, facilityTypes: await knownFacilityTypes(deps.storage), districts: await knownDistricts(deps.storage), defaultCountry: deps.defaultCountry };
   const result = await importFacilities(deps.storage, csv, known, { dryRun });
   if (result.ok && !dryRun) {
     await recordAudit(deps, { actor: by, action: 'facilities.imported', target: 'facility registry', details: { rows: result.rows, inserted: result.inserted, updated: result.updated } });

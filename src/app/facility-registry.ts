@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FACILITY_CODE } from '../engine/answers.js';
 import { parseCsv } from '../text/csv.js';
 import type { Facility, Manager, Storage } from '../storage/ports.js';
+import { toE164, type CountryCode } from '../gateways/phone-number.js';
 
 /**
  * The facility registry as programme staff keep it: a CSV with one row per facility and
@@ -23,7 +24,16 @@ export const FACILITY_CSV_COLUMNS = [
 
 export const FACILITY_NAME_MAX = 40;
 
-export const PhoneNumber = z.string().trim().regex(/^\+[1-9][0-9]{7,14}$/, 'must be an international number such as +27821234567');
+/**
+ * A manager's number as stored: E.164, read from international (+27821234567) or national
+ * writing (0821234567, in DEFAULT_COUNTRY), or null when it is no valid number, so a bad
+ * number is found on import and in the form, not when the scorecard SMS is sent.
+ */
+export function managerPhone(raw: string, defaultCountry: CountryCode): string | null {
+  return toE164(raw, defaultCountry, 'valid');
+}
+export const managerPhoneProblem = (defaultCountry: CountryCode) =>
+  `is not a valid phone number: write it as +27821234567, or without the country code for ${defaultCountry}`;
 
 const Row = z.object({
   code: z.string().trim().regex(FACILITY_CODE, 'must be 3 to 8 digits'),
@@ -40,7 +50,7 @@ const Row = z.object({
 export type RowError = { row: number; field: string; message: string };
 export type RegistryParse = { facilities: Facility[]; errors: RowError[]; rows: number };
 
-export function parseFacilityCsv(csv: string, known: { languages: string[]; facilityTypes: string[]; districts?: string[] }): RegistryParse {
+export function parseFacilityCsv(csv: string, known: { languages: string[]; facilityTypes: string[]; districts?: string[]; defaultCountry: CountryCode }): RegistryParse {
   const table = parseCsv(csv);
   const errors: RowError[] = [];
   if (table.length === 0) return { facilities: [], errors: [{ row: 1, field: 'header', message: 'the file is empty' }], rows: 0 };
@@ -69,16 +79,16 @@ export function parseFacilityCsv(csv: string, known: { languages: string[]; faci
     let manager: Manager | null = null;
     const hasManager = [r.manager_name, r.manager_phone, r.manager_language, r.manager_role].some((v) => v !== '');
     if (hasManager) {
-      const phone = PhoneNumber.safeParse(r.manager_phone);
+      const phone = managerPhone(r.manager_phone, known.defaultCountry);
       if (!r.manager_name) rowErrors.push({ row: rowNumber, field: 'manager_name', message: 'is required when a manager is given' });
-      if (!phone.success) rowErrors.push({ row: rowNumber, field: 'manager_phone', message: phone.error.issues[0]!.message });
+      if (!phone) rowErrors.push({ row: rowNumber, field: 'manager_phone', message: managerPhoneProblem(known.defaultCountry) });
       if (!known.languages.includes(r.manager_language)) {
         rowErrors.push({ row: rowNumber, field: 'manager_language', message: `must be one of ${known.languages.join(', ')}` });
       }
       const role = r.manager_role || 'facility';
       if (role !== 'facility' && role !== 'district') rowErrors.push({ row: rowNumber, field: 'manager_role', message: 'must be facility or district' });
       if (rowErrors.length === 0) {
-        manager = { name: r.manager_name, phone: r.manager_phone, language: r.manager_language, role: role as Manager['role'], active: true, optedOut: false };
+        manager = { name: r.manager_name, phone: phone!, language: r.manager_language, role: role as Manager['role'], active: true, optedOut: false };
       }
     }
     const existing = byCode.get(r.code);
@@ -103,7 +113,7 @@ export type ImportResult =
 export async function importFacilities(
   storage: Storage,
   csv: string,
-  known: { languages: string[]; facilityTypes: string[]; districts?: string[] },
+  known: { languages: string[]; facilityTypes: string[]; districts?: string[]; defaultCountry: CountryCode },
   options: { dryRun: boolean },
 ): Promise<ImportResult> {
   const parsed = parseFacilityCsv(csv, known);

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../gateways/clock.js';
-import { createRespondentKeyer, phoneTag } from '../gateways/respondent-key.js';
+import { createPhoneTagger } from '../gateways/respondent-key.js';
 import { createAfricasTalkingGateway } from '../gateways/sms/africastalking-gateway.js';
 import { createLogSmsGateway } from '../gateways/sms/log-gateway.js';
 import type { SmsGateway } from '../gateways/sms/port.js';
@@ -22,6 +22,7 @@ export function createScorecardService(deps: {
   sms?: SmsGateway;
   /** who holds send leases; unique per process unless a test says otherwise */
   owner?: string;
+  metrics?: { sms(outcome: 'sent' | 'failed' | 'retrying'): void };
 }) {
   const { config, storage, clock, log } = deps;
   const templates = loadScorecardTemplates(deps.root);
@@ -30,14 +31,14 @@ export function createScorecardService(deps: {
   }
   const gateway =
     deps.sms ?? (config.sms.gateway === 'africastalking' && config.sms.at ? createAfricasTalkingGateway(config.sms.at) : createLogSmsGateway(log));
-  const keyer = createRespondentKeyer(config.respondentKeySecret);
+  const recipientTag = createPhoneTagger(config.respondentKeySecret);
   const runDeps = {
     storage,
     clock,
     log,
     templates,
     defaultLanguage: config.defaultLanguage,
-    recipientTag: (phone: string) => phoneTag(keyer, phone),
+    recipientTag,
     settings: { timeZone: config.timeZone, minCount: config.scorecards.minCount, shortCode: config.scorecards.shortCode },
   };
   const sender = createOutboxSender({
@@ -46,6 +47,7 @@ export function createScorecardService(deps: {
     clock,
     log,
     owner: deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    onOutcome: deps.metrics ? (outcome) => deps.metrics!.sms(outcome) : undefined,
     settings: { leaseMs: config.sms.leaseMs, maxAttempts: config.sms.maxAttempts, retryBaseMs: 60_000, retryMaxMs: 3_600_000, sendTimeoutMs: Math.min(30_000, config.sms.leaseMs / 2) },
   });
   const run = (period: string, options?: RunOptions) => runScorecards(runDeps, period, options);

@@ -34,8 +34,18 @@ export function retryDelayMs(attempts: number, s: Pick<SenderSettings, 'retryBas
   return Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** Math.max(0, attempts - 1));
 }
 
-export function createOutboxSender(deps: { storage: Storage; sms: SmsGateway; clock: Clock; log: SenderLog; settings: SenderSettings; owner: string }) {
+export function createOutboxSender(deps: {
+  storage: Storage;
+  sms: SmsGateway;
+  clock: Clock;
+  log: SenderLog;
+  settings: SenderSettings;
+  owner: string;
+  /** told each attempt's outcome (the metrics) */
+  onOutcome?: (outcome: 'sent' | 'failed' | 'retrying') => void;
+}) {
   const { storage, sms, clock, log, settings, owner } = deps;
+  const counted = deps.onOutcome ?? (() => undefined);
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<DrainResult> | null = null;
 
@@ -55,6 +65,7 @@ export function createOutboxSender(deps: { storage: Storage; sms: SmsGateway; cl
       const where = { message: message.key, attempt: message.attempts, gateway: sms.name };
       if (outcome.kind === 'accepted') {
         const kept = await storage.outbox.markSent(message.key, owner, { providerMessageId: outcome.providerMessageId, cost: outcome.cost, at });
+        counted('sent');
         if (kept) result.sent++;
         else log.warn(where, 'SMS sent but its lease had passed to another sender: it may go out twice');
         log.info({ ...where, providerMessageId: outcome.providerMessageId, status: outcome.status }, 'scorecard SMS accepted');
@@ -64,12 +75,14 @@ export function createOutboxSender(deps: { storage: Storage; sms: SmsGateway; cl
         const retryAt = new Date(at.getTime() + retryDelayMs(message.attempts, settings));
         await storage.outbox.retryLater(message.key, owner, outcome.reason, retryAt, at);
         result.retrying++;
+        counted('retrying');
         log.warn({ ...where, reason: outcome.reason, retryAt }, 'scorecard SMS not sent: will retry');
         continue;
       }
       const reason = outcome.kind === 'transient' ? `gave up after ${message.attempts} attempts: ${outcome.reason}` : outcome.reason;
       await storage.outbox.markFailed(message.key, owner, reason, at);
       result.failed++;
+      counted('failed');
       // logged once: a failed message is never claimed again
       log.error({ ...where, reason }, 'scorecard SMS failed');
     }

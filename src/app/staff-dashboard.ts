@@ -1,10 +1,12 @@
 import type { Storage } from '../storage/ports.js';
+import { localDay, offsetMs } from './hops/count-window.js';
 
 /**
  * The dashboard's figures: complete reports per day, and the average satisfaction rating
- * (the question whose role is "satisfaction", 1 to 5) per facility per day. Days are
- * counted in the programme's time zone. Computed from the response stream, holding only
- * the running totals.
+ * (the question whose role is "satisfaction", 1 to 5) per facility per day. Days are local
+ * days in the programme's time zone, fixed when a report completes. The figures come from one
+ * storage query that aggregates (per facility and day), so a view costs the same whatever the
+ * number of responses behind it; nothing here walks the responses.
  */
 
 export type DashboardData = {
@@ -16,21 +18,11 @@ export type DashboardData = {
   facilities: Array<{ code: string; name: string; reports: number; satisfaction: Array<{ day: string; average: number; n: number } | null> }>;
 };
 
-export function dayInZone(at: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
 /** The instant a local day starts in `timeZone` (the zone's offset at `at`; DST shifts inside the day are ignored). */
 export function startOfDayInZone(at: Date, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(at)
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  const localAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  const offset = localAsUtc - Math.floor(at.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!) - offset);
+  const offset = offsetMs(at, timeZone);
+  const local = Math.floor((at.getTime() + offset) / 86_400_000) * 86_400_000;
+  return new Date(local - offset);
 }
 
 /** The last `days` whole local days, today included. */
@@ -40,37 +32,38 @@ export function lastDays(now: Date, days: number, timeZone: string): { from: Dat
   return { from: startOfDayInZone(new Date(to.getTime() - days * 86_400_000 + 12 * 3600_000), timeZone), to };
 }
 
-export async function dashboardData(storage: Storage, options: { from: Date; to: Date; timeZone: string }): Promise<DashboardData> {
+/** Each local day from the one holding `from` to the one before `to`, in order: calendar arithmetic, no clock-change guesswork. */
+export function daysBetween(from: Date, to: Date, timeZone: string): string[] {
+  const first = localDay(from, timeZone);
+  const last = localDay(new Date(to.getTime() - 1), timeZone);
   const days: string[] = [];
-  // step by hours so a day shortened or lengthened by a clock change is neither skipped nor doubled
-  for (let at = options.from.getTime(); at < options.to.getTime(); at += 3600_000) {
-    const day = dayInZone(new Date(at), options.timeZone);
-    if (days[days.length - 1] !== day) days.push(day);
-  }
+  for (let d = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); d <= end; d += 86_400_000) days.push(new Date(d).toISOString().slice(0, 10));
+  return days;
+}
+
+export async function dashboardData(storage: Storage, options: { from: Date; to: Date; timeZone: string }): Promise<DashboardData> {
+  const days = daysBetween(options.from, options.to, options.timeZone);
   const dayIndex = new Map(days.map((d, i) => [d, i]));
 
-  const satisfactionQuestion = new Map<string, string | null>();
-  for (const v of await storage.questionnaires.listVersions()) {
-    satisfactionQuestion.set(`${v.id}@${v.version}`, v.definition.questions.find((q) => q.role === 'satisfaction' && q.type === 'rating')?.id ?? null);
-  }
+  const ratings = (await storage.questionnaires.listVersions()).flatMap((v) => {
+    const q = v.definition.questions.find((x) => x.role === 'satisfaction' && x.type === 'rating');
+    return q ? [{ questionnaireId: v.id, questionnaireVersion: v.version, questionId: q.id }] : [];
+  });
+  const rows = days.length ? await storage.responses.dailyFigures({ fromDay: days[0]!, toDay: days[days.length - 1]!, ratings }) : [];
+
   const reportsPerDay = days.map(() => 0);
   const perFacility = new Map<string, { reports: number; sums: number[]; counts: number[] }>();
   let total = 0;
-  for await (const r of storage.responses.stream({ status: 'complete', from: new Date(options.from.getTime() - 86_400_000), to: options.to })) {
-    if (!r.completedAt || r.completedAt < options.from || r.completedAt >= options.to) continue;
-    const i = dayIndex.get(dayInZone(r.completedAt, options.timeZone));
+  for (const row of rows) {
+    const i = dayIndex.get(row.day);
     if (i === undefined) continue;
-    total++;
-    reportsPerDay[i]!++;
-    const f = perFacility.get(r.facilityCode) ?? { reports: 0, sums: days.map(() => 0), counts: days.map(() => 0) };
-    f.reports++;
-    const qid = satisfactionQuestion.get(`${r.questionnaireId}@${r.questionnaireVersion}`);
-    const value = qid ? r.answers.find((a) => a.questionId === qid)?.value : undefined;
-    if (typeof value === 'number') {
-      f.sums[i]! += value;
-      f.counts[i]!++;
-    }
-    perFacility.set(r.facilityCode, f);
+    total += row.reports;
+    reportsPerDay[i]! += row.reports;
+    let f = perFacility.get(row.facilityCode);
+    if (!f) perFacility.set(row.facilityCode, (f = { reports: 0, sums: days.map(() => 0), counts: days.map(() => 0) }));
+    f.reports += row.reports;
+    f.sums[i]! += row.ratingSum;
+    f.counts[i]! += row.ratings;
   }
   const names = new Map((await storage.facilities.list()).map((f) => [f.code, f.name]));
   const facilities = [...perFacility.entries()]

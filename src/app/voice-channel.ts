@@ -7,6 +7,7 @@ import { missingRecordings, tooManyOptionsForVoice, voiceLanguages } from '../ch
 import { MAX_VOICE_OPTIONS } from '../channels/voice/protocol.js';
 import { textsFor, type ShippedContent } from '../i18n/catalog.js';
 import { voiceRoutes } from '../http/routes/voice.js';
+import type { ServiceMetrics } from '../metrics.js';
 import { voiceAdapter } from '../channels/voice/adapter.js';
 import { createHopHandler, type HopDeps } from './hops/handle-hop.js';
 import { recordCallEnd } from './hops/session-ended.js';
@@ -30,7 +31,7 @@ export type VoiceChannel = {
   baseUrl: string | null;
   channelCheck: ChannelCheck;
   /** the routes; call after the conversation exists */
-  routes(deps: Omit<HopDeps, 'settings'> & { callbackGuard: RequestHandler }): Router;
+  routes(deps: Omit<HopDeps, 'settings'> & { callbackGuard: RequestHandler; metrics: Pick<ServiceMetrics, 'now' | 'hop'> }): Router;
 };
 
 export function prepareVoiceChannel(input: {
@@ -94,7 +95,7 @@ export function prepareVoiceChannel(input: {
               handleCallEnd: (end: Parameters<typeof recordCallEnd>[1]) => recordCallEnd(deps, end),
             }
           : null;
-      return voiceRoutes(handler, deps.callbackGuard, { root, languages: Object.keys(content.locales) });
+      return voiceRoutes(handler, deps.callbackGuard, { root, languages: Object.keys(content.locales) }, deps.metrics);
     },
   };
 }

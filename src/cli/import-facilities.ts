@@ -1,15 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/config.js';
-import { importFacilities } from '../app/facility-registry.js';
-import { createLogger } from '../log.js';
+import { importFacilities, parseFacilityCsv, type RowError } from '../app/facility-registry.js';
 import { loadShippedContent } from '../i18n/catalog.js';
 import { offeredLanguages, PROJECT_ROOT } from '../service.js';
-import { selectStorage } from '../storage/select.js';
+import { emptyStoreNotice, NoSharedStorage, openJobStorage } from './storage.js';
 
 /**
  * `npm run import:facilities -- FILE.csv [--dry-run]`: loads a facility registry into the
  * configured storage. Every row is checked first; if any row is wrong, each problem is
- * listed by row and column and nothing is written.
+ * listed by row and column and nothing is written. Without the service's storage it
+ * refuses to import (a dry run still checks the file, and says it read an empty store).
  */
 const MAX_BYTES = 20 * 1024 * 1024;
 
@@ -32,28 +32,40 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const content = loadShippedContent(PROJECT_ROOT);
-  const known = { languages: offeredLanguages(content, config), facilityTypes: [...new Set(content.flows.flatMap((f) => f.facilityTypes))] };
-  const log = createLogger('warn');
-  const selected = await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production }, log);
+  const known = { languages: offeredLanguages(content, config), facilityTypes: [...new Set(content.flows.flatMap((f) => f.facilityTypes))], defaultCountry: config.defaultCountry };
+  // the rows are checked before storage is opened: a wrong file should not wait for it
+  console.log(`checking ${file}...`);
+  const checked = parseFacilityCsv(csv, known);
+  if (checked.errors.length) return problems(checked.errors, checked.rows);
+  let selected;
   try {
-    const memoryOnly = selected.storage.kind === 'memory';
-    if (memoryOnly && !dryRun) {
-      console.error('Storage is the in-memory fallback, so an import from this command would vanish when it exits.');
-      console.error('Checking the file only. Set MONGODB_URI (or let the embedded MongoDB start) to import for real.');
-    }
-    console.log(`checking ${file}...`);
-    const result = await importFacilities(selected.storage, csv, known, { dryRun: dryRun || memoryOnly });
-    if (!result.ok) {
-      console.error(`${result.errors.length} problem(s) in ${result.rows} row(s); nothing was imported:`);
-      for (const e of result.errors) console.error(`  row ${e.row}, ${e.field}: ${e.message}`);
-      return 1;
-    }
+    selected = await openJobStorage(config, {
+      command: 'npm run import:facilities',
+      writes: !dryRun,
+      refused: 'Not imported',
+      instead: `To check the file only: npm run import:facilities -- ${file} --dry-run. Or import it on the staff Facilities page of the running service.`,
+    });
+  } catch (e) {
+    if (!(e instanceof NoSharedStorage)) throw e;
+    console.error(e.message);
+    return 1;
+  }
+  try {
+    if (!selected.shared) console.error(`${emptyStoreNotice('npm run import:facilities')}\n(the rows are checked, but "new" and "updated" are counted against no stored facility)\n`);
+    const result = await importFacilities(selected.storage, csv, known, { dryRun });
+    if (!result.ok) return problems(result.errors, result.rows);
     const verb = result.dryRun ? 'would import' : 'imported';
     console.log(`${verb} ${result.facilities} facilities from ${result.rows} rows (${result.inserted} new, ${result.updated} updated)`);
     return 0;
   } finally {
     await selected.stop();
   }
+}
+
+function problems(errors: RowError[], rows: number): number {
+  console.error(`${errors.length} problem(s) in ${rows} row(s); nothing was imported:`);
+  for (const e of errors) console.error(`  row ${e.row}, ${e.field}: ${e.message}`);
+  return 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
-import { selectStorage } from '../storage/select.js';
+import { NoSharedStorage, openJobStorage } from './storage.js';
 import { createApiToken, TokenRequest } from '../app/staff-tokens.js';
 import { systemClock } from '../gateways/clock.js';
 
@@ -34,21 +34,22 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const quiet = { info: () => undefined, warn: () => undefined };
-  const selected = await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, embeddedStartTimeoutMs: 15_000 }, quiet);
+  let selected;
   try {
-    if (selected.storage.kind === 'memory') {
-      console.error(
-        [
-          'Not created: no durable storage is available to this command.',
-          `It found no MONGODB_URI, and the embedded MongoDB could not start (no binary here, or a running server holds ${config.dataDir}).`,
-          'A token kept in this process\'s memory would vanish when it exits and could never reach the server.',
-          'Instead: start the server with ADMIN_TOKEN set, sign in at /staff/sign-in with that token, and create tokens on the Tokens page',
-          '(or POST /api/v1/tokens with Authorization: Bearer $ADMIN_TOKEN). Or set MONGODB_URI and run this again.',
-        ].join('\n'),
-      );
-      return 1;
-    }
+    selected = await openJobStorage(config, {
+      command: 'npm run token:create',
+      writes: true,
+      refused: 'Not created',
+      instead:
+        'Instead: start the server with ADMIN_TOKEN set, sign in at /staff/sign-in with that token, and create tokens on the Tokens page\n' +
+        '(or POST /api/v1/tokens with Authorization: Bearer $ADMIN_TOKEN).',
+    });
+  } catch (e) {
+    if (!(e instanceof NoSharedStorage)) throw e;
+    console.error(e.message);
+    return 1;
+  }
+  try {
     const created = await createApiToken({ storage: selected.storage, clock: systemClock }, { ...request.data, by: 'token:create (command line)' });
     console.error(`Created ${created.record.role} token "${created.record.name}" (${created.record.id}) in ${selected.description}.`);
     console.error('It is shown once, below; only its hash is stored.');

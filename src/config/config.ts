@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
+import { isCountryCode, type CountryCode } from '../gateways/phone-number.js';
 
 /**
  * All configuration comes from environment variables, validated here once. A bad value
@@ -39,10 +40,17 @@ const Env = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data/mongo'),
+  MONGODB_WRITE_CONCERN: z
+    .string()
+    .regex(/^(majority|[1-9][0-9]?)$/, 'must be majority or a number of members such as 1')
+    .default('majority')
+    .transform((w) => (w === 'majority' ? ('majority' as const) : Number(w))),
+  RESPONDENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RESPONDENT_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   STAFF_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AT_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  AT_CALLBACK_AUTH: z.enum(['token', 'proxy'], { error: 'must be token or proxy' }).default('token'),
   USSD_SCREEN_LIMIT: z.coerce.number().int().min(60, 'must be at least 60').max(182, 'must be at most 182 (the GSM-7 USSD screen)').default(182),
   RESUME_WINDOW_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
   COUNT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(24),
@@ -50,6 +58,7 @@ const Env = z.object({
   MAX_FACILITY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Africa/Johannesburg').default('Africa/Johannesburg'),
   DEFAULT_LANGUAGE: z.string().regex(/^[a-z]{2,3}$/).default('en'),
+  DEFAULT_COUNTRY: z.string().refine(isCountryCode, 'must be a two-letter country code such as ZA, KE or TZ').default('ZA'),
   LANGUAGES: z
     .string()
     .regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'must be a comma-separated list of language codes such as en,sw,zu')
@@ -85,13 +94,21 @@ export type Config = {
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   mongodbUri?: string;
   dataDir: string;
+  /** how many members acknowledge a write (always journaled) */
+  mongodbWriteConcern: 'majority' | number;
+  /** a respondent's remembered language is forgotten after this many days without a new choice */
+  respondentRetentionDays: number;
   respondentKeySecret: string;
   /** true when the secret is the built-in development value */
   usingDevSecret: boolean;
   adminToken?: string;
-  /** signs staff session cookies; derived from RESPONDENT_KEY_SECRET when unset */
-  staffSessionSecret?: string;
+  /** signs staff session cookies; its own secret, never derived from the respondent-key secret */
+  staffSessionSecret: string;
+  /** true when the session secret is the public development value */
+  usingDevStaffSecret: boolean;
   callbackToken?: string;
+  /** token: callbacks carry ?token= (required in production); proxy: the operator's proxy authenticates Africa's Talking */
+  callbackAuth: 'token' | 'proxy';
   ussd: { screenLimit: number };
   resumeWindowMinutes: number;
   countWindowHours: number;
@@ -99,6 +116,8 @@ export type Config = {
   maxFacilityAttempts: number;
   timeZone: string;
   defaultLanguage: string;
+  /** the country of phone numbers written without +country code (0821234567) */
+  defaultCountry: CountryCode;
   /** null: every language that ships in locales/ */
   languages: string[] | null;
   helpline: string;
@@ -117,7 +136,9 @@ export type Config = {
   };
 };
 
+// public development values: they are in this file, so production refuses them
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
+const DEV_STAFF_SESSION_SECRET = 'development-only-staff-session-secret-public';
 
 export class ConfigError extends Error {}
 
@@ -135,11 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.SMS_GATEWAY === 'africastalking' && !haveAt) {
     throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY: africastalking needs AT_USERNAME and AT_API_KEY');
   }
-  if (production && !e.RESPONDENT_KEY_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  RESPONDENT_KEY_SECRET: required in production (at least 32 characters)');
-  }
-  if (production && e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) {
-    throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: must start with https:// in production (Africa\'s Talking plays and posts only to https URLs)');
+  if (production) {
+    const missing = productionProblems(e);
+    if (missing.length) throw new ConfigError(`Invalid configuration for NODE_ENV=production:\n${missing.map((m) => `  ${m}`).join('\n')}`);
   }
   return {
     env: e.NODE_ENV,
@@ -149,11 +168,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
+    mongodbWriteConcern: e.MONGODB_WRITE_CONCERN,
+    respondentRetentionDays: e.RESPONDENT_RETENTION_DAYS,
     respondentKeySecret: e.RESPONDENT_KEY_SECRET ?? DEV_SECRET,
     usingDevSecret: !e.RESPONDENT_KEY_SECRET,
     adminToken: e.ADMIN_TOKEN,
-    staffSessionSecret: e.STAFF_SESSION_SECRET,
+    staffSessionSecret: e.STAFF_SESSION_SECRET ?? DEV_STAFF_SESSION_SECRET,
+    usingDevStaffSecret: !e.STAFF_SESSION_SECRET,
     callbackToken: e.AT_CALLBACK_TOKEN,
+    callbackAuth: e.AT_CALLBACK_AUTH,
     ussd: { screenLimit: e.USSD_SCREEN_LIMIT },
     resumeWindowMinutes: e.RESUME_WINDOW_MINUTES,
     countWindowHours: e.COUNT_WINDOW_HOURS,
@@ -161,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFacilityAttempts: e.MAX_FACILITY_ATTEMPTS,
     timeZone: e.TIME_ZONE,
     defaultLanguage: e.DEFAULT_LANGUAGE,
+    defaultCountry: e.DEFAULT_COUNTRY as CountryCode,
     languages: e.LANGUAGES ? e.LANGUAGES.split(',') : null,
     helpline: e.HELPLINE,
     seedDemo: e.SEED_DEMO,
@@ -176,4 +200,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: e.SMS_LEASE_SECONDS * 1000,
     },
   };
+}
+
+/**
+ * What production needs before it takes a single request, all listed at once: its own
+ * secrets (never the public development values, and a staff session secret of its own, so
+ * a leaked respondent-key secret cannot sign a staff session), a MongoDB named up front (the
+ * embedded one would download a binary at start), and authenticated callbacks.
+ */
+function productionProblems(e: z.infer<typeof Env>): string[] {
+  const problems: string[] = [];
+  if (!e.RESPONDENT_KEY_SECRET) problems.push('RESPONDENT_KEY_SECRET: required in production (at least 32 characters)');
+  else if (e.RESPONDENT_KEY_SECRET === DEV_SECRET) problems.push('RESPONDENT_KEY_SECRET: is the public development value; generate a secret of your own');
+  if (!e.STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: required in production (at least 32 characters), and different from RESPONDENT_KEY_SECRET');
+  else if (e.STAFF_SESSION_SECRET === DEV_STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: is the public development value; generate a secret of your own');
+  else if (e.STAFF_SESSION_SECRET === e.RESPONDENT_KEY_SECRET) problems.push('STAFF_SESSION_SECRET: must differ from RESPONDENT_KEY_SECRET, so one leaked secret cannot sign staff sessions');
+  if (!e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded MongoDB is for development only), e.g. mongodb://db1,db2,db3/report-cards?replicaSet=rs0');
+  if (!e.AT_CALLBACK_TOKEN && e.AT_CALLBACK_AUTH === 'token') {
+    problems.push("AT_CALLBACK_TOKEN: required in production (at least 16 characters), or anyone can post reports to /ussd and /voice; add ?token=<it> to the callback URLs on Africa's Talking. If a proxy in front of this service authenticates Africa's Talking instead, set AT_CALLBACK_AUTH=proxy");
+  }
+  if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push("PUBLIC_BASE_URL: must start with https:// in production (Africa's Talking plays and posts only to https URLs)");
+  return problems;
 }

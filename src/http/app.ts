@@ -32,13 +32,24 @@ export function createHttpApp(options: {
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const status = typeof err?.status === 'number' ? err.status : 500;
     if (status === 413) return void res.status(413).type('text/plain').send('Request body too large');
-    if (status >= 400 && status < 500) return void res.status(status).type('text/plain').send(`Bad request: ${err.type ?? err.message}`);
+    if (status >= 400 && status < 500) return void res.status(status).type('text/plain').send(`Bad request: ${BODY_ERRORS[err.type as string] ?? err.message}`);
     options.log.error({ err, reqId: res.getHeader('x-request-id') }, 'unhandled error');
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error');
   };
   app.use(onError);
   return app;
 }
+
+/** What the body parsers' error types mean, in plain words for whoever sent the request. */
+const BODY_ERRORS: Record<string, string> = {
+  'entity.parse.failed': 'the body could not be read: it is not valid JSON (or not the form its Content-Type says)',
+  'entity.verify.failed': 'the body could not be verified',
+  'charset.unsupported': 'the body is in a character set this service does not read; send UTF-8',
+  'encoding.unsupported': 'the body is compressed in a way this service does not read',
+  'parameters.too.many': 'the form has too many fields',
+  'request.aborted': 'the request was cut off before its body arrived',
+  'request.size.invalid': 'the body is not as long as its Content-Length says',
+};
 
 /**
  * One log line per request, with its id (an incoming x-request-id is honoured, else a new

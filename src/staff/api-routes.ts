@@ -12,6 +12,10 @@ import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacility
 import { exportResponses } from '../app/export-responses.js';
 import { dashboardData, lastDays } from '../app/staff-dashboard.js';
 import { languageCompleteness } from '../app/language-completeness.js';
+import { publicResponse } from '../app/public-response.js';
+import { maskPhone } from '../gateways/sms/port.js';
+import { parsePeriod } from '../scorecards/period.js';
+import type { OutboxMessage } from '../storage/ports.js';
 
 /** The staff API under /api/v1: thin handlers over the use cases; inputs validated with zod. */
 
@@ -57,6 +61,32 @@ export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).default(
 const DistrictBody = z.object({ name: z.string().trim().min(2, 'is required').max(60) });
 const AuditQuery = z.object({ target: z.string().max(120).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
+export const ResponsesQuery = z
+  .object({
+    facility: z.string().regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits').optional(),
+    from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-10-01T00:00:00Z' }).optional(),
+    to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z' }).optional(),
+    status: z.enum(['in_progress', 'complete', 'abandoned']).optional(),
+    format: z.enum(['json', 'ndjson']).default('json'),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  })
+  .strict();
+const period = z
+  .string()
+  .refine((p) => parsePeriod(p) !== null, 'must be a month such as 2026-10 or an ISO week such as 2026-W41')
+  .optional();
+const scorecardFacility = z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be a facility code such as 1001').optional();
+const listLimit = z.coerce.number({ error: 'must be a number from 1 to 5000' }).int().min(1).max(5000).default(500);
+export const ScorecardQuery = z.object({ period, facility: scorecardFacility, district: z.string().min(1).max(64).optional(), limit: listLimit }).strict();
+export const OutboxQuery = z.object({ period, facility: scorecardFacility, status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(), limit: listLimit }).strict();
+
+/** What staff may see of an outbox message: the number masked, no lease owner. */
+export function publicOutboxMessage(m: OutboxMessage) {
+  const { phone, leaseOwner, ...rest } = m;
+  void leaseOwner;
+  return { ...rest, phone: maskPhone(phone) };
+}
+
 export function exportFilter(q: z.infer<typeof ExportQuery>) {
   return {
     facilityCode: q.facility,
@@ -71,21 +101,44 @@ export function exportFilter(q: z.infer<typeof ExportQuery>) {
   };
 }
 
-/** Writes lines with backpressure and stops when the client goes away. */
-export async function streamLines(res: Response, lines: AsyncIterable<string>): Promise<void> {
+/** How long a download may wait for the client to take more before it is cut off. */
+export const STREAM_STALL_MS = 60_000;
+
+/**
+ * Writes lines with backpressure and stops when the client goes away. Once the 200 and the
+ * first bytes are out, a failure (storage, or a client that takes nothing for `stallMs`)
+ * destroys the connection instead of ending the response: the client sees a broken
+ * download, never a shorter file that looks complete.
+ */
+export async function streamLines(res: Response, lines: AsyncIterable<string>, stallMs = STREAM_STALL_MS): Promise<void> {
   let closed = false;
   res.once('close', () => (closed = true));
-  for await (const line of lines) {
-    if (closed) break;
-    if (!res.write(line)) await new Promise<void>((ok) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        ok();
+  const drained = () =>
+    new Promise<boolean>((ok) => {
+      const done = (result: boolean) => () => {
+        clearTimeout(timer);
+        res.off('drain', onDrain);
+        res.off('close', onClose);
+        ok(result);
       };
-      res.once('drain', done);
-      res.once('close', done);
+      const onDrain = done(true);
+      const onClose = done(false);
+      const timer = setTimeout(done(false), stallMs);
+      res.once('drain', onDrain);
+      res.once('close', onClose);
     });
+  try {
+    for await (const line of lines) {
+      if (closed) return;
+      if (!res.write(line) && !(await drained())) {
+        if (!closed) res.destroy(new Error(`the client took nothing for ${stallMs / 1000} s`));
+        return;
+      }
+    }
+  } catch (err) {
+    if (!res.headersSent) throw err;
+    res.destroy(err instanceof Error ? err : new Error(String(err)));
+    return;
   }
   if (!closed) res.end();
 }
@@ -98,7 +151,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   const { route } = reg;
   const by = (req: Request) => actorName(req.principal);
   const lifecycle = { storage: ctx.storage, clock: ctx.clock, validation: ctx.validation };
-  const registry = { storage: ctx.storage, clock: ctx.clock, languages: ctx.languages };
+  const registry = { storage: ctx.storage, clock: ctx.clock, languages: ctx.languages, defaultCountry: ctx.defaultCountry };
 
   route({ method: 'get', path: '/api/v1/openapi.json', role: 'public', kind: 'api', summary: 'This OpenAPI document', tag: 'meta' }, (_req, res) => {
     res.json(openApiDocument(reg.specs, { version: '1' }));
@@ -282,8 +335,33 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     if (!q) return;
     const lang = q.lang ?? ctx.defaultLanguage;
     if (!ctx.languages.includes(lang)) return void res.status(400).json({ error: `bad request: lang: must be one of ${ctx.languages.join(', ')}` });
-    res.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson').attachment(exportFileName(q, ctx.clock.now()));
+    // attachment() sets a type from the file name (.ndjson is unknown: octet-stream), so the type comes after it
+    res.attachment(exportFileName(q, ctx.clock.now())).type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     await streamLines(res, exportResponses(ctx, exportFilter(q), { format: q.format, lang }));
+  });
+  route({ method: 'get', path: '/api/v1/responses', role: 'viewer', kind: 'api', summary: 'Raw responses as JSON or NDJSON (streamed), filtered by facility, period and status; respondent keys only', tag: 'responses', query: ResponsesQuery, produces: ['application/json', 'application/x-ndjson'] }, async (req, res) => {
+    const q = parse(ResponsesQuery, req.query, res);
+    if (!q) return;
+    const filter = { facilityCode: q.facility, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, status: q.status };
+    const limit = q.limit;
+    async function* limited() {
+      let sent = 0;
+      for await (const r of ctx.storage.responses.stream(filter)) {
+        if (sent++ >= limit) return;
+        yield publicResponse(r);
+      }
+    }
+    if (q.format === 'ndjson') {
+      async function* lines() {
+        for await (const r of limited()) yield JSON.stringify(r) + '\n';
+      }
+      res.type('application/x-ndjson');
+      await streamLines(res, lines());
+      return;
+    }
+    const items = [];
+    for await (const r of limited()) items.push(r);
+    res.json({ items, count: items.length, limit: q.limit });
   });
   route({ method: 'get', path: '/api/v1/dashboard', role: 'viewer', kind: 'api', summary: 'Reports per day and satisfaction per facility per day', tag: 'responses', query: DashboardQuery }, async (req, res) => {
     const q = parse(DashboardQuery, req.query, res);
@@ -294,6 +372,22 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     const q = parse(AuditQuery, req.query, res);
     if (!q) return;
     res.json({ items: await ctx.storage.audit.list({ targetPrefix: q.target, limit: q.limit }) });
+  });
+}
+
+export function registerScorecardApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
+  const { route } = reg;
+  route({ method: 'get', path: '/api/v1/scorecards', role: 'viewer', kind: 'api', summary: 'Computed facility scorecards, filtered by period, facility and district', tag: 'scorecards', query: ScorecardQuery }, async (req, res) => {
+    const q = parse(ScorecardQuery, req.query, res);
+    if (!q) return;
+    const items = await ctx.storage.scorecards.list({ period: q.period, facilityCode: q.facility, district: q.district, limit: q.limit });
+    res.json({ items, count: items.length, limit: q.limit });
+  });
+  route({ method: 'get', path: '/api/v1/outbox', role: 'viewer', kind: 'api', summary: 'SMS scorecard messages and their delivery status, phone numbers masked', tag: 'scorecards', query: OutboxQuery }, async (req, res) => {
+    const q = parse(OutboxQuery, req.query, res);
+    if (!q) return;
+    const items = await ctx.storage.outbox.list({ period: q.period, subjectCode: q.facility, status: q.status, limit: q.limit });
+    res.json({ items: items.map(publicOutboxMessage), count: items.length, limit: q.limit });
   });
 }
 

@@ -7,9 +7,10 @@ import type { Clock } from '../gateways/clock.js';
 /**
  * Staff authentication. An API token (hashed in storage, or ADMIN_TOKEN from the
  * environment) is presented as `Authorization: Bearer`, or once on the sign-in page, which
- * sets a signed session cookie. The cookie carries no secret: it names the token, and every
- * request checks that token is still valid, so revoking a token ends its sessions on every
- * instance. Forms and scripts that use the cookie must send the session's CSRF token.
+ * starts a session: a signed cookie naming the token and a session kept in storage (by a
+ * hash of its id). Every request checks both, so signing out ends that session and revoking
+ * a token ends all of its sessions, on every instance, at once. Forms and scripts that use
+ * the cookie must send the session's CSRF token.
  */
 
 export const SESSION_COOKIE = 'crc_staff';
@@ -19,11 +20,12 @@ const SESSION_HOURS = 8;
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
 
 export type StaffPrincipal = Principal & { tokenId: string };
-type SessionPayload = { t: string; n: string; exp: number; h?: string };
+/** The cookie: session id (also the CSRF nonce), token id, expiry, and ADMIN_TOKEN's fingerprint for its sessions. */
+type SessionPayload = { s: string; t: string; exp: number; h?: string };
 
 declare module 'express-serve-static-core' {
   interface Request {
-    staffSession?: { csrf: string };
+    staffSession?: { csrf: string; id: string };
   }
 }
 
@@ -31,7 +33,7 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export const newRawToken = () => `crc_${randomBytes(24).toString('base64url')}`;
 export const hasRole = (principal: Principal, role: Role) => RANK[principal.role] >= RANK[role];
 
-export function createStaffAuth(deps: { storage: Storage; adminToken?: string; secret: string; production: boolean; clock: Clock }) {
+export function createStaffAuth(deps: { storage: Storage; adminToken?: string; secret: string; production: boolean; clock: Clock; publicBaseUrl?: string | null }) {
   const sign = (data: string) => createHmac('sha256', deps.secret).update(data).digest('base64url');
   const adminFingerprint = deps.adminToken ? hashToken(`fingerprint:${deps.adminToken}`).slice(0, 16) : null;
 
@@ -62,7 +64,7 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
     if (!body || !mac || !constantTimeEqual(mac, sign(body))) return null;
     try {
       const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionPayload;
-      if (typeof payload.t !== 'string' || typeof payload.n !== 'string' || typeof payload.exp !== 'number') return null;
+      if (typeof payload.t !== 'string' || typeof payload.s !== 'string' || typeof payload.exp !== 'number') return null;
       if (payload.exp <= deps.clock.now().getTime()) return null;
       return payload;
     } catch {
@@ -70,14 +72,17 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
     }
   }
 
-  /** Sets the session cookie for a token that has just been checked. */
-  function startSession(res: Response, principal: StaffPrincipal) {
+  /** Starts a session for a token that has just been checked: stored first, then the cookie. */
+  async function startSession(res: Response, principal: StaffPrincipal) {
+    const now = deps.clock.now();
     const payload: SessionPayload = {
+      s: randomBytes(18).toString('base64url'),
       t: principal.tokenId,
-      n: randomBytes(16).toString('base64url'),
-      exp: deps.clock.now().getTime() + SESSION_HOURS * 3600_000,
+      exp: now.getTime() + SESSION_HOURS * 3600_000,
       ...(principal.tokenId === 'ADMIN_TOKEN' && adminFingerprint ? { h: adminFingerprint } : {}),
     };
+    const stored = await deps.storage.staffSessions.create({ id: hashToken(payload.s), tokenId: principal.tokenId, createdAt: now, expiresAt: new Date(payload.exp), revokedAt: null });
+    if (!stored) throw new Error('a new staff session id was already taken');
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     res.cookie(SESSION_COOKIE, `${body}.${sign(body)}`, {
       httpOnly: true,
@@ -88,7 +93,10 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
     });
   }
 
-  function endSession(res: Response) {
+  /** Signs out: the session ends on the server (the cookie stops working wherever it was copied), and the browser forgets it. */
+  async function endSession(req: Request, res: Response) {
+    // the guard identified the session (and checked its CSRF token) before sign-out runs
+    if (req.staffSession) await deps.storage.staffSessions.revoke(req.staffSession.id, deps.clock.now());
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: deps.production, path: '/' });
   }
 
@@ -102,10 +110,12 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
     if (bearer) return { principal: await authenticateToken(bearer[1]!), csrfFailed: false };
     const session = readSession(req);
     if (!session) return { principal: null, csrfFailed: false };
+    const stored = await deps.storage.staffSessions.findActive(hashToken(session.s), deps.clock.now());
+    if (!stored || stored.tokenId !== session.t) return { principal: null, csrfFailed: false };
     const principal = await principalOf(session.t, session.h);
     if (!principal) return { principal: null, csrfFailed: false };
-    const csrf = csrfFor(session.n);
-    req.staffSession = { csrf };
+    const csrf = csrfFor(session.s);
+    req.staffSession = { csrf, id: stored.id };
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       const given = (typeof req.body === 'object' && req.body && typeof req.body[CSRF_FIELD] === 'string' ? req.body[CSRF_FIELD] : null) ?? req.get(CSRF_HEADER) ?? '';
       if (!constantTimeEqual(given, csrf)) return { principal: null, csrfFailed: true };
@@ -141,7 +151,26 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
     };
   }
 
-  return { authenticateToken, startSession, endSession, guard, identify, csrfFor };
+  /**
+   * Why a sign-in must be refused as coming from another site (a login CSRF: a page elsewhere
+   * posting the attacker's token so the victim works in the attacker's account), or null.
+   * A browser says where a form post comes from. `Sec-Fetch-Site`, which no page can set,
+   * decides when present: same-origin, or none for the person's own navigation. Otherwise
+   * (older browsers) `Origin` must be this service's origin: the request's own, as the proxy
+   * forwards it, or PUBLIC_BASE_URL's; `null` (an opaque origin) is refused. Browsers send
+   * Origin on every cross-site POST, so a request with neither header is not a browser (curl,
+   * a script): it is let through, since a login CSRF needs the victim's browser.
+   */
+  function signInOriginProblem(req: Request): string | null {
+    const site = req.get('sec-fetch-site');
+    if (site !== undefined) return site === 'same-origin' || site === 'none' ? null : `the browser says this form was sent from another site (Sec-Fetch-Site: ${site.slice(0, 20)})`;
+    const origin = req.get('origin');
+    if (origin === undefined) return null;
+    const own = [`${req.protocol}://${req.host}`, ...(deps.publicBaseUrl ? [new URL(deps.publicBaseUrl).origin] : [])];
+    return own.includes(origin) ? null : 'the form was sent from another site';
+  }
+
+  return { authenticateToken, startSession, endSession, guard, identify, csrfFor, signInOriginProblem };
 }
 export type StaffAuth = ReturnType<typeof createStaffAuth>;
 
@@ -158,11 +187,6 @@ export function parseCookies(header: string | undefined): Record<string, string>
     }
   }
   return out;
-}
-
-/** The session secret: STAFF_SESSION_SECRET, else derived from the respondent-key secret so every instance agrees. */
-export function staffSessionSecret(explicit: string | undefined, respondentKeySecret: string): string {
-  return explicit ?? createHmac('sha256', respondentKeySecret).update('staff-session-v1').digest('hex');
 }
 
 /** "Thandi (editor)": how the audit log names whoever did something. */

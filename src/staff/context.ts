@@ -1,5 +1,6 @@
 import type { SystemTextSource } from '../engine/prompt.js';
 import type { Clock } from '../gateways/clock.js';
+import type { CountryCode } from '../gateways/phone-number.js';
 import type { ShippedContent } from '../i18n/catalog.js';
 import type { Storage } from '../storage/ports.js';
 import type { validateQuestionnaire } from '../app/validate-questionnaire.js';
@@ -17,6 +18,8 @@ export type StaffContext = {
   content: ShippedContent;
   languages: string[];
   defaultLanguage: string;
+  /** the country of phone numbers written without +country code */
+  defaultCountry: CountryCode;
   timeZone: string;
   screenLimit: number;
   /** folder holding locales/ */

@@ -1,8 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { StaffContext } from './context.js';
-import { registerApiRoutes } from './api-routes.js';
-import { ResponsesQuery } from '../http/routes/responses.js';
-import { OutboxQuery, ScorecardQuery } from '../http/routes/scorecards.js';
+import { registerApiRoutes, registerScorecardApiRoutes } from './api-routes.js';
 import { forbiddenPage, signInPage } from './layout.js';
 import { createStaffRegistry } from './registry.js';
 import { registerQuestionnairePages } from './pages/questionnaires.js';
@@ -24,7 +22,8 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   res.set({
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    // not no-referrer: with it browsers send `Origin: null` on the pages' own form posts, which the sign-in check needs
+    'Referrer-Policy': 'same-origin',
     'X-Frame-Options': 'DENY',
   });
   if (!req.path.startsWith('/staff/assets/')) res.set('Cache-Control', 'no-store');
@@ -34,40 +33,16 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
 export function createStaffRoutes(ctx: StaffContext) {
   const reg = createStaffRegistry(ctx.auth, { unauthorized: (req) => signInPage(req, 'Please sign in to see this page.'), forbidden: forbiddenPage });
   reg.router.use(['/staff', '/api/v1'], securityHeaders);
+  const durable = ctx.storage.kind !== 'memory';
+  reg.router.use('/staff', (req, _res, next) => {
+    req.staffStorageDurable = durable;
+    next();
+  });
   registerGeneralPages(reg, ctx);
   registerQuestionnairePages(reg, ctx);
   registerFacilityPages(reg, ctx);
   registerScorecardPages(reg, ctx);
   registerApiRoutes(reg, ctx);
-  reg.document({
-    method: 'get',
-    path: '/api/v1/responses',
-    role: 'viewer',
-    kind: 'api',
-    tag: 'responses',
-    summary: 'Responses as JSON or NDJSON, filtered by facility, period and status (served by routes/responses.ts)',
-    query: ResponsesQuery,
-    produces: ['application/json', 'application/x-ndjson'],
-  });
-  reg.document({
-    method: 'get',
-    path: '/api/v1/scorecards',
-    role: 'viewer',
-    kind: 'api',
-    tag: 'scorecards',
-    summary: 'Computed facility scorecards, filtered by period, facility and district (served by routes/scorecards.ts)',
-    query: ScorecardQuery,
-    produces: ['application/json'],
-  });
-  reg.document({
-    method: 'get',
-    path: '/api/v1/outbox',
-    role: 'viewer',
-    kind: 'api',
-    tag: 'scorecards',
-    summary: 'SMS scorecard messages and their delivery status, phone numbers masked (served by routes/scorecards.ts)',
-    query: OutboxQuery,
-    produces: ['application/json'],
-  });
+  registerScorecardApiRoutes(reg, ctx);
   return { router: reg.router, specs: reg.specs };
 }

@@ -5,6 +5,13 @@ import { html, type SafeHtml } from './html.js';
 
 /** The frame of every staff page: skip link, navigation, headings, one <main>. */
 
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** false when the service runs on the in-memory store: every page then says so */
+    staffStorageDurable?: boolean;
+  }
+}
+
 const NAV: Array<{ href: string; label: string; role: 'viewer' | 'editor' | 'admin' }> = [
   { href: '/staff', label: 'Dashboard', role: 'viewer' },
   { href: '/staff/questionnaires', label: 'Questionnaires', role: 'viewer' },
@@ -40,6 +47,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="/staff/assets/${s}" defer></
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header><p class="brand">Citizen report card · staff</p>${nav}</header>
+${opts.req.staffStorageDurable === false ? notDurableBanner : ''}
 <main id="main" tabindex="-1">
 <h1>${opts.title}</h1>
 ${body}
@@ -47,6 +55,8 @@ ${body}
 </body>
 </html>`.value;
 }
+
+const notDurableBanner = html`<div class="banner not-durable" role="alert"><strong>This data is not durable.</strong> The server keeps everything in memory (no MongoDB): every report, questionnaire, facility and token is lost when it stops. Set <code>MONGODB_URI</code> before collecting real reports.</div>`;
 
 export function csrfField(req: Request): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${req.staffSession?.csrf ?? ''}">`;

@@ -58,11 +58,7 @@ export function createStaffRegistry(auth: StaffAuth, pageErrors: PageErrors) {
     });
     router[spec.method](spec.path, ...chain);
   }
-  /** Declares a route another module serves, so the OpenAPI document and the auth tests cover it too. */
-  function document(spec: StaffRouteSpec) {
-    specs.push(spec);
-  }
-  return { router, specs, route, document };
+  return { router, specs, route };
 }
 export type StaffRegistry = ReturnType<typeof createStaffRegistry>;
 

@@ -37,7 +37,13 @@ export interface FacilityRepository {
   findByCode(code: string): Promise<Facility | null>;
   list(filter?: { district?: string; type?: string; activeOnly?: boolean }): Promise<Facility[]>;
   count(): Promise<number>;
-  /** Inserts or replaces facilities by code. Callers validate every row first. */
+  /** Adds a facility; false (and nothing written) when its code is taken, even by a concurrent insert. */
+  insert(facility: Facility): Promise<boolean>;
+  /**
+   * Inserts or replaces facilities by code, all or nothing: once it returns, every facility is
+   * written; if it fails part-way the rest is written by the next sweep (Storage.sweep), and a
+   * facility edited after the import started keeps its edit. Callers validate every row first.
+   */
   upsertMany(facilities: Facility[]): Promise<{ inserted: number; updated: number }>;
 }
 
@@ -123,19 +129,43 @@ export type ResponseFilter = {
   status?: ResponseStatus;
 };
 
+/** The dashboard's query: complete reports per facility and local day, and one rating question's answers. */
+export type DailyFiguresQuery = {
+  /** first local day, YYYY-MM-DD (inclusive) */
+  fromDay: string;
+  /** last local day, YYYY-MM-DD (inclusive) */
+  toDay: string;
+  /** per questionnaire version, the rating question to sum (its role is satisfaction) */
+  ratings: Array<{ questionnaireId: string; questionnaireVersion: number; questionId: string }>;
+};
+
+export type DailyFigures = {
+  facilityCode: string;
+  day: string;
+  /** complete reports (counted or not) */
+  reports: number;
+  /** how many of them answered the rating question, and the sum of those answers */
+  ratings: number;
+  ratingSum: number;
+};
+
 export interface ResponseRepository {
   /** Starts a response, or returns the one this sourceKey already started. */
   start(response: NewResponse): Promise<Response>;
   get(id: string): Promise<Response | null>;
-  /** Sets (or replaces) one answer and the resume point. Replaying it changes nothing. */
+  /**
+   * Sets (or replaces) one answer and the resume point. Replaying it changes nothing. A
+   * complete response is never changed: a late write to one does nothing (as do the next two).
+   */
   recordAnswer(id: string, answer: StoredAnswer, resumeState: ResumePoint): Promise<void>;
   withdrawAnswer(id: string, questionId: string, resumeState: ResumePoint, at: Date): Promise<void>;
   saveProgress(id: string, resumeState: ResumePoint, at: Date): Promise<void>;
   /**
-   * Marks a response complete. It is counted unless another counted response holds the same
+   * Marks a response complete on local day `day` (YYYY-MM-DD in the programme's time zone,
+   * fixed from then on). It is counted unless another counted response holds the same
    * countKey, in which case it is stored, flagged with duplicateOf, and not counted.
    */
-  complete(id: string, at: Date, countKey: string): Promise<Response>;
+  complete(id: string, at: Date, countKey: string, day: string): Promise<Response>;
   /** Marks an in-progress response abandoned; other statuses are left alone. */
   markAbandoned(id: string, at: Date): Promise<void>;
   /** Re-attaches a resumed response to a new session. */
@@ -146,9 +176,15 @@ export interface ResponseRepository {
   stream(filter: ResponseFilter): AsyncIterable<Response>;
   /** Counted responses completed in [from, to), tallied per facility and questionnaire version. */
   tallyCounted(query: TallyQuery): Promise<ResponseTally[]>;
+  /** Complete reports per facility and local day in the range, sorted by facility then day; days without reports are left out. */
+  dailyFigures(query: DailyFiguresQuery): Promise<DailyFigures[]>;
 }
 
-/** Per-session hop state for a channel. Short-lived: expires (TTL) after `expiresAt`. */
+/**
+ * Per-session hop state for a channel. Short-lived: expires after `expiresAt`. The adapter
+ * places `expiresAt` on its own clock (the database server's, for Mongo), so instances whose
+ * clocks disagree still agree on which sessions are live.
+ */
 export type HopSession = {
   channel: Channel;
   sessionId: string;
@@ -186,6 +222,7 @@ export interface RespondentRepository {
 
 export type { ApiToken, AuditEntry, AuditRepository, Draft, DraftRepository, DistrictRepository, TokenRepository } from './staff-ports.js';
 import type { AuditRepository, DistrictRepository, DraftRepository, TokenRepository } from './staff-ports.js';
+import type { StaffSessionRepository } from './staff-sessions.js';
 
 export type Storage = {
   /** which adapter this is, for logs and test output */
@@ -201,8 +238,19 @@ export type Storage = {
   audit: AuditRepository;
   drafts: DraftRepository;
   districts: DistrictRepository;
+  /** signed-in staff browsers, so signing out ends a session on the server */
+  staffSessions: StaffSessionRepository;
   scorecards: ScorecardRepository;
   outbox: OutboxRepository;
+  /**
+   * Housekeeping, safe to run on every instance at any time, on every supported server: removes
+   * expired sessions (where the server has no TTL index, this is their only expiry), forgets
+   * the remembered language of respondents not seen since `respondentsSince`, and finishes
+   * facility imports that stopped part-way. Works in small batches.
+   */
+  sweep(options: { respondentsSince: Date | null }): Promise<SweepResult>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 };
+
+export type SweepResult = { sessions: number; respondents: number; imports: number };

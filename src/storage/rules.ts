@@ -1,4 +1,4 @@
-import type { NewResponse, Response, ResponseFilter, StoredAnswer } from './ports.js';
+import type { DailyFigures, DailyFiguresQuery, NewResponse, Response, ResponseFilter, StoredAnswer } from './ports.js';
 
 /** Pure rules shared by the adapters, so the Mongo adapter stays a thin translation. */
 
@@ -37,4 +37,38 @@ export function startedResponse(input: NewResponse): Response {
     duplicateOf: null,
     countKey: null,
   };
+}
+
+/** "questionnaire@version" -> the rating question the dashboard sums for it. */
+export function ratingQuestions(query: DailyFiguresQuery): Map<string, string> {
+  return new Map(query.ratings.map((r) => [`${r.questionnaireId}@${r.questionnaireVersion}`, r.questionId]));
+}
+
+/**
+ * Builds the dashboard's figures from counted groups: reports per (facility, day), and answers
+ * per (facility, day, questionnaire version, question, value). The Mongo adapter gets both
+ * from two group stages; rows for questions that are not the version's rating question, or
+ * values that are not numbers, are ignored.
+ */
+export function foldDailyFigures(
+  reports: Array<{ facilityCode: string; day: string; n: number }>,
+  answers: Array<{ facilityCode: string; day: string; questionnaireId: string; questionnaireVersion: number; questionId: string; value: unknown; n: number }>,
+  query: DailyFiguresQuery,
+): DailyFigures[] {
+  const rating = ratingQuestions(query);
+  const byKey = new Map<string, DailyFigures>();
+  const keyOf = (f: string, d: string) => `${f}\u0000${d}`;
+  for (const r of reports) byKey.set(keyOf(r.facilityCode, r.day), { facilityCode: r.facilityCode, day: r.day, reports: r.n, ratings: 0, ratingSum: 0 });
+  for (const a of answers) {
+    if (rating.get(`${a.questionnaireId}@${a.questionnaireVersion}`) !== a.questionId || typeof a.value !== 'number') continue;
+    const row = byKey.get(keyOf(a.facilityCode, a.day));
+    if (!row) continue;
+    row.ratings += a.n;
+    row.ratingSum += a.value * a.n;
+  }
+  return sortDailyFigures([...byKey.values()]);
+}
+
+export function sortDailyFigures(rows: DailyFigures[]): DailyFigures[] {
+  return rows.sort((a, b) => (a.facilityCode < b.facilityCode ? -1 : a.facilityCode > b.facilityCode ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }

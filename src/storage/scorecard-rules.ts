@@ -3,12 +3,26 @@ import type { Delivery, NewOutboxMessage, OutboxMessage, ResponseTally, TallyQue
 
 /** Pure rules behind the scorecard and outbox ports, shared by the adapters. */
 
+/**
+ * When a message can next be claimed: its retry time while pending, the end of its lease
+ * while sending (its sender may have stopped), never once sent or failed. Claims take the
+ * earliest due first, then by key.
+ */
+export function claimDueAt(m: Pick<OutboxMessage, 'status' | 'nextAttemptAt' | 'leaseExpiresAt'>): Date | null {
+  if (m.status === 'pending') return m.nextAttemptAt;
+  if (m.status === 'sending') return m.leaseExpiresAt;
+  return null;
+}
+
 /** Pending and due, or sending with a lease that has run out (its sender stopped). */
 export function isClaimable(m: Pick<OutboxMessage, 'status' | 'nextAttemptAt' | 'leaseExpiresAt'>, now: Date): boolean {
-  if (m.status === 'pending') return m.nextAttemptAt.getTime() <= now.getTime();
-  if (m.status === 'sending') return m.leaseExpiresAt !== null && m.leaseExpiresAt.getTime() <= now.getTime();
-  return false;
+  const due = claimDueAt(m);
+  return due !== null && due.getTime() <= now.getTime();
 }
+
+/** Kept on a sent message whose provider id another message already holds: its delivery reports go to that one. */
+export const duplicateProviderIdNote = (providerMessageId: string) =>
+  `sent, but provider message id ${providerMessageId} is already recorded on another message: delivery reports for that id are recorded there`;
 
 /** A final delivery status is never replaced; otherwise the newest report wins. */
 export function acceptsDelivery(current: Delivery | null): boolean {

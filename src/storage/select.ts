@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
 import { createMemoryStorage } from './memory/memory-storage.js';
-import { createMongoStorage } from './mongo/mongo-storage.js';
+import { createMongoStorage, type WriteConcernChoice } from './mongo/mongo-storage.js';
+import { IndexProblem } from './mongo/indexes.js';
 import type { Storage } from './ports.js';
 
 /**
@@ -11,7 +12,8 @@ import type { Storage } from './ports.js';
  * - unset: an embedded mongod (mongodb-memory-server) with a persistent data folder.
  * - the embedded mongod cannot start (e.g. its binary cannot be downloaded) and not in
  *   production: the memory adapter, with a loud warning that nothing is durable.
- * - the same in production: throws, asking for MONGODB_URI.
+ * - unset in production: throws at once, asking for MONGODB_URI; the embedded mongod is not
+ *   tried (it would download a binary at start).
  */
 
 export type StorageSelectionConfig = {
@@ -22,6 +24,10 @@ export type StorageSelectionConfig = {
   now?: () => Date;
   /** how long the embedded mongod may take to appear (download included); default 20 s */
   embeddedStartTimeoutMs?: number;
+  /** MONGODB_WRITE_CONCERN: acknowledged by a majority (default) or by N members, journaled */
+  writeConcern?: WriteConcernChoice;
+  /** while an index problem the operator must fix persists, how long to wait between checks; default 60 s */
+  indexRetryMs?: number;
 };
 
 export type StorageLog = {
@@ -35,6 +41,8 @@ export type StorageSelection = {
   description: string;
   /** closes the storage and stops the embedded mongod if one was started; safe to call twice */
   stop(): Promise<void>;
+  /** lines a person must see (the in-memory warning), for the caller to print as a block in the terminal */
+  notice?: string[];
 };
 
 const EMBEDDED_DB_NAME = 'citizen-report-card';
@@ -49,7 +57,7 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     const where = redactMongoUri(config.mongodbUri);
     let storage: Storage;
     try {
-      storage = await createMongoStorage(config.mongodbUri, { now: config.now });
+      storage = await connectMongo(config.mongodbUri, { now: config.now, writeConcern: config.writeConcern }, config.indexRetryMs ?? 60_000, log);
     } catch (e) {
       throw new Error(
         `cannot use MongoDB at ${where} (MONGODB_URI): ${errorMessage(e)}. ` +
@@ -61,12 +69,24 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     return { storage, description: `mongo (MONGODB_URI ${where})`, stop: once(() => storage.close()) };
   }
 
+  if (config.production) {
+    throw new Error(
+      'no MongoDB configured: MONGODB_URI is not set, and production never starts the embedded MongoDB (mongodb-memory-server would download a binary at start). ' +
+        'Set MONGODB_URI to your MongoDB replica set, e.g. MONGODB_URI=mongodb://db1,db2,db3/report-cards?replicaSet=rs0',
+    );
+  }
+
   const timeoutMs = config.embeddedStartTimeoutMs ?? 20_000;
+  // said before the wait: finding (or downloading) the binary can take many seconds
+  log.info(
+    { storage: 'mongo', embedded: true, dataDir: config.dataDir, timeoutSeconds: timeoutMs / 1000 },
+    `storage: MONGODB_URI is not set, so trying the embedded MongoDB (mongodb-memory-server, data in ${config.dataDir}); this can take up to ${timeoutMs / 1000} s while it finds or downloads its binary`,
+  );
   let reason: string;
   try {
     const embedded = await startEmbedded(config.dataDir, timeoutMs);
     try {
-      const storage = await createMongoStorage(embedded.getUri(), { dbName: EMBEDDED_DB_NAME, now: config.now });
+      const storage = await connectMongo(embedded.getUri(), { dbName: EMBEDDED_DB_NAME, now: config.now, writeConcern: config.writeConcern }, config.indexRetryMs ?? 60_000, log);
       log.info({ storage: 'mongo', embedded: true, dataDir: config.dataDir, uri: embedded.getUri() }, 'storage: embedded MongoDB (mongodb-memory-server)');
       return {
         storage,
@@ -88,15 +108,7 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     reason = errorMessage(e);
   }
 
-  if (config.production) {
-    throw new Error(
-      `no MongoDB available: MONGODB_URI is not set and the embedded MongoDB (mongodb-memory-server) could not start: ${reason}. ` +
-        'In production set MONGODB_URI to your MongoDB replica set, e.g. MONGODB_URI=mongodb://db1,db2,db3/report-cards?replicaSet=rs0',
-    );
-  }
-
-  const banner = [
-    '',
+  const notice = [
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '!!  STORAGE IS IN MEMORY: NOTHING IS DURABLE.',
     '!!  Every response, session and questionnaire is lost when this process stops.',
@@ -105,13 +117,15 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     '!!  Fix: set MONGODB_URI to a MongoDB server, or let mongodb-memory-server',
     '!!  download its binary once (needs internet access to fastdl.mongodb.org).',
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-  ].join('\n');
-  log.warn({ storage: 'memory', durable: false, reason }, banner);
+  ];
+  // one readable line for log collectors; the block above is for the terminal (the caller prints it)
+  log.warn({ storage: 'memory', durable: false, reason }, `STORAGE IS IN MEMORY: NOTHING IS DURABLE. Everything is lost when this process stops. MONGODB_URI is not set and the embedded MongoDB could not start: ${reason}`);
   const storage = createMemoryStorage({ now: config.now });
   return {
     storage,
     description: 'memory (NOT durable: MONGODB_URI unset and the embedded MongoDB could not start)',
     stop: once(() => storage.close()),
+    notice,
   };
 }
 
@@ -144,6 +158,28 @@ async function startEmbedded(dataDir: string, timeoutMs: number): Promise<MongoM
     throw e;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Connects the Mongo adapter. An index problem the operator must fix (IndexProblem: a
+ * conflicting index, duplicate data under a unique key) is logged with what to do, and
+ * checked again every `retryMs`; the process waits instead of exiting, so a fleet of
+ * instances does not crash-loop (and rebuild) on it. Anything else fails at once.
+ */
+async function connectMongo(uri: string, options: Parameters<typeof createMongoStorage>[1], retryMs: number, log: StorageLog): Promise<Storage> {
+  for (;;) {
+    try {
+      const storage = await createMongoStorage(uri, options);
+      if (storage.indexes.ttlNotSupported.length) {
+        log.info({ storage: 'mongo', server: storage.server.description, ttlNotSupported: storage.indexes.ttlNotSupported }, 'storage: this server has no TTL indexes; expired sessions are removed by the storage sweep instead');
+      }
+      return storage;
+    } catch (e) {
+      if (!(e instanceof IndexProblem)) throw e;
+      log.warn({ storage: 'mongo', problems: e.problems, retryInSeconds: retryMs / 1000 }, `${e.message}\nThe service waits (it does not exit, so it does not restart in a loop) and checks again in ${retryMs / 1000} s.`);
+      await new Promise((ok) => setTimeout(ok, retryMs));
+    }
   }
 }
 

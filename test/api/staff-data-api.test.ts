@@ -46,12 +46,12 @@ describe('facility import', () => {
       HEADER +
       '4001,Lakeside Clinic,clinic,Riverside,Ann Moyo,+27820004001,en,facility\n' +
       '4002,Upland Clinic,clinic,Atlantis,Ben Sithole,+27820004002,zu,facility\n' +
-      '4003,Valley Clinic,clinic,Hilltop,Cee Banda,0820004003,en,facility\n';
+      '4003,Valley Clinic,clinic,Hilltop,Cee Banda,08200,en,facility\n';
     const checked = await api(t, editor).post('/api/v1/facilities/import?dryRun=false', bad);
     expect(checked.status).toBe(422);
     expect(checked.json.errors).toEqual([
       { row: 3, field: 'district', message: '"Atlantis" is not a known district' },
-      { row: 4, field: 'manager_phone', message: 'must be an international number such as +27821234567' },
+      { row: 4, field: 'manager_phone', message: 'is not a valid phone number: write it as +27821234567, or without the country code for ZA' },
     ]);
     expect(await count()).toBe(before); // nothing half-imported, not even the good row
 

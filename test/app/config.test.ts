@@ -21,6 +21,62 @@ describe('config', () => {
   it('requires the respondent key secret in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('RESPONDENT_KEY_SECRET: required in production');
   });
+  describe('production refuses unsafe setups', () => {
+    const production = {
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db.example.org/report-cards',
+      RESPONDENT_KEY_SECRET: 'r'.repeat(40),
+      STAFF_SESSION_SECRET: 's'.repeat(40),
+      AT_CALLBACK_TOKEN: 'callback-token-0123456789',
+    };
+    const without = (name: keyof typeof production) => Object.fromEntries(Object.entries(production).filter(([k]) => k !== name));
+
+    it('starts with its own secrets, a MongoDB and a callback token', () => {
+      const c = loadConfig(production);
+      expect(c).toMatchObject({ production: true, staffSessionSecret: 's'.repeat(40), usingDevSecret: false, usingDevStaffSecret: false, callbackToken: 'callback-token-0123456789', callbackAuth: 'token' });
+    });
+    it.each([
+      ['MONGODB_URI', 'MONGODB_URI: required in production'],
+      ['STAFF_SESSION_SECRET', 'STAFF_SESSION_SECRET: required in production'],
+      ['AT_CALLBACK_TOKEN', 'AT_CALLBACK_TOKEN: required in production'],
+      ['RESPONDENT_KEY_SECRET', 'RESPONDENT_KEY_SECRET: required in production'],
+    ] as const)('refuses to start without %s', (name, message) => {
+      expect(() => loadConfig(without(name))).toThrow(ConfigError);
+      expect(() => loadConfig(without(name))).toThrow(message);
+    });
+    it('names every missing setting at once', () => {
+      let message = '';
+      try {
+        loadConfig({ NODE_ENV: 'production' });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      for (const name of ['RESPONDENT_KEY_SECRET', 'STAFF_SESSION_SECRET', 'MONGODB_URI', 'AT_CALLBACK_TOKEN']) expect(message).toContain(`  ${name}: required in production`);
+    });
+    it('says how to opt out of the callback token when a proxy authenticates Africa\'s Talking', () => {
+      expect(() => loadConfig(without('AT_CALLBACK_TOKEN'))).toThrow('set AT_CALLBACK_AUTH=proxy');
+      const c = loadConfig({ ...without('AT_CALLBACK_TOKEN'), AT_CALLBACK_AUTH: 'proxy' });
+      expect(c.callbackToken).toBeUndefined();
+      expect(c.callbackAuth).toBe('proxy');
+      expect(() => loadConfig({ ...production, AT_CALLBACK_AUTH: 'nobody' })).toThrow('AT_CALLBACK_AUTH: must be token or proxy');
+    });
+    it('never lets the respondent-key secret sign staff sessions', () => {
+      expect(() => loadConfig({ ...production, STAFF_SESSION_SECRET: production.RESPONDENT_KEY_SECRET })).toThrow('STAFF_SESSION_SECRET: must differ from RESPONDENT_KEY_SECRET');
+    });
+    it('refuses the public development values', () => {
+      const dev = loadConfig({});
+      expect(() => loadConfig({ ...production, RESPONDENT_KEY_SECRET: dev.respondentKeySecret })).toThrow('RESPONDENT_KEY_SECRET: is the public development value');
+      expect(() => loadConfig({ ...production, STAFF_SESSION_SECRET: dev.staffSessionSecret })).toThrow('STAFF_SESSION_SECRET: is the public development value');
+    });
+  });
+  it('in development the staff session secret is its own public value, not derived from the respondent secret', () => {
+    const a = loadConfig({ RESPONDENT_KEY_SECRET: 'a'.repeat(40) });
+    const b = loadConfig({ RESPONDENT_KEY_SECRET: 'b'.repeat(40) });
+    expect(a.usingDevStaffSecret).toBe(true);
+    expect(a.staffSessionSecret).toBe(b.staffSessionSecret);
+    expect(a.staffSessionSecret).not.toBe(a.respondentKeySecret);
+    expect(loadConfig({ STAFF_SESSION_SECRET: 'c'.repeat(40) })).toMatchObject({ staffSessionSecret: 'c'.repeat(40), usingDevStaffSecret: false });
+  });
   it('treats empty values as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', PORT: '' }).port).toBe(3000);
   });

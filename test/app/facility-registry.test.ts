@@ -8,7 +8,7 @@ import { importFacilities, parseFacilityCsv } from '../../src/app/facility-regis
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { PROJECT_ROOT } from '../../src/service.js';
 
-const known = { languages: ['en', 'sw', 'zu'], facilityTypes: ['clinic', 'police', 'social_grant'] };
+const known = { languages: ['en', 'sw', 'zu'], facilityTypes: ['clinic', 'police', 'social_grant'], defaultCountry: 'ZA' as const };
 const header = 'code,name,type,district,manager_name,manager_phone,manager_language,manager_role\n';
 
 describe('facility registry CSV', () => {
@@ -28,15 +28,33 @@ describe('facility registry CSV', () => {
       '5001,Lake Clinic,clinic,Lakeside,Ann,+27821112222,en,facility\n' +
       '12,Bad Code,clinic,Lakeside,,,,\n' +
       '5003,Hospital,hospital,Lakeside,,,,\n' +
-      '5004,Phone Clinic,clinic,Lakeside,Cy,0821112222,fr,boss\n';
+      '5004,Phone Clinic,clinic,Lakeside,Cy,08211,fr,boss\n';
     const r = parseFacilityCsv(csv, known);
     expect(r.errors).toEqual([
       { row: 3, field: 'code', message: 'must be 3 to 8 digits' },
       { row: 4, field: 'type', message: '"hospital" has no questionnaire; known types: clinic, police, social_grant' },
-      { row: 5, field: 'manager_phone', message: 'must be an international number such as +27821234567' },
+      { row: 5, field: 'manager_phone', message: 'is not a valid phone number: write it as +27821234567, or without the country code for ZA' },
       { row: 5, field: 'manager_language', message: 'must be one of en, sw, zu' },
       { row: 5, field: 'manager_role', message: 'must be facility or district' },
     ]);
+  });
+
+  it('stores managers\' numbers in E.164, read with the default country; a number that is no valid number is a row error', () => {
+    const csv =
+      header +
+      '5001,Lake Clinic,clinic,Lakeside,Ann,0821112222,en,facility\n' +
+      '5001,Lake Clinic,clinic,Lakeside,Bo,+27 82 111 3333,en,facility\n' +
+      "5001,Lake Clinic,clinic,Lakeside,Cy,'+27821114444,en,facility\n" +
+      '5001,Lake Clinic,clinic,Lakeside,Di,27821115555,en,facility\n' +
+      '5002,Lake Police,police,Lakeside,Ed,+254711000205,sw,facility\n';
+    const r = parseFacilityCsv(csv, known);
+    expect(r.errors).toEqual([]);
+    expect(r.facilities.flatMap((f) => f.managers.map((m) => m.phone))).toEqual(['+27821112222', '+27821113333', '+27821114444', '+27821115555', '+254711000205']);
+    // the same national number is another country's with another default
+    expect(parseFacilityCsv(header + '5003,Kenya Clinic,clinic,Lakeside,Fa,0711000205,sw,facility\n', { ...known, defaultCountry: 'KE' }).facilities[0]!.managers[0]!.phone).toBe('+254711000205');
+    const bad = parseFacilityCsv(header + '5004,A,clinic,Lakeside,Ga,0711000205,en,facility\n5005,Bad Phone,clinic,Lakeside,Ha,+999123456,en,facility\n5006,Short,clinic,Lakeside,Ia,12345,en,facility\n5007,Letters,clinic,Lakeside,Ja,phone me,en,facility\n', known);
+    expect(bad.errors.map((e) => [e.row, e.field])).toEqual([[2, 'name'], [3, 'manager_phone'], [4, 'manager_phone'], [5, 'manager_phone']]);
+    expect(bad.errors[1]!.message).not.toContain('999123456');
   });
 
   it('names missing columns', () => {

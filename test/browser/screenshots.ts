@@ -80,7 +80,7 @@ async function main() {
       await page.getByLabel('CSV file').setInputFiles({
         name: 'facilities.csv',
         mimeType: 'text/csv',
-        buffer: Buffer.from('code,name,type,district,manager_name,manager_phone,manager_language,manager_role\n7001,Bay Clinic,clinic,Riverside,Gia Moyo,+27820007001,en,facility\n7002,Cove Clinic,clinic,Lakeside,Hal Moyo,0820007002,zu,facility\n'),
+        buffer: Buffer.from('code,name,type,district,manager_name,manager_phone,manager_language,manager_role\n7001,Bay Clinic,clinic,Riverside,Gia Moyo,+27820007001,en,facility\n7002,Cove Clinic,clinic,Lakeside,Hal Moyo,08200,zu,facility\n'),
       });
       await page.getByRole('button', { name: 'Check and import' }).click();
       await page.locator('#import-result table').waitFor();

@@ -12,10 +12,14 @@ describe('new input since the last accepted hop', () => {
     ['1', '1*1001', '1001'],
     ['1*1001', '1*1001*a*b c', 'a*b c'],
     ['1*a*b', '1*a*b*2', '2'],
-    // not an extension of what was accepted: a late copy, or history rewritten: stale, never an answer
+    ['1*a', '1*a*', ''],
+    // not an extension of the last accepted text: a stale retry, never new input (issue 8)
     ['1*2*3', '1*2*9', null],
-    ['1*2*3', '1*2', null],
     ['1*2', '5', null],
+    ['1*2*3', '1*2', null],
+    ['1*2', '', null],
+    ['1*2', '1*22', null],
+    ['', '', null],
   ])('after %j, text %j brings %j', (previous, text, expected) => {
     expect(newInputSince(previous, text)).toBe(expected);
   });

@@ -7,7 +7,7 @@ import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js'
 import type { Storage } from '../../src/storage/ports.js';
 import { manualClock } from '../../src/gateways/clock.js';
 import { content } from '../support/engine.js';
-import { startTestService } from '../support/service.js';
+import { PRODUCTION_ENV, startTestService } from '../support/service.js';
 import { atVoiceXmlProblems, describeVoiceXml, parseAtVoiceXml } from '../support/voice-xml.js';
 import { recordedRoot, startVoiceService, type VoiceTestService } from '../support/voice.js';
 
@@ -277,21 +277,22 @@ describe('voice when the engine fails', () => {
 
 describe('voice config', () => {
   it('requires an https PUBLIC_BASE_URL in production', () => {
-    const base = { NODE_ENV: 'production', RESPONDENT_KEY_SECRET: 'x'.repeat(40) };
+    const base = { ...PRODUCTION_ENV, RESPONDENT_KEY_SECRET: 'x'.repeat(40) };
     expect(() => loadConfig({ ...base, PUBLIC_BASE_URL: 'http://reports.example.org' })).toThrow(/PUBLIC_BASE_URL: must start with https/);
     expect(() => loadConfig({ ...base, PUBLIC_BASE_URL: 'not a url' })).toThrow(/PUBLIC_BASE_URL/);
     expect(loadConfig({ ...base, PUBLIC_BASE_URL: 'https://reports.example.org/' }).publicBaseUrl).toBe('https://reports.example.org');
   });
 
   it('turns calls away cleanly when production has no PUBLIC_BASE_URL, and still takes the final request', async () => {
-    const t = await startTestService({ NODE_ENV: 'production' });
+    const t = await startTestService({ ...PRODUCTION_ENV });
+    const token = `?token=${PRODUCTION_ENV.AT_CALLBACK_TOKEN}`;
     try {
-      const res = await post(`${t.url}/voice`, active('ATVId_off'));
+      const res = await post(`${t.url}/voice${token}`, active('ATVId_off'));
       const body = await res.text();
       expect(res.status).toBe(200);
       expect(atVoiceXmlProblems(body)).toEqual([]);
       expect(parseAtVoiceXml(body).children.map((c) => c.name)).toEqual(['Reject']);
-      expect((await post(`${t.url}/voice`, { isActive: '0', sessionId: 'ATVId_off' })).status).toBe(200);
+      expect((await post(`${t.url}/voice${token}`, { isActive: '0', sessionId: 'ATVId_off' })).status).toBe(200);
     } finally {
       await t.stop();
     }

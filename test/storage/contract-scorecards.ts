@@ -5,6 +5,7 @@ import type { NewOutboxMessage, NewResponse, Scorecard, Storage } from '../../sr
 
 const T0 = new Date('2026-10-01T00:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 function newResponse(n: number, over: Partial<NewResponse> = {}): NewResponse {
   return {
@@ -30,7 +31,7 @@ async function report(s: Storage, n: number, answers: Record<string, string | nu
   for (const [questionId, value] of Object.entries(answers)) {
     await s.responses.recordAnswer(r.id, { questionId, value, at: at(n) }, { value: 'x', context: {} } as never);
   }
-  if (completedAt) await s.responses.complete(r.id, completedAt, countKey);
+  if (completedAt) await s.responses.complete(r.id, completedAt, countKey, utcDay(completedAt));
   return r.id;
 }
 
@@ -202,6 +203,41 @@ export function scorecardContract(get: () => Storage) {
       expect(await s.outbox.markSent(winner!.key, 'C', { providerMessageId: 'ATXid_1', cost: 'KES 0.80', at: at(2) })).toBe(true);
       expect(await s.outbox.get(winner!.key)).toMatchObject({ status: 'sent', providerMessageId: 'ATXid_1', cost: 'KES 0.80', sentAt: at(2), leaseOwner: null });
       expect(await s.outbox.claimNext('C', at(100), 60_000)).toBeNull();
+    });
+
+    it('lets exactly one of ten senders claim a message at once', async () => {
+      const s = get();
+      await s.outbox.enqueue(outboxMessage());
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => s.outbox.claimNext(`sender-${i}`, at(1), 60_000)));
+      const won = claims.filter(Boolean);
+      expect(won).toHaveLength(1);
+      expect(won[0]).toMatchObject({ status: 'sending', attempts: 1, leaseOwner: `sender-${claims.indexOf(won[0]!)}` });
+      expect(await s.outbox.claimNext('late', at(1), 60_000)).toBeNull();
+    });
+
+    it('orders claims by when each became due: a lease that ran out at 2 waits behind a message due at 1.5', async () => {
+      const s = get();
+      await s.outbox.enqueue(outboxMessage({ key: 'a', createdAt: at(0) }));
+      expect((await s.outbox.claimNext('A', at(1), 60_000))!.key).toBe('a'); // its lease ends at 2
+      await s.outbox.enqueue(outboxMessage({ key: 'b', createdAt: at(1.5) }));
+      expect((await s.outbox.claimNext('B', at(3), 60_000))!.key).toBe('b');
+      expect((await s.outbox.claimNext('B', at(3), 60_000))!).toMatchObject({ key: 'a', attempts: 2, leaseOwner: 'B' });
+    });
+
+    it('marks a message sent even when its provider id is already recorded on another; reports for the id stay with the first', async () => {
+      const s = get();
+      await s.outbox.enqueue(outboxMessage({ key: 'first' }));
+      await s.outbox.enqueue(outboxMessage({ key: 'second' }));
+      const one = (await s.outbox.claimNext('A', at(1), 60_000))!;
+      const two = (await s.outbox.claimNext('A', at(1), 60_000))!;
+      expect(await s.outbox.markSent(one.key, 'A', { providerMessageId: 'ATXid_same', cost: null, at: at(2) })).toBe(true);
+      expect(await s.outbox.markSent(two.key, 'A', { providerMessageId: 'ATXid_same', cost: null, at: at(2) })).toBe(true);
+      expect(await s.outbox.get(two.key)).toMatchObject({ status: 'sent', providerMessageId: 'ATXid_same', lastError: expect.stringContaining('already recorded on another message') });
+      // never claimed (so never sent) again
+      expect(await s.outbox.claimNext('B', at(10_000), 60_000)).toBeNull();
+      const delivered = { status: 'Success' as const, final: true, failureReason: null, networkCode: null, retryCount: 0, at: at(3) };
+      expect((await s.outbox.recordDelivery('ATXid_same', delivered))!.key).toBe(one.key);
+      expect((await s.outbox.get(two.key))!.delivery).toBeNull();
     });
 
     it('claims the earliest due first and honours retry times', async () => {

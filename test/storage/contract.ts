@@ -23,6 +23,8 @@ const T0 = new Date('2025-03-01T08:00:00.000Z');
 /** T0 plus `minutes` */
 const t = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const FAR_FUTURE = new Date('2100-01-01T00:00:00.000Z');
+/** the local day a report completes on; the contract runs in UTC */
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 const LONG_AGO = new Date('2000-01-01T00:00:00.000Z');
 
 const isPlain = (x: unknown) => typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
@@ -189,6 +191,19 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(await s.facilities.findByCode('KE-002')).toStrictEqual(facility('KE-002'));
         expect(await s.facilities.findByCode('KE-404')).toBeNull();
         expect(await s.facilities.upsertMany([])).toEqual({ inserted: 0, updated: 0 });
+      });
+
+      it('inserts a new code once: a second insert, even a concurrent one, is refused and changes nothing', async () => {
+        expect(await s.facilities.insert(facility('KE-001'))).toBe(true);
+        expect(await s.facilities.insert(facility('KE-001', { name: 'Other' }))).toBe(false);
+        expect(await s.facilities.findByCode('KE-001')).toStrictEqual(facility('KE-001'));
+
+        const rivals = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo'].map((name) => facility('KE-002', { name }));
+        const results = await Promise.all(rivals.map((f) => s.facilities.insert(f)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = rivals[results.indexOf(true)]!;
+        expect(await s.facilities.findByCode('KE-002')).toStrictEqual(winner);
+        expect(await s.facilities.count()).toBe(2);
       });
 
       it('returns plain copies: changing one changes nothing stored', async () => {
@@ -407,7 +422,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         const b = await s.responses.start(newResponse());
         const c = await s.responses.start(newResponse());
 
-        const doneA = await s.responses.complete(a.id, t(20), 'rk-alice|KE-001|2025-03');
+        const doneA = await s.responses.complete(a.id, t(20), 'rk-alice|KE-001|2025-03', utcDay(t(20)));
         expect(doneA).toStrictEqual({
           ...a,
           status: 'complete',
@@ -418,7 +433,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
           duplicateOf: null,
         });
 
-        const doneB = await s.responses.complete(b.id, t(21), 'rk-alice|KE-001|2025-03');
+        const doneB = await s.responses.complete(b.id, t(21), 'rk-alice|KE-001|2025-03', utcDay(t(21)));
         expect(doneB).toStrictEqual({
           ...b,
           status: 'complete',
@@ -431,29 +446,29 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(await s.responses.get(b.id)).toStrictEqual(doneB);
         expect(await s.responses.get(a.id)).toStrictEqual(doneA);
 
-        const doneC = await s.responses.complete(c.id, t(22), 'rk-alice|KE-001|2025-04');
+        const doneC = await s.responses.complete(c.id, t(22), 'rk-alice|KE-001|2025-04', utcDay(t(22)));
         expect(doneC.counted).toBe(true);
         expect(doneC.duplicateOf).toBeNull();
         expect(doneC.countKey).toBe('rk-alice|KE-001|2025-04');
 
-        await expect(s.responses.complete('nope', t(23), 'k')).rejects.toThrow();
+        await expect(s.responses.complete('nope', t(23), 'k', utcDay(t(23)))).rejects.toThrow();
       });
 
       it('leaves a complete response unchanged when completed again', async () => {
         const a = await s.responses.start(newResponse());
-        const first = await s.responses.complete(a.id, t(20), 'key-1');
-        const again = await s.responses.complete(a.id, t(30), 'key-2');
+        const first = await s.responses.complete(a.id, t(20), 'key-1', utcDay(t(20)));
+        const again = await s.responses.complete(a.id, t(30), 'key-2', utcDay(t(30)));
         expect(again).toStrictEqual(first);
         expect(await s.responses.get(a.id)).toStrictEqual(first);
         // key-2 was not taken by the no-op
         const b = await s.responses.start(newResponse());
-        expect((await s.responses.complete(b.id, t(31), 'key-2')).counted).toBe(true);
+        expect((await s.responses.complete(b.id, t(31), 'key-2', utcDay(t(31)))).counted).toBe(true);
       });
 
       it('completes an abandoned response, clearing abandonedAt', async () => {
         const a = await s.responses.start(newResponse());
         await s.responses.markAbandoned(a.id, t(5));
-        const done = await s.responses.complete(a.id, t(6), 'k');
+        const done = await s.responses.complete(a.id, t(6), 'k', utcDay(t(6)));
         expect(done.status).toBe('complete');
         expect(done.abandonedAt).toBeNull();
         expect(done.completedAt).toEqual(t(6));
@@ -470,7 +485,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect((await s.responses.get(a.id))!.abandonedAt).toEqual(t(5));
 
         const b = await s.responses.start(newResponse());
-        const done = await s.responses.complete(b.id, t(7), 'k');
+        const done = await s.responses.complete(b.id, t(7), 'k', utcDay(t(7)));
         await s.responses.markAbandoned(b.id, t(8));
         got = await s.responses.get(b.id);
         expect(got).toStrictEqual(done);
@@ -491,7 +506,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(got!.sessionIds).toEqual(['ATUid_a1', 'ATUid_a2']);
 
         const b = await s.responses.start(newResponse({ sessionIds: ['ATUid_b1'] }));
-        const done = await s.responses.complete(b.id, t(8), 'k');
+        const done = await s.responses.complete(b.id, t(8), 'k', utcDay(t(8)));
         await s.responses.resume(b.id, 'ATUid_b2', t(9));
         expect(await s.responses.get(b.id)).toStrictEqual(done);
 
@@ -507,7 +522,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         await s.responses.markAbandoned(abandoned.id, t(20));
 
         const complete = await s.responses.start(newResponse({ startedAt: t(2) }));
-        await s.responses.complete(complete.id, t(30), 'k');
+        await s.responses.complete(complete.id, t(30), 'k', utcDay(t(30)));
 
         const noResumePoint = await s.responses.start(newResponse({ startedAt: t(40), resumeState: null }));
         const voice = await s.responses.start(newResponse({ channel: 'voice', startedAt: t(45) }));
@@ -538,8 +553,8 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         const r4 = await s.responses.start(newResponse({ id: 'r4', facilityCode: 'KE-002', startedAt: t(40) }));
         const r2 = await s.responses.start(newResponse({ id: 'r2', facilityCode: 'KE-002', startedAt: t(20) }));
         const r5 = await s.responses.start(newResponse({ id: 'r5', facilityCode: 'KE-001', startedAt: t(50) }));
-        await s.responses.complete(r1.id, t(60), 'k1');
-        await s.responses.complete(r4.id, t(61), 'k4');
+        await s.responses.complete(r1.id, t(60), 'k1', utcDay(t(60)));
+        await s.responses.complete(r4.id, t(61), 'k4', utcDay(t(61)));
         await s.responses.markAbandoned(r5.id, t(62));
 
         const ids = async (f: ResponseFilter) => (await collect(s.responses.stream(f))).map((r) => r.id);
@@ -574,6 +589,88 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(await ids({ channel: 'voice' })).toEqual(['b']);
         expect(await ids({ channel: 'ussd', district: 'south' })).toEqual(['c']);
       });
+
+      it('never changes a complete response: late answers, withdrawals and progress are ignored', async () => {
+        const r = await s.responses.start(newResponse());
+        await s.responses.recordAnswer(r.id, { questionId: 'waiting', value: 4, at: t(10) }, machine('q_problem', { waiting: 4 }));
+        const done = await s.responses.complete(r.id, t(11), 'k-late', utcDay(t(11)));
+        await s.responses.recordAnswer(r.id, { questionId: 'problem', value: 'drugs', at: t(12) }, machine('complete', { waiting: 4, problem: 'drugs' }));
+        await s.responses.recordAnswer(r.id, { questionId: 'waiting', value: 1, at: t(12) }, machine('q_problem', { waiting: 1 }));
+        await s.responses.withdrawAnswer(r.id, 'waiting', machine('q_waiting'), t(13));
+        await s.responses.saveProgress(r.id, machine('q_waiting'), t(14));
+        expect(await s.responses.get(r.id)).toStrictEqual(done);
+        expect(done.answers).toStrictEqual([{ questionId: 'waiting', value: 4, at: t(10) }]);
+      });
+
+      it('records one answer when the same answer arrives twenty times at once', async () => {
+        const r = await s.responses.start(newResponse());
+        await Promise.all(
+          Array.from({ length: 20 }, () => s.responses.recordAnswer(r.id, { questionId: 'waiting', value: 3, at: t(10) }, machine('q_problem', { waiting: 3 }))),
+        );
+        expect((await s.responses.get(r.id))!.answers).toStrictEqual([{ questionId: 'waiting', value: 3, at: t(10) }]);
+      });
+
+      it('completes once when the same completion arrives ten times at once', async () => {
+        const r = await s.responses.start(newResponse());
+        const results = await Promise.all(Array.from({ length: 10 }, () => s.responses.complete(r.id, t(20), 'k-race', utcDay(t(20)))));
+        const stored = await s.responses.get(r.id);
+        expect(stored).toMatchObject({ status: 'complete', counted: true, countKey: 'k-race', duplicateOf: null, completedAt: t(20) });
+        for (const done of results) expect(done).toStrictEqual(stored);
+      });
+
+      it('counts one of ten different responses that complete with the same countKey at once', async () => {
+        const rs = await Promise.all(Array.from({ length: 10 }, () => s.responses.start(newResponse())));
+        const done = await Promise.all(rs.map((r) => s.responses.complete(r.id, t(30), 'k-same', utcDay(t(30)))));
+        const counted = done.filter((d) => d.counted);
+        expect(counted).toHaveLength(1);
+        for (const d of done.filter((x) => !x.counted)) expect(d).toMatchObject({ countKey: null, duplicateOf: counted[0]!.id });
+      });
+
+      it('gives the dashboard its figures per facility and local day: reports, and the rating question of each version', async () => {
+        const complete = async (over: Partial<NewResponse>, answers: Record<string, string | number>, day: string | null) => {
+          const r = await s.responses.start(newResponse(over));
+          for (const [questionId, value] of Object.entries(answers)) await s.responses.recordAnswer(r.id, { questionId, value, at: t(1) }, machine('x'));
+          if (day) await s.responses.complete(r.id, t(2), `k-${r.id}`, day);
+        };
+        await complete({ facilityCode: 'KE-001' }, { sat: 5 }, '2025-03-01');
+        await complete({ facilityCode: 'KE-001' }, { sat: 3 }, '2025-03-01');
+        await complete({ facilityCode: 'KE-001' }, { sat: 4 }, '2025-03-02');
+        await complete({ facilityCode: 'KE-001' }, {}, '2025-03-02'); // no rating given
+        await complete({ facilityCode: 'KE-002', questionnaireVersion: 3 }, { overall: 2, sat: 5 }, '2025-03-01'); // v3 rates "overall"
+        await complete({ facilityCode: 'KE-002', questionnaireId: 'police_q', questionnaireVersion: 1 }, { sat: 1 }, '2025-03-02'); // no rating question
+        await complete({ facilityCode: 'KE-002' }, { sat: 'five' }, '2025-03-02'); // not a number
+        await complete({ facilityCode: 'KE-001' }, { sat: 1 }, '2025-02-28'); // before the range
+        await complete({ facilityCode: 'KE-001' }, { sat: 1 }, '2025-03-04'); // after it
+        await complete({ facilityCode: 'KE-001' }, { sat: 1 }, null); // not complete
+
+        const ratings = [
+          { questionnaireId: 'clinic_q', questionnaireVersion: 2, questionId: 'sat' },
+          { questionnaireId: 'clinic_q', questionnaireVersion: 3, questionId: 'overall' },
+        ];
+        expect(await s.responses.dailyFigures({ fromDay: '2025-03-01', toDay: '2025-03-03', ratings })).toStrictEqual([
+          { facilityCode: 'KE-001', day: '2025-03-01', reports: 2, ratings: 2, ratingSum: 8 },
+          { facilityCode: 'KE-001', day: '2025-03-02', reports: 2, ratings: 1, ratingSum: 4 },
+          { facilityCode: 'KE-002', day: '2025-03-01', reports: 1, ratings: 1, ratingSum: 2 },
+          { facilityCode: 'KE-002', day: '2025-03-02', reports: 2, ratings: 0, ratingSum: 0 },
+        ]);
+        expect(await s.responses.dailyFigures({ fromDay: '2025-03-05', toDay: '2025-03-09', ratings })).toEqual([]);
+        expect((await s.responses.dailyFigures({ fromDay: '2025-02-28', toDay: '2025-03-04', ratings: [] })).map((r) => r.reports)).toEqual([1, 2, 2, 1, 1, 2]);
+      });
+
+      it('streams many responses that started at the same instant in order, each once', async () => {
+        const same = t(5);
+        const ids: string[] = [];
+        for (let i = 0; i < 1100; i++) {
+          const id = `same-${String(i).padStart(4, '0')}`;
+          ids.push(id);
+          await s.responses.start(newResponse({ id, startedAt: same }));
+        }
+        await s.responses.start(newResponse({ id: 'later-1', startedAt: t(6) }));
+        await s.responses.start(newResponse({ id: 'other-facility', facilityCode: 'KE-009', startedAt: t(6) }));
+        await s.responses.start(newResponse({ id: 'earlier', startedAt: t(4) }));
+        const seen = (await collect(s.responses.stream({ facilityCode: 'KE-001' }))).map((r) => r.id);
+        expect(seen).toEqual(['earlier', ...ids, 'later-1']);
+      }, 120_000);
 
       it('lets a consumer stop streaming early', async () => {
         for (let i = 0; i < 5; i++) await s.responses.start(newResponse({ startedAt: t(i) }));
@@ -632,6 +729,26 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         expect(await s.sessions.get('ussd', 'ATUid_missing')).toBeNull();
       });
 
+      it('lets one of twenty concurrent updates from the same revision win', async () => {
+        await s.sessions.create(hopSession());
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.sessions.update(hopSession({ lastInput: `hop ${i}` }), 0)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const stored = await s.sessions.get('ussd', 'ATUid_s1');
+        expect(stored!.revision).toBe(1);
+        expect(stored!.lastInput).toBe(`hop ${results.indexOf(true)}`);
+        // the next step goes on from the winner's revision
+        expect(await s.sessions.update({ ...stored!, lastInput: 'next' }, 1)).toBe(true);
+        expect(await s.sessions.update({ ...stored!, lastInput: 'stale' }, 1)).toBe(false);
+      });
+
+      it('lets a new session take the id of an expired one, and goes on from revision 0', async () => {
+        await s.sessions.create(hopSession({ expiresAt: LONG_AGO, revision: 0 }));
+        const fresh = hopSession({ lastInput: 'new', createdAt: t(100) });
+        expect(await s.sessions.create(fresh)).toBe(true);
+        expect(await s.sessions.update({ ...fresh, lastInput: 'new*1' }, 0)).toBe(true);
+        expect((await s.sessions.get('ussd', 'ATUid_s1'))!).toMatchObject({ lastInput: 'new*1', revision: 1 });
+      });
+
       it('returns plain copies: changing one changes nothing stored', async () => {
         const session = hopSession();
         await s.sessions.create(session);
@@ -640,6 +757,23 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         got!.engine.context.lang = 'en';
         got!.engine.context.answers.waiting = 1;
         expect(await s.sessions.get('ussd', 'ATUid_s1')).toStrictEqual(hopSession());
+      });
+    });
+
+    describe('sweep', () => {
+      it('removes expired sessions and forgets languages not chosen since the cutoff; running again finds nothing', async () => {
+        await s.sessions.create(hopSession({ sessionId: 'ATUid_old', expiresAt: LONG_AGO }));
+        await s.sessions.create(hopSession({ sessionId: 'ATUid_live' }));
+        await s.respondents.setLanguage('rk-old', 'sw', t(0));
+        await s.respondents.setLanguage('rk-recent', 'zu', t(100));
+        expect(await s.sweep({ respondentsSince: t(50) })).toEqual({ sessions: 1, respondents: 1, imports: 0 });
+        expect(await s.sessions.get('ussd', 'ATUid_live')).not.toBeNull();
+        expect(await s.respondents.getLanguage('rk-old')).toBeNull();
+        expect(await s.respondents.getLanguage('rk-recent')).toBe('zu');
+        expect(await s.sweep({ respondentsSince: t(50) })).toEqual({ sessions: 0, respondents: 0, imports: 0 });
+        // no cutoff: languages are kept
+        expect(await s.sweep({ respondentsSince: null })).toEqual({ sessions: 0, respondents: 0, imports: 0 });
+        expect(await s.respondents.getLanguage('rk-recent')).toBe('zu');
       });
     });
 

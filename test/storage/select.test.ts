@@ -45,7 +45,14 @@ describe('selectStorage', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.msg).toContain('NOTHING IS DURABLE');
     expect(warnings[0]!.msg).toContain('no-such-mongod');
-    expect(warnings[0]!.msg.split('\n').length).toBeGreaterThan(5);
+    // the log line stays one line; the block a person must see comes back as plain lines to print
+    expect(warnings[0]!.msg).not.toContain('\n');
+    expect(selected.notice!.length).toBeGreaterThan(5);
+    expect(selected.notice!.join('\n')).toContain('NOTHING IS DURABLE');
+    expect(selected.notice!.join('\n')).toContain('no-such-mongod');
+    // said before the wait, so a newcomer is never left with a silent terminal
+    expect(log.lines[0]).toMatchObject({ level: 'info', obj: { embedded: true } });
+    expect(log.lines[0]!.msg).toContain('trying the embedded MongoDB');
     expect(warnings[0]!.obj).toMatchObject({ storage: 'memory', durable: false });
 
     // the injected clock reaches the memory adapter: this session expired at its "now"
@@ -64,6 +71,8 @@ describe('selectStorage', () => {
     const log = recordingLog();
     await expect(selectStorage({ dataDir, production: true }, log)).rejects.toThrow(/MONGODB_URI/);
     expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    // never tried: it would download a binary at start
+    expect(log.lines.some((l) => l.msg.includes('trying the embedded MongoDB'))).toBe(false);
   });
 
   it('never falls back when MONGODB_URI is set but unreachable, and keeps the password out of the error', async () => {

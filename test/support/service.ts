@@ -6,14 +6,27 @@ import { manualClock } from '../../src/gateways/clock.js';
 import { sequentialIds } from '../../src/gateways/ids.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { AtUssdSession } from '../../src/channels/ussd/at-simulator.js';
+import { mongoTestStorage } from '../storage/mongo-target.js';
 
 /**
  * The real service, in process, on port 0, over the memory adapter, with a clock that
  * moves only when told and ids that read well in transcripts. Outside network is blocked;
- * only loopback is allowed.
+ * only loopback is allowed. With TEST_STORAGE=mongo (the "mongo" vitest project, when
+ * TEST_MONGODB_URI is set) the store is the Mongo adapter on a database of its own.
  */
 export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789';
 export const ADMIN = 'admin-token-for-tests-0123456789';
+/**
+ * What production requires before it starts (config.ts), for tests that run the service as
+ * production on storage they provide: the MongoDB named here is never contacted then.
+ */
+export const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  MONGODB_URI: 'mongodb://127.0.0.1:9/provided-by-the-test',
+  RESPONDENT_KEY_SECRET: TEST_SECRET,
+  STAFF_SESSION_SECRET: 'staff-session-secret-for-tests-0123456789',
+  AT_CALLBACK_TOKEN: 'callback-token-for-tests-0123',
+} as const;
 
 export const testClock = () => manualClock('2026-10-05T08:00:00Z');
 
@@ -29,7 +42,8 @@ export async function startTestService(env: Record<string, string> = {}, overrid
     },
   });
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', RESPONDENT_KEY_SECRET: TEST_SECRET, ADMIN_TOKEN: ADMIN, ...env });
-  const storage = overrides.storage ?? createMemoryStorage({ now: () => clock.now() });
+  const mongo = overrides.storage ? null : await mongoTestStorage(() => clock.now());
+  const storage = overrides.storage ?? mongo?.storage ?? createMemoryStorage({ now: () => clock.now() });
   const service = await createService(config, { storage, clock, ids: sequentialIds(), logDestination, ...overrides });
   const { url } = await service.start(0, '127.0.0.1');
   let n = 0;
@@ -44,6 +58,7 @@ export async function startTestService(env: Record<string, string> = {}, overrid
     },
     async stop() {
       await service.stop(2000);
+      await mongo?.drop();
       nock.enableNetConnect();
     },
   };

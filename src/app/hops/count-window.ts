@@ -12,6 +12,11 @@ export function countKey(respondentKey: string, facilityCode: string, at: Date, 
   return `${respondentKey}|${facilityCode}|${hours}h${countBucket(at, hours, timeZone)}`;
 }
 
+/** The local calendar day (YYYY-MM-DD) of an instant in the programme's time zone. */
+export function localDay(at: Date, timeZone: string): string {
+  return new Date(at.getTime() + offsetMs(at, timeZone)).toISOString().slice(0, 10);
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The time zone's offset from UTC at that instant, in milliseconds. */

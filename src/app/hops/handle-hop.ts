@@ -41,7 +41,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
     try {
       const session = await storage.sessions.get(adapter.channel, sessionId);
       if (!session) {
-        const respondentKey = deps.respondentKey(adapter.phone(req));
+        const respondentKey = deps.respondentKey(adapter.phone(req), () => deps.log.warn({ sessionId, channel: adapter.channel }, "the caller's number is not one libphonenumber can read: keyed by its digits"));
         const turn = await runner.begin(caller(respondentKey), adapter.prefilledFacilityCode(req), clock.now());
         return await start(respondentKey, turn);
       }
@@ -57,7 +57,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       if (reading.kind === 'page') {
         const { reply, seq } = adapter.render(prompt, { previous: last, page: reading.page });
         const won = await claim(session, { lastInput: inputKey, lastReply: reply, page: reading.page, ...voiceState(seq) });
-        return won ? reply : await winnersReply(reply);
+        return won ? reply : await winnersReply(reply, session.revision);
       }
       return await finish(session, await runner.advance(session.engine, reading.event), last);
     } catch (err) {
@@ -78,8 +78,8 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
         ...newHopSession({ channel: adapter.channel, sessionId, respondentKey, lastInput: inputKey, lastReply: reply, engine: turn.state, responseId, now, ttlMinutes: settings.sessionTtlMinutes }),
         ...voiceState(seq),
       };
-      if (!(await storage.sessions.create(fresh))) return winnersReply(reply);
-      await recordEffects(deps.record, turn.effects, turn.state, { channel: adapter.channel, sessionId, respondentKey, responseId, now });
+      if (!(await storage.sessions.create(fresh))) return winnersReply(reply, -1);
+      await recorded(fresh, turn, now);
       return reply;
     }
 
@@ -88,9 +88,23 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       const prompt = await runner.promptOf(turn.state, referenceOf(responseId));
       const { reply, seq } = adapter.render(prompt, { previous: last, page: 0 });
       // the hop is claimed before anything is stored, so a hop that loses the race stores nothing
-      if (!(await claim(current, { lastInput: inputKey, lastReply: reply, page: 0, engine: turn.state, responseId, ...voiceState(seq) }))) return winnersReply(reply);
-      await recordEffects(deps.record, turn.effects, turn.state, { channel: adapter.channel, sessionId, respondentKey: current.respondentKey, responseId, now: clock.now() });
+      const changes = { lastInput: inputKey, lastReply: reply, page: 0, engine: turn.state, responseId, ...voiceState(seq) };
+      if (!(await claim(current, changes))) return winnersReply(reply, current.revision);
+      await recorded({ ...current, ...changes, revision: current.revision + 1 }, turn, clock.now());
       return reply;
+    }
+
+    /**
+     * Stores what the claimed hop said. Should its response turn out to exist already under
+     * another id (a start this session made before), the session is pointed at that one.
+     * A process that dies between the claim and this loses that hop's answer; it never
+     * records one twice, or one the respondent did not give.
+     */
+    async function recorded(claimed: HopSession, turn: Turn, now: Date): Promise<void> {
+      const stored = await recordEffects(deps.record, turn.effects, turn.state, { channel: adapter.channel, sessionId, respondentKey: claimed.respondentKey, responseId: claimed.responseId, now });
+      if (stored === claimed.responseId) return;
+      deps.log.warn({ sessionId, channel: adapter.channel }, 'the response this hop started already existed; pointing the session at it');
+      await claim(claimed, { responseId: stored });
     }
 
     /** Writes the hop if the session is still as this hop found it; false when another hop moved it first. */
@@ -99,9 +113,17 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       return storage.sessions.update({ ...current, ...changes, updatedAt: now, expiresAt: expiryAfter(now, settings.sessionTtlMinutes) }, current.revision);
     }
 
-    /** Another hop of this session got there first: answer with its screen. */
-    async function winnersReply(ours: string): Promise<string> {
-      const winner = await storage.sessions.get(adapter.channel, sessionId);
+    /**
+     * Another hop of this session got there first: answer with its screen. On a server
+     * without atomic conditional updates the winner's claim and its write are two steps, so
+     * wait (briefly) until the session shows a revision past the one this hop read.
+     */
+    async function winnersReply(ours: string, readRevision: number): Promise<string> {
+      let winner = await storage.sessions.get(adapter.channel, sessionId);
+      for (let wait = 5; winner && winner.revision <= readRevision && wait <= 320; wait *= 2) {
+        await new Promise((ok) => setTimeout(ok, wait));
+        winner = await storage.sessions.get(adapter.channel, sessionId);
+      }
       if (winner && winner.lastInput !== inputKey) deps.log.warn({ sessionId, channel: adapter.channel }, 'concurrent hops with different input: the first one moved the session, this one got its screen');
       return winner?.lastReply ?? ours;
     }

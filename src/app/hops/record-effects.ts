@@ -2,7 +2,7 @@ import type { Effect } from '../../engine/conversation.js';
 import { resumePointOf } from '../../engine/prompt.js';
 import type { ConversationState } from '../../engine/stepping.js';
 import type { Channel, Storage } from '../../storage/ports.js';
-import { countKey } from './count-window.js';
+import { countKey, localDay } from './count-window.js';
 
 /**
  * Stores what the conversation said happened in a hop, as it arrives: the response started
@@ -26,21 +26,23 @@ export type HopRecord = {
   now: Date;
 };
 
-export async function recordEffects(deps: RecordDeps, effects: Effect[], state: ConversationState, hop: HopRecord): Promise<void> {
+/** Returns the id of the response the hop worked on, as stored (a start that finds its response already there returns that one). */
+export async function recordEffects(deps: RecordDeps, effects: Effect[], state: ConversationState, hop: HopRecord): Promise<string | null> {
   const { storage } = deps;
   const at = hop.now;
   const resumeState = resumePointOf(state);
+  let responseId = hop.responseId;
   const response = () => {
-    if (!hop.responseId) throw new Error('an answer arrived before its response was started');
-    return hop.responseId;
+    if (!responseId) throw new Error('an answer arrived before its response was started');
+    return responseId;
   };
   for (const effect of effects) {
     switch (effect.type) {
       case 'languageChosen':
         await storage.respondents.setLanguage(hop.respondentKey, effect.lang, at);
         break;
-      case 'responseStarted':
-        await storage.responses.start({
+      case 'responseStarted': {
+        const started = await storage.responses.start({
           id: response(),
           sourceKey: `${hop.channel}:${hop.sessionId}`,
           facilityCode: effect.facility.code,
@@ -55,7 +57,9 @@ export async function recordEffects(deps: RecordDeps, effects: Effect[], state: 
           sessionIds: [hop.sessionId],
           startedAt: at,
         });
+        responseId = started.id;
         break;
+      }
       case 'responseResumed':
         await storage.responses.resume(effect.responseId, hop.sessionId, at);
         break;
@@ -75,7 +79,7 @@ export async function recordEffects(deps: RecordDeps, effects: Effect[], state: 
         const id = response();
         const facility = state.context.facility;
         if (!facility) throw new Error('a report completed without its facility');
-        const done = await storage.responses.complete(id, at, countKey(hop.respondentKey, facility.code, at, deps.settings.countWindowHours, deps.settings.timeZone));
+        const done = await storage.responses.complete(id, at, countKey(hop.respondentKey, facility.code, at, deps.settings.countWindowHours, deps.settings.timeZone), localDay(at, deps.settings.timeZone));
         if (!done.counted) deps.log.info({ responseId: id, duplicateOf: done.duplicateOf }, 'report stored but not counted: same respondent and facility within the count window');
         break;
       }
@@ -90,6 +94,7 @@ export async function recordEffects(deps: RecordDeps, effects: Effect[], state: 
         break;
     }
   }
+  return responseId;
 }
 
 /** The resume point once the last question is answered: nothing left to ask. */

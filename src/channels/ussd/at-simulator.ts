@@ -44,6 +44,14 @@ export class AtUssdSession {
     return this.post(this.lastText);
   }
 
+  /**
+   * Exactly this `text`, leaving the session's own inputs alone: a copy of an earlier hop that
+   * a flaky network delivers late, or one of several hops racing for the same session.
+   */
+  async at(text: string): Promise<Hop> {
+    return this.post(text);
+  }
+
   /** The end-of-session notification AT posts when a session closes. */
   async notifyEnd(status = 'Incomplete'): Promise<number> {
     const form = new URLSearchParams({

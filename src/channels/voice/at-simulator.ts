@@ -54,6 +54,24 @@ export class AtVoiceCall {
     return this.post(this.next.answerPath, { ...this.base(), dtmfDigits });
   }
 
+  /**
+   * Several different key presses answering the same prompt at once (a hostile or broken
+   * gateway); the call then follows the reply to the first of them.
+   */
+  async pressConcurrently(digits: string[]): Promise<VoiceHop[]> {
+    const path = this.next.answerPath;
+    if (!path) throw new Error('the last reply was not listening for keys');
+    const hops = await Promise.all(digits.map(async (dtmfDigits) => {
+      const form = { ...this.base(), dtmfDigits };
+      const res = await fetch(`${this.options.baseUrl}${path}`, { method: 'POST', body: new URLSearchParams(form) });
+      return { path, form, status: res.status, body: await res.text() };
+    }));
+    const first = hops[0]!;
+    this.last = { path: first.path, form: first.form };
+    this.next = first.status === 200 && first.body.startsWith('<?xml') ? follow(first.body) : { answerPath: null, silencePath: null, listening: null };
+    return hops.map((h) => ({ ...h, listening: this.next.listening }));
+  }
+
   /** The caller says nothing: the GetDigits times out and AT follows the Redirect. */
   async silence(): Promise<VoiceHop> {
     if (!this.next.silencePath) throw new Error('the last reply has no Redirect to follow');

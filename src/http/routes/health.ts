@@ -9,7 +9,8 @@ export function healthRoutes(storage: Storage, isShuttingDown: () => boolean): R
   router.get('/readyz', async (_req, res) => {
     if (isShuttingDown()) return void res.status(503).json({ status: 'shutting down' });
     const reachable = await storage.ping().catch(() => false);
-    res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'storage unreachable', storage: storage.kind });
+    // durable: false on the in-memory store, so a deployment that lost its MongoDB cannot look healthy by accident
+    res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'storage unreachable', storage: storage.kind, durable: storage.kind !== 'memory' });
   });
   return router;
 }

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Storage, DeliveryStatus } from '../../storage/ports.js';
+import type { ServiceMetrics } from '../../metrics.js';
 import { parseOr400 } from '../validation.js';
 
 /**
@@ -21,21 +22,28 @@ export const DeliveryReport = z.object({
   retryCount: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).max(10_000).optional(),
 });
 
-export function smsRoutes(storage: Storage, callbackGuard: RequestHandler, deps: { now: () => Date; log: { info(o: object, m: string): void; error(o: object, m: string): void } }): Router {
+export function smsRoutes(
+  storage: Storage,
+  callbackGuard: RequestHandler,
+  deps: { now: () => Date; log: { info(o: object, m: string): void; error(o: object, m: string): void }; metrics?: Pick<ServiceMetrics, 'deliveryReport'> },
+): Router {
   const router = Router();
   router.post('/sms/delivery-reports', callbackGuard, async (req, res) => {
     const report = parseOr400(DeliveryReport, req.body, res, 'text');
     if (!report) return;
     res.type('text/plain').send('OK');
     try {
+      const at = deps.now();
       const updated = await storage.outbox.recordDelivery(report.id, {
         status: report.status,
         final: FINAL.includes(report.status),
         failureReason: report.failureReason || null,
         networkCode: report.networkCode || null,
         retryCount: report.retryCount ?? null,
-        at: deps.now(),
+        at,
       });
+      // a final status is never replaced, so a repeated Success comes back with the first report's time
+      if (updated) deps.metrics?.deliveryReport(report.status, report.status === 'Success' && updated.delivery?.status === 'Success' && updated.delivery.at.getTime() === at.getTime());
       if (!updated) deps.log.info({ providerMessageId: report.id, status: report.status }, 'delivery report for a message we do not know: ignored');
       else deps.log.info({ message: updated.key, providerMessageId: report.id, status: report.status, recorded: updated.delivery?.status }, 'delivery report');
     } catch (err) {

@@ -30,7 +30,7 @@ export function readFacilityForm(body: Record<string, unknown>): FormValues & { 
 
 export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
   const { route } = reg;
-  const registry = { storage: ctx.storage, clock: ctx.clock, languages: ctx.languages };
+  const registry = { storage: ctx.storage, clock: ctx.clock, languages: ctx.languages, defaultCountry: ctx.defaultCountry };
   const by = (req: Request) => actorName(req.principal);
   const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
 
@@ -49,7 +49,7 @@ export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
 <div><label for="f-active"><input id="f-active" name="active" type="checkbox"${values.active ? html` checked` : ''}> Active (respondents can report on it)</label></div>
 </div>
 <table><caption>Managers (they receive the SMS scorecard). Leave a row empty to remove it.</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Phone (international, e.g. +27821234567)</th><th scope="col">Language</th><th scope="col">Role</th></tr></thead><tbody>
+<thead><tr><th scope="col">Name</th><th scope="col">Phone (e.g. +27821234567; without +country code read as ${ctx.defaultCountry})</th><th scope="col">Language</th><th scope="col">Role</th></tr></thead><tbody>
 ${rows.map(
   (m, i) => html`<tr><td><label class="visually-hidden" for="m${i}-name">Manager ${i + 1} name</label><input id="m${i}-name" name="m${i}_name" type="text" value="${m.name}"></td>
 <td><label class="visually-hidden" for="m${i}-phone">Manager ${i + 1} phone</label><input id="m${i}-phone" name="m${i}_phone" type="text" inputmode="tel" value="${m.phone}"></td>

@@ -16,10 +16,11 @@ import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../
 
 const ASSETS: Record<string, string> = { 'staff.css': 'text/css', 'editor.js': 'text/javascript', 'simulator.js': 'text/javascript', 'import.js': 'text/javascript' };
 
+/** Beside the compiled module: src/staff/assets with tsx, dist/src/staff/assets after `npm run build` (which copies them). */
 function assetDir(): string {
   const here = resolve(import.meta.dirname, '..', 'assets');
-  // a build (dist/) does not copy assets: fall back to the source folder
-  return existsSync(here) ? here : resolve(import.meta.dirname, '..', '..', '..', '..', 'src', 'staff', 'assets');
+  if (!existsSync(here)) throw new Error(`the staff assets are missing: ${here} does not exist (npm run build copies src/staff/assets there)`);
+  return here;
 }
 
 export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
@@ -40,15 +41,17 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
   });
 
   route({ method: 'post', path: '/staff/sign-in', role: 'public', kind: 'page', summary: 'Sign in with an API token' }, async (req, res) => {
+    const foreign = ctx.auth.signInOriginProblem(req);
+    if (foreign) return send(res, signInPage(req, `Sign-in refused: ${foreign}. Open this service's own sign-in page and sign in there.`), 403);
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
     const principal = token && token.length <= 200 ? await ctx.auth.authenticateToken(token) : null;
     if (!principal) return send(res, signInPage(req, 'That token is not valid (or it was revoked). Check it and try again.'), 401);
-    ctx.auth.startSession(res, principal);
+    await ctx.auth.startSession(res, principal);
     res.redirect(303, safeNext(String(req.body?.next ?? '/staff')));
   });
 
-  route({ method: 'post', path: '/staff/sign-out', role: 'viewer', kind: 'page', summary: 'Sign out' }, (_req, res) => {
-    ctx.auth.endSession(res);
+  route({ method: 'post', path: '/staff/sign-out', role: 'viewer', kind: 'page', summary: 'Sign out' }, async (req, res) => {
+    await ctx.auth.endSession(req, res);
     res.redirect(303, '/staff/sign-in?signedOut=1');
   });
 

@@ -1,4 +1,5 @@
 import type {
+  DailyFigures,
   Facility,
   HopSession,
   NewResponse,
@@ -7,9 +8,10 @@ import type {
   ResponseFilter,
   Storage,
 } from '../ports.js';
-import { matchesResponseFilter, startedResponse, upsertAnswer } from '../rules.js';
+import { matchesResponseFilter, ratingQuestions, sortDailyFigures, startedResponse, upsertAnswer } from '../rules.js';
 import { createMemoryVoiceCalls } from './voice-calls.js';
 import { createMemoryStaffStorage } from './staff-storage.js';
+import { createMemoryStaffSessions } from './staff-sessions.js';
 import { tallyCountedResponses } from '../scorecard-rules.js';
 import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 
@@ -27,7 +29,26 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
   const responsesBySource = new Map<string, string>();
   const countKeys = new Map<string, string>();
   const sessions = new Map<string, HopSession>();
-  const languages = new Map<string, string>();
+  const languages = new Map<string, { language: string; at: Date }>();
+  // the dashboard's figures, kept as reports complete (a complete report never changes):
+  // day -> "facility|questionnaire@version" -> reports, and per question the numeric answers
+  type DayGroup = { facilityCode: string; version: string; reports: number; answers: Map<string, { n: number; sum: number }> };
+  const byDay = new Map<string, Map<string, DayGroup>>();
+  const countDay = (r: Response, day: string) => {
+    const version = `${r.questionnaireId}@${r.questionnaireVersion}`;
+    let groups = byDay.get(day);
+    if (!groups) byDay.set(day, (groups = new Map()));
+    let g = groups.get(`${r.facilityCode}|${version}`);
+    if (!g) groups.set(`${r.facilityCode}|${version}`, (g = { facilityCode: r.facilityCode, version, reports: 0, answers: new Map() }));
+    g.reports++;
+    for (const a of r.answers) {
+      if (typeof a.value !== 'number') continue;
+      const sum = g.answers.get(a.questionId) ?? { n: 0, sum: 0 };
+      sum.n++;
+      sum.sum += a.value;
+      g.answers.set(a.questionId, sum);
+    }
+  };
   // respondent -> response ids, so a resume lookup does not scan every response
   const byRespondent = new Map<string, Set<string>>();
 
@@ -45,6 +66,11 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     const r = responses.get(id);
     if (!r) throw new Error(`response ${id} not found`);
     return r;
+  };
+  /** the response to write to, or null when it is complete: a counted report never changes */
+  const open = (id: string) => {
+    const r = mustGet(id);
+    return r.status === 'complete' ? null : r;
   };
   const published = () =>
     [...versions.values()].filter((v) => v.status === 'published').sort((a, b) => b.version - a.version);
@@ -64,6 +90,11 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       },
       async count() {
         return facilities.size;
+      },
+      async insert(facility) {
+        if (facilities.has(facility.code)) return false;
+        facilities.set(facility.code, clone(facility));
+        return true;
       },
       async upsertMany(list) {
         let inserted = 0;
@@ -125,25 +156,29 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         return r ? clone(r) : null;
       },
       async recordAnswer(id, answer, resumeState) {
-        const r = mustGet(id);
+        const r = open(id);
+        if (!r) return;
         r.answers = upsertAnswer(r.answers, clone(answer));
         r.resumeState = clone(resumeState);
         r.updatedAt = answer.at;
       },
       async withdrawAnswer(id, questionId, resumeState, at) {
-        const r = mustGet(id);
+        const r = open(id);
+        if (!r) return;
         r.answers = r.answers.filter((a) => a.questionId !== questionId);
         r.resumeState = clone(resumeState);
         r.updatedAt = at;
       },
       async saveProgress(id, resumeState, at) {
-        const r = mustGet(id);
+        const r = open(id);
+        if (!r) return;
         r.resumeState = clone(resumeState);
         r.updatedAt = at;
       },
-      async complete(id, at, countKey) {
+      async complete(id, at, countKey, day) {
         const r = mustGet(id);
         if (r.status === 'complete') return clone(r);
+        countDay(r, day);
         r.status = 'complete';
         r.completedAt = at;
         r.updatedAt = at;
@@ -192,6 +227,27 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       async tallyCounted(query) {
         return tallyCountedResponses(responses.values(), query);
       },
+      async dailyFigures(query) {
+        // one pass over the days in range, each holding one group per facility and version
+        const rating = ratingQuestions(query);
+        const rows = new Map<string, DailyFigures>();
+        for (const [day, groups] of byDay) {
+          if (day < query.fromDay || day > query.toDay) continue;
+          for (const g of groups.values()) {
+            const key = `${g.facilityCode}|${day}`;
+            let row = rows.get(key);
+            if (!row) rows.set(key, (row = { facilityCode: g.facilityCode, day, reports: 0, ratings: 0, ratingSum: 0 }));
+            row.reports += g.reports;
+            const qid = rating.get(g.version);
+            const sum = qid === undefined ? undefined : g.answers.get(qid);
+            if (sum) {
+              row.ratings += sum.n;
+              row.ratingSum += sum.sum;
+            }
+          }
+        }
+        return sortDailyFigures([...rows.values()]);
+      },
     },
     sessions: {
       async get(channel, sessionId) {
@@ -216,16 +272,32 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     },
     respondents: {
       async getLanguage(key) {
-        return languages.get(key) ?? null;
+        return languages.get(key)?.language ?? null;
       },
-      async setLanguage(key, language) {
-        languages.set(key, language);
+      async setLanguage(key, language, at) {
+        languages.set(key, { language, at });
       },
     },
     voiceCalls: createMemoryVoiceCalls(),
     ...createMemoryStaffStorage(),
+    staffSessions: createMemoryStaffSessions(),
     scorecards: createMemoryScorecards(),
     outbox: createMemoryOutbox(),
+    async sweep({ respondentsSince }) {
+      const before = sessions.size;
+      dropExpiredSessions();
+      let forgotten = 0;
+      if (respondentsSince) {
+        for (const [key, l] of languages) {
+          if (l.at < respondentsSince) {
+            languages.delete(key);
+            forgotten++;
+          }
+        }
+      }
+      // imports are written in one synchronous step here: none is ever left part-way
+      return { sessions: before - sessions.size, respondents: forgotten, imports: 0 };
+    },
     async ping() {
       return true;
     },

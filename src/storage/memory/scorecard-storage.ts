@@ -1,5 +1,5 @@
 import type { OutboxMessage, OutboxRepository, Scorecard, ScorecardRepository } from '../scorecard-ports.js';
-import { acceptsDelivery, isClaimable, pendingOutboxMessage } from '../scorecard-rules.js';
+import { acceptsDelivery, claimDueAt, duplicateProviderIdNote, isClaimable, pendingOutboxMessage } from '../scorecard-rules.js';
 
 /**
  * In-memory scorecards and outbox. Each method runs to completion without awaiting, so
@@ -46,8 +46,9 @@ export function createMemoryOutbox(): OutboxRepository {
   // few being sent, never at everything ever sent: draining stays linear
   const pending: OutboxMessage[] = [];
   const sending = new Map<string, OutboxMessage>();
+  // earliest due first (claimDueAt: the retry time while pending, the lease's end while sending), then by key
   const before = (a: OutboxMessage, b: OutboxMessage) => {
-    const [x, y] = [a.nextAttemptAt.getTime(), b.nextAttemptAt.getTime()];
+    const [x, y] = [claimDueAt(a)!.getTime(), claimDueAt(b)!.getTime()];
     return x < y || (x === y && a.key < b.key);
   };
   const queue = (m: OutboxMessage) => {
@@ -97,7 +98,9 @@ export function createMemoryOutbox(): OutboxRepository {
         sentAt: result.at,
         updatedAt: result.at,
       });
-      if (result.providerMessageId) byProviderId.set(result.providerMessageId, key);
+      // a provider id already recorded on another message stays with that one (as Mongo's unique key does)
+      if (result.providerMessageId && !byProviderId.has(result.providerMessageId)) byProviderId.set(result.providerMessageId, key);
+      else if (result.providerMessageId) m.lastError = duplicateProviderIdNote(result.providerMessageId);
       sending.delete(key);
       return true;
     },

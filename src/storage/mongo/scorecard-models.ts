@@ -67,11 +67,16 @@ export const outboxSchema = new Schema(
     updatedAt: Date,
     sentAt: Date,
     delivery: { type: deliverySchema, default: null },
+    // internal: when the message can next be claimed, on the database server's clock: the
+    // retry time while pending, the lease's end while sending, unset once sent or failed
+    dueAt: Date,
+    // internal: "id:<providerMessageId>" once sent with one, else "key:<message key>". Always
+    // set and unique, so a delivery report finds one message without a partial index
+    providerSlot: { type: String, required: true },
   },
   options('sms_outbox'),
 );
-// claimNext: due pending messages, and sending ones whose lease ran out
-outboxSchema.index({ status: 1, nextAttemptAt: 1 });
-outboxSchema.index({ status: 1, leaseExpiresAt: 1 });
-outboxSchema.index({ providerMessageId: 1 }, { unique: true, partialFilterExpression: { providerMessageId: { $type: 'string' } } });
+// claimNext reads this index in order and takes the first due message: no blocking sort
+outboxSchema.index({ dueAt: 1, _id: 1 });
+outboxSchema.index({ providerSlot: 1 }, { unique: true });
 outboxSchema.index({ period: 1, subjectCode: 1 });

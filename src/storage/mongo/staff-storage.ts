@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { isDuplicateKey } from './errors.js';
 import type { ApiToken, AuditEntry, AuditRepository, DistrictRepository, Draft, DraftRepository, TokenRepository } from '../staff-ports.js';
 
 /**
@@ -42,7 +43,6 @@ draftSchema.index({ questionnaireId: 1, createdAt: 1 });
 
 const districtSchema = new Schema({ _id: { type: String, required: true } }, opts('districts'));
 
-const isDuplicateKey = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
 function withId<T>(doc: Doc): T {
   const { _id, ...rest } = doc;
   return { id: _id, ...rest } as T;
@@ -62,7 +62,7 @@ export async function createMongoStaffStorage(conn: Connection): Promise<{
   const audit = conn.model('AuditEntry', auditSchema);
   const drafts = conn.model('QuestionnaireDraft', draftSchema);
   const districts = conn.model('District', districtSchema);
-  for (const m of [tokens, audit, drafts, districts]) await m.createIndexes();
+  // their indexes are built with every other collection's, in createMongoStorage (indexes.ts)
 
   const insert = async (model: typeof tokens, doc: Doc) => {
     try {

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { isDuplicateKey } from './errors.js';
 import type { VoiceCallRecord, VoiceCallRepository } from '../voice-calls.js';
 
 /** Finished voice calls; the unique sessionId makes a repeated end notification a no-op. */
@@ -20,15 +21,15 @@ voiceCallSchema.index({ sessionId: 1 }, { unique: true });
 voiceCallSchema.index({ responseId: 1 });
 
 export async function createMongoVoiceCalls(conn: Connection): Promise<VoiceCallRepository> {
+  // its indexes are built with every other collection's, in createMongoStorage (indexes.ts)
   const calls = conn.model('VoiceCall', voiceCallSchema);
-  await calls.createIndexes();
   return {
     async recordEnd(call) {
       try {
         await calls.create({ ...call });
         return true;
       } catch (e) {
-        if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000) return false;
+        if (isDuplicateKey(e)) return false;
         throw e;
       }
     },
