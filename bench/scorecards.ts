@@ -2,14 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 import { localDay } from '../src/app/hops/count-window.js';
 import type { Facility, Manager } from '../src/storage/ports.js';
-import { loadShippedContent, textsFor } from '../src/i18n/catalog.js';
-import { loadScorecardTemplates } from '../src/scorecards/compose.js';
-import { runScorecards } from '../src/app/run-scorecards.js';
-import { createOutboxSender } from '../src/app/send-outbox.js';
+import { loadShippedContent, textsFor } from '../src/app/content.js';
+import { loadScorecardTemplates } from '../src/app/scorecards/compose.js';
+import { runScorecards } from '../src/app/scorecards/run-scorecards.js';
+import { createOutboxSender } from '../src/app/scorecards/send-outbox.js';
 import { createLogSmsGateway } from '../src/gateways/sms/log-gateway.js';
 import { createPhoneTagger } from '../src/gateways/respondent-key.js';
-import { createLogger } from '../src/log.js';
-import { PROJECT_ROOT } from '../src/service.js';
+import { createLogger } from '../src/entry/log.js';
+import { PROJECT_ROOT } from '../src/entry/service.js';
 
 /**
  * npm run bench:scorecards [-- FACILITIES RESPONSES]

@@ -1,6 +1,6 @@
 import express from 'express';
-import { loadConfig } from '../src/config/config.js';
-import { createService } from '../src/service.js';
+import { loadConfig } from '../src/entry/config.js';
+import { createService } from '../src/entry/service.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
 import type { Storage } from '../src/storage/ports.js';

@@ -30,8 +30,8 @@ type FromChild = { ready: { voice: number; bare: number } } | { rss: number; hea
 
 // ------------------------------------------------------------------ child: the servers
 async function serve() {
-  const { loadConfig } = await import('../src/config/config.js');
-  const { createService } = await import('../src/service.js');
+  const { loadConfig } = await import('../src/entry/config.js');
+  const { createService } = await import('../src/entry/service.js');
   const { createMemoryStorage } = await import('../src/storage/memory/memory-storage.js');
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_BASE_URL: PUBLIC_BASE, RESPONDENT_KEY_SECRET: 'bench-secret-0123456789abcdef-0123456789' });
   const service = await createService(config, { storage: createMemoryStorage() });

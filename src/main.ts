@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from './config/config.js';
-import { createService } from './service.js';
+import { ConfigError, loadConfig } from './entry/config.js';
+import { createService } from './entry/service.js';
 
 /**
  * Process entry: config (fails fast), start, and a graceful stop on SIGTERM/SIGINT that

@@ -18,7 +18,7 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 type Result = { code: number; stdout: string; stderr: string };
 async function scorecards(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
-  return run(tsx, ['src/cli/scorecards.ts', ...args], { cwd: root, env }).then(
+  return run(tsx, ['src/entry/cli/scorecards.ts', ...args], { cwd: root, env }).then(
     (r) => ({ code: 0, ...r }),
     (e: Result) => e,
   );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../src/staff/index.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/http/staff/index.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { fillPath, tokenFor } from '../support/staff.js';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { importFacilities, parseFacilityCsv } from '../../src/app/facility-registry.js';
+import { importFacilities, parseFacilityCsv } from '../../src/app/facilities/facility-registry.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 
 const known = { languages: ['en', 'sw', 'zu'], facilityTypes: ['clinic', 'police', 'social_grant'], defaultCountry: 'ZA' as const };
 const header = 'code,name,type,district,manager_name,manager_phone,manager_language,manager_role\n';
@@ -79,7 +79,7 @@ describe('npm run import:facilities', () => {
   const run = promisify(execFile);
   const dir = mkdtempSync(join(tmpdir(), 'registry-'));
   const cli = (args: string[]) =>
-    run(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/cli/import-facilities.ts', ...args], {
+    run(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/entry/cli/import-facilities.ts', ...args], {
       cwd: PROJECT_ROOT,
       // an unreachable MongoDB makes the command fail fast instead of downloading one
       env: { ...process.env, MONGODB_URI: '', MONGOMS_SYSTEM_BINARY: '/nonexistent/mongod', NODE_ENV: 'development' },

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLBACK_PATHS, createMetrics, HOP_CHANNELS, HOP_OUTCOMES, SMS_OUTCOMES } from '../../src/metrics.js';
+import { CALLBACK_PATHS, createMetrics, HOP_CHANNELS, HOP_OUTCOMES, SMS_OUTCOMES } from '../../src/http/metrics.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import type { NewOutboxMessage } from '../../src/storage/ports.js';
 import { AtVoiceCall } from '../../src/channels/voice/at-simulator.js';

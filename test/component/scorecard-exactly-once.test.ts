@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { startTestService, type TestService } from '../support/service.js';
-import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
+import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
 import { createAfricasTalkingGateway } from '../../src/gateways/sms/africastalking-gateway.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { startTestService, type TestService } from '../support/service.js';
 import type { Facility } from '../../src/storage/ports.js';
-import { createOutboxSender } from '../../src/app/send-outbox.js';
+import { createOutboxSender } from '../../src/app/scorecards/send-outbox.js';
 import { createAfricasTalkingGateway } from '../../src/gateways/sms/africastalking-gateway.js';
 
 /**

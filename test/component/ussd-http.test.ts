@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import { publishQuestionnaire } from '../../src/app/publish-questionnaire.js';
+import { publishQuestionnaire } from '../../src/app/questionnaires/publish-questionnaire.js';
 import { fixture } from '../support/engine.js';
 import { ADMIN, startTestService, testClock, type TestService } from '../support/service.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadConfig } from '../../src/config/config.js';
-import { validateQuestionnaire } from '../../src/app/validate-questionnaire.js';
-import { textsFor } from '../../src/i18n/catalog.js';
+import { loadConfig } from '../../src/entry/config.js';
+import { validateQuestionnaire } from '../../src/app/questionnaires/validate-questionnaire.js';
+import { textsFor } from '../../src/app/content.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
 import { manualClock } from '../../src/gateways/clock.js';

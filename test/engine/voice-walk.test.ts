@@ -3,7 +3,7 @@ import { createAudioCatalog, loadAudioManifests } from '../../src/channels/voice
 import { missingRecordings, voiceLanguages } from '../../src/channels/voice/coverage.js';
 import { renderVoiceXml, voiceScreen } from '../../src/channels/voice/render.js';
 import { walkQuestionnaire } from '../../src/engine/walk.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { content, fixture, LANGUAGES, run, shipped, systemTexts } from '../support/engine.js';
 import { atVoiceXmlProblems, parseAtVoiceXml, type ParsedElement } from '../support/voice-xml.js';
 import { PUBLIC_BASE, recordedRoot } from '../support/voice.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { walkQuestionnaire } from '../../src/engine/walk.js';
 import { layout, renderUssd } from '../../src/channels/ussd/render.js';
 import { isGsm7, ussdLength } from '../../src/text/gsm.js';
-import { missingSystemKeys } from '../../src/i18n/catalog.js';
+import { missingSystemKeys } from '../../src/app/content.js';
 import { missingQuestionnaireKeys } from '../../src/engine/texts.js';
 import { content, fixture, LANGUAGES, shipped, systemTexts } from '../support/engine.js';
 

@@ -182,7 +182,7 @@ async function checkServes(running: Running, expected: { durable: boolean; token
   const css = await fetch(`${running.url}${href}`);
   expect(css.status).toBe(200);
   expect(css.headers.get('content-type')).toMatch(/^text\/css/);
-  expect(await css.text()).toBe(readFileSync(join(repo, 'src/staff/assets/staff.css'), 'utf8'));
+  expect(await css.text()).toBe(readFileSync(join(repo, 'src/http/staff/assets/staff.css'), 'utf8'));
 }
 
 it('the image built as the Dockerfile says starts with its CMD and serves health, USSD and the staff sign-in with its stylesheet', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDistrictMessage, composeFacilityMessage, loadScorecardTemplates, toGsm7Text, type FacilityMessageInput } from '../../src/scorecards/compose.js';
-import { loadShippedContent } from '../../src/i18n/catalog.js';
-import { PROJECT_ROOT } from '../../src/service.js';
-import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
+import { composeDistrictMessage, composeFacilityMessage, loadScorecardTemplates, toGsm7Text, type FacilityMessageInput } from '../../src/app/scorecards/compose.js';
+import { loadShippedContent } from '../../src/app/content.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
+import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
 import { isGsm7, smsSegments } from '../../src/text/gsm.js';
 import { placeholdersOf } from '../../src/text/messages.js';
 

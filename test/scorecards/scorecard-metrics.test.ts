@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeScorecards, facilityMetrics, percent, questionIdsToTally, roleLookup, scorecardRoles } from '../../src/scorecards/metrics.js';
-import { loadShippedContent } from '../../src/i18n/catalog.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { computeScorecards, facilityMetrics, percent, questionIdsToTally, roleLookup, scorecardRoles } from '../../src/app/scorecards/metrics.js';
+import { loadShippedContent } from '../../src/app/content.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import type { Facility, ResponseTally } from '../../src/storage/ports.js';
 
 const content = loadShippedContent(PROJECT_ROOT);

@@ -10,7 +10,7 @@ import {
   periodJustEnded,
   previousPeriod,
   type PeriodKind,
-} from '../../src/scorecards/period.js';
+} from '../../src/app/scorecards/period.js';
 
 const iso = (d: Date) => d.toISOString();
 

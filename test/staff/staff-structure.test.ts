@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStructureEdit, readStructureEdit } from '../../src/app/edit-draft-structure.js';
+import { applyStructureEdit, readStructureEdit } from '../../src/app/questionnaires/edit-draft-structure.js';
 
 const def = () => ({
   id: 'clinic',

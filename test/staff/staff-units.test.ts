@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html, raw } from '../../src/staff/html.js';
-import { diffQuestionnaires } from '../../src/app/questionnaire-diff.js';
-import { editorKeys, readEditorForm } from '../../src/staff/pages/questionnaires.js';
-import { readFacilityForm } from '../../src/staff/pages/facilities.js';
-import { safeNext } from '../../src/staff/layout.js';
-import { parseCookies } from '../../src/staff/auth.js';
-import { lineChart } from '../../src/staff/charts.js';
+import { escapeHtml, html, raw } from '../../src/http/staff/html.js';
+import { diffQuestionnaires } from '../../src/app/questionnaires/questionnaire-diff.js';
+import { editorKeys, readEditorForm } from '../../src/http/staff/pages/questionnaires.js';
+import { readFacilityForm } from '../../src/http/staff/pages/facilities.js';
+import { safeNext } from '../../src/http/staff/layout.js';
+import { parseCookies } from '../../src/http/staff/auth.js';
+import { lineChart } from '../../src/http/staff/charts.js';
 
 describe('html template', () => {
   it('escapes every interpolated value, including nested arrays, and passes only its own fragments', () => {

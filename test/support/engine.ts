@@ -14,8 +14,8 @@ import {
 } from '../../src/engine/conversation.js';
 import { promptFor, type Prompt } from '../../src/engine/prompt.js';
 import { startConversation, stepConversation, type ConversationState } from '../../src/engine/stepping.js';
-import { createSystemTexts, loadShippedContent, textsFor } from '../../src/i18n/catalog.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { createSystemTexts, loadShippedContent, textsFor } from '../../src/app/content.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 
 export const content = loadShippedContent(PROJECT_ROOT);
 export const systemTexts = createSystemTexts(content, 'en', { helpline: '0800 000 000' });

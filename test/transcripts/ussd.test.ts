@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtUssdSession, Hop } from '../../src/channels/ussd/at-simulator.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { startTestService, type TestService } from '../support/service.js';
 

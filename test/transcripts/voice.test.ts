@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtVoiceCall, VoiceHop } from '../../src/channels/voice/at-simulator.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { atVoiceXmlProblems, describeVoiceXml } from '../support/voice-xml.js';
 import { recordedRoot, rootWithEveryType, startVoiceService, TEST_POINT, type VoiceTestService } from '../support/voice.js';

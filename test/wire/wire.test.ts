@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AtUssdSession, type Hop } from '../../src/channels/ussd/at-simulator.js';
 import { createMongoStorage } from '../../src/storage/mongo/mongo-storage.js';
 import type { Response } from '../../src/storage/ports.js';
-import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
+import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName, withDatabase } from '../storage/mongo-target.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 

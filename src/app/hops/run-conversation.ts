@@ -2,7 +2,7 @@ import { FRONT_DOOR, versionForStep, type ConversationEvent, type ConversationIn
 import { promptFor, type Prompt, type SystemTextSource } from '../../engine/prompt.js';
 import { startConversation, stepConversation, type ConversationState, type Step } from '../../engine/stepping.js';
 import type { Channel, Facility, Storage } from '../../storage/ports.js';
-import type { QuestionnaireCatalog } from '../questionnaire-catalog.js';
+import type { QuestionnaireCatalog } from '../questionnaires/questionnaire-catalog.js';
 
 /**
  * Runs the conversation machine for one hop: picks the machine the session is pinned to,

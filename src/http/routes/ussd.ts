@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { UssdRequest, UssdSessionEvent } from '../../channels/ussd/protocol.js';
-import type { ServiceMetrics } from '../../metrics.js';
+import type { ServiceMetrics } from '../metrics.js';
 import { parseOr400 } from '../validation.js';
 
 /** Africa's Talking USSD callbacks: thin translation between HTTP and the use case. */

@@ -5,7 +5,7 @@ import { AUDIO_DIR } from '../../channels/voice/audio.js';
 import { el, xmlDocument } from '../../channels/voice/xml.js';
 import type { VoiceRequest } from '../../channels/voice/adapter.js';
 import type { VoiceCallEnded } from '../../channels/voice/protocol.js';
-import type { ServiceMetrics } from '../../metrics.js';
+import type { ServiceMetrics } from '../metrics.js';
 import { parseOr400 } from '../validation.js';
 
 /**
