@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../gateways/clock.js';
 import type { Storage } from '../../storage/ports.js';
 import type { ApiToken, StaffRole } from '../../storage/staff-ports.js';
-import { hashToken, newRawToken } from '../../http/staff/auth.js';
+import { hashToken, newRawToken } from '../../gateways/tokens.js';
 import { recordAudit } from './audit.js';
 
 /**

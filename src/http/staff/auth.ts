@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { hashToken } from '../../gateways/tokens.js';
 import type { NextFunction, Request, Response } from 'express';
 import { constantTimeEqual, type Principal, type Role } from '../security.js';
 import type { Storage } from '../../storage/ports.js';
@@ -29,8 +30,6 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-export const newRawToken = () => `crc_${randomBytes(24).toString('base64url')}`;
 export const hasRole = (principal: Principal, role: Role) => RANK[principal.role] >= RANK[role];
 
 export function createStaffAuth(deps: { storage: Storage; adminToken?: string; secret: string; production: boolean; clock: Clock; publicBaseUrl?: string | null }) {
