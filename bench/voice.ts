@@ -24,7 +24,8 @@ const FIXED_RATE = 1_000;
 const OPEN_CALLS = 200;
 const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 10);
 const PUBLIC_BASE = 'https://bench.example.org';
-const CONSTANT_XML = '<?xml version="1.0" encoding="UTF-8"?><Response><GetDigits numDigits="1" timeout="10" callbackUrl="https://bench.example.org/voice?seq=1"><Say>Press 1.</Say></GetDigits></Response>';
+const CONSTANT_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><GetDigits numDigits="1" timeout="10" callbackUrl="https://bench.example.org/voice?seq=1"><Say>Press 1.</Say></GetDigits></Response>';
 
 type FromChild = { ready: { voice: number; bare: number } } | { rss: number; heap: number };
 
@@ -222,10 +223,12 @@ async function main() {
   console.log(`voice bench: ${CONCURRENCY} concurrent callers, memory adapter, servers in a child process, loopback only`);
 
   // warm up: JIT, compiled questionnaires cached
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    const c = new Caller(voice);
-    while (!c.done) await c.step();
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      const c = new Caller(voice);
+      while (!c.done) await c.step();
+    }),
+  );
   const rssBefore = await rss();
   const run = await closedLoop(voice);
   const rssAfter = await rss();

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './entry/config.js';
+import { ConfigError, loadConfig, type Config } from './entry/config.js';
 import { createService } from './entry/service.js';
 
 /**
@@ -6,7 +6,7 @@ import { createService } from './entry/service.js';
  * lets hops in flight finish before storage closes.
  */
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -83,11 +83,7 @@ export function missingSystemKeys(content: ShippedContent, lang: string, default
  * System text lookup with deployment values ({helpline}, {shortCode}) filled in, falling
  * back to the default language so a missing key never breaks a live session.
  */
-export function createSystemTexts(
-  content: ShippedContent,
-  defaultLanguage: string,
-  deploymentVars: Record<string, string> = {},
-): SystemTextSource {
+export function createSystemTexts(content: ShippedContent, defaultLanguage: string, deploymentVars: Record<string, string> = {}): SystemTextSource {
   return {
     defaultLanguage,
     system(lang: string, key: string, vars?: Record<string, string | number>): Text {

@@ -194,17 +194,21 @@ export function compileConversation(questionnaire: { id: string; version: number
       countRetry: assign({ retries: ({ context }) => (context.maxRetries === null ? context.retries : context.retries + 1) }),
       choiceError: assign({ error: (_, params: { max: number }) => ({ key: 'error.choice', vars: { max: params.max } }) }),
       languageError: assign({ error: ({ context }) => ({ key: 'error.choice', vars: { max: context.languages.length } }) }),
-      chooseLanguage: assign({ lang: ({ context, event }) => {
-        const r = pick(textOf(event), context.languages.length);
-        return r.ok ? context.languages[r.value]! : context.lang;
-      } }),
+      chooseLanguage: assign({
+        lang: ({ context, event }) => {
+          const r = pick(textOf(event), context.languages.length);
+          return r.ok ? context.languages[r.value]! : context.lang;
+        },
+      }),
       emitLanguageChosen: emit(({ context }) => ({ type: 'languageChosen' as const, lang: context.lang ?? '' })),
       startAtFacility: assign({ facilityAttempts: 0 }),
       takePrefilledCode: assign({ pendingCode: ({ context }) => context.prefilledFacilityCode, prefilledFacilityCode: null }),
-      takeTypedCode: assign({ pendingCode: ({ event }) => {
-        const r = parseFacilityCode(textOf(event));
-        return r.ok ? r.value : null;
-      } }),
+      takeTypedCode: assign({
+        pendingCode: ({ event }) => {
+          const r = parseFacilityCode(textOf(event));
+          return r.ok ? r.value : null;
+        },
+      }),
       emitLookup: emit(({ context }, params: { for: 'visit' | 'answer' }) => ({ type: 'lookupFacility' as const, code: context.pendingCode ?? '', for: params.for })),
       codeFormatError: assign({ error: { key: 'error.facility_format' } }),
       countFacilityAttempt: assign({ facilityAttempts: ({ context }) => context.facilityAttempts + 1 }),
@@ -234,14 +238,24 @@ export function compileConversation(questionnaire: { id: string; version: number
       adoptResumePoint: assign(({ context }) => {
         const offer = context.resumeOffer;
         if (!offer) return {};
-        return { lang: offer.lang, facility: offer.facility, questionnaire: offer.questionnaire, answers: { ...offer.resumeAt.context.answers }, path: [...offer.resumeAt.context.path], resumeOffer: null, prefilledFacilityCode: null };
+        return {
+          lang: offer.lang,
+          facility: offer.facility,
+          questionnaire: offer.questionnaire,
+          answers: { ...offer.resumeAt.context.answers },
+          path: [...offer.resumeAt.context.path],
+          resumeOffer: null,
+          prefilledFacilityCode: null,
+        };
       }),
       dropResumeOffer: assign({ resumeOffer: null }),
-      answerError: assign({ error: ({ event }, params: { questionId: string }) => {
-        const q = question(params.questionId);
-        const r = questionType(q).parse(q, textOf(event));
-        return r.ok ? null : r.error;
-      } }),
+      answerError: assign({
+        error: ({ event }, params: { questionId: string }) => {
+          const q = question(params.questionId);
+          const r = questionType(q).parse(q, textOf(event));
+          return r.ok ? null : r.error;
+        },
+      }),
       record: assign(({ context, event }, params: { questionId: string }) => {
         const q = question(params.questionId);
         const value = answerOf(q, event, context.pendingCode);
@@ -249,10 +263,12 @@ export function compileConversation(questionnaire: { id: string; version: number
         return { answers: { ...context.answers, [q.id]: value }, path: [...context.path, q.id], pendingCode: null };
       }),
       emitRecorded: emit(({ context }, params: { questionId: string }) => ({ type: 'answerRecorded' as const, questionId: params.questionId, value: context.answers[params.questionId] ?? '' })),
-      takeAnswerCode: assign({ pendingCode: ({ event }) => {
-        const r = parseFacilityCode(textOf(event));
-        return r.ok ? r.value : null;
-      } }),
+      takeAnswerCode: assign({
+        pendingCode: ({ event }) => {
+          const r = parseFacilityCode(textOf(event));
+          return r.ok ? r.value : null;
+        },
+      }),
       recordingError: assign({ error: { key: 'error.text_empty' } }),
       skip: assign({ path: ({ context }, params: { questionId: string }) => [...context.path, params.questionId] }),
       emitSkipped: emit((_, params: { questionId: string }) => ({ type: 'questionSkipped' as const, questionId: params.questionId })),
@@ -281,7 +297,10 @@ export function compileConversation(questionnaire: { id: string; version: number
   const giveUpToEnd = (screen: string) => ({
     guard: 'outOfRetries' as const,
     target: '#conv.ended',
-    actions: [{ type: 'emitGaveUp' as const, params: { screen } }, { type: 'endWith' as const, params: { key: 'end.no_answer' } }],
+    actions: [
+      { type: 'emitGaveUp' as const, params: { screen } },
+      { type: 'endWith' as const, params: { key: 'end.no_answer' } },
+    ],
   });
 
   // ------------------------------------------------------------ questions
@@ -296,20 +315,45 @@ export function compileConversation(questionnaire: { id: string; version: number
       .slice(0, index)
       .map((earlier) => ({ guard: { type: 'lastOnPathIs' as const, params: { questionId: earlier.id } }, target: questionState(earlier.id), actions: ['emitWithdrawn' as const, 'goBack' as const] }))
       .reverse();
-    const recordAndGo = { target: next, actions: [{ type: 'record' as const, params: p }, { type: 'emitRecorded' as const, params: p }] };
+    const recordAndGo = {
+      target: next,
+      actions: [
+        { type: 'record' as const, params: p },
+        { type: 'emitRecorded' as const, params: p },
+      ],
+    };
     const wrong = { actions: [{ type: 'answerError' as const, params: p }, 'countRetry' as const] };
     const always = [
       // a question whose condition does not hold is passed over on the way forward
       ...(q.showIf ? [{ guard: { type: 'hidden' as const, params: { showIf: q.showIf } }, target: next }] : []),
-      ...(q.optional ? [{ guard: 'outOfRetries' as const, target: next, actions: [{ type: 'skip' as const, params: p }, { type: 'emitSkipped' as const, params: p }] }] : [giveUpToEnd(`q:${q.id}`)]),
+      ...(q.optional
+        ? [
+            {
+              guard: 'outOfRetries' as const,
+              target: next,
+              actions: [
+                { type: 'skip' as const, params: p },
+                { type: 'emitSkipped' as const, params: p },
+              ],
+            },
+          ]
+        : [giveUpToEnd(`q:${q.id}`)]),
     ];
     const common = {
       ...listening(type.listening.voice === 'record'),
-      ...(q.optional ? { SKIP: { target: next, actions: [{ type: 'skip' as const, params: p }, { type: 'emitSkipped' as const, params: p }] } } : {}),
-      BACK: backTransitions,
-      ...(type.takesRecording
-        ? { RECORDING: [{ guard: 'validRecording' as const, ...recordAndGo }, { actions: ['recordingError' as const, 'countRetry' as const] }] }
+      ...(q.optional
+        ? {
+            SKIP: {
+              target: next,
+              actions: [
+                { type: 'skip' as const, params: p },
+                { type: 'emitSkipped' as const, params: p },
+              ],
+            },
+          }
         : {}),
+      BACK: backTransitions,
+      ...(type.takesRecording ? { RECORDING: [{ guard: 'validRecording' as const, ...recordAndGo }, { actions: ['recordingError' as const, 'countRetry' as const] }] } : {}),
     };
     if (type.lookup === 'facility') {
       // the code must be found in the registry before it counts: the app is asked, and answers with an event
@@ -320,7 +364,16 @@ export function compileConversation(questionnaire: { id: string; version: number
         on: common,
         states: {
           awaiting: {
-            on: { ANSWER: [{ guard: { type: 'validAnswer' as const, params: p }, target: 'checking', actions: ['clearError' as const, 'takeAnswerCode' as const, { type: 'emitLookup' as const, params: { for: 'answer' as const } }] }, wrong] },
+            on: {
+              ANSWER: [
+                {
+                  guard: { type: 'validAnswer' as const, params: p },
+                  target: 'checking',
+                  actions: ['clearError' as const, 'takeAnswerCode' as const, { type: 'emitLookup' as const, params: { for: 'answer' as const } }],
+                },
+                wrong,
+              ],
+            },
           },
           checking: {
             on: {

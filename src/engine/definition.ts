@@ -40,7 +40,8 @@ export const QuestionnaireDefinition = z
         } else {
           const allowed = answerCodes(earlier);
           for (const v of allowed ? q.showIf.anyOf : []) {
-            if (!allowed!.includes(v)) ctx.addIssue({ code: 'custom', path: ['questions', index, 'showIf', 'anyOf'], message: `"${q.id}" depends on answer "${v}", which "${earlier.id}" cannot give` });
+            if (!allowed!.includes(v))
+              ctx.addIssue({ code: 'custom', path: ['questions', index, 'showIf', 'anyOf'], message: `"${q.id}" depends on answer "${v}", which "${earlier.id}" cannot give` });
           }
         }
       }

@@ -42,9 +42,7 @@ export type PromptSources = {
 };
 
 /** Which screen a stored state is on. */
-export type Screen =
-  | { kind: 'language' | 'resume' | 'facility' | 'consent' | 'thanks' | 'ended' }
-  | { kind: 'question'; questionId: string };
+export type Screen = { kind: 'language' | 'resume' | 'facility' | 'consent' | 'thanks' | 'ended' } | { kind: 'question'; questionId: string };
 
 export function screenOf(state: Pick<ConversationState, 'value'>): Screen {
   const value = state.value;
@@ -55,7 +53,7 @@ export function screenOf(state: Pick<ConversationState, 'value'>): Screen {
   if ('facility' in value) return { kind: 'facility' };
   if ('questions' in value) {
     const inner = value.questions;
-    const stateName = typeof inner === 'string' ? inner : Object.keys(inner ?? {})[0] ?? COMPLETE;
+    const stateName = typeof inner === 'string' ? inner : (Object.keys(inner ?? {})[0] ?? COMPLETE);
     const questionId = questionIdOfState(stateName);
     if (questionId) return { kind: 'question', questionId };
   }

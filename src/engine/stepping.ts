@@ -61,7 +61,17 @@ function scopeOf(machine: ConversationMachine): InertScope {
     const self = createActor(machine, { input: { languages: [], maxFacilityAttempts: 1, maxRetries: null } });
     const actions: Action[] = [];
     const nothing = () => {};
-    const actorScope: AnyActorScope = { self, system: self.system, id: '', sessionId: '', logger: nothing, defer: nothing, emit: nothing, stopChild: nothing, actionExecutor: (action) => void actions.push(action) };
+    const actorScope: AnyActorScope = {
+      self,
+      system: self.system,
+      id: '',
+      sessionId: '',
+      logger: nothing,
+      defer: nothing,
+      emit: nothing,
+      stopChild: nothing,
+      actionExecutor: (action) => void actions.push(action),
+    };
     scope = { actorScope, actions };
     scopes.set(machine, scope);
   }

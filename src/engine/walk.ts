@@ -204,5 +204,3 @@ function isTransient(s: Snapshot): boolean {
   const text = JSON.stringify(s.value);
   return text.includes('"checking"') || s.value === 'starting' || s.value === 'resuming';
 }
-
-

@@ -8,9 +8,7 @@ import { isCountryCode, type CountryCode } from '../gateways/phone-number.js';
  * in the README.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const isTimeZone = (tz: string) => {
   try {
@@ -52,12 +50,30 @@ const Env = z.object({
   AT_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   AT_CALLBACK_AUTH: z.enum(['token', 'proxy'], { error: 'must be token or proxy' }).default('token'),
   USSD_SCREEN_LIMIT: z.coerce.number().int().min(60, 'must be at least 60').max(182, 'must be at most 182 (the GSM-7 USSD screen)').default(182),
-  RESUME_WINDOW_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
-  COUNT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(24),
-  SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(24 * 60),
+  RESUME_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
+  COUNT_WINDOW_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
+  SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
   MAX_FACILITY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Africa/Johannesburg').default('Africa/Johannesburg'),
-  DEFAULT_LANGUAGE: z.string().regex(/^[a-z]{2,3}$/).default('en'),
+  DEFAULT_LANGUAGE: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .default('en'),
   DEFAULT_COUNTRY: z.string().refine(isCountryCode, 'must be a two-letter country code such as ZA, KE or TZ').default('ZA'),
   LANGUAGES: z
     .string()
@@ -76,7 +92,10 @@ const Env = z.object({
   SCORECARD_PERIOD: z.enum(['month', 'week']).default('month'),
   SCORECARD_MIN_COUNT: z.coerce.number().int().min(1).max(10_000).default(10),
   SCORECARD_SCHEDULE: bool.default(true),
-  SHORT_CODE: z.string().regex(/^[*#0-9]{2,20}$/, 'must be the USSD code citizens dial, such as *384*123#').default('*384*123#'),
+  SHORT_CODE: z
+    .string()
+    .regex(/^[*#0-9]{2,20}$/, 'must be the USSD code citizens dial, such as *384*123#')
+    .default('*384*123#'),
   AT_USERNAME: z.string().min(1).optional(),
   AT_API_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   AT_SENDER_ID: z.string().min(1).max(16).optional(),
@@ -217,7 +236,9 @@ function productionProblems(e: z.infer<typeof Env>): string[] {
   else if (e.STAFF_SESSION_SECRET === e.RESPONDENT_KEY_SECRET) problems.push('STAFF_SESSION_SECRET: must differ from RESPONDENT_KEY_SECRET, so one leaked secret cannot sign staff sessions');
   if (!e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded MongoDB is for development only), e.g. mongodb://db1,db2,db3/report-cards?replicaSet=rs0');
   if (!e.AT_CALLBACK_TOKEN && e.AT_CALLBACK_AUTH === 'token') {
-    problems.push("AT_CALLBACK_TOKEN: required in production (at least 16 characters), or anyone can post reports to /ussd and /voice; add ?token=<it> to the callback URLs on Africa's Talking. If a proxy in front of this service authenticates Africa's Talking instead, set AT_CALLBACK_AUTH=proxy");
+    problems.push(
+      "AT_CALLBACK_TOKEN: required in production (at least 16 characters), or anyone can post reports to /ussd and /voice; add ?token=<it> to the callback URLs on Africa's Talking. If a proxy in front of this service authenticates Africa's Talking instead, set AT_CALLBACK_AUTH=proxy",
+    );
   }
   if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push("PUBLIC_BASE_URL: must start with https:// in production (Africa's Talking plays and posts only to https URLs)");
   return problems;

@@ -29,8 +29,7 @@ export function createScorecardService(deps: {
   for (const lang of config.languages ?? Object.keys(templates)) {
     if (!templates[lang]) throw new Error(`locales/${lang}/scorecard.json is missing: every offered language needs scorecard templates`);
   }
-  const gateway =
-    deps.sms ?? (config.sms.gateway === 'africastalking' && config.sms.at ? createAfricasTalkingGateway(config.sms.at) : createLogSmsGateway(log));
+  const gateway = deps.sms ?? (config.sms.gateway === 'africastalking' && config.sms.at ? createAfricasTalkingGateway(config.sms.at) : createLogSmsGateway(log));
   const recipientTag = createPhoneTagger(config.respondentKeySecret);
   const runDeps = {
     storage,

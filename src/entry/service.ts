@@ -206,7 +206,26 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info({}, 'stopped');
   }
 
-  return { app, start, stop, storage, metrics, sweeper, storageDescription: selected.description, log, content, languages, texts, questionnaires, runner, clock, validation, voice, staffRoutes: staff.specs, scorecards };
+  return {
+    app,
+    start,
+    stop,
+    storage,
+    metrics,
+    sweeper,
+    storageDescription: selected.description,
+    log,
+    content,
+    languages,
+    texts,
+    questionnaires,
+    runner,
+    clock,
+    validation,
+    voice,
+    staffRoutes: staff.specs,
+    scorecards,
+  };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;
@@ -221,9 +240,15 @@ function warnAboutOpenDoors(config: Config, log: Logger) {
     );
   }
   if (!config.callbackToken && config.callbackAuth === 'proxy') {
-    log.warn({ callbackAuth: 'proxy' }, "AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach /ussd, /ussd/events, /voice and /sms/delivery-reports, or anyone can post reports.");
+    log.warn(
+      { callbackAuth: 'proxy' },
+      "AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach /ussd, /ussd/events, /voice and /sms/delivery-reports, or anyone can post reports.",
+    );
   } else if (!config.callbackToken) {
-    log.warn({ callbackAuth: 'open' }, "callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach /ussd, /ussd/events, /voice and /sms/delivery-reports can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.");
+    log.warn(
+      { callbackAuth: 'open' },
+      "callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach /ussd, /ussd/events, /voice and /sms/delivery-reports can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.",
+    );
   }
 }
 

@@ -43,19 +43,20 @@ export function prepareVoiceChannel(input: {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }): VoiceChannel {
   const { config, root, content, texts, log } = input;
-  const shipped: LoadedQuestionnaire[] = content.flows.map((definition) =>
-    loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }),
-  );
+  const shipped: LoadedQuestionnaire[] = content.flows.map((definition) => loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }));
   const manifests = loadAudioManifests(root, Object.keys(content.locales), { useDrafts: config.voice.draftAudio });
   const baseUrl = config.publicBaseUrl ?? (config.production ? null : `http://localhost:${config.port}`);
   const audio = createAudioCatalog(manifests, baseUrl ?? 'https://voice-is-off.invalid');
   const languages = baseUrl ? voiceLanguages(input.languages, shipped, texts, audio) : [];
 
-  if (!config.publicBaseUrl && config.production) log.error({}, 'PUBLIC_BASE_URL is not set: voice calls are rejected. Set it to the https URL Africa\'s Talking reaches this service on.');
-  else if (!config.publicBaseUrl) log.warn({ baseUrl }, 'PUBLIC_BASE_URL is not set: voice replies point at localhost, which Africa\'s Talking cannot reach');
-  const drafts = Object.entries(audio.summary()).filter(([, n]) => n.draft > 0).map(([lang]) => lang);
+  if (!config.publicBaseUrl && config.production) log.error({}, "PUBLIC_BASE_URL is not set: voice calls are rejected. Set it to the https URL Africa's Talking reaches this service on.");
+  else if (!config.publicBaseUrl) log.warn({ baseUrl }, "PUBLIC_BASE_URL is not set: voice replies point at localhost, which Africa's Talking cannot reach");
+  const drafts = Object.entries(audio.summary())
+    .filter(([, n]) => n.draft > 0)
+    .map(([lang]) => lang);
   if (drafts.length) log.warn({ languages: drafts }, 'voice plays DRAFT machine-made recordings (VOICE_DRAFT_AUDIO=true); replace them with human recordings before public use');
-  if (baseUrl && languages.length === 0) log.error({ offered: input.languages }, 'no language can be offered on voice (English is not offered and no other language has complete recordings): voice calls are rejected');
+  if (baseUrl && languages.length === 0)
+    log.error({ offered: input.languages }, 'no language can be offered on voice (English is not offered and no other language has complete recordings): voice calls are rejected');
   log.info({ voiceLanguages: languages, recordings: audio.summary() }, 'voice languages');
 
   const channelCheck: ChannelCheck = ({ definition, texts: questionnaireTexts }) => {

@@ -118,7 +118,7 @@ export function createMetrics(deps: { storage: () => Storage }) {
   });
   const deliveryReports = new Counter({
     name: 'crc_sms_delivery_reports_total',
-    help: 'Delivery reports received from Africa\'s Talking for known messages, by status (AT may repeat a report)',
+    help: "Delivery reports received from Africa's Talking for known messages, by status (AT may repeat a report)",
     labelNames: ['status'],
     registers,
   });

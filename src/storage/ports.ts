@@ -112,10 +112,7 @@ export type Response = {
   countKey: string | null;
 };
 
-export type NewResponse = Omit<
-  Response,
-  'answers' | 'status' | 'completedAt' | 'abandonedAt' | 'counted' | 'duplicateOf' | 'countKey' | 'updatedAt'
->;
+export type NewResponse = Omit<Response, 'answers' | 'status' | 'completedAt' | 'abandonedAt' | 'counted' | 'duplicateOf' | 'countKey' | 'updatedAt'>;
 
 export type ResponseFilter = {
   facilityCode?: string;

@@ -42,7 +42,7 @@ it('refuses to send from a store the service does not share, and a dry run says 
   const dry = await scorecards(['--period', '2026-10', '--dry-run'], env);
   expect(dry.code).toBe(0);
   expect(dry.stderr).toContain('`npm run scorecards` READ AN EMPTY STORE');
-  expect(dry.stdout).toContain('DRY RUN on an EMPTY store (not the service\'s data), nothing stored or sent');
+  expect(dry.stdout).toContain("DRY RUN on an EMPTY store (not the service's data), nothing stored or sent");
   expect(dry.stdout).toContain('0 facilities, 0 messages');
 
   const bad = await scorecards(['--period', 'October'], env);

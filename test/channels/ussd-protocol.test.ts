@@ -70,7 +70,12 @@ describe('USSD rendering', () => {
     for (let i = 0; i < layout(ucs2, 182).pages.length; i++) expect(ussdLength(renderUssd(ucs2, i, 182).text)).toBeLessThanOrEqual(182);
   });
   it('says when a single option cannot fit', () => {
-    expect(layout(menu(2, () => 'x'.repeat(200)), 182).fits).toBe(false);
+    expect(
+      layout(
+        menu(2, () => 'x'.repeat(200)),
+        182,
+      ).fits,
+    ).toBe(false);
   });
   it('clips an end screen that would not fit rather than break the session', () => {
     const end: Prompt = { ...menu(0), kind: 'end', body: [text('y'.repeat(300))] };

@@ -35,8 +35,16 @@ describe('voice over HTTP, three voice languages', () => {
 
   it('a whole call per questionnaire and language: every reply is valid AT XML; recorded languages never use Say', async () => {
     let n = 0;
-    for (const [code, qid] of [['1001', 'clinic'], ['2001', 'police'], ['3001', 'social_grant']] as const) {
-      for (const [key, lang] of [['1', 'en'], ['2', 'sw'], ['3', 'zu']] as const) {
+    for (const [code, qid] of [
+      ['1001', 'clinic'],
+      ['2001', 'police'],
+      ['3001', 'social_grant'],
+    ] as const) {
+      for (const [key, lang] of [
+        ['1', 'en'],
+        ['2', 'sw'],
+        ['3', 'zu'],
+      ] as const) {
         const call = t.call(`+2547110030${String(++n).padStart(2, '0')}`);
         const hops = [await call.dial(), await call.press(key), await call.press(code), await call.press('1')];
         while (hops.at(-1)!.listening && hops.length < 40) hops.push(await call.press('1'));
@@ -196,7 +204,11 @@ describe('voice publishing check with recorded languages', () => {
       for (const lang of Object.keys(texts)) texts[lang]!.questions.medicines!.options!.expired = `Expired (${lang})`;
       const report = validateQuestionnaire({ definition: clinic, texts }, t.service.validation);
       expect(report.ok).toBe(false);
-      expect(report.issues).toContainEqual({ where: 'recording clinic.questions.medicines.options.expired', lang: 'sw', message: 'no recording: voice offers sw, so add one to locales/sw/audio.json' });
+      expect(report.issues).toContainEqual({
+        where: 'recording clinic.questions.medicines.options.expired',
+        lang: 'sw',
+        message: 'no recording: voice offers sw, so add one to locales/sw/audio.json',
+      });
       expect(report.issues.filter((i) => i.lang === 'zu' || i.lang === 'en')).toEqual([]);
     } finally {
       await t.stop();
@@ -254,9 +266,7 @@ describe('voice when the engine fails', () => {
     failOn = 'satisfaction';
     const failed = await call.press('3');
     expect(atVoiceXmlProblems(failed.body)).toEqual([]);
-    expect(parseAtVoiceXml(failed.body).children.map((c) => `${c.name}:${c.text}`)).toEqual([
-      'Say:Sorry, something went wrong. Your answers so far are saved. Dial again to continue.',
-    ]);
+    expect(parseAtVoiceXml(failed.body).children.map((c) => `${c.name}:${c.text}`)).toEqual(['Say:Sorry, something went wrong. Your answers so far are saved. Dial again to continue.']);
     expect(failed.listening).toBeNull();
     expect((await call.repeat()).body).toBe(failed.body);
     const session = await t.storage.sessions.get('voice', call.sessionId);

@@ -36,7 +36,10 @@ describe('conversation steps', () => {
     expect(first!.prompt.id).toBe('language');
     expect(second!.prompt.id).toBe('consent');
     expect(second!.prompt.body[0]!.text).toContain(facility.name);
-    expect(second!.effects).toEqual([{ type: 'languageChosen', lang: 'en' }, { type: 'lookupFacility', code: facility.code, for: 'visit' }]);
+    expect(second!.effects).toEqual([
+      { type: 'languageChosen', lang: 'en' },
+      { type: 'lookupFacility', code: facility.code, for: 'visit' },
+    ]);
   });
 
   it('asks the app to look a typed code up, and moves on only with its answer', () => {
@@ -52,7 +55,10 @@ describe('conversation steps', () => {
     const results = run(q, ['1', '4040', '4040', '4040'], { registry: () => null });
     expect(results[2]!.prompt.error?.key).toBe('system.error.facility_unknown');
     expect(results[2]!.prompt.error?.text).toContain('4040');
-    expect(results[2]!.effects).toEqual([{ type: 'lookupFacility', code: '4040', for: 'visit' }, { type: 'facilityNotFound', code: '4040', attempt: 1 }]);
+    expect(results[2]!.effects).toEqual([
+      { type: 'lookupFacility', code: '4040', for: 'visit' },
+      { type: 'facilityNotFound', code: '4040', attempt: 1 },
+    ]);
     expect(results[3]!.prompt.kind).toBe('input');
     expect(results[4]!.prompt.kind).toBe('end');
     expect(results[4]!.prompt.id).toBe('end:facility_not_found');
@@ -146,7 +152,10 @@ describe('conversation steps', () => {
     expect(at(['2', '1']).send('7777').prompt.error?.key).toBe('system.error.facility_unknown');
     const found = at(['2', '1']).send(facility.code);
     expect(found.prompt.id).toBe('q:rating');
-    expect(found.effects).toEqual([{ type: 'lookupFacility', code: facility.code, for: 'answer' }, { type: 'answerRecorded', questionId: 'referred_to', value: facility.code }]);
+    expect(found.effects).toEqual([
+      { type: 'lookupFacility', code: facility.code, for: 'answer' },
+      { type: 'answerRecorded', questionId: 'referred_to', value: facility.code },
+    ]);
   });
 
   it('completes with a thank-you that quotes the reference', () => {
@@ -191,7 +200,7 @@ describe('conversation steps', () => {
   });
 });
 
-describe('voice: silence, wrong keys and giving up are the machine\'s', () => {
+describe("voice: silence, wrong keys and giving up are the machine's", () => {
   const voice = (inputs: string[]) => {
     const c = new Conversation(q);
     c.start({ maxRetries: 2 });
@@ -252,11 +261,26 @@ describe('definition schema', () => {
     expect(errorsOf(Array.from({ length: 9 }, (_, i) => ({ id: `q${i}`, type: 'rating' })))).toContain('a report card has at most 8 questions');
   });
   it('rejects a condition on a later or unknown question, and on an impossible answer', () => {
-    expect(errorsOf([{ id: 'a', type: 'rating', showIf: { question: 'b', anyOf: [1] } }, { id: 'b', type: 'rating' }])[0]).toMatch(/not an earlier question/);
-    expect(errorsOf([{ id: 'a', type: 'yesno' }, { id: 'b', type: 'rating', showIf: { question: 'a', anyOf: ['maybe'] } }])[0]).toMatch(/cannot give/);
+    expect(
+      errorsOf([
+        { id: 'a', type: 'rating', showIf: { question: 'b', anyOf: [1] } },
+        { id: 'b', type: 'rating' },
+      ])[0],
+    ).toMatch(/not an earlier question/);
+    expect(
+      errorsOf([
+        { id: 'a', type: 'yesno' },
+        { id: 'b', type: 'rating', showIf: { question: 'a', anyOf: ['maybe'] } },
+      ])[0],
+    ).toMatch(/cannot give/);
   });
   it('rejects duplicate ids and option codes, and numbers that could collide with the back key', () => {
-    expect(errorsOf([{ id: 'a', type: 'rating' }, { id: 'a', type: 'rating' }])[0]).toMatch(/used twice/);
+    expect(
+      errorsOf([
+        { id: 'a', type: 'rating' },
+        { id: 'a', type: 'rating' },
+      ])[0],
+    ).toMatch(/used twice/);
     expect(errorsOf([{ id: 'a', type: 'choice', options: [{ code: 'x' }, { code: 'x' }] }])[0]).toMatch(/used twice/);
     expect(errorsOf([{ id: 'a', type: 'number', min: 0, max: 5 }])[0]).toMatch(/back key/);
     expect(errorsOf([{ id: 'a', type: 'number', min: 5, max: 2 }])[0]).toMatch(/max is below min/);

@@ -41,7 +41,7 @@ const same = (a: Step, b: Step) => {
   expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(b)));
 };
 
-describe('the cached stepping path gives what XState\'s transition() gives', () => {
+describe("the cached stepping path gives what XState's transition() gives", () => {
   for (const q of questionnaires) {
     it(`${q.id}: random conversations, compared step by step`, () => {
       const machineFor = (state: ConversationState, event: ConversationEvent | null) => (versionForStep(state.context, event) ? q.machine : FRONT_DOOR);
@@ -50,7 +50,13 @@ describe('the cached stepping path gives what XState\'s transition() gives', () 
           fc.record({ maxRetries: fc.constantFrom(null, 1, 2), remembered: fc.constantFrom(null, 'sw'), prefilled: fc.constantFrom(null, '1001', '4040') }),
           fc.array(fc.nat(40), { minLength: 1, maxLength: 40 }),
           (options, picks) => {
-            const input: ConversationInput = { languages: ['en', 'sw', 'zu'], rememberedLanguage: options.remembered, prefilledFacilityCode: options.prefilled, maxFacilityAttempts: 3, maxRetries: options.maxRetries };
+            const input: ConversationInput = {
+              languages: ['en', 'sw', 'zu'],
+              rememberedLanguage: options.remembered,
+              prefilledFacilityCode: options.prefilled,
+              maxFacilityAttempts: 3,
+              maxRetries: options.maxRetries,
+            };
             let fast = startConversation(FRONT_DOOR, input);
             same(fast, reference.start(FRONT_DOOR, input));
             for (const pick of picks) {
@@ -76,7 +82,12 @@ describe('the cached stepping path gives what XState\'s transition() gives', () 
     s = stepConversation(q.machine, s.state, { type: 'FACILITY_FOUND', facility, questionnaire: { id: q.id, version: q.version } });
     s = stepConversation(q.machine, s.state, { type: 'ANSWER', text: '1' });
     expect(screenOf(s.state).kind).toBe('question');
-    const input: ConversationInput = { languages: ['en'], maxFacilityAttempts: 3, maxRetries: null, resumeOffer: { responseId: 'R1', lang: 'en', facility, questionnaire: { id: q.id, version: q.version }, resumeAt: resumePointOf(s.state)! } };
+    const input: ConversationInput = {
+      languages: ['en'],
+      maxFacilityAttempts: 3,
+      maxRetries: null,
+      resumeOffer: { responseId: 'R1', lang: 'en', facility, questionnaire: { id: q.id, version: q.version }, resumeAt: resumePointOf(s.state)! },
+    };
     same(startConversation(q.machine, input), reference.start(q.machine, input));
     // a state that is not this machine's throws; the next step still collects only its own effects
     expect(() => stepConversation(q.machine, { ...s.state, value: { questions: 'q_nope' } }, { type: 'ANSWER', text: '1' })).toThrow();

@@ -48,9 +48,7 @@ function facilityInput(lang: string) {
     })
     .map((r): FacilityMessageInput => {
       const shown = r.reports >= r.minCount;
-      return shown
-        ? { ...r, shown }
-        : { ...r, shown, satisfiedPct: null, recommendPct: null, change: null, rank: null };
+      return shown ? { ...r, shown } : { ...r, shown, satisfiedPct: null, recommendPct: null, change: null, rank: null };
     });
 }
 
@@ -65,7 +63,8 @@ describe('scorecard SMS composition', () => {
         expect(new Set(placeholders(t[key])), `${lang} ${key}`).toEqual(new Set(placeholders(templates.en![key])));
       }
       // every full scorecard template carries every metric
-      for (const template of t.facility) for (const p of ['facility', 'period', 'reports', 'satisfied', 'recommend', 'problem', 'rank', 'of']) expect(placeholdersOf(template), `${lang}: ${template}`).toContain(p);
+      for (const template of t.facility)
+        for (const p of ['facility', 'period', 'reports', 'satisfied', 'recommend', 'problem', 'rank', 'of']) expect(placeholdersOf(template), `${lang}: ${template}`).toContain(p);
       for (const template of t.facility) expect(placeholdersOf(template).includes('change') || placeholdersOf(template).includes('changeShort'), template).toBe(true);
       for (const template of t['facility.few']) for (const p of ['reports', 'min', 'shortCode']) expect(placeholdersOf(template), template).toContain(p);
       expect(isGsm7(JSON.stringify(t).replace(/\\"/g, '"'))).toBe(true);
@@ -122,7 +121,20 @@ describe('scorecard SMS composition', () => {
     it(`[${lang}] the demo registry's scorecards fit one segment with every problem label`, () => {
       for (const f of DEMO_FACILITIES) {
         for (const problemLabel of [null, ...problemLabels(lang)]) {
-          const card: FacilityMessageInput = { facilityName: f.name, facilityType: f.type, district: f.district, period: '2026-10', reports: 1234, minCount: 10, shown: true, satisfiedPct: 100, recommendPct: 100, change: -100, rank: { position: 10, of: 12 }, problemLabel };
+          const card: FacilityMessageInput = {
+            facilityName: f.name,
+            facilityType: f.type,
+            district: f.district,
+            period: '2026-10',
+            reports: 1234,
+            minCount: 10,
+            shown: true,
+            satisfiedPct: 100,
+            recommendPct: 100,
+            change: -100,
+            rank: { position: 10, of: 12 },
+            problemLabel,
+          };
           const sms = composeFacilityMessage(card, templates[lang]!, SHORT_CODE);
           expect(sms.segments, sms.text).toBe(1);
           const few = composeFacilityMessage({ ...card, reports: 9, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null }, templates[lang]!, SHORT_CODE);
@@ -155,7 +167,20 @@ describe('scorecard SMS composition', () => {
   });
 
   it('reads as expected for a typical facility, a thin one and a district', () => {
-    const card: FacilityMessageInput = { facilityName: 'Riverside Clinic', facilityType: 'clinic', district: 'Riverside', period: '2026-10', reports: 57, minCount: 10, shown: true, satisfiedPct: 82, recommendPct: 75, change: -4, rank: { position: 2, of: 5 }, problemLabel: 'Long wait' };
+    const card: FacilityMessageInput = {
+      facilityName: 'Riverside Clinic',
+      facilityType: 'clinic',
+      district: 'Riverside',
+      period: '2026-10',
+      reports: 57,
+      minCount: 10,
+      shown: true,
+      satisfiedPct: 82,
+      recommendPct: 75,
+      change: -4,
+      rank: { position: 2, of: 5 },
+      problemLabel: 'Long wait',
+    };
     expect(composeFacilityMessage({ ...card, facilityName: 'Mtwapa', district: 'Kilifi', change: 0 }, templates.en!, SHORT_CODE).text).toBe(
       'Mtwapa, Oct 2026: 57 reports. 82% satisfied, 75% would recommend. Top problem: Long wait. Same as last month. Rank 2 of 5 clinics in Kilifi.',
     );
@@ -184,7 +209,20 @@ describe('scorecard SMS composition', () => {
   });
 
   it('agrees with the count: one report, two reports; in isiZulu umbiko and imibiko (noun classes 3 and 4)', () => {
-    const thin = (reports: number): FacilityMessageInput => ({ facilityName: 'Riverside Clinic', facilityType: 'clinic', district: 'Riverside', period: '2026-10', reports, minCount: 10, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null, problemLabel: null });
+    const thin = (reports: number): FacilityMessageInput => ({
+      facilityName: 'Riverside Clinic',
+      facilityType: 'clinic',
+      district: 'Riverside',
+      period: '2026-10',
+      reports,
+      minCount: 10,
+      shown: false,
+      satisfiedPct: null,
+      recommendPct: null,
+      change: null,
+      rank: null,
+      problemLabel: null,
+    });
     expect(composeFacilityMessage(thin(1), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 1 report, too few');
     expect(composeFacilityMessage(thin(2), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 2 reports, too few');
     expect(composeFacilityMessage(thin(1), templates.zu!, SHORT_CODE).text).toContain('umbiko 1');

@@ -2,16 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QuestionnaireDefinition } from '../../src/engine/definition.js';
 import type { ResumePoint } from '../../src/engine/conversation.js';
 import type { ConversationState } from '../../src/engine/stepping.js';
-import type {
-  Facility,
-  HopSession,
-  NewResponse,
-  QuestionnaireStatus,
-  QuestionnaireVersion,
-  Response,
-  ResponseFilter,
-  Storage,
-} from '../../src/storage/ports.js';
+import type { Facility, HopSession, NewResponse, QuestionnaireStatus, QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../src/storage/ports.js';
 import { scorecardContract } from './contract-scorecards.js';
 
 /**
@@ -36,9 +27,7 @@ function facility(code: string, over: Partial<Facility> = {}): Facility {
     type: 'clinic',
     district: 'north',
     active: true,
-    managers: [
-      { name: 'Amina Odhiambo', phone: '+254711000111', language: 'sw', role: 'facility', active: true, optedOut: false },
-    ],
+    managers: [{ name: 'Amina Odhiambo', phone: '+254711000111', language: 'sw', role: 'facility', active: true, optedOut: false }],
     ...over,
   };
 }
@@ -233,8 +222,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
           facility('KE-004', { district: 'south', active: false }),
           facility('KE-002', { type: 'police' }),
         ]);
-        const codes = async (filter?: Parameters<Storage['facilities']['list']>[0]) =>
-          (await s.facilities.list(filter)).map((f) => f.code);
+        const codes = async (filter?: Parameters<Storage['facilities']['list']>[0]) => (await s.facilities.list(filter)).map((f) => f.code);
         expect(await codes()).toEqual(['KE-001', 'KE-002', 'KE-003', 'KE-004']);
         expect(await codes({})).toEqual(['KE-001', 'KE-002', 'KE-003', 'KE-004']);
         expect(await codes({ district: 'south' })).toEqual(['KE-003', 'KE-004']);
@@ -604,9 +592,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
 
       it('records one answer when the same answer arrives twenty times at once', async () => {
         const r = await s.responses.start(newResponse());
-        await Promise.all(
-          Array.from({ length: 20 }, () => s.responses.recordAnswer(r.id, { questionId: 'waiting', value: 3, at: t(10) }, machine('q_problem', { waiting: 3 }))),
-        );
+        await Promise.all(Array.from({ length: 20 }, () => s.responses.recordAnswer(r.id, { questionId: 'waiting', value: 3, at: t(10) }, machine('q_problem', { waiting: 3 }))));
         expect((await s.responses.get(r.id))!.answers).toStrictEqual([{ questionId: 'waiting', value: 3, at: t(10) }]);
       });
 

@@ -69,7 +69,6 @@ export async function startVoiceService(env: Record<string, string> = {}, overri
 }
 export type VoiceTestService = Awaited<ReturnType<typeof startVoiceService>>;
 
-
 /**
  * A root whose only language is English, with the every-type test questionnaire added as
  * a shipped flow (it has a free-text question, which the shipped questionnaires do not).

@@ -15,7 +15,10 @@ const GOLDEN_DIR = join(PROJECT_ROOT, 'test/transcripts/golden/ussd');
 class Transcript {
   private lines: string[] = [];
   private lastStored = '';
-  constructor(private t: TestService, title: string) {
+  constructor(
+    private t: TestService,
+    title: string,
+  ) {
     this.lines.push(`# ${title}`, '');
   }
   note(text: string) {

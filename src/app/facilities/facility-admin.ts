@@ -100,7 +100,12 @@ export async function updateFacility(deps: RegistryDeps, code: string, input: un
   const checked = await check(deps, { ...(input as object), code });
   if ('errors' in checked) return { ok: false, errors: checked.errors };
   await deps.storage.facilities.upsertMany([checked.facility]);
-  await recordAudit(deps, { actor: by, action: 'facility.updated', target: `facility ${code}`, details: { name: checked.facility.name, active: checked.facility.active, managers: checked.facility.managers.length } });
+  await recordAudit(deps, {
+    actor: by,
+    action: 'facility.updated',
+    target: `facility ${code}`,
+    details: { name: checked.facility.name, active: checked.facility.active, managers: checked.facility.managers.length },
+  });
   return { ok: true, facility: checked.facility };
 }
 

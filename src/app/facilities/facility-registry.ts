@@ -11,16 +11,7 @@ import { toE164, type CountryCode } from '../../gateways/phone-number.js';
  * an import either lands whole or not at all.
  */
 
-export const FACILITY_CSV_COLUMNS = [
-  'code',
-  'name',
-  'type',
-  'district',
-  'manager_name',
-  'manager_phone',
-  'manager_language',
-  'manager_role',
-] as const;
+export const FACILITY_CSV_COLUMNS = ['code', 'name', 'type', 'district', 'manager_name', 'manager_phone', 'manager_language', 'manager_role'] as const;
 
 export const FACILITY_NAME_MAX = 40;
 
@@ -32,17 +23,22 @@ export const FACILITY_NAME_MAX = 40;
 export function managerPhone(raw: string, defaultCountry: CountryCode): string | null {
   return toE164(raw, defaultCountry, 'valid');
 }
-export const managerPhoneProblem = (defaultCountry: CountryCode) =>
-  `is not a valid phone number: write it as +27821234567, or without the country code for ${defaultCountry}`;
+export const managerPhoneProblem = (defaultCountry: CountryCode) => `is not a valid phone number: write it as +27821234567, or without the country code for ${defaultCountry}`;
 
 const Row = z.object({
   code: z.string().trim().regex(FACILITY_CODE, 'must be 3 to 8 digits'),
   name: z.string().trim().min(2, 'is required').max(FACILITY_NAME_MAX, `must be at most ${FACILITY_NAME_MAX} characters`),
-  type: z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a facility type such as clinic, police or social_grant'),
+  type: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a facility type such as clinic, police or social_grant'),
   district: z.string().trim().min(2, 'is required').max(60),
   manager_name: z.string().trim().max(80),
   // our own exports write "'+27..." so spreadsheets keep the number as text; accept that back
-  manager_phone: z.string().trim().transform((v) => v.replace(/^'(?=[=+\-@])/, '')),
+  manager_phone: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/^'(?=[=+\-@])/, '')),
   manager_language: z.string().trim(),
   manager_role: z.string().trim(),
 });
@@ -106,9 +102,7 @@ export function parseFacilityCsv(csv: string, known: { languages: string[]; faci
   return { facilities: [...byCode.values()], errors, rows: table.length - 1 };
 }
 
-export type ImportResult =
-  | { ok: true; dryRun: boolean; rows: number; facilities: number; inserted: number; updated: number }
-  | { ok: false; rows: number; errors: RowError[] };
+export type ImportResult = { ok: true; dryRun: boolean; rows: number; facilities: number; inserted: number; updated: number } | { ok: false; rows: number; errors: RowError[] };
 
 export async function importFacilities(
   storage: Storage,

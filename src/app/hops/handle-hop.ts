@@ -1,7 +1,5 @@
 import type { ChannelAdapter, LastHop } from '../../channels/adapter.js';
 import type { Effect } from '../../engine/conversation.js';
-import type { Prompt } from '../../engine/prompt.js';
-import type { ConversationState } from '../../engine/stepping.js';
 import type { Clock } from '../../gateways/clock.js';
 import { formatReference, type IdGenerator } from '../../gateways/ids.js';
 import type { RespondentKeyer } from '../../gateways/respondent-key.js';
@@ -41,7 +39,9 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
     try {
       const session = await storage.sessions.get(adapter.channel, sessionId);
       if (!session) {
-        const respondentKey = deps.respondentKey(adapter.phone(req), () => deps.log.warn({ sessionId, channel: adapter.channel }, "the caller's number is not one libphonenumber can read: keyed by its digits"));
+        const respondentKey = deps.respondentKey(adapter.phone(req), () =>
+          deps.log.warn({ sessionId, channel: adapter.channel }, "the caller's number is not one libphonenumber can read: keyed by its digits"),
+        );
         const turn = await runner.begin(caller(respondentKey), adapter.prefilledFacilityCode(req), clock.now());
         return await start(respondentKey, turn);
       }
@@ -124,7 +124,8 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
         await new Promise((ok) => setTimeout(ok, wait));
         winner = await storage.sessions.get(adapter.channel, sessionId);
       }
-      if (winner && winner.lastInput !== inputKey) deps.log.warn({ sessionId, channel: adapter.channel }, 'concurrent hops with different input: the first one moved the session, this one got its screen');
+      if (winner && winner.lastInput !== inputKey)
+        deps.log.warn({ sessionId, channel: adapter.channel }, 'concurrent hops with different input: the first one moved the session, this one got its screen');
       return winner?.lastReply ?? ours;
     }
 

@@ -79,7 +79,12 @@ export async function recordEffects(deps: RecordDeps, effects: Effect[], state: 
         const id = response();
         const facility = state.context.facility;
         if (!facility) throw new Error('a report completed without its facility');
-        const done = await storage.responses.complete(id, at, countKey(hop.respondentKey, facility.code, at, deps.settings.countWindowHours, deps.settings.timeZone), localDay(at, deps.settings.timeZone));
+        const done = await storage.responses.complete(
+          id,
+          at,
+          countKey(hop.respondentKey, facility.code, at, deps.settings.countWindowHours, deps.settings.timeZone),
+          localDay(at, deps.settings.timeZone),
+        );
         if (!done.counted) deps.log.info({ responseId: id, duplicateOf: done.duplicateOf }, 'report stored but not counted: same respondent and facility within the count window');
         break;
       }

@@ -50,7 +50,14 @@ export function createConversationRunner(deps: RunnerDeps) {
         resumeOffer = { responseId: unfinished.id, lang: unfinished.language, facility: facilityRef(facility), questionnaire: { id: q.id, version: q.version }, resumeAt: unfinished.resumeState };
       }
     }
-    const input: ConversationInput = { languages: caller.languages, rememberedLanguage, prefilledFacilityCode, resumeOffer, maxFacilityAttempts: deps.settings.maxFacilityAttempts, maxRetries: caller.maxRetries };
+    const input: ConversationInput = {
+      languages: caller.languages,
+      rememberedLanguage,
+      prefilledFacilityCode,
+      resumeOffer,
+      maxFacilityAttempts: deps.settings.maxFacilityAttempts,
+      maxRetries: caller.maxRetries,
+    };
     return settle(startConversation(resumed?.machine ?? FRONT_DOOR, input));
   }
 
@@ -65,7 +72,7 @@ export function createConversationRunner(deps: RunnerDeps) {
     const effects = [...first.effects];
     for (let i = 0; i < MAX_LOOKUPS_PER_HOP; i++) {
       const lookup = step.effects.find((e) => e.type === 'lookupFacility');
-      if (!lookup || lookup.type !== 'lookupFacility') break;
+      if (lookup?.type !== 'lookupFacility') break;
       const event = await lookUp(lookup.code, lookup.for);
       const q = await pinned(step.state, event);
       step = stepConversation(q?.machine ?? FRONT_DOOR, step.state, event);
@@ -76,7 +83,7 @@ export function createConversationRunner(deps: RunnerDeps) {
 
   async function lookUp(code: string, purpose: 'visit' | 'answer'): Promise<ConversationEvent> {
     const found = await storage.facilities.findByCode(code);
-    if (!found || !found.active) return { type: 'FACILITY_UNKNOWN', code };
+    if (!found?.active) return { type: 'FACILITY_UNKNOWN', code };
     if (purpose === 'answer') return { type: 'FACILITY_FOUND', facility: facilityRef(found), questionnaire: null };
     const q = await questionnaires.currentForFacilityType(found.type);
     return { type: 'FACILITY_FOUND', facility: facilityRef(found), questionnaire: q ? { id: q.id, version: q.version } : null };

@@ -7,11 +7,15 @@ import type { VoiceCallRecord } from '../../storage/voice-calls.js';
  * call's last request): an unfinished report becomes abandoned, and can still be resumed
  * by dialling again within the window.
  */
-export async function abandonUnfinished(deps: { storage: Storage; clock: Clock }, channel: Channel, sessionId: string): Promise<{ abandoned: boolean; responseId: string | null; respondentKey: string | null }> {
+export async function abandonUnfinished(
+  deps: { storage: Storage; clock: Clock },
+  channel: Channel,
+  sessionId: string,
+): Promise<{ abandoned: boolean; responseId: string | null; respondentKey: string | null }> {
   const session = await deps.storage.sessions.get(channel, sessionId);
   if (!session?.responseId) return { abandoned: false, responseId: null, respondentKey: session?.respondentKey ?? null };
   const response = await deps.storage.responses.get(session.responseId);
-  if (!response || response.status !== 'in_progress') return { abandoned: false, responseId: session.responseId, respondentKey: session.respondentKey };
+  if (response?.status !== 'in_progress') return { abandoned: false, responseId: session.responseId, respondentKey: session.respondentKey };
   await deps.storage.responses.markAbandoned(response.id, deps.clock.now());
   return { abandoned: true, responseId: session.responseId, respondentKey: session.respondentKey };
 }

@@ -22,7 +22,9 @@ export function readStructureEdit(body: Record<string, unknown>): StructureEdit 
     case 'add': {
       const type = s('new_type');
       if (!['choice', 'rating', 'yesno', 'number', 'text'].includes(type)) return { error: 'choose the type of the new question' };
-      const options = s('new_options').split(/[\s,]+/).filter(Boolean);
+      const options = s('new_options')
+        .split(/[\s,]+/)
+        .filter(Boolean);
       return { op: 'add', id: s('new_id'), type: type as 'choice', optional: body.new_optional === 'on', options };
     }
     case 'remove':

@@ -143,12 +143,7 @@ export async function deleteDraft(deps: LifecycleDeps, id: string, by: string): 
  * Retiring a version: respondents pinned to it finish on it; new sessions get the newest
  * version still published (an older one, if any), else none.
  */
-export async function retireVersion(
-  deps: LifecycleDeps,
-  id: string,
-  version: number,
-  by: string,
-): Promise<{ ok: true; nowCurrent: number | null } | { ok: false; message: string }> {
+export async function retireVersion(deps: LifecycleDeps, id: string, version: number, by: string): Promise<{ ok: true; nowCurrent: number | null } | { ok: false; message: string }> {
   const v = await deps.storage.questionnaires.getVersion(id, version);
   if (!v) return { ok: false, message: `${id} has no version ${version}` };
   if (v.status !== 'published') return { ok: false, message: `${id} version ${version} is ${v.status}; only a published version can be retired` };

@@ -103,7 +103,10 @@ function textPath(path: ReadonlyArray<PropertyKey>): string {
 
 /** Every text of a questionnaire in one language, by its dotted path. */
 function textEntries(texts: QuestionnaireTexts): Array<[string, string]> {
-  const out: Array<[string, string]> = [['title', texts.title], ['intro', texts.intro]];
+  const out: Array<[string, string]> = [
+    ['title', texts.title],
+    ['intro', texts.intro],
+  ];
   for (const [id, q] of Object.entries(texts.questions)) {
     out.push([`questions.${id}.text`, q.text]);
     for (const [code, label] of Object.entries(q.options ?? {})) out.push([`questions.${id}.options.${code}`, label]);

@@ -67,11 +67,7 @@ export function exportQuestionIds(versions: QuestionnaireVersion[], filter: Resp
   return [...new Set(matching.flatMap((v) => v.definition.questions.map((q) => q.id)))];
 }
 
-export async function* exportResponses(
-  deps: { storage: Storage; texts: SystemTextSource },
-  filter: ResponseFilter,
-  options: { format: ExportFormat; lang: string },
-): AsyncGenerator<string> {
+export async function* exportResponses(deps: { storage: Storage; texts: SystemTextSource }, filter: ResponseFilter, options: { format: ExportFormat; lang: string }): AsyncGenerator<string> {
   const versions = await deps.storage.questionnaires.listVersions();
   const labellerFor = createAnswerLabeller(deps.texts, options.lang);
   // one labeller per questionnaire version: a handful, however many responses there are
@@ -80,10 +76,10 @@ export async function* exportResponses(
 
   if (options.format === 'ndjson') {
     for await (const r of deps.storage.responses.stream(filter)) {
-      yield JSON.stringify({
+      yield `${JSON.stringify({
         ...publicResponse(r),
         answers: r.answers.map((a) => ({ questionId: a.questionId, value: a.value, label: label(r, a.questionId, a.value), at: a.at })),
-      }) + '\n';
+      })}\n`;
     }
     return;
   }

@@ -142,10 +142,7 @@ function unitLabel(period: string, t: ScorecardTemplates): string {
   return parsePeriod(period)?.kind === 'week' ? t['unit.week'] : t['unit.month'];
 }
 
-export type FacilityMessageInput = Pick<
-  Scorecard,
-  'facilityName' | 'facilityType' | 'district' | 'period' | 'reports' | 'minCount' | 'shown' | 'satisfiedPct' | 'recommendPct' | 'change' | 'rank'
-> & {
+export type FacilityMessageInput = Pick<Scorecard, 'facilityName' | 'facilityType' | 'district' | 'period' | 'reports' | 'minCount' | 'shown' | 'satisfiedPct' | 'recommendPct' | 'change' | 'rank'> & {
   /** the top problem's label in the manager's language; null when none was reported */
   problemLabel: string | null;
 };
@@ -156,8 +153,7 @@ const NAME_LENGTHS = [Infinity, 24, 16, 10];
 export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardTemplates, shortCode: string): ComposedSms {
   const templates = card.shown ? t.facility : t['facility.few'];
   const unit = unitLabel(card.period, t);
-  const changeIn = (up: string, down: string, same: string) =>
-    card.change === null ? '' : fill(t, card.change > 0 ? up : card.change < 0 ? down : same, { points: Math.abs(card.change), unit });
+  const changeIn = (up: string, down: string, same: string) => (card.change === null ? '' : fill(t, card.change > 0 ? up : card.change < 0 ? down : same, { points: Math.abs(card.change), unit }));
   const change = changeIn(t['change.up'], t['change.down'], t['change.same']);
   const changeShort = changeIn(t['change.short.up'], t['change.short.down'], t['change.short.same']);
   const facility = toGsm7Text(card.facilityName);
@@ -194,11 +190,7 @@ export type DistrictEntry = Pick<Scorecard, 'facilityName' | 'reports' | 'shown'
  * (those with enough reports), as many as two segments hold, then how many were left out
  * and how many had too few reports.
  */
-export function composeDistrictMessage(
-  input: { district: string; period: string; minCount: number; facilities: DistrictEntry[] },
-  t: ScorecardTemplates,
-  shortCode: string,
-): ComposedSms {
+export function composeDistrictMessage(input: { district: string; period: string; minCount: number; facilities: DistrictEntry[] }, t: ScorecardTemplates, shortCode: string): ComposedSms {
   const share = (a: number, b: number) => (b > 0 ? a / b : -1);
   const ranked = input.facilities
     .filter((f) => f.shown && f.satisfiedPct !== null)
@@ -220,7 +212,11 @@ export function composeDistrictMessage(
   const positions: number[] = [];
   ranked.forEach((f, i) => {
     const prev = ranked[i - 1];
-    const tied = prev && share(prev.satisfied, prev.satisfactionAnswers) === share(f.satisfied, f.satisfactionAnswers) && share(prev.wouldRecommend, prev.recommendAnswers) === share(f.wouldRecommend, f.recommendAnswers) && prev.reports === f.reports;
+    const tied =
+      prev &&
+      share(prev.satisfied, prev.satisfactionAnswers) === share(f.satisfied, f.satisfactionAnswers) &&
+      share(prev.wouldRecommend, prev.recommendAnswers) === share(f.wouldRecommend, f.recommendAnswers) &&
+      prev.reports === f.reports;
     positions.push(tied ? positions[i - 1]! : i + 1);
   });
   // two segments hold about 30 entries at most: a big district is cut to its top 40 before trying

@@ -20,10 +20,8 @@ export function scorecardRoles(def: QuestionnaireDefinition): ScorecardRoles {
   const roles: ScorecardRoles = { satisfaction: null, recommend: null, problem: null };
   for (const q of def.questions) {
     if (q.role === 'satisfaction' && q.type === 'rating' && !roles.satisfaction) roles.satisfaction = q.id;
-    if (q.role === 'recommend' && q.type === 'choice' && !roles.recommend)
-      roles.recommend = { questionId: q.id, positive: q.options.filter((o) => o.positive).map((o) => o.code) };
-    if (q.role === 'main_problem' && q.type === 'choice' && !roles.problem)
-      roles.problem = { questionId: q.id, none: q.options.filter((o) => o.none).map((o) => o.code) };
+    if (q.role === 'recommend' && q.type === 'choice' && !roles.recommend) roles.recommend = { questionId: q.id, positive: q.options.filter((o) => o.positive).map((o) => o.code) };
+    if (q.role === 'main_problem' && q.type === 'choice' && !roles.problem) roles.problem = { questionId: q.id, none: q.options.filter((o) => o.none).map((o) => o.code) };
   }
   return roles;
 }

@@ -8,7 +8,7 @@ import { offsetMs } from '../hops/count-window.js';
  */
 
 export type PeriodKind = 'week' | 'month';
-export type Period = { kind: PeriodKind; year: number; /** month 1-12 or ISO week 1-53 */ index: number };
+export type Period = { kind: PeriodKind; year: number /** month 1-12 or ISO week 1-53 */; index: number };
 type LocalDate = { y: number; m: number; d: number };
 
 const DAY = 86_400_000;

@@ -42,5 +42,5 @@ export async function revokeApiToken(deps: { storage: Storage; clock: Clock }, i
 }
 
 export async function listApiTokens(storage: Storage): Promise<Array<Omit<ApiToken, 'hash'>>> {
-  return (await storage.tokens.list()).map(({ hash, ...rest }) => (void hash, rest));
+  return (await storage.tokens.list()).map(({ hash: _hash, ...rest }) => rest);
 }

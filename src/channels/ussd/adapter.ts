@@ -41,4 +41,3 @@ export function pageMove(typed: string, prompt: Prompt, page: number, limit: num
   if (t === BACK && page > 0) return page - 1;
   return null;
 }
-

@@ -8,7 +8,10 @@ import { z } from 'zod';
 export const UssdRequest = z.object({
   sessionId: z.string().trim().min(1, 'sessionId is required').max(128, 'sessionId is too long'),
   serviceCode: z.string().trim().min(1, 'serviceCode is required').max(64, 'serviceCode is too long'),
-  phoneNumber: z.string().trim().regex(/^\+?[0-9]{6,15}$/, 'phoneNumber must be an international number such as +254711000111'),
+  phoneNumber: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9]{6,15}$/, 'phoneNumber must be an international number such as +254711000111'),
   networkCode: z.string().trim().max(16).optional(),
   // odd text is an answer to judge, not a malformed request; the body limit caps its size
   text: z.string({ error: 'text is required (empty on the first hop)' }),
@@ -37,7 +40,7 @@ export type UssdSessionEvent = z.infer<typeof UssdSessionEvent>;
  */
 export function newInputSince(acceptedText: string, text: string): string | null {
   if (acceptedText === '') return text === '' ? null : text;
-  return text.startsWith(acceptedText + '*') ? text.slice(acceptedText.length + 1) : null;
+  return text.startsWith(`${acceptedText}*`) ? text.slice(acceptedText.length + 1) : null;
 }
 
 /** The facility code pre-filled by an extended dial string, if the first hop carried one. */

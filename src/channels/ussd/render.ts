@@ -117,6 +117,6 @@ export function pageCount(prompt: Prompt, limit: number): number {
 function clip(text: string, limit: number): string {
   if (ussdLength(text) <= limit) return text;
   let out = text;
-  while (out.length > 0 && ussdLength(out + '..') > limit) out = out.slice(0, -1);
-  return out + '..';
+  while (out.length > 0 && ussdLength(`${out}..`) > limit) out = out.slice(0, -1);
+  return `${out}..`;
 }

@@ -67,10 +67,14 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
   if (prompt.id === 'language') {
     // a greeting in every language, then each language offered in its own words
     for (const option of prompt.options) segments.push(sys('voice.welcome', option.value));
-    prompt.options.forEach((option, i) => segments.push(of(option.label, option.value), sys(`voice.press.${i + 1}`, option.value)));
+    prompt.options.forEach((option, i) => {
+      segments.push(of(option.label, option.value), sys(`voice.press.${i + 1}`, option.value));
+    });
   } else {
     segments.push(...prompt.body.map((b) => of(b)));
-    prompt.options.slice(0, MAX_VOICE_OPTIONS).forEach((option, i) => segments.push(of(option.label), sys(`voice.press.${i + 1}`)));
+    prompt.options.slice(0, MAX_VOICE_OPTIONS).forEach((option, i) => {
+      segments.push(of(option.label), sys(`voice.press.${i + 1}`));
+    });
   }
 
   let listen: VoiceListen = { kind: 'keys', numDigits: 1, timeout: VOICE_TIMEOUTS.keys };

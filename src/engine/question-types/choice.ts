@@ -34,7 +34,11 @@ export const choice: QuestionType<typeof ChoiceQuestion> = {
     return problems;
   },
   answerCodes: (q) => q.options.map((o) => o.code),
-  parse: (q, input) => menuPick(q.options.map((o) => o.code), parseMenuPick(input, q.options.length)),
+  parse: (q, input) =>
+    menuPick(
+      q.options.map((o) => o.code),
+      parseMenuPick(input, q.options.length),
+    ),
   takesRecording: false,
   lookup: null,
   options: (q, t) => q.options.map((o) => ({ value: o.code, label: t.question(`options.${o.code}`) })),

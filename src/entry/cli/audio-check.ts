@@ -18,9 +18,7 @@ const languages = offeredLanguages(content, config);
 const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
 const human = createAudioCatalog(loadAudioManifests(PROJECT_ROOT, languages, { useDrafts: false }), 'https://example.invalid');
 const withDrafts = createAudioCatalog(loadAudioManifests(PROJECT_ROOT, languages, { useDrafts: true }), 'https://example.invalid');
-const questionnaires = content.flows.map((definition) =>
-  loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }),
-);
+const questionnaires = content.flows.map((definition) => loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }));
 
 let missingAny = false;
 for (const q of questionnaires) {

@@ -28,9 +28,7 @@ const only = process.argv.includes('--lang') ? process.argv[process.argv.indexOf
 const languages = offeredLanguages(content, config).filter((l) => l !== 'en' && (!only || l === only));
 const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
 const human = createAudioCatalog(loadAudioManifests(PROJECT_ROOT, languages, { useDrafts: false }), 'https://example.invalid');
-const questionnaires = content.flows.map((definition) =>
-  loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }),
-);
+const questionnaires = content.flows.map((definition) => loadQuestionnaire({ id: definition.id, version: 0, definition, texts: textsFor(content, definition.id) }));
 
 const have = (cmd: string, args: string[]) => {
   try {
@@ -58,21 +56,28 @@ function template(c: ShippedContent, lang: string, key: string): string | undefi
     raw = lookupPath(locale.questionnaires[qid!], path.join('.'));
   }
   if (raw === undefined) return undefined;
-  return raw
-    .replace(/\{helpline\}/g, config.helpline)
-    .replace(/\{facility\}/g, locale.system['voice.this_facility'] ?? '')
-    // "Ref {ref}." goes as a whole: the reference is different on every call
-    .replace(/\S+\s*\{ref\}\.?/g, '')
-    .replace(/\s*\{\w+\}/g, '')
-    .replace(/\s+([.,:;!?])/g, '$1')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
+  return (
+    raw
+      .replace(/\{helpline\}/g, config.helpline)
+      .replace(/\{facility\}/g, locale.system['voice.this_facility'] ?? '')
+      // "Ref {ref}." goes as a whole: the reference is different on every call
+      .replace(/\S+\s*\{ref\}\.?/g, '')
+      .replace(/\s*\{\w+\}/g, '')
+      .replace(/\s+([.,:;!?])/g, '$1')
+      .replace(/\s{2,}/g, ' ')
+      .trim()
+  );
 }
 
 let failed = false;
 for (const lang of languages) {
   const voice = execFileSync('espeak-ng', [`--voices=${lang}`], { encoding: 'utf8' });
-  if (!voice.split('\n').slice(1).some((line) => line.trim().split(/\s+/)[1] === lang)) {
+  if (
+    !voice
+      .split('\n')
+      .slice(1)
+      .some((line) => line.trim().split(/\s+/)[1] === lang)
+  ) {
     console.log(`${lang}: espeak-ng has no voice for it; no drafts (record it by hand)`);
     continue;
   }

@@ -18,7 +18,9 @@ const voice = prepareVoiceChannel({ config, root: PROJECT_ROOT, content, languag
 let failed = false;
 for (const flow of content.flows) {
   const report = validateQuestionnaire({ definition: flow, texts: textsFor(content, flow.id) }, { languages, systemTexts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] });
-  const paths = Object.entries(report.paths).map(([l, n]) => `${l}:${n}`).join(' ');
+  const paths = Object.entries(report.paths)
+    .map(([l, n]) => `${l}:${n}`)
+    .join(' ');
   console.log(`${report.ok ? 'ok  ' : 'FAIL'} ${flow.id} (${flow.questions.length} questions; paths walked ${paths || 'none'})`);
   for (const issue of report.issues) console.log(`     ${issue.where}${issue.lang ? ` [${issue.lang}]` : ''}: ${issue.message}`);
   failed ||= !report.ok;

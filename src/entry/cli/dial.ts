@@ -45,7 +45,7 @@ function wrap(line: string, width: number): string[] {
   for (const word of line.split(' ')) {
     for (let w = word; w.length > 0; w = w.slice(width)) {
       const piece = w.slice(0, width);
-      if (current && (current + ' ' + piece).length > width) {
+      if (current && `${current} ${piece}`.length > width) {
         out.push(current);
         current = piece;
       } else current = current ? `${current} ${piece}` : piece;
@@ -60,9 +60,9 @@ function show(hop: Hop) {
   const screen = rest.join(' ');
   const width = 34;
   const lines = screen.split('\n').flatMap((l) => wrap(l, width));
-  console.log('┌' + '─'.repeat(width + 2) + '┐');
+  console.log(`┌${'─'.repeat(width + 2)}┐`);
   for (const l of lines) console.log(`│ ${l.padEnd(width)} │`);
-  console.log('└' + '─'.repeat(width + 2) + '┘');
+  console.log(`└${'─'.repeat(width + 2)}┘`);
   console.log(`  ${kind === 'END' ? 'session ended' : 'reply expected'} · ${ussdLength(screen)} chars`);
 }
 
@@ -79,8 +79,7 @@ async function main() {
     if (!stdin.isTTY) stdout.write(`${next.value}\n`);
     return next.value;
   };
-  const newSession = () =>
-    new AtUssdSession({ baseUrl: options.url, phoneNumber: options.phone, sessionId: `ATUid_dial_${randomUUID()}`, serviceCode, callbackToken: options.token });
+  const newSession = () => new AtUssdSession({ baseUrl: options.url, phoneNumber: options.phone, sessionId: `ATUid_dial_${randomUUID()}`, serviceCode, callbackToken: options.token });
   console.log(`Dialling ${options.dial} as ${options.phone} against ${options.url}`);
   let session = newSession();
   let hop: Hop;

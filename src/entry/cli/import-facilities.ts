@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`checking ${file}...`);
   const checked = parseFacilityCsv(csv, known);
   if (checked.errors.length) return problems(checked.errors, checked.rows);
-  let selected;
+  let selected: Awaited<ReturnType<typeof openJobStorage>>;
   try {
     selected = await openJobStorage(config, {
       command: 'npm run import:facilities',

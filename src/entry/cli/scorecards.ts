@@ -45,11 +45,13 @@ async function main() {
       dryRun,
       onProgress: (step, done, total) => process.stderr.write(process.stderr.isTTY ? `\r${step}: ${done}/${total}${done === total ? '\n' : ''}` : `${step}: ${done}/${total}\n`),
     });
-    const empty = opened.shared ? '' : ' on an EMPTY store (not the service\'s data)';
+    const empty = opened.shared ? '' : " on an EMPTY store (not the service's data)";
     console.log(`Scorecards ${report.period} (${report.from.toISOString()} to ${report.to.toISOString()}, ${config.timeZone})${dryRun ? ` - DRY RUN${empty}, nothing stored or sent` : ''}`);
     console.log(`${report.scorecards.length} facilities, ${report.messages.length} messages, ${report.skipped.length} recipients skipped\n`);
     for (const m of report.messages) {
-      console.log(`--- ${m.subjectKind} ${m.subjectCode} -> ${m.recipientName} ${maskPhone(m.phone)} [${m.language}] ${m.segments} segment${m.segments === 1 ? '' : 's'}, ${m.units} chars, ${m.encoding}`);
+      console.log(
+        `--- ${m.subjectKind} ${m.subjectCode} -> ${m.recipientName} ${maskPhone(m.phone)} [${m.language}] ${m.segments} segment${m.segments === 1 ? '' : 's'}, ${m.units} chars, ${m.encoding}`,
+      );
       console.log(m.text);
     }
     for (const s of report.skipped) console.log(`--- skipped ${s.subject} ${s.manager}: ${s.reason}`);

@@ -66,6 +66,6 @@ export function emptyStoreNotice(command: string): string {
   return [
     `NOTE: \`${command}\` READ AN EMPTY STORE. No MONGODB_URI, and the embedded MongoDB could not start,`,
     "so it read its own empty in-memory store, not the service's data: nothing below describes the service's data.",
-    'Set MONGODB_URI to the service\'s MongoDB to read the real data.',
+    "Set MONGODB_URI to the service's MongoDB to read the real data.",
   ].join('\n');
 }

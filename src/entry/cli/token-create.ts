@@ -34,7 +34,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  let selected;
+  let selected: Awaited<ReturnType<typeof openJobStorage>>;
   try {
     selected = await openJobStorage(config, {
       command: 'npm run token:create',

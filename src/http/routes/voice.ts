@@ -12,7 +12,13 @@ import { parseOr400 } from '../validation.js';
  * Africa's Talking voice callbacks (thin: HTTP in, use case, XML out) and the recorded
  * prompts AT fetches for `Play`, served read-only from locales/<lang>/audio/.
  */
-type CallEnd = Pick<VoiceCallEnded, 'sessionId'> & { direction: 'inbound' | 'outbound' | null; durationInSeconds: number | null; amount: number | null; currencyCode: string | null; hangupCause: string | null };
+type CallEnd = Pick<VoiceCallEnded, 'sessionId'> & {
+  direction: 'inbound' | 'outbound' | null;
+  durationInSeconds: number | null;
+  amount: number | null;
+  currencyCode: string | null;
+  hangupCause: string | null;
+};
 
 export function voiceRoutes(
   handler: { handleHop(req: VoiceRequest): Promise<string>; handleCallEnd(end: CallEnd): Promise<unknown> } | null,

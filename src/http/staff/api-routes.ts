@@ -44,10 +44,19 @@ const isoDate = (name: string) => z.iso.datetime({ offset: true, error: `must be
 export const ExportQuery = z
   .object({
     format: z.enum(['csv', 'ndjson']).default('csv'),
-    lang: z.string().regex(/^[a-z]{2,3}$/).optional(),
-    facility: z.string().regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits').optional(),
+    lang: z
+      .string()
+      .regex(/^[a-z]{2,3}$/)
+      .optional(),
+    facility: z
+      .string()
+      .regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits')
+      .optional(),
     district: z.string().min(1).max(60).optional(),
-    type: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/).optional(),
+    type: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/)
+      .optional(),
     questionnaire: QuestionnaireId.optional(),
     version: VersionNumber.optional(),
     from: isoDate('from'),
@@ -63,7 +72,10 @@ const AuditQuery = z.object({ target: z.string().max(120).optional(), limit: z.c
 
 export const ResponsesQuery = z
   .object({
-    facility: z.string().regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits').optional(),
+    facility: z
+      .string()
+      .regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits')
+      .optional(),
     from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-10-01T00:00:00Z' }).optional(),
     to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z' }).optional(),
     status: z.enum(['in_progress', 'complete', 'abandoned']).optional(),
@@ -75,7 +87,10 @@ const period = z
   .string()
   .refine((p) => parsePeriod(p) !== null, 'must be a month such as 2026-10 or an ISO week such as 2026-W41')
   .optional();
-const scorecardFacility = z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be a facility code such as 1001').optional();
+const scorecardFacility = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,16}$/, 'must be a facility code such as 1001')
+  .optional();
 const listLimit = z.coerce.number({ error: 'must be a number from 1 to 5000' }).int().min(1).max(5000).default(500);
 export const ScorecardQuery = z.object({ period, facility: scorecardFacility, district: z.string().min(1).max(64).optional(), limit: listLimit }).strict();
 export const OutboxQuery = z.object({ period, facility: scorecardFacility, status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(), limit: listLimit }).strict();
@@ -164,12 +179,23 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   route({ method: 'get', path: '/api/v1/tokens', role: 'admin', kind: 'api', summary: 'List API tokens (never their secret)', tag: 'tokens' }, async (_req, res) => {
     res.json({ items: await listApiTokens(ctx.storage) });
   });
-  route({ method: 'post', path: '/api/v1/tokens', role: 'admin', kind: 'api', summary: 'Create an API token; the token is in this answer only', tag: 'tokens', body: { type: 'json', schema: TokenRequest } }, async (req, res) => {
-    const body = parse(TokenRequest, req.body, res);
-    if (!body) return;
-    const created = await createApiToken(ctx, { ...body, by: by(req) });
-    res.status(201).json({ token: created.token, ...created.record });
-  });
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/tokens',
+      role: 'admin',
+      kind: 'api',
+      summary: 'Create an API token; the token is in this answer only',
+      tag: 'tokens',
+      body: { type: 'json', schema: TokenRequest },
+    },
+    async (req, res) => {
+      const body = parse(TokenRequest, req.body, res);
+      if (!body) return;
+      const created = await createApiToken(ctx, { ...body, by: by(req) });
+      res.status(201).json({ token: created.token, ...created.record });
+    },
+  );
   route({ method: 'post', path: '/api/v1/tokens/:tokenId/revoke', role: 'admin', kind: 'api', summary: 'Revoke an API token (ends its sessions too)', tag: 'tokens' }, async (req, res) => {
     const id = String(req.params.tokenId);
     if (!(await revokeApiToken(ctx, id, by(req)))) return void res.status(404).json({ error: `no active token ${id}` });
@@ -177,18 +203,21 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   });
 
   // ---------------------------------------------------------------- questionnaires
-  route({ method: 'get', path: '/api/v1/questionnaires', role: 'viewer', kind: 'api', summary: 'Questionnaires with their versions, current version and drafts', tag: 'questionnaires' }, async (_req, res) => {
-    const list = await listQuestionnaires(ctx.storage, ctx.defaultLanguage);
-    res.json({
-      items: list.map((q) => ({
-        id: q.id,
-        title: q.title,
-        current: q.current?.version ?? null,
-        versions: q.versions.map((v) => ({ version: v.version, status: v.status, publishedAt: v.publishedAt, publishedBy: v.publishedBy })),
-        drafts: q.drafts.map((d) => ({ id: d.id, basedOn: d.basedOn, updatedAt: d.updatedAt, updatedBy: d.updatedBy, revision: d.revision })),
-      })),
-    });
-  });
+  route(
+    { method: 'get', path: '/api/v1/questionnaires', role: 'viewer', kind: 'api', summary: 'Questionnaires with their versions, current version and drafts', tag: 'questionnaires' },
+    async (_req, res) => {
+      const list = await listQuestionnaires(ctx.storage, ctx.defaultLanguage);
+      res.json({
+        items: list.map((q) => ({
+          id: q.id,
+          title: q.title,
+          current: q.current?.version ?? null,
+          versions: q.versions.map((v) => ({ version: v.version, status: v.status, publishedAt: v.publishedAt, publishedBy: v.publishedBy })),
+          drafts: q.drafts.map((d) => ({ id: d.id, basedOn: d.basedOn, updatedAt: d.updatedAt, updatedBy: d.updatedBy, revision: d.revision })),
+        })),
+      });
+    },
+  );
   route({ method: 'get', path: '/api/v1/questionnaires/:id/versions/:version', role: 'viewer', kind: 'api', summary: 'One version: definition and texts', tag: 'questionnaires' }, async (req, res) => {
     const p = parse(VersionParams, req.params, res);
     if (!p) return;
@@ -196,33 +225,65 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     if (!v) return void res.status(404).json({ error: `${p.id} has no version ${p.version}` });
     res.json(v);
   });
-  route({ method: 'get', path: '/api/v1/questionnaires/:id/diff', role: 'viewer', kind: 'api', summary: 'What changed between two versions (definition and texts)', tag: 'questionnaires', query: DiffQuery }, async (req, res) => {
-    const q = parse(DiffQuery, req.query, res);
-    const id = parse(QuestionnaireId, req.params.id, res);
-    if (!q || !id) return;
-    const [a, b] = await Promise.all([ctx.storage.questionnaires.getVersion(id, q.from), ctx.storage.questionnaires.getVersion(id, q.to)]);
-    if (!a || !b) return void res.status(404).json({ error: `${id} has no version ${!a ? q.from : q.to}` });
-    res.json({ id, from: q.from, to: q.to, changes: diffQuestionnaires(a, b) });
-  });
-  route({ method: 'post', path: '/api/v1/questionnaires/:id/versions/:version/retire', role: 'editor', kind: 'api', summary: 'Retire a published version: sessions on it finish, new ones use the newest still published', tag: 'questionnaires' }, async (req, res) => {
-    const p = parse(VersionParams, req.params, res);
-    if (!p) return;
-    const result = await retireVersion(lifecycle, p.id, p.version, by(req));
-    if (!result.ok) return void res.status(409).json({ error: result.message });
-    res.json({ retired: `${p.id}@${p.version}`, nowCurrent: result.nowCurrent });
-  });
+  route(
+    {
+      method: 'get',
+      path: '/api/v1/questionnaires/:id/diff',
+      role: 'viewer',
+      kind: 'api',
+      summary: 'What changed between two versions (definition and texts)',
+      tag: 'questionnaires',
+      query: DiffQuery,
+    },
+    async (req, res) => {
+      const q = parse(DiffQuery, req.query, res);
+      const id = parse(QuestionnaireId, req.params.id, res);
+      if (!q || !id) return;
+      const [a, b] = await Promise.all([ctx.storage.questionnaires.getVersion(id, q.from), ctx.storage.questionnaires.getVersion(id, q.to)]);
+      if (!a || !b) return void res.status(404).json({ error: `${id} has no version ${!a ? q.from : q.to}` });
+      res.json({ id, from: q.from, to: q.to, changes: diffQuestionnaires(a, b) });
+    },
+  );
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/questionnaires/:id/versions/:version/retire',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Retire a published version: sessions on it finish, new ones use the newest still published',
+      tag: 'questionnaires',
+    },
+    async (req, res) => {
+      const p = parse(VersionParams, req.params, res);
+      if (!p) return;
+      const result = await retireVersion(lifecycle, p.id, p.version, by(req));
+      if (!result.ok) return void res.status(409).json({ error: result.message });
+      res.json({ retired: `${p.id}@${p.version}`, nowCurrent: result.nowCurrent });
+    },
+  );
 
   // ---------------------------------------------------------------- drafts
   route({ method: 'get', path: '/api/v1/drafts', role: 'viewer', kind: 'api', summary: 'List drafts', tag: 'drafts' }, async (_req, res) => {
     res.json({ items: await ctx.storage.drafts.list() });
   });
-  route({ method: 'post', path: '/api/v1/drafts', role: 'editor', kind: 'api', summary: 'Start a draft from a version (default: the current one), or a new questionnaire', tag: 'drafts', body: { type: 'json', schema: DraftStartBody } }, async (req, res) => {
-    const body = parse(DraftStartBody, req.body, res);
-    if (!body) return;
-    const result = await startDraft(lifecycle, body, by(req));
-    if (!result.ok) return void res.status(404).json({ error: result.message });
-    res.status(201).json(result.draft);
-  });
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/drafts',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Start a draft from a version (default: the current one), or a new questionnaire',
+      tag: 'drafts',
+      body: { type: 'json', schema: DraftStartBody },
+    },
+    async (req, res) => {
+      const body = parse(DraftStartBody, req.body, res);
+      if (!body) return;
+      const result = await startDraft(lifecycle, body, by(req));
+      if (!result.ok) return void res.status(404).json({ error: result.message });
+      res.status(201).json(result.draft);
+    },
+  );
   route({ method: 'get', path: '/api/v1/drafts/:draftId', role: 'viewer', kind: 'api', summary: 'One draft with its validation report', tag: 'drafts' }, async (req, res) => {
     const p = parse(DraftParams, req.params, res);
     if (!p) return;
@@ -231,46 +292,90 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     const { ok, issues, paths } = validateDraft(ctx, draft);
     res.json({ ...draft, validation: { ok, issues, paths } });
   });
-  route({ method: 'put', path: '/api/v1/drafts/:draftId', role: 'editor', kind: 'api', summary: 'Save a draft (send the revision you loaded; 409 if someone saved since)', tag: 'drafts', body: { type: 'json', schema: DraftBody } }, async (req, res) => {
-    const p = parse(DraftParams, req.params, res);
-    const body = p && parse(DraftBody, req.body, res);
-    if (!p || !body) return;
-    const result = await saveDraft(lifecycle, p.draftId, body, by(req));
-    if (!result.ok) return void res.status(result.reason === 'not_found' ? 404 : 409).json({ error: result.message });
-    const { ok, issues, paths } = result.report;
-    res.json({ ...result.draft, validation: { ok, issues, paths } });
-  });
+  route(
+    {
+      method: 'put',
+      path: '/api/v1/drafts/:draftId',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Save a draft (send the revision you loaded; 409 if someone saved since)',
+      tag: 'drafts',
+      body: { type: 'json', schema: DraftBody },
+    },
+    async (req, res) => {
+      const p = parse(DraftParams, req.params, res);
+      const body = p && parse(DraftBody, req.body, res);
+      if (!p || !body) return;
+      const result = await saveDraft(lifecycle, p.draftId, body, by(req));
+      if (!result.ok) return void res.status(result.reason === 'not_found' ? 404 : 409).json({ error: result.message });
+      const { ok, issues, paths } = result.report;
+      res.json({ ...result.draft, validation: { ok, issues, paths } });
+    },
+  );
   route({ method: 'delete', path: '/api/v1/drafts/:draftId', role: 'editor', kind: 'api', summary: 'Delete a draft', tag: 'drafts' }, async (req, res) => {
     const p = parse(DraftParams, req.params, res);
     if (!p) return;
     if (!(await deleteDraft(lifecycle, p.draftId, by(req)))) return void res.status(404).json({ error: `no draft ${p.draftId}` });
     res.json({ deleted: p.draftId });
   });
-  route({ method: 'post', path: '/api/v1/validate', role: 'editor', kind: 'api', summary: 'Validate a definition and texts without saving (schema, every path, every screen, every language)', tag: 'drafts', body: { type: 'json', schema: ValidateBody } }, async (req, res) => {
-    const body = parse(ValidateBody, req.body, res);
-    if (!body) return;
-    const questionnaireId = body.questionnaireId ?? String((body.definition as { id?: unknown } | null)?.id ?? '');
-    const { ok, issues, paths } = validateDraft(ctx, { questionnaireId, definition: body.definition, texts: body.texts });
-    res.json({ ok, issues, paths });
-  });
-  route({ method: 'post', path: '/api/v1/drafts/:draftId/publish', role: 'editor', kind: 'api', summary: 'Validate and publish a draft as the next immutable version', tag: 'drafts', body: { type: 'json', schema: PublishBody } }, async (req, res) => {
-    const p = parse(DraftParams, req.params, res);
-    const body = p && parse(PublishBody, req.body, res);
-    if (!p || !body) return;
-    const result = await publishDraft(lifecycle, p.draftId, by(req), body.revision);
-    if (!result.ok) return void res.status(result.notFound ? 404 : 422).json({ error: 'not published', issues: result.issues });
-    res.status(201).json({ id: result.version.id, version: result.version.version, publishedAt: result.version.publishedAt });
-  });
-  route({ method: 'post', path: '/api/v1/drafts/:draftId/simulate', role: 'editor', kind: 'api', summary: 'One USSD hop of the phone simulator over a saved draft (stores nothing)', tag: 'drafts', body: { type: 'json', schema: SimulatorHop } }, async (req, res) => {
-    const p = parse(DraftParams, req.params, res);
-    const hop = p && parse(SimulatorHop, req.body, res);
-    if (!p || !hop) return;
-    const draft = await ctx.storage.drafts.get(p.draftId);
-    if (!draft) return void res.status(404).json({ error: `no draft ${p.draftId}` });
-    const reply = await simulateDraftHop({ ...ctx, screenLimit: ctx.screenLimit }, draft, hop);
-    if (!reply.ok) return void res.status(422).json({ error: reply.message });
-    res.json(reply);
-  });
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/validate',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Validate a definition and texts without saving (schema, every path, every screen, every language)',
+      tag: 'drafts',
+      body: { type: 'json', schema: ValidateBody },
+    },
+    async (req, res) => {
+      const body = parse(ValidateBody, req.body, res);
+      if (!body) return;
+      const questionnaireId = body.questionnaireId ?? String((body.definition as { id?: unknown } | null)?.id ?? '');
+      const { ok, issues, paths } = validateDraft(ctx, { questionnaireId, definition: body.definition, texts: body.texts });
+      res.json({ ok, issues, paths });
+    },
+  );
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/drafts/:draftId/publish',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Validate and publish a draft as the next immutable version',
+      tag: 'drafts',
+      body: { type: 'json', schema: PublishBody },
+    },
+    async (req, res) => {
+      const p = parse(DraftParams, req.params, res);
+      const body = p && parse(PublishBody, req.body, res);
+      if (!p || !body) return;
+      const result = await publishDraft(lifecycle, p.draftId, by(req), body.revision);
+      if (!result.ok) return void res.status(result.notFound ? 404 : 422).json({ error: 'not published', issues: result.issues });
+      res.status(201).json({ id: result.version.id, version: result.version.version, publishedAt: result.version.publishedAt });
+    },
+  );
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/drafts/:draftId/simulate',
+      role: 'editor',
+      kind: 'api',
+      summary: 'One USSD hop of the phone simulator over a saved draft (stores nothing)',
+      tag: 'drafts',
+      body: { type: 'json', schema: SimulatorHop },
+    },
+    async (req, res) => {
+      const p = parse(DraftParams, req.params, res);
+      const hop = p && parse(SimulatorHop, req.body, res);
+      if (!p || !hop) return;
+      const draft = await ctx.storage.drafts.get(p.draftId);
+      if (!draft) return void res.status(404).json({ error: `no draft ${p.draftId}` });
+      const reply = await simulateDraftHop({ ...ctx, screenLimit: ctx.screenLimit }, draft, hop);
+      if (!reply.ok) return void res.status(422).json({ error: reply.message });
+      res.json(reply);
+    },
+  );
 
   // ---------------------------------------------------------------- languages
   route({ method: 'get', path: '/api/v1/languages', role: 'viewer', kind: 'api', summary: 'How complete each language is: USSD texts and voice recordings', tag: 'languages' }, async (_req, res) => {
@@ -281,22 +386,40 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   route({ method: 'get', path: '/api/v1/facilities', role: 'viewer', kind: 'api', summary: 'List facilities and their managers', tag: 'facilities' }, async (_req, res) => {
     res.json({ items: await ctx.storage.facilities.list() });
   });
-  route({ method: 'post', path: '/api/v1/facilities', role: 'editor', kind: 'api', summary: 'Create a facility', tag: 'facilities', body: { type: 'json', schema: FacilityInput } }, async (req, res) => {
-    const result = await createFacility(registry, req.body, by(req));
-    if (!result.ok) return void res.status(400).json({ error: 'not saved', fields: result.errors });
-    res.status(201).json(result.facility);
-  });
-  route({ method: 'get', path: '/api/v1/facilities/export', role: 'viewer', kind: 'api', summary: 'The registry as CSV, in the import format', tag: 'facilities', produces: ['text/csv'] }, async (_req, res) => {
-    res.type('text/csv; charset=utf-8').attachment('facilities.csv');
-    await streamLines(res, facilityCsv(ctx.storage));
-  });
-  route({ method: 'post', path: '/api/v1/facilities/import', role: 'editor', kind: 'api', summary: 'Import facilities and managers from CSV; dryRun=true (default) checks every row and writes nothing', tag: 'facilities', query: ImportQuery, body: { type: 'csv' } }, async (req, res) => {
-    const q = parse(ImportQuery, req.query, res);
-    if (!q) return;
-    if (typeof req.body !== 'string') return void res.status(415).json({ error: 'send the CSV file as the body with Content-Type: text/csv' });
-    const result = await importFacilityCsv(registry, req.body, q.dryRun === 'true', by(req));
-    res.status(result.ok ? 200 : 422).json(result);
-  });
+  route(
+    { method: 'post', path: '/api/v1/facilities', role: 'editor', kind: 'api', summary: 'Create a facility', tag: 'facilities', body: { type: 'json', schema: FacilityInput } },
+    async (req, res) => {
+      const result = await createFacility(registry, req.body, by(req));
+      if (!result.ok) return void res.status(400).json({ error: 'not saved', fields: result.errors });
+      res.status(201).json(result.facility);
+    },
+  );
+  route(
+    { method: 'get', path: '/api/v1/facilities/export', role: 'viewer', kind: 'api', summary: 'The registry as CSV, in the import format', tag: 'facilities', produces: ['text/csv'] },
+    async (_req, res) => {
+      res.type('text/csv; charset=utf-8').attachment('facilities.csv');
+      await streamLines(res, facilityCsv(ctx.storage));
+    },
+  );
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/facilities/import',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Import facilities and managers from CSV; dryRun=true (default) checks every row and writes nothing',
+      tag: 'facilities',
+      query: ImportQuery,
+      body: { type: 'csv' },
+    },
+    async (req, res) => {
+      const q = parse(ImportQuery, req.query, res);
+      if (!q) return;
+      if (typeof req.body !== 'string') return void res.status(415).json({ error: 'send the CSV file as the body with Content-Type: text/csv' });
+      const result = await importFacilityCsv(registry, req.body, q.dryRun === 'true', by(req));
+      res.status(result.ok ? 200 : 422).json(result);
+    },
+  );
   route({ method: 'get', path: '/api/v1/facilities/:code', role: 'viewer', kind: 'api', summary: 'One facility', tag: 'facilities' }, async (req, res) => {
     const p = parse(FacilityParams, req.params, res);
     if (!p) return;
@@ -304,70 +427,124 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     if (!f) return void res.status(404).json({ error: `no facility ${p.code}` });
     res.json(f);
   });
-  route({ method: 'put', path: '/api/v1/facilities/:code', role: 'editor', kind: 'api', summary: 'Edit a facility and its managers (the code cannot change)', tag: 'facilities', body: { type: 'json', schema: FacilityInput.omit({ code: true }) } }, async (req, res) => {
-    const p = parse(FacilityParams, req.params, res);
-    if (!p) return;
-    const result = await updateFacility(registry, p.code, req.body, by(req));
-    if (!result.ok) return void res.status(result.notFound ? 404 : 400).json({ error: 'not saved', fields: result.errors });
-    res.json(result.facility);
-  });
-  route({ method: 'post', path: '/api/v1/facilities/:code/deactivate', role: 'editor', kind: 'api', summary: 'Deactivate a facility (respondents can no longer report on it; its reports stay)', tag: 'facilities' }, async (req, res) => {
-    const p = parse(FacilityParams, req.params, res);
-    if (!p) return;
-    if (!(await setFacilityActive(registry, p.code, false, by(req)))) return void res.status(404).json({ error: `no facility ${p.code}` });
-    res.json({ deactivated: p.code });
-  });
-  route({ method: 'get', path: '/api/v1/districts', role: 'viewer', kind: 'api', summary: 'Known districts: those listed by admins and those facilities use', tag: 'facilities' }, async (_req, res) => {
-    res.json({ items: await knownDistricts(ctx.storage) });
-  });
-  route({ method: 'post', path: '/api/v1/districts', role: 'admin', kind: 'api', summary: 'Add a district to the known list', tag: 'facilities', body: { type: 'json', schema: DistrictBody } }, async (req, res) => {
-    const body = parse(DistrictBody, req.body, res);
-    if (!body) return;
-    const added = await addDistrict(registry, body.name, by(req));
-    res.status(added ? 201 : 200).json({ name: body.name, added });
-  });
+  route(
+    {
+      method: 'put',
+      path: '/api/v1/facilities/:code',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Edit a facility and its managers (the code cannot change)',
+      tag: 'facilities',
+      body: { type: 'json', schema: FacilityInput.omit({ code: true }) },
+    },
+    async (req, res) => {
+      const p = parse(FacilityParams, req.params, res);
+      if (!p) return;
+      const result = await updateFacility(registry, p.code, req.body, by(req));
+      if (!result.ok) return void res.status(result.notFound ? 404 : 400).json({ error: 'not saved', fields: result.errors });
+      res.json(result.facility);
+    },
+  );
+  route(
+    {
+      method: 'post',
+      path: '/api/v1/facilities/:code/deactivate',
+      role: 'editor',
+      kind: 'api',
+      summary: 'Deactivate a facility (respondents can no longer report on it; its reports stay)',
+      tag: 'facilities',
+    },
+    async (req, res) => {
+      const p = parse(FacilityParams, req.params, res);
+      if (!p) return;
+      if (!(await setFacilityActive(registry, p.code, false, by(req)))) return void res.status(404).json({ error: `no facility ${p.code}` });
+      res.json({ deactivated: p.code });
+    },
+  );
+  route(
+    { method: 'get', path: '/api/v1/districts', role: 'viewer', kind: 'api', summary: 'Known districts: those listed by admins and those facilities use', tag: 'facilities' },
+    async (_req, res) => {
+      res.json({ items: await knownDistricts(ctx.storage) });
+    },
+  );
+  route(
+    { method: 'post', path: '/api/v1/districts', role: 'admin', kind: 'api', summary: 'Add a district to the known list', tag: 'facilities', body: { type: 'json', schema: DistrictBody } },
+    async (req, res) => {
+      const body = parse(DistrictBody, req.body, res);
+      if (!body) return;
+      const added = await addDistrict(registry, body.name, by(req));
+      res.status(added ? 201 : 200).json({ name: body.name, added });
+    },
+  );
 
   // ---------------------------------------------------------------- responses, dashboard, audit
-  route({ method: 'get', path: '/api/v1/responses/export', role: 'viewer', kind: 'api', summary: 'Stream responses as CSV or NDJSON with answer labels in a chosen language (respondent keys only)', tag: 'responses', query: ExportQuery, produces: ['text/csv', 'application/x-ndjson'] }, async (req, res) => {
-    // the download form sends every field; an empty one means "all"
-    const given = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
-    const q = parse(ExportQuery, given, res);
-    if (!q) return;
-    const lang = q.lang ?? ctx.defaultLanguage;
-    if (!ctx.languages.includes(lang)) return void res.status(400).json({ error: `bad request: lang: must be one of ${ctx.languages.join(', ')}` });
-    // attachment() sets a type from the file name (.ndjson is unknown: octet-stream), so the type comes after it
-    res.attachment(exportFileName(q, ctx.clock.now())).type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    await streamLines(res, exportResponses(ctx, exportFilter(q), { format: q.format, lang }));
-  });
-  route({ method: 'get', path: '/api/v1/responses', role: 'viewer', kind: 'api', summary: 'Raw responses as JSON or NDJSON (streamed), filtered by facility, period and status; respondent keys only', tag: 'responses', query: ResponsesQuery, produces: ['application/json', 'application/x-ndjson'] }, async (req, res) => {
-    const q = parse(ResponsesQuery, req.query, res);
-    if (!q) return;
-    const filter = { facilityCode: q.facility, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, status: q.status };
-    const limit = q.limit;
-    async function* limited() {
-      let sent = 0;
-      for await (const r of ctx.storage.responses.stream(filter)) {
-        if (sent++ >= limit) return;
-        yield publicResponse(r);
+  route(
+    {
+      method: 'get',
+      path: '/api/v1/responses/export',
+      role: 'viewer',
+      kind: 'api',
+      summary: 'Stream responses as CSV or NDJSON with answer labels in a chosen language (respondent keys only)',
+      tag: 'responses',
+      query: ExportQuery,
+      produces: ['text/csv', 'application/x-ndjson'],
+    },
+    async (req, res) => {
+      // the download form sends every field; an empty one means "all"
+      const given = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+      const q = parse(ExportQuery, given, res);
+      if (!q) return;
+      const lang = q.lang ?? ctx.defaultLanguage;
+      if (!ctx.languages.includes(lang)) return void res.status(400).json({ error: `bad request: lang: must be one of ${ctx.languages.join(', ')}` });
+      // attachment() sets a type from the file name (.ndjson is unknown: octet-stream), so the type comes after it
+      res.attachment(exportFileName(q, ctx.clock.now())).type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+      await streamLines(res, exportResponses(ctx, exportFilter(q), { format: q.format, lang }));
+    },
+  );
+  route(
+    {
+      method: 'get',
+      path: '/api/v1/responses',
+      role: 'viewer',
+      kind: 'api',
+      summary: 'Raw responses as JSON or NDJSON (streamed), filtered by facility, period and status; respondent keys only',
+      tag: 'responses',
+      query: ResponsesQuery,
+      produces: ['application/json', 'application/x-ndjson'],
+    },
+    async (req, res) => {
+      const q = parse(ResponsesQuery, req.query, res);
+      if (!q) return;
+      const filter = { facilityCode: q.facility, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, status: q.status };
+      const limit = q.limit;
+      async function* limited() {
+        let sent = 0;
+        for await (const r of ctx.storage.responses.stream(filter)) {
+          if (sent++ >= limit) return;
+          yield publicResponse(r);
+        }
       }
-    }
-    if (q.format === 'ndjson') {
-      async function* lines() {
-        for await (const r of limited()) yield JSON.stringify(r) + '\n';
+      if (q.format === 'ndjson') {
+        async function* lines() {
+          for await (const r of limited()) yield `${JSON.stringify(r)}\n`;
+        }
+        res.type('application/x-ndjson');
+        await streamLines(res, lines());
+        return;
       }
-      res.type('application/x-ndjson');
-      await streamLines(res, lines());
-      return;
-    }
-    const items = [];
-    for await (const r of limited()) items.push(r);
-    res.json({ items, count: items.length, limit: q.limit });
-  });
-  route({ method: 'get', path: '/api/v1/dashboard', role: 'viewer', kind: 'api', summary: 'Reports per day and satisfaction per facility per day', tag: 'responses', query: DashboardQuery }, async (req, res) => {
-    const q = parse(DashboardQuery, req.query, res);
-    if (!q) return;
-    res.json(await dashboardFor(ctx, q.days));
-  });
+      const items = [];
+      for await (const r of limited()) items.push(r);
+      res.json({ items, count: items.length, limit: q.limit });
+    },
+  );
+  route(
+    { method: 'get', path: '/api/v1/dashboard', role: 'viewer', kind: 'api', summary: 'Reports per day and satisfaction per facility per day', tag: 'responses', query: DashboardQuery },
+    async (req, res) => {
+      const q = parse(DashboardQuery, req.query, res);
+      if (!q) return;
+      res.json(await dashboardFor(ctx, q.days));
+    },
+  );
   route({ method: 'get', path: '/api/v1/audit', role: 'viewer', kind: 'api', summary: 'The audit log, newest first', tag: 'audit', query: AuditQuery }, async (req, res) => {
     const q = parse(AuditQuery, req.query, res);
     if (!q) return;
@@ -377,18 +554,32 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
 
 export function registerScorecardApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   const { route } = reg;
-  route({ method: 'get', path: '/api/v1/scorecards', role: 'viewer', kind: 'api', summary: 'Computed facility scorecards, filtered by period, facility and district', tag: 'scorecards', query: ScorecardQuery }, async (req, res) => {
-    const q = parse(ScorecardQuery, req.query, res);
-    if (!q) return;
-    const items = await ctx.storage.scorecards.list({ period: q.period, facilityCode: q.facility, district: q.district, limit: q.limit });
-    res.json({ items, count: items.length, limit: q.limit });
-  });
-  route({ method: 'get', path: '/api/v1/outbox', role: 'viewer', kind: 'api', summary: 'SMS scorecard messages and their delivery status, phone numbers masked', tag: 'scorecards', query: OutboxQuery }, async (req, res) => {
-    const q = parse(OutboxQuery, req.query, res);
-    if (!q) return;
-    const items = await ctx.storage.outbox.list({ period: q.period, subjectCode: q.facility, status: q.status, limit: q.limit });
-    res.json({ items: items.map(publicOutboxMessage), count: items.length, limit: q.limit });
-  });
+  route(
+    {
+      method: 'get',
+      path: '/api/v1/scorecards',
+      role: 'viewer',
+      kind: 'api',
+      summary: 'Computed facility scorecards, filtered by period, facility and district',
+      tag: 'scorecards',
+      query: ScorecardQuery,
+    },
+    async (req, res) => {
+      const q = parse(ScorecardQuery, req.query, res);
+      if (!q) return;
+      const items = await ctx.storage.scorecards.list({ period: q.period, facilityCode: q.facility, district: q.district, limit: q.limit });
+      res.json({ items, count: items.length, limit: q.limit });
+    },
+  );
+  route(
+    { method: 'get', path: '/api/v1/outbox', role: 'viewer', kind: 'api', summary: 'SMS scorecard messages and their delivery status, phone numbers masked', tag: 'scorecards', query: OutboxQuery },
+    async (req, res) => {
+      const q = parse(OutboxQuery, req.query, res);
+      if (!q) return;
+      const items = await ctx.storage.outbox.list({ period: q.period, subjectCode: q.facility, status: q.status, limit: q.limit });
+      res.json({ items: items.map(publicOutboxMessage), count: items.length, limit: q.limit });
+    },
+  );
 }
 
 export async function dashboardFor(ctx: StaffContext, days: number) {

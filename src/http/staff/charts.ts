@@ -12,9 +12,7 @@ export const SERIES_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c5
 
 function xAxisLabels(days: string[], x: (i: number) => number): SafeHtml[] {
   const step = Math.max(1, Math.ceil(days.length / 8));
-  return days.flatMap((d, i) =>
-    i % step === 0 ? [html`<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle" fill="#222">${d.slice(5)}</text>`] : [],
-  );
+  return days.flatMap((d, i) => (i % step === 0 ? [html`<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle" fill="#222">${d.slice(5)}</text>`] : []));
 }
 
 export function barChart(title: string, days: string[], values: number[]): SafeHtml {
@@ -47,7 +45,8 @@ export function lineChart(title: string, days: string[], series: Series[]): Safe
   const x = (i: number) => PAD.left + (days.length <= 1 ? plotW / 2 : (plotW * i) / (days.length - 1));
   const y = (v: number) => PAD.top + plotH - ((v - 1) / 4) * plotH;
   const grid = [1, 2, 3, 4, 5].map(
-    (v) => html`<line x1="${PAD.left}" y1="${y(v).toFixed(1)}" x2="${W - PAD.right}" y2="${y(v).toFixed(1)}" stroke="#ccc"/><text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end" fill="#222">${v}</text>`,
+    (v) =>
+      html`<line x1="${PAD.left}" y1="${y(v).toFixed(1)}" x2="${W - PAD.right}" y2="${y(v).toFixed(1)}" stroke="#ccc"/><text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end" fill="#222">${v}</text>`,
   );
   const lines = series.map((s, si) => {
     const colour = SERIES_COLOURS[si % SERIES_COLOURS.length]!;

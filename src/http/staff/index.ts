@@ -15,8 +15,7 @@ export const STAFF_PATHS = /^\/(staff|api\/v1)(\/|$)/;
  * A strict Content-Security-Policy: scripts and styles only from this origin's files, no
  * inline script, no framing. Staff pages are private, so nothing is cached.
  */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 function securityHeaders(req: Request, res: Response, next: NextFunction) {
   res.set({

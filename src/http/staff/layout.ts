@@ -99,5 +99,5 @@ export function notFoundPage(req: Request, message: string): string {
 }
 
 export function fmtDate(d: Date | null | undefined): string {
-  return d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '';
+  return d ? `${new Date(d).toISOString().replace('T', ' ').slice(0, 16)} UTC` : '';
 }

@@ -20,38 +20,44 @@
     var dryRun = form.elements.dryRun.checked;
     out.textContent = '';
     if (!file) return line('Choose a CSV file first.', 'status-bad');
-    file.text().then(function (csv) {
-      return fetch('/api/v1/facilities/import?dryRun=' + (dryRun ? 'true' : 'false'), {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf },
-        body: csv,
-      });
-    }).then(function (res) {
-      if (res.status === 413) return line('The file is larger than 2 MB. Split it into smaller files.', 'status-bad');
-      return res.json().then(function (r) {
-        if (r.ok) {
-          line((r.dryRun ? 'Dry run: nothing was written. ' : 'Imported. ') + r.rows + ' rows, ' + r.facilities + ' facilities: ' + r.inserted + ' new, ' + r.updated + ' updated.', 'status-ok');
-          if (r.dryRun) line('If this looks right, untick "Dry run" and import again.');
-          return;
-        }
-        if (!r.errors) return line(r.error || 'The import failed (' + res.status + ').', 'status-bad');
-        line('Nothing was imported. Fix these ' + r.errors.length + ' problem(s) and try again:', 'status-bad');
-        var table = document.createElement('table');
-        var head = table.insertRow();
-        ['Row', 'Column', 'Problem'].forEach(function (h) {
-          var th = document.createElement('th');
-          th.textContent = h;
-          head.appendChild(th);
+    file
+      .text()
+      .then(function (csv) {
+        return fetch('/api/v1/facilities/import?dryRun=' + (dryRun ? 'true' : 'false'), {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf },
+          body: csv,
         });
-        r.errors.forEach(function (err) {
-          var tr = table.insertRow();
-          [String(err.row), err.field, err.message].forEach(function (v) { tr.insertCell().textContent = v; });
+      })
+      .then(function (res) {
+        if (res.status === 413) return line('The file is larger than 2 MB. Split it into smaller files.', 'status-bad');
+        return res.json().then(function (r) {
+          if (r.ok) {
+            line((r.dryRun ? 'Dry run: nothing was written. ' : 'Imported. ') + r.rows + ' rows, ' + r.facilities + ' facilities: ' + r.inserted + ' new, ' + r.updated + ' updated.', 'status-ok');
+            if (r.dryRun) line('If this looks right, untick "Dry run" and import again.');
+            return;
+          }
+          if (!r.errors) return line(r.error || 'The import failed (' + res.status + ').', 'status-bad');
+          line('Nothing was imported. Fix these ' + r.errors.length + ' problem(s) and try again:', 'status-bad');
+          var table = document.createElement('table');
+          var head = table.insertRow();
+          ['Row', 'Column', 'Problem'].forEach(function (h) {
+            var th = document.createElement('th');
+            th.textContent = h;
+            head.appendChild(th);
+          });
+          r.errors.forEach(function (err) {
+            var tr = table.insertRow();
+            [String(err.row), err.field, err.message].forEach(function (v) {
+              tr.insertCell().textContent = v;
+            });
+          });
+          out.appendChild(table);
         });
-        out.appendChild(table);
+      })
+      .catch(function () {
+        line('Could not reach the server.', 'status-bad');
       });
-    }).catch(function () {
-      line('Could not reach the server.', 'status-bad');
-    });
   });
 })();

@@ -32,7 +32,14 @@
             status.textContent = 'Session ended. Press Dial to try again.';
           } else {
             state = data.state;
-            status.textContent = data.recorded.length ? 'Recorded: ' + data.recorded.map(function (r) { return r.questionId + ' = ' + r.value; }).join(', ') : '';
+            status.textContent = data.recorded.length
+              ? 'Recorded: ' +
+                data.recorded
+                  .map(function (r) {
+                    return r.questionId + ' = ' + r.value;
+                  })
+                  .join(', ')
+              : '';
           }
           input.focus();
         });

@@ -77,26 +77,36 @@ ${rows.map(
 <p><a href="/api/v1/facilities/export" download>Download the registry as CSV</a>${editor ? html` · <a href="/staff/facilities/new">Add a facility</a>` : ''}</p>
 <table><caption>${facilities.length} facilities</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
 ${facilities.map(
-  (f) => html`<tr><td>${f.code}</td><td><a href="/staff/facilities/${f.code}">${f.name}</a></td><td>${f.type}</td><td>${f.district}</td><td>${f.managers.map((m) => html`${m.name} (${m.language}, ${m.role})<br>`)}</td><td>${f.active ? 'active' : html`<span class="status-bad">inactive</span>`}</td>
-${editor
-  ? html`<td>${f.active
-      ? html`<form method="post" action="/staff/facilities/${f.code}/deactivate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Deactivate ${f.name}">Deactivate</button></form>`
-      : html`<form method="post" action="/staff/facilities/${f.code}/activate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Reactivate ${f.name}">Reactivate</button></form>`}</td>`
-  : ''}</tr>`,
+  (
+    f,
+  ) => html`<tr><td>${f.code}</td><td><a href="/staff/facilities/${f.code}">${f.name}</a></td><td>${f.type}</td><td>${f.district}</td><td>${f.managers.map((m) => html`${m.name} (${m.language}, ${m.role})<br>`)}</td><td>${f.active ? 'active' : html`<span class="status-bad">inactive</span>`}</td>
+${
+  editor
+    ? html`<td>${
+        f.active
+          ? html`<form method="post" action="/staff/facilities/${f.code}/deactivate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Deactivate ${f.name}">Deactivate</button></form>`
+          : html`<form method="post" action="/staff/facilities/${f.code}/activate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Reactivate ${f.name}">Reactivate</button></form>`
+      }</td>`
+    : ''
+}</tr>`,
 )}</tbody></table>
-${editor
-  ? html`<h2>Import from CSV</h2>
+${
+  editor
+    ? html`<h2>Import from CSV</h2>
 <p>Columns: <code>${FACILITY_CSV_COLUMNS.join(',')}</code>. One row per facility and manager. Every row is checked first; if any row has a problem, nothing is imported. A facility in the file replaces the stored one with the same code, managers included. Up to 2 MB.</p>
 <form id="import-form" class="stack"><label for="import-file">CSV file</label><input id="import-file" name="file" type="file" accept=".csv,text/csv" required>
 <label for="import-dry"><input id="import-dry" name="dryRun" type="checkbox" checked> Dry run: check only, write nothing</label>
 <button type="submit">Check and import</button></form>
 <div id="import-result" role="status" aria-live="polite"></div>`
-  : ''}
+    : ''
+}
 <h2>Districts</h2>
 <p>Known districts: ${districts.join(', ') || 'none yet'}. A facility (or an imported row) must name one of them.</p>
-${admin
-  ? html`<form method="post" action="/staff/districts" class="row">${csrfField(req)}<div><label for="district-name">Add a district</label><input id="district-name" name="name" type="text" required maxlength="60"></div><div><button type="submit">Add district</button></div></form>`
-  : ''}`,
+${
+  admin
+    ? html`<form method="post" action="/staff/districts" class="row">${csrfField(req)}<div><label for="district-name">Add a district</label><input id="district-name" name="name" type="text" required maxlength="60"></div><div><button type="submit">Add district</button></div></form>`
+    : ''
+}`,
       ),
     );
   });
@@ -128,7 +138,10 @@ ${admin
     res.redirect(303, `/staff/facilities?saved=${code.data}`);
   });
 
-  for (const [action, active] of [['deactivate', false], ['activate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['activate', true],
+  ] as const) {
     route({ method: 'post', path: `/staff/facilities/:code/${action}`, role: 'editor', kind: 'page', summary: `${active ? 'Reactivate' : 'Deactivate'} a facility` }, async (req, res) => {
       const code = CodeParam.safeParse(req.params.code);
       if (!code.success || !(await setFacilityActive(registry, code.data, active, by(req)))) return send(res, notFoundPage(req, 'No such facility.'), 404);

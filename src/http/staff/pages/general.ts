@@ -56,7 +56,13 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
   });
 
   route({ method: 'get', path: '/staff', role: 'viewer', kind: 'page', summary: 'Dashboard' }, async (req, res) => {
-    const days = z.coerce.number().int().min(7).max(366).catch(30).parse(req.query.days ?? 30);
+    const days = z.coerce
+      .number()
+      .int()
+      .min(7)
+      .max(366)
+      .catch(30)
+      .parse(req.query.days ?? 30);
     const d = await dashboardFor(ctx, days);
     const shown = [...d.facilities].sort((a, b) => b.reports - a.reports).slice(0, SERIES_COLOURS.length);
     send(
@@ -68,10 +74,16 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
 <h2>Reports per day</h2>
 ${barChart('Complete reports per day', d.days, d.reportsPerDay)}
 <h2>Satisfaction over time per facility</h2>
-${shown.length
-  ? html`${lineChart('Average satisfaction (1 to 5) per facility per day', d.days, shown.map((f) => ({ name: f.name, points: f.satisfaction.map((p) => p?.average ?? null) })))}
+${
+  shown.length
+    ? html`${lineChart(
+        'Average satisfaction (1 to 5) per facility per day',
+        d.days,
+        shown.map((f) => ({ name: f.name, points: f.satisfaction.map((p) => p?.average ?? null) })),
+      )}
 <ul class="legend">${shown.map((f, i) => html`<li><span class="sw${i}" aria-hidden="true"></span>${f.name} (${f.code})</li>`)}</ul>`
-  : html`<p>No reports with a satisfaction rating in this period.</p>`}
+    : html`<p>No reports with a satisfaction rating in this period.</p>`
+}
 <table><caption>Per facility in this period</caption><thead><tr><th scope="col">Facility</th><th scope="col">Reports</th><th scope="col">Average satisfaction</th></tr></thead><tbody>
 ${d.facilities.map((f) => {
   const rated = f.satisfaction.filter((p): p is NonNullable<typeof p> => p !== null);
@@ -158,9 +170,12 @@ ${entries.map((e) => html`<tr><td>${fmtDate(e.at)}</td><td>${e.actor}</td><td>${
 <div><button type="submit">Create token</button></div></form>
 <table><caption>Tokens</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">By</th><th scope="col">Status</th></tr></thead><tbody>
 ${tokens.map(
-  (t) => html`<tr><td>${t.name}</td><td>${t.role}</td><td>${fmtDate(t.createdAt)}</td><td>${t.createdBy}</td><td>${t.revokedAt
-    ? `revoked ${fmtDate(t.revokedAt)}`
-    : html`<form method="post" action="/staff/tokens/${t.id}/revoke">${csrfField(req)}<button type="submit" class="secondary" aria-label="Revoke the token of ${t.name}">Revoke</button></form>`}</td></tr>`,
+  (t) =>
+    html`<tr><td>${t.name}</td><td>${t.role}</td><td>${fmtDate(t.createdAt)}</td><td>${t.createdBy}</td><td>${
+      t.revokedAt
+        ? `revoked ${fmtDate(t.revokedAt)}`
+        : html`<form method="post" action="/staff/tokens/${t.id}/revoke">${csrfField(req)}<button type="submit" class="secondary" aria-label="Revoke the token of ${t.name}">Revoke</button></form>`
+    }</td></tr>`,
 )}</tbody></table>`,
     );
   }
@@ -174,7 +189,14 @@ ${tokens.map(
     if (!parsed.success) return send(res, await tokensPage(req, notice('error', parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; '))), 400);
     const created = await createApiToken(ctx, { ...parsed.data, by: by(req) });
     res.set('Cache-Control', 'no-store');
-    send(res, await tokensPage(req, notice('ok', html`<p>Token for ${created.record.name} (${created.record.role}). Copy it now: it will not be shown again.</p><p><code class="token" id="new-token">${created.token}</code></p>`)), 201);
+    send(
+      res,
+      await tokensPage(
+        req,
+        notice('ok', html`<p>Token for ${created.record.name} (${created.record.role}). Copy it now: it will not be shown again.</p><p><code class="token" id="new-token">${created.token}</code></p>`),
+      ),
+      201,
+    );
   });
 
   route({ method: 'post', path: '/staff/tokens/:tokenId/revoke', role: 'admin', kind: 'page', summary: 'Revoke an API token' }, async (req, res) => {

@@ -81,7 +81,8 @@ function diffTable(changes: DiffEntry[], caption: string): SafeHtml {
   if (changes.length === 0) return html`<p>No differences.</p>`;
   return html`<table class="diff"><caption>${caption}</caption><thead><tr><th scope="col">Part</th><th scope="col">What</th><th scope="col">Language</th><th scope="col">Before</th><th scope="col">After</th></tr></thead><tbody>
 ${changes.map(
-  (c) => html`<tr><td>${c.area}</td><td>${c.path}</td><td>${c.lang ?? ''}</td><td>${c.before === null ? html`<em>(none)</em>` : html`<del>${c.before}</del>`}</td><td>${c.after === null ? html`<em>(removed)</em>` : html`<ins>${c.after}</ins>`}</td></tr>`,
+  (c) =>
+    html`<tr><td>${c.area}</td><td>${c.path}</td><td>${c.lang ?? ''}</td><td>${c.before === null ? html`<em>(none)</em>` : html`<del>${c.before}</del>`}</td><td>${c.after === null ? html`<em>(removed)</em>` : html`<ins>${c.after}</ins>`}</td></tr>`,
 )}</tbody></table>`;
 }
 
@@ -106,16 +107,23 @@ ${list.map(
 <td>${q.versions.length}</td>
 <td>${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
 )}</tbody></table>
-${canEdit(req)
-  ? html`<h2>Start a new questionnaire</h2><form method="post" action="/staff/questionnaires" class="row">${csrfField(req)}<div><label for="new-id">Questionnaire id (lower-case letters, digits and _)</label><input id="new-id" name="questionnaireId" type="text" pattern="[a-z][a-z0-9_]{0,31}" required></div><div><button type="submit">Start draft</button></div></form>`
-  : ''}`,
+${
+  canEdit(req)
+    ? html`<h2>Start a new questionnaire</h2><form method="post" action="/staff/questionnaires" class="row">${csrfField(req)}<div><label for="new-id">Questionnaire id (lower-case letters, digits and _)</label><input id="new-id" name="questionnaireId" type="text" pattern="[a-z][a-z0-9_]{0,31}" required></div><div><button type="submit">Start draft</button></div></form>`
+    : ''
+}`,
       ),
     );
   });
 
   route({ method: 'post', path: '/staff/questionnaires', role: 'editor', kind: 'page', summary: 'Start a draft of a new questionnaire' }, async (req, res) => {
     const id = IdParam.safeParse(String(req.body?.questionnaireId ?? '').trim());
-    if (!id.success) return send(res, page({ title: 'Questionnaires', req }, notice('error', html`A questionnaire id uses lower-case letters, digits and _, and starts with a letter. <a href="/staff/questionnaires">Back</a>`)), 400);
+    if (!id.success)
+      return send(
+        res,
+        page({ title: 'Questionnaires', req }, notice('error', html`A questionnaire id uses lower-case letters, digits and _, and starts with a letter. <a href="/staff/questionnaires">Back</a>`)),
+        400,
+      );
     const result = await startDraft(lifecycle, { questionnaireId: id.data }, by(req));
     if (!result.ok) return send(res, page({ title: 'Questionnaires', req }, notice('error', result.message)), 400);
     res.redirect(303, `/staff/drafts/${result.draft.id}`);
@@ -126,7 +134,12 @@ ${canEdit(req)
     const q = id.success ? (await listQuestionnaires(ctx.storage, ctx.defaultLanguage)).find((x) => x.id === id.data) : undefined;
     if (!q) return send(res, notFoundPage(req, `There is no questionnaire ${String(req.params.id)}.`), 404);
     const history = await ctx.storage.audit.list({ targetPrefix: `questionnaire ${q.id}`, limit: 20 });
-    const flash = typeof req.query.published === 'string' ? notice('ok', `Published version ${req.query.published}. New reports use it from now on; reports already under way finish on the version they started.`) : typeof req.query.retired === 'string' ? notice('ok', `Retired version ${req.query.retired}.`) : '';
+    const flash =
+      typeof req.query.published === 'string'
+        ? notice('ok', `Published version ${req.query.published}. New reports use it from now on; reports already under way finish on the version they started.`)
+        : typeof req.query.retired === 'string'
+          ? notice('ok', `Retired version ${req.query.retired}.`)
+          : '';
     send(
       res,
       page(
@@ -141,14 +154,22 @@ ${[...q.versions].reverse().map(
   }</td></tr>`,
 )}</tbody></table>
 <h2>Drafts</h2>
-${q.drafts.length
-  ? html`<ul>${q.drafts.map((d) => html`<li><a href="/staff/drafts/${d.id}">Draft ${d.id}</a>, from version ${d.basedOn ?? '(new)'}, last saved ${fmtDate(d.updatedAt)} by ${d.updatedBy}</li>`)}</ul>`
-  : html`<p>No drafts.</p>`}
-${canEdit(req)
-  ? html`<form method="post" action="/staff/questionnaires/${q.id}/drafts" class="row">${csrfField(req)}<div><label for="from">Start a draft from version</label><select id="from" name="fromVersion">${[...q.versions]
-      .reverse()
-      .map((v) => html`<option value="${v.version}"${q.current?.version === v.version ? html` selected` : ''}>${v.version} (${v.status})</option>`)}</select></div><div><button type="submit">Start draft</button></div></form>`
-  : ''}
+${
+  q.drafts.length
+    ? html`<ul>${q.drafts.map((d) => html`<li><a href="/staff/drafts/${d.id}">Draft ${d.id}</a>, from version ${d.basedOn ?? '(new)'}, last saved ${fmtDate(d.updatedAt)} by ${d.updatedBy}</li>`)}</ul>`
+    : html`<p>No drafts.</p>`
+}
+${
+  canEdit(req)
+    ? html`<form method="post" action="/staff/questionnaires/${q.id}/drafts" class="row">${csrfField(req)}<div><label for="from">Start a draft from version</label><select id="from" name="fromVersion">${[
+        ...q.versions,
+      ]
+        .reverse()
+        .map(
+          (v) => html`<option value="${v.version}"${q.current?.version === v.version ? html` selected` : ''}>${v.version} (${v.status})</option>`,
+        )}</select></div><div><button type="submit">Start draft</button></div></form>`
+    : ''
+}
 <h2>History</h2>
 ${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at)}: ${e.actor} — ${e.action} — ${e.target}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
       ),
@@ -186,9 +207,16 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
     const id = IdParam.safeParse(req.params.id);
     const from = VersionParam.safeParse(req.query.from);
     const to = VersionParam.safeParse(req.query.to);
-    const [a, b] = id.success && from.success && to.success ? await Promise.all([ctx.storage.questionnaires.getVersion(id.data, from.data), ctx.storage.questionnaires.getVersion(id.data, to.data)]) : [null, null];
+    const [a, b] =
+      id.success && from.success && to.success ? await Promise.all([ctx.storage.questionnaires.getVersion(id.data, from.data), ctx.storage.questionnaires.getVersion(id.data, to.data)]) : [null, null];
     if (!a || !b) return send(res, notFoundPage(req, 'Choose two versions that exist (from and to).'), 404);
-    send(res, page({ title: `${a.id}: version ${a.version} → ${b.version}`, req, current: '/staff/questionnaires' }, html`<p><a href="/staff/questionnaires/${a.id}">Back to ${a.id}</a></p>${diffTable(diffQuestionnaires(a, b), `Changes from version ${a.version} to ${b.version}`)}`));
+    send(
+      res,
+      page(
+        { title: `${a.id}: version ${a.version} → ${b.version}`, req, current: '/staff/questionnaires' },
+        html`<p><a href="/staff/questionnaires/${a.id}">Back to ${a.id}</a></p>${diffTable(diffQuestionnaires(a, b), `Changes from version ${a.version} to ${b.version}`)}`,
+      ),
+    );
   });
 
   async function retireTarget(req: Request) {
@@ -200,7 +228,12 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
   route({ method: 'get', path: '/staff/questionnaires/:id/versions/:version/retire', role: 'editor', kind: 'page', summary: 'Confirm retiring a version' }, async (req, res) => {
     const v = await retireTarget(req);
     if (!v) return send(res, notFoundPage(req, 'No such version.'), 404);
-    if (v.status !== 'published') return send(res, page({ title: 'Retire', req }, notice('error', html`Version ${v.version} is ${v.status}; only a published version can be retired. <a href="/staff/questionnaires/${v.id}">Back</a>`)), 409);
+    if (v.status !== 'published')
+      return send(
+        res,
+        page({ title: 'Retire', req }, notice('error', html`Version ${v.version} is ${v.status}; only a published version can be retired. <a href="/staff/questionnaires/${v.id}">Back</a>`)),
+        409,
+      );
     const others = (await ctx.storage.questionnaires.listVersions(v.id)).filter((x) => x.status === 'published' && x.version !== v.version);
     const fallback = others.sort((a, b) => b.version - a.version)[0];
     const current = (await ctx.storage.questionnaires.latestPublished(v.id))?.version === v.version;
@@ -250,10 +283,11 @@ ${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}">
 <p>Each row is one text a respondent sees; the columns are the languages (${hint}). An empty box is a missing translation.</p>
 <table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
 ${keys.map(
-  (k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => {
-    const fid = `t-${l}-${k.replace(/\./g, '-')}`;
-    return html`<td><label class="visually-hidden" for="${fid}">${k} in ${l}</label><textarea id="${fid}" name="t:${l}:${k}" data-lang="${l}" data-path="${k}" lang="${l}" rows="2"${editable ? '' : html` readonly`}>${textAt(shown.texts, l, k)}</textarea></td>`;
-  })}</tr>`,
+  (k) =>
+    html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => {
+      const fid = `t-${l}-${k.replace(/\./g, '-')}`;
+      return html`<td><label class="visually-hidden" for="${fid}">${k} in ${l}</label><textarea id="${fid}" name="t:${l}:${k}" data-lang="${l}" data-path="${k}" lang="${l}" rows="2"${editable ? '' : html` readonly`}>${textAt(shown.texts, l, k)}</textarea></td>`;
+    })}</tr>`,
 )}</tbody></table>
 ${editable ? html`<p><button type="submit">Save draft</button> <a class="button secondary" href="/staff/drafts/${draft.id}/publish">Publish…</a></p>` : ''}
 ${questionTable(draft, safeJson(shown.definitionText), editable)}
@@ -269,8 +303,9 @@ ${editable ? html`<form method="post" action="/staff/drafts/${draft.id}/delete">
 <h2 id="checks-h">Checks</h2>
 <div role="status" aria-live="polite"><p id="issues-summary" class="${issues.length ? 'status-bad' : 'status-ok'}">${issues.length ? `${issues.length} problem(s) to fix before publishing:` : 'No problems found: this draft can be published.'}</p>
 <ul id="issues" class="issues">${issueList(issues)}</ul></div>
-${editable
-  ? html`<h2 id="phone-h">Try it on a phone</h2>
+${
+  editable
+    ? html`<h2 id="phone-h">Try it on a phone</h2>
 <div id="phone" class="phone" data-draft="${draft.id}" aria-labelledby="phone-h">
 <p>Runs the saved draft as USSD (save first). Nothing is recorded.</p>
 <pre id="sim-screen" aria-live="polite" aria-label="Phone screen">Press Dial.</pre>
@@ -278,7 +313,8 @@ ${editable
 <div class="row"><button type="submit">Send</button><button type="button" id="sim-dial" class="secondary">Dial</button></div></form>
 <p id="sim-status" role="status"></p>
 </div>`
-  : ''}
+    : ''
+}
 </aside>
 </div>`,
     );
@@ -299,7 +335,18 @@ ${editable
     const revision = Number(req.body?.revision);
     if (form.jsonError) {
       // nothing is saved, and nothing typed is lost: the page comes back with the officer's text
-      return send(res, editorPage(req, draft, form, [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }], notice('error', 'Not saved: the questions and structure are not valid JSON.'), true), 400);
+      return send(
+        res,
+        editorPage(
+          req,
+          draft,
+          form,
+          [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }],
+          notice('error', 'Not saved: the questions and structure are not valid JSON.'),
+          true,
+        ),
+        400,
+      );
     }
     const result = await saveDraft(lifecycle, draft.id, { definition: form.definition, texts: form.texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
     if (!result.ok) return send(res, editorPage(req, draft, form, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
@@ -311,12 +358,34 @@ ${editable
     if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published or deleted.'), 404);
     const form = readEditorForm(req.body ?? {}, ctx.languages);
     if (form.jsonError) {
-      return send(res, editorPage(req, draft, form, [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }], notice('error', 'Not changed: the questions JSON is not valid.'), true), 400);
+      return send(
+        res,
+        editorPage(
+          req,
+          draft,
+          form,
+          [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }],
+          notice('error', 'Not changed: the questions JSON is not valid.'),
+          true,
+        ),
+        400,
+      );
     }
     const edit = readStructureEdit(req.body ?? {});
     const applied = 'error' in edit ? { ok: false as const, message: edit.error } : applyStructureEdit(form.definition, edit);
     const shownAgain = { definitionText: JSON.stringify(form.definition, null, 2), texts: form.texts };
-    if (!applied.ok) return send(res, editorPage(req, draft, shownAgain, validateDraft(ctx, { ...draft, definition: form.definition, texts: form.texts }).issues, notice('error', `Not changed: ${applied.message}. Your texts are still here; nothing was saved.`)), 400);
+    if (!applied.ok)
+      return send(
+        res,
+        editorPage(
+          req,
+          draft,
+          shownAgain,
+          validateDraft(ctx, { ...draft, definition: form.definition, texts: form.texts }).issues,
+          notice('error', `Not changed: ${applied.message}. Your texts are still here; nothing was saved.`),
+        ),
+        400,
+      );
     const texts = 'error' in edit ? form.texts : dropTextsOf(form.texts, edit);
     const revision = Number(req.body?.revision);
     const result = await saveDraft(lifecycle, draft.id, { definition: applied.definition, texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
@@ -389,23 +458,27 @@ ${(questions as Array<Record<string, unknown>>).map((q, i) => {
   const options = Array.isArray(q?.options) ? (q.options as Array<{ code?: unknown }>).map((o) => String(o?.code ?? '?')) : null;
   return html`<tr><td>${i + 1}</td><td><code>${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td>${String(q?.type ?? '?')}</td>
 <td>${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${id} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
-<td>${options === null
-    ? '—'
-    : html`<ul>${options.map((code) => html`<li><code>${code}</code>${editable ? html` ${button(`remove-option:${id}/${code}`, '×', `Remove option ${code} from ${id}`)}` : ''}</li>`)}</ul>${
-        editable
-          ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${id}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="[a-z][a-z0-9_]{0,31}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${id}`)}`
-          : ''
-      }`}</td>
+<td>${
+    options === null
+      ? '—'
+      : html`<ul>${options.map((code) => html`<li><code>${code}</code>${editable ? html` ${button(`remove-option:${id}/${code}`, '×', `Remove option ${code} from ${id}`)}` : ''}</li>`)}</ul>${
+          editable
+            ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${id}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="[a-z][a-z0-9_]{0,31}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${id}`)}`
+            : ''
+        }`
+  }</td>
 ${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${id} up`)} ${button(`down:${id}`, '↓', `Move ${id} down`)} ${button(`remove:${id}`, 'Remove', `Remove question ${id}`)}</td>` : ''}</tr>`;
 })}</tbody></table>
-${editable
-  ? html`<fieldset><legend>Add a question at the end</legend><div class="row">
+${
+  editable
+    ? html`<fieldset><legend>Add a question at the end</legend><div class="row">
 <div><label for="new-id">Question id</label><input id="new-id" name="new_id" type="text" pattern="[a-z][a-z0-9_]{0,31}"></div>
 <div><label for="new-type">Type</label><select id="new-type" name="new_type">${QUESTION_TYPES.map((t) => html`<option>${t}</option>`)}</select></div>
 <div><label for="new-options">Option codes (choice only; separated by spaces or commas)</label><input id="new-options" name="new_options" type="text"></div>
 <div><label for="new-optional"><input id="new-optional" name="new_optional" type="checkbox"> Optional</label></div>
 <div>${button('add', 'Add question', 'Add this question')}</div></div></fieldset>`
-  : ''}`;
+    : ''
+}`;
 }
 
 function safeJson(text: string): unknown {

@@ -13,7 +13,10 @@ import { isPeriod, type ScorecardPreview } from '../../../app/scorecards/preview
 
 export const ScorecardPreviewQuery = z
   .object({
-    facility: z.string().regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits').optional(),
+    facility: z
+      .string()
+      .regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits')
+      .optional(),
     period: z.string().refine(isPeriod, 'must be a month such as 2026-10 or an ISO week such as 2026-W41').optional(),
   })
   .strict();
@@ -23,7 +26,15 @@ export function registerScorecardPages(reg: StaffRegistry, ctx: StaffContext) {
   const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
 
   route(
-    { method: 'get', path: '/api/v1/scorecards/preview', role: 'viewer', kind: 'api', tag: 'scorecards', summary: "A facility's scorecard and SMS texts for a period, as a dry run", query: ScorecardPreviewQuery },
+    {
+      method: 'get',
+      path: '/api/v1/scorecards/preview',
+      role: 'viewer',
+      kind: 'api',
+      tag: 'scorecards',
+      summary: "A facility's scorecard and SMS texts for a period, as a dry run",
+      query: ScorecardPreviewQuery,
+    },
     async (req, res) => {
       const q = ScorecardPreviewQuery.safeParse(req.query);
       if (!q.success) return void res.status(400).json({ error: 'bad request', fields: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
@@ -66,8 +77,9 @@ ${v.errors.length ? html`<div role="alert" class="errors"><p>Please fix:</p><ul>
 <div><button type="submit">Preview</button></div>
 </form>
 ${p && !card ? html`<p>No scorecard for this facility in ${p.period}.</p>` : ''}
-${p && card
-      ? html`<h2>${card.facilityName}, ${p.period}</h2>
+${
+  p && card
+    ? html`<h2>${card.facilityName}, ${p.period}</h2>
 <p>${p.alreadyStored ? 'A scorecard for this period is already stored and its messages queued; the figures below are recomputed now.' : 'Not yet sent for this period.'}</p>
 <table><caption>Figures (counted reports only)</caption><tbody>
 <tr><th scope="row">Reports</th><td>${card.reports}${card.shown ? '' : ` (fewer than ${card.minCount}: no percentages)`}</td></tr>
@@ -84,6 +96,7 @@ ${p.messages.map(
 <pre>${m.text}</pre>
 <p>${m.units} characters, ${m.segments} SMS segment${m.segments === 1 ? '' : 's'}, ${m.encoding}</p></section>`,
 )}`
-      : ''}`,
+    : ''
+}`,
   );
 }
