@@ -87,12 +87,22 @@ async function main() {
 
   const sorted = [...times].sort((a, b) => a - b);
   const total = times.reduce((s, x) => s + x, 0);
-  console.log(`views: ${times.length} back to back (${failures} failed), ${fmt(bytes / 1024, 0)} KB each${stoppedAt !== null ? `; STOPPED after ${stoppedAt} of ${VIEWS}: the service passed ${MAX_RSS_MB} MB RSS` : ''}`);
-  console.log(`time per view: mean ${fmt(total / times.length, 0)} ms, p50 ${fmt(percentile(sorted, 50), 0)} ms, p99 ${fmt(percentile(sorted, 99), 0)} ms, max ${fmt(sorted.at(-1)!, 0)} ms (target < 300 ms)`);
+  console.log(
+    `views: ${times.length} back to back (${failures} failed), ${fmt(bytes / 1024, 0)} KB each${stoppedAt !== null ? `; STOPPED after ${stoppedAt} of ${VIEWS}: the service passed ${MAX_RSS_MB} MB RSS` : ''}`,
+  );
+  console.log(
+    `time per view: mean ${fmt(total / times.length, 0)} ms, p50 ${fmt(percentile(sorted, 50), 0)} ms, p99 ${fmt(percentile(sorted, 99), 0)} ms, max ${fmt(sorted.at(-1)!, 0)} ms (target < 300 ms)`,
+  );
   console.log(`service RSS: ${fmt(rssBefore, 0)} MB before the views, ${fmt(rssAfter, 0)} MB after ${Math.min(VIEWS, times.length)} views: growth ${fmt(rssAfter - rssBefore, 0)} MB (target < 20 MB)`);
-  console.log(`  after a full GC: ${fmt(gcBefore.rssMb, 0)} MB -> ${fmt(gcAfter.rssMb, 0)} MB RSS after all ${times.length} views, live heap ${fmt(gcBefore.heapUsedMb, 0)} MB -> ${fmt(gcAfter.heapUsedMb, 0)} MB`);
-  console.log(`USSD at ${RATE} hops/s without views: p50 ${fmt(baseline.p50, 1)} ms, p99 ${fmt(baseline.p99, 1)} ms, max ${fmt(baseline.max, 0)} ms (${baseline.done} hops, ${baseline.errors} errors)`);
-  console.log(`USSD at ${RATE} hops/s while the views run: p50 ${fmt(during.p50, 1)} ms, p99 ${fmt(during.p99, 1)} ms, max ${fmt(during.max, 0)} ms (${during.done} hops, ${during.errors} errors, ${during.late} skipped because the phone was still waiting)`);
+  console.log(
+    `  after a full GC: ${fmt(gcBefore.rssMb, 0)} MB -> ${fmt(gcAfter.rssMb, 0)} MB RSS after all ${times.length} views, live heap ${fmt(gcBefore.heapUsedMb, 0)} MB -> ${fmt(gcAfter.heapUsedMb, 0)} MB`,
+  );
+  console.log(
+    `USSD at ${RATE} hops/s without views: p50 ${fmt(baseline.p50, 1)} ms, p99 ${fmt(baseline.p99, 1)} ms, max ${fmt(baseline.max, 0)} ms (${baseline.done} hops, ${baseline.errors} errors)`,
+  );
+  console.log(
+    `USSD at ${RATE} hops/s while the views run: p50 ${fmt(during.p50, 1)} ms, p99 ${fmt(during.p99, 1)} ms, max ${fmt(during.max, 0)} ms (${during.done} hops, ${during.errors} errors, ${during.late} skipped because the phone was still waiting)`,
+  );
 }
 
 main().catch((err) => {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { countStorageErrors, createMetrics } from '../src/metrics.js';
+import { countStorageErrors, createMetrics } from '../src/http/metrics.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 
 /**

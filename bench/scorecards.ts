@@ -1,15 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
-import { localDay } from '../src/app/count-window.js';
+import { localDay } from '../src/app/hops/count-window.js';
 import type { Facility, Manager } from '../src/storage/ports.js';
-import { loadShippedContent, textsFor } from '../src/i18n/catalog.js';
-import { loadScorecardTemplates } from '../src/scorecards/compose.js';
-import { runScorecards } from '../src/app/run-scorecards.js';
-import { createOutboxSender } from '../src/app/send-outbox.js';
+import { loadShippedContent, textsFor } from '../src/app/content.js';
+import { loadScorecardTemplates } from '../src/app/scorecards/compose.js';
+import { runScorecards } from '../src/app/scorecards/run-scorecards.js';
+import { createOutboxSender } from '../src/app/scorecards/send-outbox.js';
 import { createLogSmsGateway } from '../src/gateways/sms/log-gateway.js';
 import { createPhoneTagger } from '../src/gateways/respondent-key.js';
-import { createLogger } from '../src/log.js';
-import { PROJECT_ROOT } from '../src/service.js';
+import { createLogger } from '../src/entry/log.js';
+import { PROJECT_ROOT } from '../src/entry/service.js';
 
 /**
  * npm run bench:scorecards [-- FACILITIES RESPONSES]
@@ -33,7 +33,7 @@ const say = (line: string) => console.log(line);
 
 // a small deterministic generator, so runs compare
 let seed = 42;
-const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
 
 async function main() {
@@ -41,11 +41,27 @@ async function main() {
   const storage = createMemoryStorage();
   const content = loadShippedContent(PROJECT_ROOT);
   for (const flow of content.flows) {
-    await storage.questionnaires.insertVersion({ id: flow.id, version: 1, status: 'published', definition: flow, texts: textsFor(content, flow.id), createdAt: new Date(0), publishedAt: new Date(0), publishedBy: 'bench' });
+    await storage.questionnaires.insertVersion({
+      id: flow.id,
+      version: 1,
+      status: 'published',
+      definition: flow,
+      texts: textsFor(content, flow.id),
+      createdAt: new Date(0),
+      publishedAt: new Date(0),
+      publishedBy: 'bench',
+    });
   }
   const flowOf = Object.fromEntries(TYPES.map((type) => [type, content.flows.find((f) => f.facilityTypes.includes(type))!]));
 
-  const manager = (n: number, role: Manager['role']): Manager => ({ name: `Manager ${n}`, phone: `+2547${String(10_000_000 + n).slice(-8)}`, language: LANGS[n % 3]!, role, active: true, optedOut: false });
+  const manager = (n: number, role: Manager['role']): Manager => ({
+    name: `Manager ${n}`,
+    phone: `+2547${String(10_000_000 + n).slice(-8)}`,
+    language: LANGS[n % 3]!,
+    role,
+    active: true,
+    optedOut: false,
+  });
   const facilities: Facility[] = Array.from({ length: FACILITIES }, (_, i) => ({
     code: String(100_000 + i),
     name: `${pick(['Riverside', 'Hilltop', 'Market Street', 'Lakeview', 'Kwa Mashu', 'Mtwapa'])} ${pick(['Community ', ''])}${['Clinic', 'Police Station', 'Grant Office'][i % 3]} ${i}`,
@@ -65,7 +81,21 @@ async function main() {
     const flow = flowOf[f.type]!;
     const at = new Date((i % 4 === 0 ? september : october) + Math.floor(rand() * monthMs));
     const id = `R${i}`;
-    await storage.responses.start({ id, sourceKey: `ussd:${id}`, facilityCode: f.code, facilityType: f.type, district: f.district, questionnaireId: flow.id, questionnaireVersion: 1, channel: 'ussd', language: 'en', respondentKey: `rk${i}`, resumeState: null, sessionIds: [id], startedAt: at });
+    await storage.responses.start({
+      id,
+      sourceKey: `ussd:${id}`,
+      facilityCode: f.code,
+      facilityType: f.type,
+      district: f.district,
+      questionnaireId: flow.id,
+      questionnaireVersion: 1,
+      channel: 'ussd',
+      language: 'en',
+      respondentKey: `rk${i}`,
+      resumeState: null,
+      sessionIds: [id],
+      startedAt: at,
+    });
     const problem = flow.questions.find((q) => q.role === 'main_problem')!;
     const recommend = flow.questions.find((q) => q.role === 'recommend')!;
     const answers = [
@@ -109,12 +139,20 @@ async function main() {
   say(`tally of counted responses (both months): ${seconds(tallyMs)}`);
   say(`compute + store ${report.scorecards.length.toLocaleString('en')} scorecards (${counted.toLocaleString('en')} October reports, ${shown} shown): ${seconds(computeMs)} from the start of the run`);
   say(`compose + enqueue ${report.messages.length.toLocaleString('en')} messages: ${seconds(composeMs)}`);
-  const segments = report.messages.reduce((acc, m) => ((acc[m.segments] = (acc[m.segments] ?? 0) + 1), acc), {} as Record<number, number>);
+  const segments: Record<number, number> = {};
+  for (const m of report.messages) segments[m.segments] = (segments[m.segments] ?? 0) + 1;
   say(`segments per message: ${JSON.stringify(segments)}`);
   say(`peak RSS: ${peakRss()}; heap used now ${mb(process.memoryUsage().heapUsed)}`);
 
   started = performance.now();
-  const sender = createOutboxSender({ storage, sms: createLogSmsGateway(log), clock: deps.clock, log, owner: 'bench', settings: { leaseMs: 60_000, maxAttempts: 3, retryBaseMs: 1_000, retryMaxMs: 10_000, sendTimeoutMs: 30_000 } });
+  const sender = createOutboxSender({
+    storage,
+    sms: createLogSmsGateway(log),
+    clock: deps.clock,
+    log,
+    owner: 'bench',
+    settings: { leaseMs: 60_000, maxAttempts: 3, retryBaseMs: 1_000, retryMaxMs: 10_000, sendTimeoutMs: 30_000 },
+  });
   const drained = await sender.drain();
   say(`drain the outbox through the log gateway: ${drained.sent} sent in ${seconds(performance.now() - started)}`);
   started = performance.now();

@@ -1,5 +1,5 @@
 import type { Storage } from '../src/storage/ports.js';
-import { localDay } from '../src/app/count-window.js';
+import { localDay } from '../src/app/hops/count-window.js';
 
 /**
  * Fills a store with `count` complete reports on the demo facilities, spread evenly over the
@@ -18,7 +18,21 @@ export async function seedCompleteResponses(storage: Storage, options: { count: 
     const v = versions.find((x) => x.status === 'published' && x.definition.facilityTypes.includes(f.type))!;
     const at = new Date(start + Math.floor((i / options.count) * span) + Math.floor(rand() * 60_000));
     const id = `seed${i}`;
-    await storage.responses.start({ id, sourceKey: `ussd:${id}`, facilityCode: f.code, facilityType: f.type, district: f.district, questionnaireId: v.id, questionnaireVersion: v.version, channel: 'ussd', language: 'en', respondentKey: `rk${i % 20_000}`, resumeState: null, sessionIds: [id], startedAt: at });
+    await storage.responses.start({
+      id,
+      sourceKey: `ussd:${id}`,
+      facilityCode: f.code,
+      facilityType: f.type,
+      district: f.district,
+      questionnaireId: v.id,
+      questionnaireVersion: v.version,
+      channel: 'ussd',
+      language: 'en',
+      respondentKey: `rk${i % 20_000}`,
+      resumeState: null,
+      sessionIds: [id],
+      startedAt: at,
+    });
     for (const q of v.definition.questions) {
       if (q.optional) continue;
       const value = q.type === 'rating' ? 1 + Math.floor(rand() * 5) : q.type === 'choice' ? q.options[Math.floor(rand() * q.options.length)]!.code : q.type === 'yesno' ? 'yes' : 1;

@@ -1,6 +1,6 @@
 import express from 'express';
-import { loadConfig } from '../src/config/config.js';
-import { createService } from '../src/service.js';
+import { loadConfig } from '../src/entry/config.js';
+import { createService } from '../src/entry/service.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
 import type { Storage } from '../src/storage/ports.js';
@@ -42,7 +42,13 @@ if (kind === 'bare') {
   });
   server.keepAliveTimeout = 65_000;
 } else {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', RESPONDENT_KEY_SECRET: 'bench-secret-0123456789-0123456789-abcdef', SCORECARD_SCHEDULE: 'false' });
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    RESPONDENT_KEY_SECRET: 'bench-secret-0123456789-0123456789-abcdef',
+    SCORECARD_SCHEDULE: 'false',
+  });
   const mongoUri = process.env.BENCH_MONGODB_URI;
   const atomic = process.env.BENCH_ATOMIC_UPDATES;
   const storage: Storage = mongoUri
@@ -54,7 +60,14 @@ if (kind === 'bare') {
   const service = await createService(config, { storage });
   // BENCH_SEED_RESPONSES=N: N complete reports over the last BENCH_SEED_DAYS days (the dashboard bench)
   const seedCount = Number(process.env.BENCH_SEED_RESPONSES ?? 0);
-  if (seedCount > 0) await seedCompleteResponses(service.storage, { count: seedCount, days: Number(process.env.BENCH_SEED_DAYS ?? 365), now: new Date(), timeZone: config.timeZone, log: (line) => console.error(line) });
+  if (seedCount > 0)
+    await seedCompleteResponses(service.storage, {
+      count: seedCount,
+      days: Number(process.env.BENCH_SEED_DAYS ?? 365),
+      now: new Date(),
+      timeZone: config.timeZone,
+      log: (line) => console.error(line),
+    });
   const { port } = await service.start(0, '127.0.0.1');
   commands.clear();
   console.log(JSON.stringify({ port, storage: mongoUri && 'server' in storage ? (storage as { server: { description: string } }).server.description : 'memory' }));

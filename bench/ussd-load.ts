@@ -18,8 +18,7 @@ export const newPhone = (): Phone => {
   // a bounded pool of callers, as in life; each call is a new AT session
   return { sessionId: `ATUid_bench_${runTag}_${n}`, phoneNumber: `+2547${String(n % 5000).padStart(8, '0')}`, inputs: [], step: -1 };
 };
-export const form = (p: Phone, text: string) =>
-  new URLSearchParams({ sessionId: p.sessionId, serviceCode: '*384*123#', phoneNumber: p.phoneNumber, networkCode: '63902', text }).toString();
+export const form = (p: Phone, text: string) => new URLSearchParams({ sessionId: p.sessionId, serviceCode: '*384*123#', phoneNumber: p.phoneNumber, networkCode: '63902', text }).toString();
 
 /** The next hop's body for a phone, or null when its report is done. */
 export function nextHop(p: Phone, lastReply: string | null): string | null {

@@ -85,7 +85,9 @@ async function main() {
   await bare.stop();
 
   const service = await startServer('service', mongoUri ? { BENCH_MONGODB_URI: mongoUri, ...(ASSUME_ATOMIC ? { BENCH_ATOMIC_UPDATES: 'true' } : {}) } : {});
-  console.log(`store: ${service.storage}${mongoUri ? ` (database ${dbName})` : ''}${ASSUME_ATOMIC ? '; session compare-and-set forced onto the conditional-update path (round trips only: FerretDB does not make it atomic)' : ''}\n`);
+  console.log(
+    `store: ${service.storage}${mongoUri ? ` (database ${dbName})` : ''}${ASSUME_ATOMIC ? '; session compare-and-set forced onto the conditional-update path (round trips only: FerretDB does not make it atomic)' : ''}\n`,
+  );
   const rows = MONGO ? await profile(service) : [];
   await saturate(service.port, MONGO ? 500 : 5000, CONCURRENCY, 'service'); // warm-up: JIT, questionnaire cache
   await service.commands();
@@ -105,32 +107,41 @@ async function main() {
   const fixedCommands = await service.commands();
   await service.stop();
 
-  const row = (name: string, r: typeof run) => `${name.padEnd(22)} ${fmt(r.perSecond, 0).padStart(8)} hops/s   p50 ${fmt(r.p50, 2).padStart(6)} ms   p99 ${fmt(r.p99, 2).padStart(6)} ms   errors ${r.errors}`;
+  const row = (name: string, r: typeof run) =>
+    `${name.padEnd(22)} ${fmt(r.perSecond, 0).padStart(8)} hops/s   p50 ${fmt(r.p50, 2).padStart(6)} ms   p99 ${fmt(r.p99, 2).padStart(6)} ms   errors ${r.errors}`;
   if (MONGO) {
     console.log('database round trips, one report hop by hop');
     for (const r of rows) console.log(`  hop ${String(r.hop).padStart(2)} ${r.input.padEnd(7)} ${String(total(r.commands)).padStart(2)}  ${breakdown(r.commands, 1).padEnd(70)} -> ${r.screen}`);
     const answering = rows.filter((r) => r.hop >= 4 && r.hop < rows.length - 1);
     const answeringTrips = answering.reduce((s, r) => s + total(r.commands), 0) / Math.max(1, answering.length);
-    console.log(`  answering hops (4 to ${rows.length - 2}): ${fmt(answeringTrips, 2)} round trips each on average (target <= 2); whole report: ${rows.reduce((s, r) => s + total(r.commands), 0)} round trips over ${rows.length} hops\n`);
+    console.log(
+      `  answering hops (4 to ${rows.length - 2}): ${fmt(answeringTrips, 2)} round trips each on average (target <= 2); whole report: ${rows.reduce((s, r) => s + total(r.commands), 0)} round trips over ${rows.length} hops\n`,
+    );
   }
   console.log('saturation');
   console.log(row('bare Express "CON ok"', bareRun));
   console.log(row('report card service', run));
   console.log(`ratio to bare Express: ${fmt(run.perSecond / bareRun.perSecond, 2)}${MONGO ? '' : ' (target >= 0.5)'}; whole reports completed: ${run.completed}`);
-  console.log(`service CPU: ${fmt(((cpu1 - cpu0) * 1000) / run.hops, 2)} ms per hop (${fmt(cpu1 - cpu0, 1)} CPU-seconds for ${run.hops} hops)${DB_PID ? `; database process: ${fmt(((db1 - db0) * 1000) / run.hops, 2)} ms per hop` : ''}`);
+  console.log(
+    `service CPU: ${fmt(((cpu1 - cpu0) * 1000) / run.hops, 2)} ms per hop (${fmt(cpu1 - cpu0, 1)} CPU-seconds for ${run.hops} hops)${DB_PID ? `; database process: ${fmt(((db1 - db0) * 1000) / run.hops, 2)} ms per hop` : ''}`,
+  );
   if (MONGO) console.log(`database round trips under load: ${fmt(total(runCommands) / run.hops, 2)} per hop (${breakdown(runCommands, run.hops)})`);
   if (second && afterSecond) {
     const perReport = (a: { heapUsedMb: number }, b: { heapUsedMb: number }, reports: number) => fmt(((b.heapUsedMb - a.heapUsedMb) * 1024) / reports, 1);
     console.log(`second run of ${second.hops} hops: ${fmt(second.perSecond, 0)} hops/s, p99 ${fmt(second.p99, 2)} ms`);
     console.log(`service RSS after a full GC: ${fmt(before.rssMb)} MB before, ${fmt(after.rssMb)} MB after ${run.hops} hops, ${fmt(afterSecond.rssMb)} MB after ${run.hops + second.hops}`);
-    console.log(`live JS heap: ${fmt(before.heapUsedMb)} MB, ${fmt(after.heapUsedMb)} MB, ${fmt(afterSecond.heapUsedMb)} MB: ${perReport(before, after, run.completed)} KB then ${perReport(after, afterSecond, second.completed)} KB per stored report`);
+    console.log(
+      `live JS heap: ${fmt(before.heapUsedMb)} MB, ${fmt(after.heapUsedMb)} MB, ${fmt(afterSecond.heapUsedMb)} MB: ${perReport(before, after, run.completed)} KB then ${perReport(after, afterSecond, second.completed)} KB per stored report`,
+    );
     console.log(`  (the memory adapter keeps every response and session it stores; with MongoDB that data lives in the database)`);
   } else {
     console.log(`service RSS after a full GC: ${fmt(before.rssMb)} MB before, ${fmt(after.rssMb)} MB after ${run.hops} hops`);
   }
   console.log('\nfixed load');
   console.log(`bare Express, same harness: p50 ${fmt(bareFixed.p50, 2)} ms, p99 ${fmt(bareFixed.p99, 2)} ms, max ${fmt(bareFixed.max, 1)} ms`);
-  console.log(`offered ${fixed.offered} hops at ${FIXED_RATE}/s over ${FIXED_SESSIONS} sessions: achieved ${fmt(fixed.achieved, 0)} hops/s, p50 ${fmt(fixed.p50, 2)} ms, p99 ${fmt(fixed.p99, 2)} ms${MONGO ? '' : ' (target < 20)'}, max ${fmt(fixed.max, 1)} ms, skipped because the phone was still waiting ${fixed.late}, errors ${fixed.errors}`);
+  console.log(
+    `offered ${fixed.offered} hops at ${FIXED_RATE}/s over ${FIXED_SESSIONS} sessions: achieved ${fmt(fixed.achieved, 0)} hops/s, p50 ${fmt(fixed.p50, 2)} ms, p99 ${fmt(fixed.p99, 2)} ms${MONGO ? '' : ' (target < 20)'}, max ${fmt(fixed.max, 1)} ms, skipped because the phone was still waiting ${fixed.late}, errors ${fixed.errors}`,
+  );
   if (MONGO) console.log(`database round trips at the fixed rate: ${fmt(total(fixedCommands) / Math.max(1, fixed.done), 2)} per hop`);
 
   if (mongoUri) {

@@ -24,14 +24,15 @@ const FIXED_RATE = 1_000;
 const OPEN_CALLS = 200;
 const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 10);
 const PUBLIC_BASE = 'https://bench.example.org';
-const CONSTANT_XML = '<?xml version="1.0" encoding="UTF-8"?><Response><GetDigits numDigits="1" timeout="10" callbackUrl="https://bench.example.org/voice?seq=1"><Say>Press 1.</Say></GetDigits></Response>';
+const CONSTANT_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><GetDigits numDigits="1" timeout="10" callbackUrl="https://bench.example.org/voice?seq=1"><Say>Press 1.</Say></GetDigits></Response>';
 
 type FromChild = { ready: { voice: number; bare: number } } | { rss: number; heap: number };
 
 // ------------------------------------------------------------------ child: the servers
 async function serve() {
-  const { loadConfig } = await import('../src/config/config.js');
-  const { createService } = await import('../src/service.js');
+  const { loadConfig } = await import('../src/entry/config.js');
+  const { createService } = await import('../src/entry/service.js');
   const { createMemoryStorage } = await import('../src/storage/memory/memory-storage.js');
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_BASE_URL: PUBLIC_BASE, RESPONDENT_KEY_SECRET: 'bench-secret-0123456789abcdef-0123456789' });
   const service = await createService(config, { storage: createMemoryStorage() });
@@ -222,10 +223,12 @@ async function main() {
   console.log(`voice bench: ${CONCURRENCY} concurrent callers, memory adapter, servers in a child process, loopback only`);
 
   // warm up: JIT, compiled questionnaires cached
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    const c = new Caller(voice);
-    while (!c.done) await c.step();
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      const c = new Caller(voice);
+      while (!c.done) await c.step();
+    }),
+  );
   const rssBefore = await rss();
   const run = await closedLoop(voice);
   const rssAfter = await rss();

@@ -1,12 +1,12 @@
-import { ConfigError, loadConfig } from './config/config.js';
-import { createService } from './service.js';
+import { ConfigError, loadConfig, type Config } from './entry/config.js';
+import { createService } from './entry/service.js';
 
 /**
  * Process entry: config (fails fast), start, and a graceful stop on SIGTERM/SIGINT that
  * lets hops in flight finish before storage closes.
  */
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -1,10 +1,10 @@
-import type { ShippedContent } from '../i18n/catalog.js';
-import { textsFor } from '../i18n/catalog.js';
+import type { ShippedContent } from './content.js';
+import { textsFor } from './content.js';
 import type { Clock } from '../gateways/clock.js';
 import type { Storage } from '../storage/ports.js';
-import { DEMO_FACILITIES } from './demo-registry.js';
-import { publishQuestionnaire } from './publish-questionnaire.js';
-import type { validateQuestionnaire } from './validate-questionnaire.js';
+import { DEMO_FACILITIES } from './facilities/demo-registry.js';
+import { publishQuestionnaire } from './questionnaires/publish-questionnaire.js';
+import type { validateQuestionnaire } from './questionnaires/validate-questionnaire.js';
 
 /**
  * First start on an empty store: publish each shipped questionnaire as version 1 and, if

@@ -26,6 +26,7 @@ export function parseNumber(text: string, min: number, max: number): Parsed<numb
 }
 
 // Control characters and the Unicode line/paragraph separators never belong in a stored answer.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: naming the control characters to strip is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/g;
 
 export function parseFreeText(text: string, maxLength: number): Parsed<string> {

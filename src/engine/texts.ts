@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { QuestionnaireDefinition } from './definition.js';
+import { questionType } from './question-types/registry.js';
 
 /**
  * Display text. Every string a respondent sees comes from a locale, looked up by a
- * stable key; the key also names the voice recording for that string.
+ * stable key; the key also names the voice recording for that string. Texts are ICU
+ * messages (src/text/messages.ts).
  */
-export type Text = { key: string; text: string };
+/** A text as shown, and, where the written form reads badly aloud, as said on a voice call. */
+export type Text = { key: string; text: string; spoken?: string };
 
 /** Texts of one questionnaire in one language. */
 export const QuestionnaireTexts = z.object({
@@ -19,6 +22,11 @@ export const QuestionnaireTexts = z.object({
       options: z.record(z.string(), z.string().min(1)).optional(),
     }),
   ),
+  /**
+   * How a text is said on a voice call where the written form reads badly aloud
+   * ("Under 30 min" is spoken "Under thirty minutes"), by the same path as the text.
+   */
+  spoken: z.record(z.string(), z.string().min(1)).optional(),
 });
 export type QuestionnaireTexts = z.infer<typeof QuestionnaireTexts>;
 
@@ -35,13 +43,15 @@ export type LocaleMeta = z.infer<typeof LocaleMeta>;
 
 export type SystemTexts = Record<string, string>;
 
-/** Which keys a questionnaire needs in each language; used by validation and the walk. */
+/** The values each questionnaire text may fill in; any other {placeholder} is refused at publishing. */
+export function allowedPlaceholders(path: string): readonly string[] {
+  return path === 'intro' || path === 'spoken.intro' ? ['facility'] : [];
+}
+
+/** Which keys a questionnaire needs in each language, as its question types say. */
 export function requiredQuestionnaireKeys(def: QuestionnaireDefinition): string[] {
   const keys = ['title', 'intro'];
-  for (const q of def.questions) {
-    keys.push(`questions.${q.id}.text`);
-    if (q.type === 'choice') for (const o of q.options) keys.push(`questions.${q.id}.options.${o.code}`);
-  }
+  for (const q of def.questions) for (const k of questionType(q).textKeys(q)) keys.push(`questions.${q.id}.${k}`);
   return keys;
 }
 
@@ -52,14 +62,15 @@ export function missingQuestionnaireKeys(def: QuestionnaireDefinition, texts: Qu
 /** The text at a dotted path such as "questions.wait.options.lt30", if present. */
 export function lookupPath(texts: QuestionnaireTexts | undefined, path: string): string | undefined {
   let node: unknown = texts;
-  for (const part of path.split('.')) {
+  let from = 0;
+  // walks the path without splitting it into a new array: this runs for every option on every screen
+  while (from <= path.length) {
+    const dot = path.indexOf('.', from);
+    const part = dot === -1 ? path.slice(from) : path.slice(from, dot);
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[part];
+    if (dot === -1) break;
+    from = dot + 1;
   }
   return typeof node === 'string' && node.length > 0 ? node : undefined;
-}
-
-/** Fills {name} placeholders; unknown placeholders are left visible so a review spots them. */
-export function interpolate(template: string, vars: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }

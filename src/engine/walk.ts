@@ -1,47 +1,148 @@
-import { answerCodes, type Question } from './definition.js';
-import {
-  currentQuestion,
-  step,
-  type EngineInput,
-  type LoadedQuestionnaire,
-  type Prompt,
-  type SessionState,
-  type StepFacts,
-} from './session.js';
+import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
+import { adjacencyMapToArray, getAdjacencyMap } from 'xstate/graph';
+import type { ConversationEvent, ConversationInput, FacilityRef, LoadedQuestionnaire } from './conversation.js';
+import { promptFor, resumePointOf, screenOf, type Prompt, type SystemTextSource } from './prompt.js';
+import { questionType } from './question-types/registry.js';
+import { startConversation, type ConversationState } from './stepping.js';
 
 /**
- * Walks every path of a questionnaire in one language, as a respondent would: each answer
- * that can change the route (answers a condition looks at, skipping an optional question)
- * is tried; answers no condition looks at lead to the same next screen, so one stands for
- * all of them. Along the way it also provokes each screen's error line and goes back once
- * from every question. It returns every distinct screen seen and every way a path ended,
- * so a channel can check that each screen fits.
+ * Walks the conversation machine's own graph (xstate/graph), as a respondent would move
+ * through it: at each screen the inputs that can change the route (every answer a later
+ * condition looks at, else one; skipping an optional question), a wrong input, going
+ * back, and the registry's answers to each lookup. It returns every distinct screen, how
+ * many forward paths reach each ending, and any state from which no ending can be reached,
+ * so publishing can check that every path ends and every screen fits, in every language.
  */
 
 export type WalkResult = {
   lang: string;
+  /** forward paths from the first question to an ending */
   paths: number;
-  /** distinct screens (by id and error), in the order first seen */
+  /** distinct screens (by id and error line), in the order first reached */
   screens: Prompt[];
-  /** final screen ids reached, with how many paths reached each */
+  /** ending screen ids, with how many forward paths reach each */
   endings: Record<string, number>;
-  /** paths that did not reach an end within the step budget */
+  /** states from which no ending can be reached (each named by its screen and path) */
   stuck: string[];
 };
 
-const MAX_STEPS_PER_PATH = 200;
 export const LONGEST_FACILITY_NAME = 'X'.repeat(40);
+export const SAMPLE_REFERENCE = 'XXXX-XXXX-XX';
+const KNOWN_CODE = '99999999';
+const UNKNOWN_CODE = '12345678';
+const MAX_STATES = 200_000;
 
-export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, baseFacts: Omit<StepFacts, 'questionnaire' | 'facilityLookup'>): WalkResult {
-  const facility = { code: '99999999', name: LONGEST_FACILITY_NAME, type: q.definition.facilityTypes[0]!, district: 'district' };
-  const facts: StepFacts = {
-    ...baseFacts,
+type Machine = LoadedQuestionnaire['machine'];
+type Snapshot = SnapshotFrom<Machine>;
+type Event = EventFromLogic<Machine>;
+type EdgeKind = 'route' | 'other';
+
+export type WalkOptions = {
+  texts: SystemTextSource;
+  maxFacilityAttempts?: number;
+  /** voice: walk the give-up paths too (silence, a spoken answer where keys were expected) */
+  voice?: { maxRetries: number };
+};
+
+export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options: WalkOptions): WalkResult {
+  const facility: FacilityRef = { code: KNOWN_CODE, name: LONGEST_FACILITY_NAME, type: q.definition.facilityTypes[0]!, district: 'district' };
+  const input: ConversationInput = {
     languages: [lang],
-    questionnaire: q,
-    responseRef: 'XXXX-XXXX-XX',
-    facilityLookup: { code: facility.code, facility, questionnaire: q },
+    rememberedLanguage: lang,
+    maxFacilityAttempts: options.maxFacilityAttempts ?? 3,
+    maxRetries: options.voice?.maxRetries ?? null,
   };
+  const watched = new Set(q.definition.questions.flatMap((x) => (x.showIf ? [x.showIf.question] : [])));
+  const keyOf = (s: ConversationState) => {
+    const c = s.context;
+    return JSON.stringify([s.value, c.answers, c.path, c.error, c.facilityAttempts, c.retries, c.pendingCode, c.end?.key ?? null]);
+  };
+  const kinds = new Map<string, EdgeKind>();
+  const eventsAt = (s: Snapshot): Event[] => {
+    const here = keyOf(s);
+    const out: ConversationEvent[] = [];
+    const add = (event: ConversationEvent, kind: EdgeKind) => {
+      kinds.set(`${here}|${JSON.stringify(event)}`, kind);
+      out.push(event);
+    };
+    const screen = screenOf(s);
+    const checking = JSON.stringify(s.value).includes('"checking"');
+    if (checking) {
+      // the registry's answer to the lookup the machine asked for
+      if (s.context.pendingCode === KNOWN_CODE) add({ type: 'FACILITY_FOUND', facility, questionnaire: { id: q.id, version: q.version } }, 'route');
+      else add({ type: 'FACILITY_UNKNOWN', code: s.context.pendingCode ?? '' }, 'other');
+      return out;
+    }
+    if (options.voice && screen.kind !== 'thanks' && screen.kind !== 'ended') {
+      add({ type: 'SILENCE' }, 'other');
+      add({ type: 'REPEAT' }, 'other');
+    }
+    switch (screen.kind) {
+      case 'facility':
+        add({ type: 'ANSWER', text: 'abc' }, 'other');
+        add({ type: 'ANSWER', text: UNKNOWN_CODE }, 'other');
+        add({ type: 'ANSWER', text: KNOWN_CODE }, 'route');
+        break;
+      case 'consent':
+        add({ type: 'ANSWER', text: '9' }, 'other');
+        add({ type: 'ANSWER', text: '2' }, 'other');
+        add({ type: 'ANSWER', text: '1' }, 'route');
+        break;
+      case 'resume':
+        add({ type: 'ANSWER', text: '9' }, 'other');
+        add({ type: 'ANSWER', text: '1' }, 'route');
+        add({ type: 'ANSWER', text: '2' }, 'other');
+        break;
+      case 'question': {
+        const question = q.definition.questions.find((x) => x.id === screen.questionId)!;
+        const type = questionType(question);
+        const inputs = type.walkInputs(question, watched.has(question.id));
+        add({ type: 'ANSWER', text: inputs.wrong }, 'other');
+        if (s.context.path.length > 0) add({ type: 'BACK' }, 'other');
+        for (const text of inputs.route) add({ type: 'ANSWER', text }, 'route');
+        if (question.optional) add({ type: 'SKIP' }, 'route');
+        if (options.voice && type.takesRecording) add({ type: 'RECORDING', url: 'https://media.example.org/recording.mp3' }, 'other');
+        if (options.voice) add({ type: 'NOT_A_RECORDING' }, 'other');
+        break;
+      }
+      default:
+        break;
+    }
+    return out;
+  };
+
   const result: WalkResult = { lang, paths: 0, screens: [], endings: {}, stuck: [] };
+  let edges: Array<{ state: Snapshot; event: Event; nextState: Snapshot }>;
+  try {
+    // xstate/graph types its logic without emitted events; the machine is widened, not cast
+    const logic: AnyStateMachine = q.machine;
+    const adjacency = getAdjacencyMap(logic, {
+      input,
+      events: eventsAt,
+      serializeState: (s: Snapshot) => keyOf(s),
+      serializeEvent: (e: Event) => JSON.stringify(e),
+      limit: MAX_STATES,
+    });
+    edges = adjacencyMapToArray<Snapshot, Event>(adjacency);
+  } catch (e) {
+    result.stuck.push(`the walk gave up: ${(e as Error).message} (more than ${MAX_STATES} states)`);
+    return result;
+  }
+
+  // the graph as plain maps, states in the order first reached
+  const states = new Map<string, Snapshot>();
+  const next = new Map<string, Array<{ to: string; kind: EdgeKind }>>();
+  for (const edge of edges) {
+    const from = keyOf(edge.state);
+    const to = keyOf(edge.nextState);
+    if (!states.has(from)) states.set(from, edge.state);
+    if (!states.has(to)) states.set(to, edge.nextState);
+    const list = next.get(from) ?? [];
+    list.push({ to, kind: kinds.get(`${from}|${JSON.stringify(edge.event)}`) ?? 'other' });
+    next.set(from, list);
+  }
+
+  // screens, in the order reached
   const seen = new Set<string>();
   const note = (p: Prompt) => {
     const id = `${p.id}|${p.error?.key ?? ''}`;
@@ -50,89 +151,56 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, baseFact
       result.screens.push(p);
     }
   };
+  const render = (s: ConversationState) => promptFor({ value: s.value, context: s.context }, { questionnaire: q, texts: options.texts, reference: SAMPLE_REFERENCE });
+  for (const state of states.values()) if (!isTransient(state)) note(render(state));
+  // the resume offer, as a redial shows it
+  const first = [...states.values()].find((s) => screenOf(s).kind === 'question' && s.context.path.length === 0 && s.context.error === null && !isTransient(s));
+  const point = first ? resumePointOf(first) : null;
+  if (point) note(render(startConversation(q.machine, { ...input, resumeOffer: { responseId: 'R', lang, facility, questionnaire: { id: q.id, version: q.version }, resumeAt: point } }).state));
 
-  // Reach the first question through the system screens, noting each one.
-  const run = (state: SessionState | null, input: EngineInput) => {
-    const r = step(state, input, facts);
-    note(r.prompt);
-    return r.state;
-  };
-  let s = run(null, { type: 'start', rememberedLanguage: lang });
-  run(s, { type: 'answer', text: 'abc' }); // facility code in the wrong format
-  run({ ...s, facilityAttempts: 0 }, { type: 'answer', text: '12345678' }); // unknown code
-  run({ ...s, facilityAttempts: 99 }, { type: 'answer', text: '12345678' }); // out of tries
-  s = run(s, { type: 'answer', text: facility.code });
-  run(s, { type: 'answer', text: '9' }); // consent, wrong key
-  run(s, { type: 'answer', text: '2' }); // declined
-  const first = run(s, { type: 'answer', text: '1' });
+  // every state must be able to reach an ending
+  const canEnd = new Set<string>();
+  for (const [key, state] of states) if (state.status === 'done') canEnd.add(key);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [key, out] of next) {
+      if (!canEnd.has(key) && out.some((e) => canEnd.has(e.to))) {
+        canEnd.add(key);
+        changed = true;
+      }
+    }
+  }
+  for (const [key, state] of states) {
+    if (!canEnd.has(key)) result.stuck.push(`${render(state).id} after ${state.context.path.join(' > ') || 'no answers'}: no ending can be reached`);
+  }
 
-  // The resume offer, as a redial would show it.
-  const resumeStart = step(null, { type: 'start', resumable: { responseId: 'R', lang, facility, questionnaire: { id: q.id, version: q.version }, machine: first.machine! } }, facts);
-  note(resumeStart.prompt);
-
-  const explore = (state: SessionState, trail: string[]) => {
-    if (trail.length > MAX_STEPS_PER_PATH) {
-      result.stuck.push(trail.join(' > '));
-      return;
-    }
-    if (state.phase === 'ended') {
-      result.paths++;
-      const id = render(state).id;
-      result.endings[id] = (result.endings[id] ?? 0) + 1;
-      return;
-    }
-    const question = currentQuestion(state, q);
-    if (!question) {
-      result.stuck.push(`${trail.join(' > ')} (no question at ${state.machine?.value})`);
-      return;
-    }
-    // the error line for this question
-    const wrong = step(state, { type: 'answer', text: wrongAnswer(question) }, facts);
-    note(wrong.prompt);
-    if (state.machine!.context.path.length > 0) note(step(state, { type: 'back' }, facts).prompt);
-    for (const text of routeAnswers(question, q)) {
-      const next = step(state, { type: 'answer', text }, facts);
-      note(next.prompt);
-      explore(next.state, [...trail, `${question.id}=${text}`]);
-    }
-    if (question.optional) {
-      const skipped = step(state, { type: 'skip' }, facts);
-      note(skipped.prompt);
-      explore(skipped.state, [...trail, `${question.id}=skip`]);
-    }
-  };
-  const render = (state: SessionState) => step(state, { type: 'back' }, facts).prompt;
-  explore(first, []);
+  // forward paths from the first question to each ending
+  if (first) {
+    const memo = new Map<string, Record<string, number>>();
+    const count = (key: string, trail: Set<string>): Record<string, number> => {
+      const known = memo.get(key);
+      if (known) return known;
+      const state = states.get(key);
+      if (!state) return {};
+      if (state.status === 'done') return { [render(state).id]: 1 };
+      const out: Record<string, number> = {};
+      if (trail.has(key)) return out; // forward edges never loop; guard anyway
+      trail.add(key);
+      for (const edge of next.get(key) ?? []) {
+        if (edge.kind !== 'route') continue;
+        for (const [ending, n] of Object.entries(count(edge.to, trail))) out[ending] = (out[ending] ?? 0) + n;
+      }
+      trail.delete(key);
+      memo.set(key, out);
+      return out;
+    };
+    result.endings = count(keyOf(first), new Set());
+    result.paths = Object.values(result.endings).reduce((a, b) => a + b, 0);
+  }
   return result;
 }
 
-/** Inputs worth trying at a question: every answer a later condition looks at, else one. */
-function routeAnswers(question: Question, q: LoadedQuestionnaire): string[] {
-  const watched = q.definition.questions.some((later) => later.showIf?.question === question.id);
-  const codes = answerCodes(question);
-  if (codes) {
-    const picks = codes.map((_, i) => String(i + 1));
-    return watched ? picks : [picks[0]!];
-  }
-  switch (question.type) {
-    case 'number':
-      return watched ? [...new Set([question.min, question.max])].map(String) : [String(question.min)];
-    case 'text':
-      return ['x'.repeat(question.maxLength)];
-    case 'facility':
-      return ['99999999'];
-    default:
-      return [];
-  }
-}
-
-function wrongAnswer(question: Question): string {
-  switch (question.type) {
-    case 'number':
-      return String(question.max + 1);
-    case 'text':
-      return 'x'.repeat(question.maxLength + 1);
-    default:
-      return '999';
-  }
+function isTransient(s: Snapshot): boolean {
+  const text = JSON.stringify(s.value);
+  return text.includes('"checking"') || s.value === 'starting' || s.value === 'resuming';
 }

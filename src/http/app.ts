@@ -29,10 +29,14 @@ export function createHttpApp(options: {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
     const status = typeof err?.status === 'number' ? err.status : 500;
     if (status === 413) return void res.status(413).type('text/plain').send('Request body too large');
-    if (status >= 400 && status < 500) return void res.status(status).type('text/plain').send(`Bad request: ${BODY_ERRORS[err.type as string] ?? err.message}`);
+    if (status >= 400 && status < 500)
+      return void res
+        .status(status)
+        .type('text/plain')
+        .send(`Bad request: ${BODY_ERRORS[err.type as string] ?? err.message}`);
     options.log.error({ err, reqId: res.getHeader('x-request-id') }, 'unhandled error');
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error');
   };

@@ -1,6 +1,6 @@
 import type { AnswerValue, QuestionnaireDefinition } from '../engine/definition.js';
-import type { PersistedMachine } from '../engine/compile.js';
-import type { SessionState } from '../engine/session.js';
+import type { ResumePoint } from '../engine/conversation.js';
+import type { ConversationState } from '../engine/stepping.js';
 import type { QuestionnaireTexts } from '../engine/texts.js';
 import type { VoiceCallRepository, VoiceHopState } from './voice-calls.js';
 import type { OutboxRepository, ResponseTally, ScorecardRepository, TallyQuery } from './scorecard-ports.js';
@@ -98,7 +98,7 @@ export type Response = {
   answers: StoredAnswer[];
   status: ResponseStatus;
   /** where to continue after a dropped session */
-  resumeState: PersistedMachine | null;
+  resumeState: ResumePoint | null;
   sessionIds: string[];
   startedAt: Date;
   updatedAt: Date;
@@ -112,10 +112,7 @@ export type Response = {
   countKey: string | null;
 };
 
-export type NewResponse = Omit<
-  Response,
-  'answers' | 'status' | 'completedAt' | 'abandonedAt' | 'counted' | 'duplicateOf' | 'countKey' | 'updatedAt'
->;
+export type NewResponse = Omit<Response, 'answers' | 'status' | 'completedAt' | 'abandonedAt' | 'counted' | 'duplicateOf' | 'countKey' | 'updatedAt'>;
 
 export type ResponseFilter = {
   facilityCode?: string;
@@ -157,9 +154,9 @@ export interface ResponseRepository {
    * Sets (or replaces) one answer and the resume point. Replaying it changes nothing. A
    * complete response is never changed: a late write to one does nothing (as do the next two).
    */
-  recordAnswer(id: string, answer: StoredAnswer, resumeState: PersistedMachine): Promise<void>;
-  withdrawAnswer(id: string, questionId: string, resumeState: PersistedMachine, at: Date): Promise<void>;
-  saveProgress(id: string, resumeState: PersistedMachine, at: Date): Promise<void>;
+  recordAnswer(id: string, answer: StoredAnswer, resumeState: ResumePoint): Promise<void>;
+  withdrawAnswer(id: string, questionId: string, resumeState: ResumePoint, at: Date): Promise<void>;
+  saveProgress(id: string, resumeState: ResumePoint, at: Date): Promise<void>;
   /**
    * Marks a response complete on local day `day` (YYYY-MM-DD in the programme's time zone,
    * fixed from then on). It is counted unless another counted response holds the same
@@ -193,7 +190,8 @@ export type HopSession = {
   lastInput: string;
   /** the reply sent for that hop, returned as-is when the same hop is repeated */
   lastReply: string;
-  engine: SessionState;
+  /** the conversation's state after that hop */
+  engine: ConversationState;
   /** which page of a long menu is on screen */
   page: number;
   responseId: string | null;

@@ -60,8 +60,7 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
       storage = await connectMongo(config.mongodbUri, { now: config.now, writeConcern: config.writeConcern }, config.indexRetryMs ?? 60_000, log);
     } catch (e) {
       throw new Error(
-        `cannot use MongoDB at ${where} (MONGODB_URI): ${errorMessage(e)}. ` +
-          'Check the URI and that the server is reachable; the app does not fall back to other storage when MONGODB_URI is set.',
+        `cannot use MongoDB at ${where} (MONGODB_URI): ${errorMessage(e)}. Check the URI and that the server is reachable; the app does not fall back to other storage when MONGODB_URI is set.`,
         { cause: e },
       );
     }
@@ -119,7 +118,10 @@ export async function selectStorage(config: StorageSelectionConfig, log: Storage
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
   ];
   // one readable line for log collectors; the block above is for the terminal (the caller prints it)
-  log.warn({ storage: 'memory', durable: false, reason }, `STORAGE IS IN MEMORY: NOTHING IS DURABLE. Everything is lost when this process stops. MONGODB_URI is not set and the embedded MongoDB could not start: ${reason}`);
+  log.warn(
+    { storage: 'memory', durable: false, reason },
+    `STORAGE IS IN MEMORY: NOTHING IS DURABLE. Everything is lost when this process stops. MONGODB_URI is not set and the embedded MongoDB could not start: ${reason}`,
+  );
   const storage = createMemoryStorage({ now: config.now });
   return {
     storage,
@@ -145,10 +147,7 @@ async function startEmbedded(dataDir: string, timeoutMs: number): Promise<MongoM
   })();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`mongodb-memory-server did not start within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(new Error(`mongodb-memory-server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
     return await Promise.race([starting, timedOut]);
@@ -172,12 +171,18 @@ async function connectMongo(uri: string, options: Parameters<typeof createMongoS
     try {
       const storage = await createMongoStorage(uri, options);
       if (storage.indexes.ttlNotSupported.length) {
-        log.info({ storage: 'mongo', server: storage.server.description, ttlNotSupported: storage.indexes.ttlNotSupported }, 'storage: this server has no TTL indexes; expired sessions are removed by the storage sweep instead');
+        log.info(
+          { storage: 'mongo', server: storage.server.description, ttlNotSupported: storage.indexes.ttlNotSupported },
+          'storage: this server has no TTL indexes; expired sessions are removed by the storage sweep instead',
+        );
       }
       return storage;
     } catch (e) {
       if (!(e instanceof IndexProblem)) throw e;
-      log.warn({ storage: 'mongo', problems: e.problems, retryInSeconds: retryMs / 1000 }, `${e.message}\nThe service waits (it does not exit, so it does not restart in a loop) and checks again in ${retryMs / 1000} s.`);
+      log.warn(
+        { storage: 'mongo', problems: e.problems, retryInSeconds: retryMs / 1000 },
+        `${e.message}\nThe service waits (it does not exit, so it does not restart in a loop) and checks again in ${retryMs / 1000} s.`,
+      );
       await new Promise((ok) => setTimeout(ok, retryMs));
     }
   }

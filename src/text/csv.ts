@@ -45,5 +45,5 @@ export function csvField(value: unknown): string {
 }
 
 export function csvLine(values: unknown[]): string {
-  return values.map(csvField).join(',') + '\r\n';
+  return `${values.map(csvField).join(',')}\r\n`;
 }

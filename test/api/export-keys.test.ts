@@ -65,7 +65,10 @@ describe('exports over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="?responses-\d{4}-\d{2}-\d{2}\.ndjson"?/);
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l) as { respondentKey: string });
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { respondentKey: string });
     expect(lines.map((l) => l.respondentKey)).toEqual(await storedKeys());
   });
 
@@ -73,7 +76,10 @@ describe('exports over HTTP', () => {
     const res = await api(t, viewer).get('/api/v1/responses?format=ndjson&limit=5');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l) as { respondentKey: string });
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { respondentKey: string });
     expect(lines.map((l) => l.respondentKey)).toEqual((await storedKeys()).slice(0, 5));
   });
 });

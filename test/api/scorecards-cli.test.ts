@@ -18,7 +18,7 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 type Result = { code: number; stdout: string; stderr: string };
 async function scorecards(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
-  return run(tsx, ['src/cli/scorecards.ts', ...args], { cwd: root, env }).then(
+  return run(tsx, ['src/entry/cli/scorecards.ts', ...args], { cwd: root, env }).then(
     (r) => ({ code: 0, ...r }),
     (e: Result) => e,
   );
@@ -42,7 +42,7 @@ it('refuses to send from a store the service does not share, and a dry run says 
   const dry = await scorecards(['--period', '2026-10', '--dry-run'], env);
   expect(dry.code).toBe(0);
   expect(dry.stderr).toContain('`npm run scorecards` READ AN EMPTY STORE');
-  expect(dry.stdout).toContain('DRY RUN on an EMPTY store (not the service\'s data), nothing stored or sent');
+  expect(dry.stdout).toContain("DRY RUN on an EMPTY store (not the service's data), nothing stored or sent");
   expect(dry.stdout).toContain('0 facilities, 0 messages');
 
   const bad = await scorecards(['--period', 'October'], env);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startTestService, type TestService } from '../support/service.js';
+import { startTestService, type TestService } from '../support/service.js';
 import { api, fillPath, servedRoutes, tokenFor } from '../support/staff.js';
 
 /**
@@ -33,7 +33,9 @@ describe('authentication and roles on every staff route', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    const apiRoutes = [...new Set([...served, ...t.service.staffRoutes.map((s) => ({ method: s.method.toUpperCase(), path: s.path }))].filter((r) => r.path.startsWith('/api/v1')).map((r) => `${r.method} ${r.path}`))];
+    const apiRoutes = [
+      ...new Set([...served, ...t.service.staffRoutes.map((s) => ({ method: s.method.toUpperCase(), path: s.path }))].filter((r) => r.path.startsWith('/api/v1')).map((r) => `${r.method} ${r.path}`)),
+    ];
     expect(documented.sort()).toEqual(apiRoutes.sort());
     console.log(`staff routes served: ${served.length} (${apiRoutes.length} API routes in OpenAPI)`);
   });
@@ -86,9 +88,18 @@ describe('authentication and roles on every staff route', () => {
 
     const noCsrf = await fetch(`${t.url}/staff/questionnaires/clinic/drafts`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ fromVersion: '1' }), redirect: 'manual' });
     expect(noCsrf.status).toBe(403);
-    const otherCsrf = await fetch(`${t.url}/api/v1/drafts`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf + 'x' }, body: '{"questionnaireId":"clinic"}' });
+    const otherCsrf = await fetch(`${t.url}/api/v1/drafts`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': `${csrf}x` },
+      body: '{"questionnaireId":"clinic"}',
+    });
     expect(otherCsrf.status).toBe(403);
-    const withCsrf = await fetch(`${t.url}/staff/questionnaires/clinic/drafts`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ fromVersion: '1', _csrf: csrf }), redirect: 'manual' });
+    const withCsrf = await fetch(`${t.url}/staff/questionnaires/clinic/drafts`, {
+      method: 'POST',
+      headers: { cookie },
+      body: new URLSearchParams({ fromVersion: '1', _csrf: csrf }),
+      redirect: 'manual',
+    });
     expect(withCsrf.status).toBe(303);
     expect(withCsrf.headers.get('location')).toMatch(/^\/staff\/drafts\/d_[0-9a-f]{12}$/);
     const viaHeader = await fetch(`${t.url}/api/v1/drafts`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: '{"questionnaireId":"clinic"}' });
@@ -191,7 +202,9 @@ describe('questionnaire lifecycle', () => {
     );
 
     const diff = (await api(t, viewer).get(`/api/v1/questionnaires/clinic/diff?from=${v2 - 1}&to=${v2}`)).json;
-    expect(diff.changes).toEqual([{ area: 'text', path: 'questions.wait.text', lang: 'en', change: 'changed', before: 'How long did you wait before you were helped?', after: 'Version two: how long was your wait?' }]);
+    expect(diff.changes).toEqual([
+      { area: 'text', path: 'questions.wait.text', lang: 'en', change: 'changed', before: 'How long did you wait before you were helped?', after: 'Version two: how long was your wait?' },
+    ]);
   });
 
   it('shows script in a questionnaire text as text, never as markup', async () => {
@@ -219,8 +232,12 @@ describe('questionnaire lifecycle', () => {
     }
     expect(screens[2]).toContain('How long did you wait');
     expect(hop.recorded).toEqual([{ questionId: 'staff', value: 4 }]);
+    // a state the draft's machine cannot continue (a question removed since) is refused, naming why
+    const gone = await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: { value: { questions: 'q_removed' }, context: { ...hop.state.context } }, input: '1' });
+    expect(gone.status).toBe(422);
+    // something that is not a conversation state at all is a bad request
     const bad = await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: { phase: 'questions', machine: null }, input: '1' });
-    expect(bad.status).toBe(422);
+    expect(bad.status).toBe(400);
     expect((await t.storage.facilities.list()).length).toBe(before);
   });
 });

@@ -1,3 +1,4 @@
+import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { api } from '../support/staff.js';
@@ -13,7 +14,7 @@ afterAll(() => t.stop());
 async function report(phone: string, facility: string, satisfaction: number) {
   const p = t.phone(phone);
   await p.dial();
-  let last;
+  let last: Hop | undefined;
   for (const input of ['1', facility, '1', '2', '4', '1', String(satisfaction), '1', '98', '1', '00', '2']) last = await p.send(input);
   expect(last!.body).toMatch(/^END/);
 }

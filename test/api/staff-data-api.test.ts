@@ -103,9 +103,21 @@ describe('facility import', () => {
     const bad = await api(t, editor).post('/api/v1/facilities', { code: '12', name: 'X', type: 'school', district: 'Nowhere', managers: [{ name: 'A', phone: '123', language: 'fr' }] });
     expect(bad.status).toBe(400);
     expect(bad.json.fields.map((f: { field: string }) => f.field)).toEqual(['code', 'name', 'managers.0.phone']);
-    const bad2 = await api(t, editor).post('/api/v1/facilities', { code: '5001', name: 'Hill Clinic', type: 'school', district: 'Nowhere', managers: [{ name: 'A', phone: '+27820005001', language: 'fr' }] });
+    const bad2 = await api(t, editor).post('/api/v1/facilities', {
+      code: '5001',
+      name: 'Hill Clinic',
+      type: 'school',
+      district: 'Nowhere',
+      managers: [{ name: 'A', phone: '+27820005001', language: 'fr' }],
+    });
     expect(bad2.json.fields.map((f: { field: string }) => f.field)).toEqual(['type', 'district', 'managers.0.language']);
-    const made = await api(t, editor).post('/api/v1/facilities', { code: '5001', name: 'Hill Clinic', type: 'clinic', district: 'Hilltop', managers: [{ name: 'Fay', phone: '+27820005001', language: 'zu' }] });
+    const made = await api(t, editor).post('/api/v1/facilities', {
+      code: '5001',
+      name: 'Hill Clinic',
+      type: 'clinic',
+      district: 'Hilltop',
+      managers: [{ name: 'Fay', phone: '+27820005001', language: 'zu' }],
+    });
     expect(made.status).toBe(201);
     expect((await api(t, editor).post('/api/v1/facilities', made.json)).json.fields[0].field).toBe('code');
     const edited = await api(t, editor).put('/api/v1/facilities/5001', { name: 'Hill Top Clinic', type: 'clinic', district: 'Hilltop', managers: [] });
@@ -145,7 +157,10 @@ describe('responses export', () => {
     expect(csv.text).not.toContain(phoneNumber.slice(1));
 
     const nd = await api(t, viewer).get('/api/v1/responses/export?format=ndjson&lang=en&channel=ussd&district=Riverside&type=clinic&questionnaire=clinic&version=1');
-    const lines = nd.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = nd.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.district === 'Riverside' && l.facilityType === 'clinic' && l.questionnaireVersion === 1)).toBe(true);
     const mine = lines.find((l) => l.language === 'sw' && l.status === 'complete')!;
@@ -212,12 +227,17 @@ describe('responses export', () => {
   }, 120_000);
 });
 
-
 describe('language completeness', () => {
   it('counts USSD texts and voice recordings by the voice channel rule', async () => {
     const res = await api(t, viewer).get('/api/v1/languages');
     expect(res.status).toBe(200);
-    const rows = res.json.items as Array<{ lang: string; draft: boolean; system: { missing: string[] }; questionnaires: Array<{ missing: string[] }>; recordings: { required: number; recorded: number; offeredOnVoice: boolean; spokenBySay: boolean } }>;
+    const rows = res.json.items as Array<{
+      lang: string;
+      draft: boolean;
+      system: { missing: string[] };
+      questionnaires: Array<{ missing: string[] }>;
+      recordings: { required: number; recorded: number; offeredOnVoice: boolean; spokenBySay: boolean };
+    }>;
     const byLang = Object.fromEntries(rows.map((r) => [r.lang, r]));
     expect(Object.keys(byLang)).toEqual(['en', 'sw', 'zu']);
     for (const r of rows) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../src/staff/index.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/http/staff/index.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { fillPath, tokenFor } from '../support/staff.js';
 
@@ -48,7 +48,10 @@ describe('the raw responses, scorecards and outbox reads', () => {
   it('the NDJSON read is served as application/x-ndjson, one response per line', async () => {
     const res = await fetch(`${t.url}/api/v1/responses?format=ndjson`, { headers: { cookie } });
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { facilityCode: string });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { facilityCode: string });
     expect(lines.map((l) => l.facilityCode)).toEqual(['1001']);
   });
 

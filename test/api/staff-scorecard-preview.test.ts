@@ -1,3 +1,4 @@
+import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
@@ -10,7 +11,7 @@ let viewer: string;
 async function report(phone: string, answers: string[]) {
   const p = t.phone(phone);
   await p.dial();
-  let last;
+  let last: Hop | undefined;
   for (const input of ['1', '1001', '1', ...answers]) last = await p.send(input);
   expect(last!.body).toMatch(/^END Thank you/);
 }

@@ -51,7 +51,11 @@ describe('signing out', () => {
     // someone who kept a copy of the cookie gets nothing
     expect((await fetch(`${t.url}/staff`, { headers: { cookie: mine.cookie } })).status).toBe(401);
     expect((await fetch(`${t.url}/api/v1/me`, { headers: { cookie: mine.cookie } })).status).toBe(401);
-    const form = await fetch(`${t.url}/api/v1/drafts`, { method: 'POST', headers: { cookie: mine.cookie, 'content-type': 'application/json', 'x-csrf-token': mine.csrf }, body: '{"questionnaireId":"clinic"}' });
+    const form = await fetch(`${t.url}/api/v1/drafts`, {
+      method: 'POST',
+      headers: { cookie: mine.cookie, 'content-type': 'application/json', 'x-csrf-token': mine.csrf },
+      body: '{"questionnaireId":"clinic"}',
+    });
     expect(form.status).toBe(401);
     // the other browser's session and the token itself go on
     expect((await fetch(`${t.url}/api/v1/me`, { headers: { cookie: other.cookie } })).status).toBe(200);
@@ -106,9 +110,9 @@ describe('sign-in from another site (login CSRF)', () => {
   });
 
   it.each([
-    ['the service\'s own form (same-origin)', () => ({ origin: own(), 'sec-fetch-site': 'same-origin' })],
+    ["the service's own form (same-origin)", () => ({ origin: own(), 'sec-fetch-site': 'same-origin' })],
     ['a browser that sends Origin only', () => ({ origin: own() })],
-    ['the person\'s own navigation (Sec-Fetch-Site: none)', () => ({ 'sec-fetch-site': 'none' })],
+    ["the person's own navigation (Sec-Fetch-Site: none)", () => ({ 'sec-fetch-site': 'none' })],
     ['a same-origin post whose page hides its origin (Origin: null)', () => ({ origin: 'null', 'sec-fetch-site': 'same-origin' })],
     ['a client that is not a browser (no Origin, no Sec-Fetch-Site)', () => ({})],
     ['the public URL behind a proxy', () => ({ origin: 'https://reports.example.org', 'sec-fetch-site': 'same-origin' })],

@@ -17,7 +17,7 @@ it('refuses without durable storage, or stores the token where the server will r
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'crc-token-')), NODE_ENV: 'development' };
   delete env.MONGODB_URI;
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const result = await run(tsx, ['src/cli/token-create.ts', '--role', 'admin', '--name', 'Lead'], { cwd: root, env }).then(
+  const result = await run(tsx, ['src/entry/cli/token-create.ts', '--role', 'admin', '--name', 'Lead'], { cwd: root, env }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
@@ -33,7 +33,7 @@ it('refuses without durable storage, or stores the token where the server will r
     expect(result.stderr).toContain('ADMIN_TOKEN');
   }
 
-  const bad = await run(tsx, ['src/cli/token-create.ts', '--role', 'boss'], { cwd: root, env }).catch((e) => e);
+  const bad = await run(tsx, ['src/entry/cli/token-create.ts', '--role', 'boss'], { cwd: root, env }).catch((e) => e);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--role: must be admin, editor or viewer');
 }, 90_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { ConfigError, loadConfig } from '../../src/entry/config.js';
 
 describe('config', () => {
   it('has working defaults', () => {
@@ -33,7 +33,14 @@ describe('config', () => {
 
     it('starts with its own secrets, a MongoDB and a callback token', () => {
       const c = loadConfig(production);
-      expect(c).toMatchObject({ production: true, staffSessionSecret: 's'.repeat(40), usingDevSecret: false, usingDevStaffSecret: false, callbackToken: 'callback-token-0123456789', callbackAuth: 'token' });
+      expect(c).toMatchObject({
+        production: true,
+        staffSessionSecret: 's'.repeat(40),
+        usingDevSecret: false,
+        usingDevStaffSecret: false,
+        callbackToken: 'callback-token-0123456789',
+        callbackAuth: 'token',
+      });
     });
     it.each([
       ['MONGODB_URI', 'MONGODB_URI: required in production'],
@@ -53,7 +60,7 @@ describe('config', () => {
       }
       for (const name of ['RESPONDENT_KEY_SECRET', 'STAFF_SESSION_SECRET', 'MONGODB_URI', 'AT_CALLBACK_TOKEN']) expect(message).toContain(`  ${name}: required in production`);
     });
-    it('says how to opt out of the callback token when a proxy authenticates Africa\'s Talking', () => {
+    it("says how to opt out of the callback token when a proxy authenticates Africa's Talking", () => {
       expect(() => loadConfig(without('AT_CALLBACK_TOKEN'))).toThrow('set AT_CALLBACK_AUTH=proxy');
       const c = loadConfig({ ...without('AT_CALLBACK_TOKEN'), AT_CALLBACK_AUTH: 'proxy' });
       expect(c.callbackToken).toBeUndefined();

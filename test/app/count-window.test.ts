@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countBucket, countKey, offsetMs } from '../../src/app/count-window.js';
+import { countBucket, countKey, offsetMs } from '../../src/app/hops/count-window.js';
 
 describe('count windows in the programme time zone', () => {
   it('knows the offset of a zone at an instant', () => {

@@ -13,16 +13,7 @@ export async function launchChromium(options: { viewport?: { width: number; heig
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     viewport: options.viewport ?? { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
     context,

@@ -23,7 +23,11 @@ async function main() {
     t.clock.set('2026-09-21T07:00:00Z');
     let n = 0;
     for (let day = 0; day < 14; day++) {
-      for (const [code, base] of [['1001', 4], ['1002', 2], ['1003', 3]] as const) {
+      for (const [code, base] of [
+        ['1001', 4],
+        ['1002', 2],
+        ['1003', 3],
+      ] as const) {
         const count = 1 + ((day * day + Number(code)) % 4);
         for (let i = 0; i < count; i++) {
           const rating = Math.min(5, Math.max(1, base + ((day + i) % 3) - 1 + (code === '1002' && day > 8 ? 2 : 0)));
@@ -80,7 +84,9 @@ async function main() {
       await page.getByLabel('CSV file').setInputFiles({
         name: 'facilities.csv',
         mimeType: 'text/csv',
-        buffer: Buffer.from('code,name,type,district,manager_name,manager_phone,manager_language,manager_role\n7001,Bay Clinic,clinic,Riverside,Gia Moyo,+27820007001,en,facility\n7002,Cove Clinic,clinic,Lakeside,Hal Moyo,08200,zu,facility\n'),
+        buffer: Buffer.from(
+          'code,name,type,district,manager_name,manager_phone,manager_language,manager_role\n7001,Bay Clinic,clinic,Riverside,Gia Moyo,+27820007001,en,facility\n7002,Cove Clinic,clinic,Lakeside,Hal Moyo,08200,zu,facility\n',
+        ),
       });
       await page.getByRole('button', { name: 'Check and import' }).click();
       await page.locator('#import-result table').waitFor();

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { newInputSince, prefilledFacilityCode } from '../../src/channels/ussd/protocol.js';
 import { layout, renderUssd } from '../../src/channels/ussd/render.js';
-import type { Prompt } from '../../src/engine/session.js';
+import type { Prompt } from '../../src/engine/prompt.js';
 import { gsm7Septets, isGsm7, smsSegments, toGsm7Lookalikes, ussdLength } from '../../src/text/gsm.js';
 
-describe('new input since the last hop', () => {
+describe('new input since the last accepted hop', () => {
   it.each([
-    [null, '', ''],
-    [null, '1001', '1001'],
+    ['', '', null],
+    ['', '1001', '1001'],
     ['', '1', '1'],
     ['1', '1*1001', '1001'],
     ['1*1001', '1*1001*a*b c', 'a*b c'],
@@ -40,7 +40,7 @@ const menu = (n: number, label = (i: number) => `Option number ${i}`, extra: Par
   error: null,
   body: [text('Pick one of these options please')],
   options: Array.from({ length: n }, (_, i) => ({ value: `o${i}`, label: text(label(i + 1)) })),
-  input: null,
+  listen: { ussd: 'menu', voice: 'key' },
   question: null,
   nav: { back: true, skip: false, labels: { back: text('Back'), skip: text('Skip'), more: text('More') } },
   ...extra,
@@ -70,7 +70,12 @@ describe('USSD rendering', () => {
     for (let i = 0; i < layout(ucs2, 182).pages.length; i++) expect(ussdLength(renderUssd(ucs2, i, 182).text)).toBeLessThanOrEqual(182);
   });
   it('says when a single option cannot fit', () => {
-    expect(layout(menu(2, () => 'x'.repeat(200)), 182).fits).toBe(false);
+    expect(
+      layout(
+        menu(2, () => 'x'.repeat(200)),
+        182,
+      ).fits,
+    ).toBe(false);
   });
   it('clips an end screen that would not fit rather than break the session', () => {
     const end: Prompt = { ...menu(0), kind: 'end', body: [text('y'.repeat(300))] };

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { createAudioCatalog, type AudioEntry } from '../../src/channels/voice/audio.js';
 import { renderVoiceXml, voiceScreen, type Segment } from '../../src/channels/voice/render.js';
 import { el, escapeXml, serialize, xmlDocument } from '../../src/channels/voice/xml.js';
-import type { Prompt } from '../../src/engine/session.js';
-import { run, factsFor, shipped, systemTexts } from '../support/engine.js';
+import type { Prompt } from '../../src/engine/prompt.js';
+import { run, shipped, systemTexts } from '../support/engine.js';
 import { atVoiceXmlProblems, parseAtVoiceXml } from '../support/voice-xml.js';
 
 const BASE = 'https://crc.example.org';
@@ -40,7 +40,7 @@ describe('XML builder', () => {
 
 describe('voice renderer', () => {
   const clinic = shipped('clinic');
-  const screens = run(['1001', '1'], factsFor(clinic, { languages: ['en'] }));
+  const screens = run(clinic, ['1001', '1'], { input: { languages: ['en'] } });
   const question = screens.at(-1)!.prompt;
 
   it('speaks a choice question with Say in English, keys 1-n, star to repeat, inside one GetDigits', () => {
@@ -70,7 +70,7 @@ describe('voice renderer', () => {
 
   it('falls back to Say for an unrecorded non-English segment and reports it', () => {
     const missing: Segment[] = [];
-    const sw = run(['1', '1001', '1'], factsFor(clinic, { languages: ['sw'] }), { type: 'start', rememberedLanguage: 'sw' }).at(-1)!.prompt;
+    const sw = run(clinic, ['1001', '1'], { input: { languages: ['sw'], rememberedLanguage: 'sw' } }).at(-1)!.prompt;
     const xml = renderVoiceXml(voiceScreen(sw, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=1`, onMissingRecording: (s) => missing.push(s) });
     expect(atVoiceXmlProblems(xml)).toEqual([]);
     expect(missing.length).toBeGreaterThan(0);
@@ -85,7 +85,7 @@ describe('voice renderer', () => {
   });
 
   it('ends with the closing words and nothing that listens', () => {
-    const end = run(['1001', '2'], factsFor(clinic, { languages: ['en'] })).at(-1)!.prompt;
+    const end = run(clinic, ['1001', '2'], { input: { languages: ['en'] } }).at(-1)!.prompt;
     const xml = renderVoiceXml(voiceScreen(end, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=9` });
     expect(atVoiceXmlProblems(xml)).toEqual([]);
     expect(parseAtVoiceXml(xml).children.map((c) => `${c.name}:${c.text}`)).toEqual(['Say:No problem. Thank you.']);

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLBACK_PATHS, createMetrics, HOP_CHANNELS, HOP_OUTCOMES, SMS_OUTCOMES } from '../../src/metrics.js';
+import { CALLBACK_PATHS, createMetrics, HOP_CHANNELS, HOP_OUTCOMES, SMS_OUTCOMES } from '../../src/http/metrics.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import type { NewOutboxMessage } from '../../src/storage/ports.js';
 import { AtVoiceCall } from '../../src/channels/voice/at-simulator.js';
@@ -17,7 +17,14 @@ import { tokenFor } from '../support/staff.js';
 
 const AT = 'https://api.africastalking.com';
 const TOKEN = 'callback-token-for-metrics-0123';
-const ENV = { AT_USERNAME: 'crc-test', AT_API_KEY: 'at-test-api-key-0123456789', SCORECARD_SCHEDULE: 'false', SMS_MAX_ATTEMPTS: '3', AT_CALLBACK_TOKEN: TOKEN, PUBLIC_BASE_URL: 'https://crc.example.org' };
+const ENV = {
+  AT_USERNAME: 'crc-test',
+  AT_API_KEY: 'at-test-api-key-0123456789',
+  SCORECARD_SCHEDULE: 'false',
+  SMS_MAX_ATTEMPTS: '3',
+  AT_CALLBACK_TOKEN: TOKEN,
+  PUBLIC_BASE_URL: 'https://crc.example.org',
+};
 const PHONES = ['+254711000771', '+254711000772', '+254711000773', '+254711000774'];
 const FREE_TEXT = 'Nurse Wanjiru was rude; call me on 0711000775';
 
@@ -106,7 +113,10 @@ describe('GET /metrics', () => {
       [PHONES[2]!]: [201, { SMSMessageData: { Message: 'Sent to 0/1', Recipients: [{ statusCode: 403, number: PHONES[2], status: 'InvalidPhoneNumber', cost: '0', messageId: 'None' }] } }],
       [PHONES[3]!]: [503, 'Service Unavailable'],
     };
-    nock(AT).post('/version1/messaging').times(3).reply((_uri, body) => replies[new URLSearchParams(String(body)).get('to')!]!);
+    nock(AT)
+      .post('/version1/messaging')
+      .times(3)
+      .reply((_uri, body) => replies[new URLSearchParams(String(body)).get('to')!]!);
     expect((await scrape(t, viewer)).samples.find((s) => s.name === 'crc_sms_outbox_depth' && s.labels.status === 'pending')?.value).toBe(3);
     expect(await t.service.scorecards.sender.drain()).toEqual({ sent: 1, failed: 1, retrying: 1 });
     nock.cleanAll();
@@ -114,7 +124,10 @@ describe('GET /metrics', () => {
     for (const id of ['ATXid_metrics_1', 'ATXid_metrics_1', 'ATXid_unknown']) {
       // AT repeats a report later, not within the same millisecond
       t.clock.advance(1000);
-      const res = await fetch(`${t.url}/sms/delivery-reports?token=${TOKEN}`, { method: 'POST', body: new URLSearchParams({ id, status: 'Success', phoneNumber: PHONES[1]!, networkCode: '63902', retryCount: '0' }) });
+      const res = await fetch(`${t.url}/sms/delivery-reports?token=${TOKEN}`, {
+        method: 'POST',
+        body: new URLSearchParams({ id, status: 'Success', phoneNumber: PHONES[1]!, networkCode: '63902', retryCount: '0' }),
+      });
       expect(res.status).toBe(200);
     }
 
@@ -189,7 +202,11 @@ describe('GET /metrics', () => {
       type: (v) => /^[A-Za-z_]+$/.test(v),
       quantile: (v) => Number.isFinite(Number(v)),
     };
-    const odd = after.flatMap((s) => Object.entries(s.labels).filter(([k, v]) => !allowed[k]?.(v)).map(([k, v]) => `${s.name}{${k}="${v}"}`));
+    const odd = after.flatMap((s) =>
+      Object.entries(s.labels)
+        .filter(([k, v]) => !allowed[k]?.(v))
+        .map(([k, v]) => `${s.name}{${k}="${v}"}`),
+    );
     expect(odd).toEqual([]);
     for (const secret of [...PHONES, ...PHONES.map((p) => p.slice(4)), '0711000775', 'Wanjiru', 'ATUid_metrics', 'ATVId_metrics', 'ATXid_metrics', TOKEN]) expect(afterText).not.toContain(secret);
   });

@@ -1,3 +1,4 @@
+import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { startVoiceService, type VoiceTestService } from '../support/voice.js';
@@ -22,7 +23,7 @@ describe('respondents (DEFAULT_COUNTRY=KE)', () => {
   it('0711000205 and +254711000205 are one respondent: one key, the remembered language, one counted report a day', async () => {
     const national = t.phone('0711000205', 'ATUid_pn_1');
     await national.dial();
-    let last;
+    let last: Hop | undefined;
     for (const input of ['2', '1001', '1', '1', '1', '1', '1', '1', '1', '00', '00']) last = await national.send(input);
     expect(last!.body).toMatch(/^END /);
     const international = t.phone('+254711000205', 'ATUid_pn_2');
@@ -75,7 +76,13 @@ describe('respondents (default DEFAULT_COUNTRY, ZA)', () => {
   afterAll(() => t.stop());
 
   it('0821234567 and +27821234567 are one respondent; 0711000205 is read as a South African number', async () => {
-    for (const [id, number] of [['ATUid_za_1', '0821234567'], ['ATUid_za_2', '+27821234567'], ['ATUid_za_3', '0711000205'], ['ATUid_za_4', '+254711000205']]) await t.phone(number, id).dial();
+    for (const [id, number] of [
+      ['ATUid_za_1', '0821234567'],
+      ['ATUid_za_2', '+27821234567'],
+      ['ATUid_za_3', '0711000205'],
+      ['ATUid_za_4', '+254711000205'],
+    ])
+      await t.phone(number, id).dial();
     const key = async (id: string) => (await t.storage.sessions.get('ussd', id))!.respondentKey;
     expect(await key('ATUid_za_1')).toBe(await key('ATUid_za_2'));
     expect(await key('ATUid_za_3')).not.toBe(await key('ATUid_za_4'));
@@ -118,10 +125,27 @@ describe("managers' numbers (default DEFAULT_COUNTRY, ZA)", () => {
   afterAll(() => t.stop());
 
   it('are stored in E.164 from the API; a bad one is a field error naming the manager', async () => {
-    const made = await api(t, editor).post('/api/v1/facilities', { code: '5101', name: 'Hill Clinic', type: 'clinic', district: 'Hilltop', managers: [{ name: 'Fay', phone: '082 000 5101', language: 'zu' }, { name: 'Gus', phone: '+27 82 000 5102', language: 'en' }] });
+    const made = await api(t, editor).post('/api/v1/facilities', {
+      code: '5101',
+      name: 'Hill Clinic',
+      type: 'clinic',
+      district: 'Hilltop',
+      managers: [
+        { name: 'Fay', phone: '082 000 5101', language: 'zu' },
+        { name: 'Gus', phone: '+27 82 000 5102', language: 'en' },
+      ],
+    });
     expect(made.status).toBe(201);
     expect((await t.storage.facilities.findByCode('5101'))!.managers.map((m) => m.phone)).toEqual(['+27820005101', '+27820005102']);
-    const bad = await api(t, editor).put('/api/v1/facilities/5101', { name: 'Hill Clinic', type: 'clinic', district: 'Hilltop', managers: [{ name: 'Fay', phone: '+27820005101', language: 'zu' }, { name: 'Gus', phone: '08200', language: 'en' }] });
+    const bad = await api(t, editor).put('/api/v1/facilities/5101', {
+      name: 'Hill Clinic',
+      type: 'clinic',
+      district: 'Hilltop',
+      managers: [
+        { name: 'Fay', phone: '+27820005101', language: 'zu' },
+        { name: 'Gus', phone: '08200', language: 'en' },
+      ],
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.fields).toEqual([{ field: 'managers.1.phone', message: 'is not a valid phone number: write it as +27821234567, or without the country code for ZA' }]);
     expect((await t.storage.facilities.findByCode('5101'))!.managers.map((m) => m.phone)).toEqual(['+27820005101', '+27820005102']);
@@ -131,7 +155,13 @@ describe("managers' numbers (default DEFAULT_COUNTRY, ZA)", () => {
     const signIn = await fetch(`${t.url}/staff/sign-in`, { method: 'POST', body: new URLSearchParams({ token: editor }), redirect: 'manual' });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     const csrf = /name="csrf-token" content="([^"]+)"/.exec(await (await fetch(`${t.url}/staff/facilities/new`, { headers: { cookie } })).text())![1]!;
-    const post = (fields: Record<string, string>) => fetch(`${t.url}/staff/facilities`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf, type: 'clinic', district: 'Hilltop', active: 'on', m0_language: 'en', m0_role: 'facility', ...fields }), redirect: 'manual' });
+    const post = (fields: Record<string, string>) =>
+      fetch(`${t.url}/staff/facilities`, {
+        method: 'POST',
+        headers: { cookie },
+        body: new URLSearchParams({ _csrf: csrf, type: 'clinic', district: 'Hilltop', active: 'on', m0_language: 'en', m0_role: 'facility', ...fields }),
+        redirect: 'manual',
+      });
     const bad = await post({ code: '5102', name: 'Form Clinic', m0_name: 'Hal', m0_phone: '12345' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('is not a valid phone number');

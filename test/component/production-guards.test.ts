@@ -54,7 +54,23 @@ describe('callbacks with AT_CALLBACK_TOKEN set', () => {
 
   const callbacks: Array<[string, Record<string, string>]> = [
     ['/ussd', { sessionId: 'ATUid_forged', serviceCode: '*384*123#', phoneNumber: '+254711000901', networkCode: '63902', text: '' }],
-    ['/ussd/events', { sessionId: 'ATUid_forged_events', serviceCode: '*384*123#', phoneNumber: '+254711000901', networkCode: '63902', status: 'Success', input: '1', lastAppResponse: '', hopsCount: '2', durationInMillis: '3000', errorMessage: '', cost: 'KES 0.0000', date: '2026-10-05 08:00:00' }],
+    [
+      '/ussd/events',
+      {
+        sessionId: 'ATUid_forged_events',
+        serviceCode: '*384*123#',
+        phoneNumber: '+254711000901',
+        networkCode: '63902',
+        status: 'Success',
+        input: '1',
+        lastAppResponse: '',
+        hopsCount: '2',
+        durationInMillis: '3000',
+        errorMessage: '',
+        cost: 'KES 0.0000',
+        date: '2026-10-05 08:00:00',
+      },
+    ],
     ['/voice', { isActive: '1', sessionId: 'ATVId_forged', direction: 'Inbound', callerNumber: '+254711000901', destinationNumber: '+254711082000' }],
     ['/sms/delivery-reports', { id: 'ATXid_forged', status: 'Success', phoneNumber: '+254711000901', networkCode: '63902', retryCount: '0' }],
   ];
@@ -81,7 +97,9 @@ describe('the start log names the open doors', () => {
   it('in development: callbacks are open and the secrets are the public development ones', async () => {
     const t = await startTestService({ RESPONDENT_KEY_SECRET: '' });
     await t.stop();
-    const warnings = messages(t).filter((l) => l.level === 40).map((l) => l.msg);
+    const warnings = messages(t)
+      .filter((l) => l.level === 40)
+      .map((l) => l.msg);
     expect(warnings.find((m) => m.startsWith('callbacks are OPEN'))).toContain('AT_CALLBACK_TOKEN is not set');
     expect(warnings.find((m) => m.includes('PUBLIC development'))).toMatch(/^RESPONDENT_KEY_SECRET and STAFF_SESSION_SECRET are not set/);
   });
@@ -93,7 +111,9 @@ describe('the start log names the open doors', () => {
       const hop = await fetch(`${t.url}/ussd`, { method: 'POST', body: form(callbacks0) });
       await t.stop();
       expect(hop.status).toBe(200);
-      const warnings = messages(t).filter((l) => l.level === 40).map((l) => l.msg);
+      const warnings = messages(t)
+        .filter((l) => l.level === 40)
+        .map((l) => l.msg);
       expect(warnings.filter((m) => m.startsWith('AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself'))).toHaveLength(1);
       expect(warnings.some((m) => m.includes('PUBLIC development'))).toBe(false);
     }

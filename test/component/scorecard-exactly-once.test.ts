@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { startTestService, type TestService } from '../support/service.js';
-import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
+import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
 import { createAfricasTalkingGateway } from '../../src/gateways/sms/africastalking-gateway.js';
 
 /**
@@ -24,7 +24,7 @@ function atAcceptsEverything() {
     .post('/version1/messaging')
     .times(1000)
     .delay(5) // let the other instance's work interleave with each send
-    .reply(function (_uri, body) {
+    .reply((_uri, body) => {
       const to = new URLSearchParams(String(body)).get('to')!;
       requests.push(to);
       return [201, { SMSMessageData: { Message: 'Sent to 1/1', Recipients: [{ statusCode: 101, number: to, status: 'Success', cost: 'KES 0.8000', messageId: `ATXid_${requests.length}` }] } }];

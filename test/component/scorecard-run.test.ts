@@ -1,3 +1,4 @@
+import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.js';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
@@ -16,7 +17,7 @@ let sent: LoggedSms[];
 async function report(phone: string, satisfaction: number, problem: number, recommend: number) {
   const p = t.phone(phone, undefined, CALLBACK_TOKEN);
   await p.dial();
-  let last;
+  let last: Hop | undefined;
   for (const input of ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']) last = await p.send(input);
   expect(last!.body).toMatch(/^END Thank you/);
 }
@@ -59,12 +60,14 @@ describe('a month of scorecards', () => {
   it('sends each manager one SMS in their language, and the district manager a ranked summary', () => {
     const byPhone = Object.fromEntries(sent.map((s) => [s.to, s.text]));
     expect(sent).toHaveLength(8);
-    expect(byPhone['+27820000101']).toBe('Riverside Clinic, Okt 2026: imibiko 4. Abaneliseka 75%, abangancoma 75%. Inkinga enkulu: Ukulinda isikhathi eside. Isikhundla 1/1 (imitholampilo, Riverside).');
+    expect(byPhone['+27820000101']).toBe(
+      'Riverside Clinic, Okt 2026: imibiko 4. Abaneliseka 75%, abangancoma 75%. Inkinga enkulu: Ukulinda isikhathi eside. Isikhundla 1/1 (imitholampilo, Riverside).',
+    );
     expect(byPhone['+27820000102']).toBe('Market Street Clinic, Oct 2026: 0 reports, too few to show results (we need 3). Invite visitors to dial *384*123# to rate your service.');
     expect(byPhone['+254700000900']).toBe('Hilltop Oct 2026: 0 reports; no facility has 3 yet, so no results. Invite visitors to dial *384*123#.');
   });
 
-  it('never logs a manager\'s number in clear', () => {
+  it("never logs a manager's number in clear", () => {
     const logs = t.logs.join('');
     for (const s of sent) expect(logs).not.toContain(s.to.slice(1));
     expect(logs).toContain('SMS (log gateway, not sent)');

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { startTestService, type TestService } from '../support/service.js';
 import type { Facility } from '../../src/storage/ports.js';
-import { createOutboxSender } from '../../src/app/send-outbox.js';
+import { createOutboxSender } from '../../src/app/scorecards/send-outbox.js';
 import { createAfricasTalkingGateway } from '../../src/gateways/sms/africastalking-gateway.js';
 
 /**
@@ -23,10 +23,19 @@ const recipient = (number: string, statusCode: number, status: string, messageId
   cost: statusCode < 200 ? 'KES 0.8000' : '0',
   messageId: statusCode < 200 ? messageId : 'None',
 });
-const sent = (...recipients: ReturnType<typeof recipient>[]) => ({ SMSMessageData: { Message: `Sent to ${recipients.filter((r) => r.statusCode < 200).length}/${recipients.length}`, Recipients: recipients } });
+const sent = (...recipients: ReturnType<typeof recipient>[]) => ({
+  SMSMessageData: { Message: `Sent to ${recipients.filter((r) => r.statusCode < 200).length}/${recipients.length}`, Recipients: recipients },
+});
 
 function clinic(code: string, phone: string, language = 'en'): Facility {
-  return { code, name: `Clinic ${code}`, type: 'clinic', district: 'Riverside', active: true, managers: [{ name: `Manager ${code}`, phone, language, role: 'facility', active: true, optedOut: false }] };
+  return {
+    code,
+    name: `Clinic ${code}`,
+    type: 'clinic',
+    district: 'Riverside',
+    active: true,
+    managers: [{ name: `Manager ${code}`, phone, language, role: 'facility', active: true, optedOut: false }],
+  };
 }
 
 let t: TestService;
@@ -190,7 +199,10 @@ describe("Africa's Talking SMS gateway (SDK over nock)", () => {
   it('counts a send with no reply in time as transient, so a hung connection cannot hold the loop', async () => {
     await t.storage.facilities.upsertMany([clinic('1001', '+254711000101')]);
     await t.service.scorecards.run('2026-10');
-    nock(AT).post('/version1/messaging').delay(2_000).reply(201, sent(recipient('+254711000101', 101, 'Success')));
+    nock(AT)
+      .post('/version1/messaging')
+      .delay(2_000)
+      .reply(201, sent(recipient('+254711000101', 101, 'Success')));
     const sender = createOutboxSender({
       storage: t.storage,
       sms: createAfricasTalkingGateway({ username: 'crc-test', apiKey: API_KEY }),

@@ -1,3 +1,5 @@
+import type { Hop } from '../../src/channels/ussd/at-simulator.js';
+import type { VoiceHop } from '../../src/channels/voice/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Storage } from '../../src/storage/ports.js';
 import { startTestService, type TestService } from '../support/service.js';
@@ -55,7 +57,10 @@ describe('USSD: stale and racing hops', () => {
     const current = await phone.send('3'); // wait = m30_1h, staff = 3
     expect(current.body).toMatch(/^CON Did you get the medicines you needed/);
     const before = await stored('ATUid_stale_1');
-    expect(before.response!.answers.map((a) => [a.questionId, a.value])).toEqual([['wait', 'm30_1h'], ['staff', 3]]);
+    expect(before.response!.answers.map((a) => [a.questionId, a.value])).toEqual([
+      ['wait', 'm30_1h'],
+      ['staff', 3],
+    ]);
 
     // the previous hop's text, then older ones, as a network that delivers late copies would
     for (const late of ['1*1001*1*2', '1*1001*1', '1*1001', '1', '', '1*1001*1*3', '1*1001*1*2*4']) {
@@ -71,13 +76,17 @@ describe('USSD: stale and racing hops', () => {
     const next = await phone.send('1');
     expect(next.body).toMatch(/^CON Overall, how was your visit/);
     const answers = (await stored('ATUid_stale_1')).response!.answers.map((a) => [a.questionId, a.value]);
-    expect(answers).toEqual([['wait', 'm30_1h'], ['staff', 3], ['medicines', 'all']]);
+    expect(answers).toEqual([
+      ['wait', 'm30_1h'],
+      ['staff', 3],
+      ['medicines', 'all'],
+    ]);
   });
 
   it.each([
     ['forced to read the same revision', true],
     ['as they arrive', false],
-  ])('five concurrent hops with different texts (%s) record at most one answer, and all get the winner\'s screen', async (_label, held) => {
+  ])("five concurrent hops with different texts (%s) record at most one answer, and all get the winner's screen", async (_label, held) => {
     const id = `ATUid_race5_${held ? 'held' : 'free'}`;
     const phone = t.phone(held ? '+254711000502' : '+254711000503', id);
     await phone.dial();
@@ -86,7 +95,7 @@ describe('USSD: stale and racing hops', () => {
     expect(question.body).toMatch(/^CON How long did you wait/);
     const texts = ['1', '2', '3', '4', '5'].map((k) => `1*1001*1*${k}`);
     const release = held ? holdSessionReads(t.storage, 'ussd', texts.length) : () => undefined;
-    let hops;
+    let hops: Hop[];
     try {
       hops = await Promise.all(texts.map((text) => phone.at(text)));
     } finally {
@@ -140,7 +149,7 @@ describe('voice: racing callbacks', () => {
     hop = await call.press('1');
     expect(hop.body).toContain('How long did you wait');
     const release = held ? holdSessionReads(t.storage, 'voice', 5) : () => undefined;
-    let hops;
+    let hops: VoiceHop[];
     try {
       hops = await call.pressConcurrently(['1', '2', '3', '4', '5']);
     } finally {

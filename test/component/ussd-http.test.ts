@@ -1,6 +1,7 @@
+import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import { publishQuestionnaire } from '../../src/app/publish-questionnaire.js';
+import { publishQuestionnaire } from '../../src/app/questionnaires/publish-questionnaire.js';
 import { fixture } from '../support/engine.js';
 import { ADMIN, startTestService, testClock, type TestService } from '../support/service.js';
 
@@ -12,8 +13,7 @@ import { ADMIN, startTestService, testClock, type TestService } from '../support
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 // one caller per session unless a test says otherwise, so tests never resume each other's reports
 const phoneFor = (sessionId: string) => `+2547${String([...sessionId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 100_000_000, 7)).padStart(8, '0')}`;
-const atHop = (sessionId: string, text: string, phoneNumber = phoneFor(sessionId)) =>
-  form({ sessionId, serviceCode: '*384*123#', phoneNumber, networkCode: '63902', text });
+const atHop = (sessionId: string, text: string, phoneNumber = phoneFor(sessionId)) => form({ sessionId, serviceCode: '*384*123#', phoneNumber, networkCode: '63902', text });
 
 describe('POST /ussd', () => {
   let t: TestService;
@@ -22,8 +22,7 @@ describe('POST /ussd', () => {
   });
   afterAll(() => t.stop());
 
-  const post = (body: URLSearchParams | string, headers: Record<string, string> = {}) =>
-    fetch(`${t.url}/ussd`, { method: 'POST', body, headers });
+  const post = (body: URLSearchParams | string, headers: Record<string, string> = {}) => fetch(`${t.url}/ussd`, { method: 'POST', body, headers });
 
   it('answers text/plain starting with CON', async () => {
     const res = await post(atHop('ATUid_plain', ''));
@@ -183,7 +182,7 @@ describe('counting: one report per respondent, facility and day', () => {
   const complete = async (sessionId: string) => {
     const phone = t.phone('+254711000320', sessionId);
     await phone.dial();
-    let last;
+    let last: Hop | undefined;
     for (const input of ['1001', '1', '1', '1', '1', '1', '1', '1', '00', '00']) last = await phone.send(input);
     expect(last!.body).toMatch(/^END Thank you/);
     const session = await t.storage.sessions.get('ussd', sessionId);
@@ -249,8 +248,7 @@ describe('GET /api/v1/responses', () => {
   });
   afterAll(() => t.stop());
 
-  const get = (query: string, token?: string) =>
-    fetch(`${t.url}/api/v1/responses${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const get = (query: string, token?: string) => fetch(`${t.url}/api/v1/responses${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it('needs a bearer token', async () => {
     expect((await get('')).status).toBe(401);
@@ -270,7 +268,10 @@ describe('GET /api/v1/responses', () => {
   it('streams NDJSON filtered by time', async () => {
     const res = await get(`?format=ndjson&from=${encodeURIComponent('2026-10-05T08:01:00Z')}`, ADMIN);
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { facilityCode: string });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { facilityCode: string });
     expect(lines.map((l) => l.facilityCode)).toEqual(['1001', '2001']);
   });
 

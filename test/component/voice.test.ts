@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadConfig } from '../../src/config/config.js';
-import { validateQuestionnaire } from '../../src/app/validate-questionnaire.js';
-import { textsFor } from '../../src/i18n/catalog.js';
+import { loadConfig } from '../../src/entry/config.js';
+import { validateQuestionnaire } from '../../src/app/questionnaires/validate-questionnaire.js';
+import { textsFor } from '../../src/app/content.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
 import { manualClock } from '../../src/gateways/clock.js';
@@ -35,8 +35,16 @@ describe('voice over HTTP, three voice languages', () => {
 
   it('a whole call per questionnaire and language: every reply is valid AT XML; recorded languages never use Say', async () => {
     let n = 0;
-    for (const [code, qid] of [['1001', 'clinic'], ['2001', 'police'], ['3001', 'social_grant']] as const) {
-      for (const [key, lang] of [['1', 'en'], ['2', 'sw'], ['3', 'zu']] as const) {
+    for (const [code, qid] of [
+      ['1001', 'clinic'],
+      ['2001', 'police'],
+      ['3001', 'social_grant'],
+    ] as const) {
+      for (const [key, lang] of [
+        ['1', 'en'],
+        ['2', 'sw'],
+        ['3', 'zu'],
+      ] as const) {
         const call = t.call(`+2547110030${String(++n).padStart(2, '0')}`);
         const hops = [await call.dial(), await call.press(key), await call.press(code), await call.press('1')];
         while (hops.at(-1)!.listening && hops.length < 40) hops.push(await call.press('1'));
@@ -126,7 +134,7 @@ describe('voice over HTTP, three voice languages', () => {
     const late = await post(`${t.url}/voice?seq=1`, active(call.sessionId, { callerNumber: '+254711005001', dtmfDigits: '2' }));
     expect(await late.text()).toBe(atQuestion.body);
     const session = await t.storage.sessions.get('voice', call.sessionId);
-    expect(session!.engine.lang).toBe('en');
+    expect(session!.engine.context.lang).toBe('en');
     expect((await t.storage.responses.get(session!.responseId!))!.answers).toEqual([]);
   });
 
@@ -196,7 +204,11 @@ describe('voice publishing check with recorded languages', () => {
       for (const lang of Object.keys(texts)) texts[lang]!.questions.medicines!.options!.expired = `Expired (${lang})`;
       const report = validateQuestionnaire({ definition: clinic, texts }, t.service.validation);
       expect(report.ok).toBe(false);
-      expect(report.issues).toContainEqual({ where: 'recording clinic.questions.medicines.options.expired', lang: 'sw', message: 'no recording: voice offers sw, so add one to locales/sw/audio.json' });
+      expect(report.issues).toContainEqual({
+        where: 'recording clinic.questions.medicines.options.expired',
+        lang: 'sw',
+        message: 'no recording: voice offers sw, so add one to locales/sw/audio.json',
+      });
       expect(report.issues.filter((i) => i.lang === 'zu' || i.lang === 'en')).toEqual([]);
     } finally {
       await t.stop();
@@ -254,15 +266,13 @@ describe('voice when the engine fails', () => {
     failOn = 'satisfaction';
     const failed = await call.press('3');
     expect(atVoiceXmlProblems(failed.body)).toEqual([]);
-    expect(parseAtVoiceXml(failed.body).children.map((c) => `${c.name}:${c.text}`)).toEqual([
-      'Say:Sorry, something went wrong. Your answers so far are saved. Dial again to continue.',
-    ]);
+    expect(parseAtVoiceXml(failed.body).children.map((c) => `${c.name}:${c.text}`)).toEqual(['Say:Sorry, something went wrong. Your answers so far are saved. Dial again to continue.']);
     expect(failed.listening).toBeNull();
     expect((await call.repeat()).body).toBe(failed.body);
     const session = await t.storage.sessions.get('voice', call.sessionId);
     const response = await t.storage.responses.get(session!.responseId!);
     expect(response!.answers.map((a) => a.questionId)).toEqual(['wait', 'staff', 'medicines']);
-    expect(t.logs.some((l) => l.includes('voice callback failed'))).toBe(true);
+    expect(t.logs.some((l) => l.includes('voice hop failed'))).toBe(true);
 
     failOn = null;
     expect((await call.hangup()).status).toBe(200);

@@ -1,60 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { QuestionnaireDefinition } from '../../src/engine/definition.js';
-import { parseAnswer, step, type SessionState } from '../../src/engine/session.js';
-import { facility, factsFor, fixture, hop, run, shipped } from '../support/engine.js';
+import { FRONT_DOOR, type ResumeOffer } from '../../src/engine/conversation.js';
+import { resumePointOf } from '../../src/engine/prompt.js';
+import { stepConversation } from '../../src/engine/stepping.js';
+import { Conversation, facility, fixture, registryFor, run, shipped } from '../support/engine.js';
 
 const q = fixture();
-const facts = factsFor(q);
 const toQuestions = ['1', facility.code, '1']; // language, facility, consent
 
-function stateAt(inputs: string[]): SessionState {
-  return run([...toQuestions, ...inputs], facts).at(-1)!.state;
+function at(inputs: string[]): Conversation {
+  const c = new Conversation(q);
+  c.start();
+  for (const i of [...toQuestions, ...inputs]) c.send(i);
+  return c;
 }
-
-describe('answer parsing, one row per question type', () => {
-  const byId = (id: string) => q.definition.questions.find((x) => x.id === id)!;
-  const cases: Array<[string, string, string | number | null, string?]> = [
-    // [question, typed, expected value or null for an error, expected error key]
-    ['visited', '1', 'yes'],
-    ['visited', '2', 'no'],
-    ['visited', '3', null, 'error.choice'],
-    ['visited', 'yes', null, 'error.choice'],
-    ['times', '1', 1],
-    ['times', '20', 20],
-    ['times', '21', null, 'error.number'],
-    ['times', '0', null, 'error.number'],
-    ['times', '-3', null, 'error.number'],
-    ['times', '1e3', null, 'error.number'],
-    ['service', '3', 'other'],
-    ['service', ' 2 ', 'b'],
-    ['service', '4', null, 'error.choice'],
-    ['service', '{"$gt":""}', null, 'error.choice'],
-    ['other_detail', 'the x-ray * room', 'the x-ray * room'],
-    ['other_detail', '  spaced\n\tout  ', 'spaced out'],
-    ['other_detail', '', null, 'error.text_empty'],
-    ['other_detail', '\u0000\u0007', null, 'error.text_empty'],
-    ['other_detail', 'x'.repeat(41), null, 'error.text_long'],
-    ['referred_to', '1001', '1001'],
-    ['referred_to', '12', null, 'error.facility_format'],
-    ['referred_to', '*#', null, 'error.facility_format'],
-    ['rating', '5', 5],
-    ['rating', '6', null, 'error.choice'],
-    ['rating', '😀', null, 'error.choice'],
-  ];
-  it.each(cases)('%s <- %j', (id, typed, value, errorKey) => {
-    const parsed = parseAnswer(byId(id), typed);
-    if (value === null) {
-      expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.error.key).toBe(errorKey);
-    } else {
-      expect(parsed).toEqual({ ok: true, value });
-    }
-  });
-});
 
 describe('conversation steps', () => {
   it('starts with the language menu, then asks for the facility code', () => {
-    const [first, second] = run(['2'], facts);
+    const [first, second] = run(q, ['2']);
     expect(first!.prompt.id).toBe('language');
     expect(first!.prompt.options.map((o) => o.value)).toEqual(['en', 'sw', 'zu']);
     expect(second!.prompt.id).toBe('facility');
@@ -63,116 +26,228 @@ describe('conversation steps', () => {
   });
 
   it('skips the language menu for a remembered language', () => {
-    const [first] = run([], facts, { type: 'start', rememberedLanguage: 'zu' });
+    const [first] = run(q, [], { input: { rememberedLanguage: 'zu' } });
     expect(first!.prompt.id).toBe('facility');
     expect(first!.prompt.lang).toBe('zu');
   });
 
   it('uses a pre-filled facility code from the extended dial string', () => {
-    const [first, second] = run(['1'], facts, { type: 'start', prefilledFacilityCode: facility.code });
+    const [first, second] = run(q, ['1'], { input: { prefilledFacilityCode: facility.code } });
     expect(first!.prompt.id).toBe('language');
     expect(second!.prompt.id).toBe('consent');
     expect(second!.prompt.body[0]!.text).toContain(facility.name);
+    expect(second!.effects).toEqual([
+      { type: 'languageChosen', lang: 'en' },
+      { type: 'lookupFacility', code: facility.code, for: 'visit' },
+    ]);
+  });
+
+  it('asks the app to look a typed code up, and moves on only with its answer', () => {
+    const c = new Conversation(q);
+    c.start();
+    c.send('1');
+    const step = stepConversation(FRONT_DOOR, c.state!, { type: 'ANSWER', text: facility.code });
+    expect(step.effects).toEqual([{ type: 'lookupFacility', code: facility.code, for: 'visit' }]);
+    expect(step.state.value).toEqual({ facility: 'checking' });
   });
 
   it('gives an unknown facility code three tries, then ends politely', () => {
-    const noSuch = factsFor(q, { facilityLookup: { code: '4040', facility: null, questionnaire: null } });
-    const results = run(['1', '4040', '4040', '4040'], noSuch);
+    const results = run(q, ['1', '4040', '4040', '4040'], { registry: () => null });
     expect(results[2]!.prompt.error?.key).toBe('system.error.facility_unknown');
     expect(results[2]!.prompt.error?.text).toContain('4040');
+    expect(results[2]!.effects).toEqual([
+      { type: 'lookupFacility', code: '4040', for: 'visit' },
+      { type: 'facilityNotFound', code: '4040', attempt: 1 },
+    ]);
     expect(results[3]!.prompt.kind).toBe('input');
     expect(results[4]!.prompt.kind).toBe('end');
     expect(results[4]!.prompt.id).toBe('end:facility_not_found');
     expect(results[4]!.prompt.body[0]!.text).toContain('0800 000 000');
+    expect(results[4]!.done).toBe(true);
+  });
+
+  it('counts a badly formed code as a try too, without asking for a lookup', () => {
+    const results = run(q, ['1', '12', 'x', '1']);
+    expect(results[2]!.prompt.error?.key).toBe('system.error.facility_format');
+    expect(results[2]!.effects).toEqual([]);
+    expect(results[4]!.prompt.id).toBe('end:facility_not_found');
+  });
+
+  it('a facility whose type has no questionnaire ends with a message naming it', () => {
+    const last = run(q, ['1', facility.code], { registry: (code) => ({ facility: { ...facility, code }, questionnaire: null }) }).at(-1)!;
+    expect(last.prompt.id).toBe('end:no_questionnaire');
+    expect(last.prompt.body[0]!.text).toContain(facility.name);
   });
 
   it('declining consent ends without starting a response', () => {
-    const last = run(['1', facility.code, '2'], facts).at(-1)!;
+    const last = run(q, ['1', facility.code, '2']).at(-1)!;
     expect(last.prompt.id).toBe('end:declined');
     expect(last.effects.map((e) => e.type)).toEqual(['declined']);
   });
 
+  it('going back from consent asks for the code again, with fresh tries', () => {
+    const c = new Conversation(q, registryFor(q));
+    c.start();
+    c.send('1');
+    c.send('4040');
+    c.send(facility.code);
+    const back = c.send({ type: 'BACK' });
+    expect(back.prompt.id).toBe('facility');
+    expect(back.state.context.facilityAttempts).toBe(0);
+    expect(back.state.context.questionnaire).toBeNull();
+  });
+
   it('accepting consent starts the response pinned to the questionnaire version', () => {
-    const last = run(toQuestions, facts).at(-1)!;
+    const last = run(q, toQuestions).at(-1)!;
     expect(last.prompt.id).toBe('q:visited');
     expect(last.effects[0]).toMatchObject({ type: 'responseStarted', questionnaire: { id: 'every_type', version: 1 }, lang: 'en' });
-    expect(last.state.questionnaire).toEqual({ id: 'every_type', version: 1 });
+    expect(last.state.context.questionnaire).toEqual({ id: 'every_type', version: 1 });
   });
 
   it('a wrong answer re-shows the question with a one-line error and records nothing', () => {
-    const before = stateAt([]);
-    const r = hop(before, { type: 'answer', text: '7' }, facts);
+    const c = at([]);
+    const before = structuredClone(c.state!);
+    const r = c.send('7');
     expect(r.prompt.id).toBe('q:visited');
     expect(r.prompt.error?.text).toBe('Reply with a number from 1 to 2.');
     expect(r.effects).toEqual([]);
-    expect(r.state.machine).toEqual(before.machine);
+    expect(r.state.context.answers).toEqual(before.context.answers);
+    expect(r.state.value).toEqual(before.value);
+    // the error shows once: the next screen has none
+    expect(c.send('1').prompt.error).toBeNull();
   });
 
   it('shows a conditional question only when the earlier answer matches', () => {
-    expect(run([...toQuestions, '1'], facts).at(-1)!.prompt.id).toBe('q:times');
-    expect(run([...toQuestions, '2'], facts).at(-1)!.prompt.id).toBe('q:service');
-    expect(run([...toQuestions, '2', '3'], facts).at(-1)!.prompt.id).toBe('q:other_detail');
-    expect(run([...toQuestions, '2', '1'], facts).at(-1)!.prompt.id).toBe('q:referred_to');
+    expect(at(['1']).send({ type: 'REPEAT' }).prompt.id).toBe('q:times');
+    expect(at(['2']).send({ type: 'REPEAT' }).prompt.id).toBe('q:service');
+    expect(at(['2', '3']).send({ type: 'REPEAT' }).prompt.id).toBe('q:other_detail');
+    expect(at(['2', '1']).send({ type: 'REPEAT' }).prompt.id).toBe('q:referred_to');
   });
 
-  it('records each answer as a code with the injected time', () => {
-    const r = hop(stateAt(['1']), { type: 'answer', text: '4' }, facts);
-    expect(r.effects).toContainEqual({ type: 'answerRecorded', questionId: 'times', value: 4, at: facts.now });
+  it('records each answer as a code', () => {
+    const r = at(['1']).send('4');
+    expect(r.effects).toContainEqual({ type: 'answerRecorded', questionId: 'times', value: 4 });
   });
 
   it('goes back along the path actually taken and withdraws the answer being revisited', () => {
-    const atService = stateAt(['2']); // visited=no, so "times" was never shown
-    const back = hop(atService, { type: 'back' }, facts);
+    const back = at(['2']).send({ type: 'BACK' }); // visited=no, so "times" was never shown
     expect(back.prompt.id).toBe('q:visited');
-    expect(back.effects).toContainEqual({ type: 'answerWithdrawn', questionId: 'visited', at: facts.now });
-    expect(back.state.machine!.context.answers).toEqual({});
+    expect(back.effects).toContainEqual({ type: 'answerWithdrawn', questionId: 'visited' });
+    expect(back.state.context.answers).toEqual({});
     expect(back.prompt.nav.back).toBe(false);
   });
 
   it('lets an optional question be skipped, but not a required one', () => {
-    const atDetail = stateAt(['2', '3']);
-    const skipped = hop(atDetail, { type: 'skip' }, facts);
+    const skipped = at(['2', '3']).send({ type: 'SKIP' });
     expect(skipped.prompt.id).toBe('q:referred_to');
-    const atRating = stateAt(['2', '1', { type: 'skip' } as never]);
-    expect(hop(atRating, { type: 'skip' }, facts).prompt.id).toBe('q:rating');
+    expect(skipped.effects).toEqual([{ type: 'questionSkipped', questionId: 'other_detail' }]);
+    const atRating = at(['2', '1']);
+    atRating.send({ type: 'SKIP' });
+    const refused = atRating.send({ type: 'SKIP' });
+    expect(refused.prompt.id).toBe('q:rating');
+    expect(refused.effects).toEqual([]);
   });
 
   it('checks a facility-code question against the registry', () => {
-    const atReferral = stateAt(['2', '1']);
-    expect(hop(atReferral, { type: 'answer', text: '7777' }, facts).prompt.error?.key).toBe('system.error.facility_unknown');
-    expect(hop(atReferral, { type: 'answer', text: facility.code }, facts).prompt.id).toBe('q:rating');
+    expect(at(['2', '1']).send('7777').prompt.error?.key).toBe('system.error.facility_unknown');
+    const found = at(['2', '1']).send(facility.code);
+    expect(found.prompt.id).toBe('q:rating');
+    expect(found.effects).toEqual([
+      { type: 'lookupFacility', code: facility.code, for: 'answer' },
+      { type: 'answerRecorded', questionId: 'referred_to', value: facility.code },
+    ]);
   });
 
   it('completes with a thank-you that quotes the reference', () => {
-    const withRef = factsFor(q, { responseRef: 'AB12-CD34' });
-    const results = run([...toQuestions, '2', '1', { type: 'skip' }, '5'], withRef);
+    const results = run(q, [...toQuestions, '2', '1', { type: 'SKIP' }, '5'], { reference: 'AB12-CD34' });
     const last = results.at(-1)!;
     expect(last.prompt.kind).toBe('end');
     expect(last.prompt.body[0]!.text).toContain('AB12-CD34');
-    expect(last.effects.map((e) => e.type)).toEqual(['answerRecorded', 'progress', 'responseCompleted']);
-    expect(last.state.machine!.context.answers).toEqual({ visited: 'no', service: 'a', rating: 5 });
+    expect(last.effects.map((e) => e.type)).toEqual(['answerRecorded', 'responseCompleted']);
+    expect(last.state.context.answers).toEqual({ visited: 'no', service: 'a', rating: 5 });
+    expect(last.done).toBe(true);
   });
 
   it('offers to resume from the first unanswered question', () => {
-    const midway = stateAt(['1', '3']);
-    const offer = { responseId: 'R1', lang: 'sw', facility, questionnaire: { id: q.id, version: 1 }, machine: midway.machine! };
-    const [first, second] = run(['1'], facts, { type: 'start', resumable: offer });
+    const midway = at(['1', '3']).state!;
+    const offer: ResumeOffer = { responseId: 'R1', lang: 'sw', facility, questionnaire: { id: q.id, version: 1 }, resumeAt: resumePointOf(midway)! };
+    const [first, second] = run(q, ['1'], { input: { resumeOffer: offer } });
     expect(first!.prompt.id).toBe('resume');
     expect(first!.prompt.lang).toBe('sw');
     expect(second!.prompt.id).toBe('q:service');
-    expect(second!.effects).toEqual([{ type: 'responseResumed', responseId: 'R1', at: facts.now }]);
+    expect(second!.effects).toEqual([{ type: 'responseResumed', responseId: 'R1' }]);
+    expect(second!.state.context.answers).toEqual({ visited: 'yes', times: 3 });
   });
 
   it('starting again after a resume offer abandons the old response and asks for the facility', () => {
-    const offer = { responseId: 'R1', lang: 'en', facility, questionnaire: { id: q.id, version: 1 }, machine: stateAt(['1']).machine! };
-    const [, second] = run(['2'], facts, { type: 'start', resumable: offer });
+    const offer: ResumeOffer = { responseId: 'R1', lang: 'en', facility, questionnaire: { id: q.id, version: 1 }, resumeAt: resumePointOf(at(['1']).state!)! };
+    const [, second] = run(q, ['2'], { input: { resumeOffer: offer } });
     expect(second!.prompt.id).toBe('facility');
-    expect(second!.effects).toEqual([{ type: 'resumeDeclined', responseId: 'R1', at: facts.now }]);
+    expect(second!.effects).toEqual([{ type: 'resumeDeclined', responseId: 'R1' }]);
+  });
+
+  it('ends politely with the answers kept when the hop fails outside the engine', () => {
+    const failed = at(['1']).send({ type: 'FAILED' });
+    expect(failed.prompt.id).toBe('end:error');
+    expect(failed.state.context.answers).toEqual({ visited: 'yes' });
+    expect(failed.done).toBe(true);
   });
 
   it('is deterministic: the same state and input give the same result', () => {
-    const s = stateAt(['1']);
-    expect(step(s, { type: 'answer', text: '3' }, facts)).toEqual(step(s, { type: 'answer', text: '3' }, facts));
+    const s = at(['1']).state!;
+    const machine = q.machine;
+    expect(stepConversation(machine, s, { type: 'ANSWER', text: '3' })).toEqual(stepConversation(machine, s, { type: 'ANSWER', text: '3' }));
+  });
+});
+
+describe("voice: silence, wrong keys and giving up are the machine's", () => {
+  const voice = (inputs: string[]) => {
+    const c = new Conversation(q);
+    c.start({ maxRetries: 2 });
+    for (const i of [...toQuestions, ...inputs]) c.send(i);
+    return c;
+  };
+
+  it('says what went wrong and asks again, up to the limit, then ends a required question politely', () => {
+    const c = voice([]);
+    expect(c.send({ type: 'SILENCE' }).prompt.error?.key).toBe('system.voice.silence');
+    expect(c.send('9').prompt.error?.key).toBe('system.error.choice');
+    const gaveUp = c.send({ type: 'SILENCE' });
+    expect(gaveUp.prompt.id).toBe('end:no_answer');
+    expect(gaveUp.effects).toEqual([{ type: 'gaveUp', screen: 'q:visited' }]);
+  });
+
+  it('skips an optional question after the limit instead', () => {
+    const c = voice(['2', '3']);
+    c.send({ type: 'SILENCE' });
+    c.send({ type: 'SILENCE' });
+    const skipped = c.send({ type: 'SILENCE' });
+    expect(skipped.prompt.id).toBe('q:referred_to');
+    expect(skipped.effects).toEqual([{ type: 'questionSkipped', questionId: 'other_detail' }]);
+  });
+
+  it('hearing the question again neither counts nor shows an error; a new screen starts a new count', () => {
+    const c = voice([]);
+    c.send({ type: 'SILENCE' });
+    c.send({ type: 'SILENCE' });
+    expect(c.send({ type: 'REPEAT' }).prompt.error).toBeNull();
+    c.send('1');
+    c.send({ type: 'SILENCE' });
+    expect(c.send({ type: 'SILENCE' }).prompt.id).toBe('q:times');
+  });
+
+  it('at a recording prompt silence means no recording; a recording is stored as its https URL', () => {
+    const c = voice(['2', '3']);
+    expect(c.send({ type: 'SILENCE' }).prompt.error?.key).toBe('system.voice.recording_failed');
+    expect(c.send({ type: 'RECORDING', url: 'http://insecure.example.org/a.mp3' }).prompt.error?.key).toBe('system.error.text_empty');
+    const voice2 = voice(['2', '3']);
+    const stored = voice2.send({ type: 'RECORDING', url: 'https://media.example.org/r/1.mp3' });
+    expect(stored.effects).toContainEqual({ type: 'answerRecorded', questionId: 'other_detail', value: 'https://media.example.org/r/1.mp3' });
+  });
+
+  it('USSD never gives up: a wrong answer is asked again as often as needed', () => {
+    const c = at([]);
+    for (let i = 0; i < 10; i++) expect(c.send('9').prompt.id).toBe('q:visited');
   });
 });
 
@@ -186,13 +261,32 @@ describe('definition schema', () => {
     expect(errorsOf(Array.from({ length: 9 }, (_, i) => ({ id: `q${i}`, type: 'rating' })))).toContain('a report card has at most 8 questions');
   });
   it('rejects a condition on a later or unknown question, and on an impossible answer', () => {
-    expect(errorsOf([{ id: 'a', type: 'rating', showIf: { question: 'b', anyOf: [1] } }, { id: 'b', type: 'rating' }])[0]).toMatch(/not an earlier question/);
-    expect(errorsOf([{ id: 'a', type: 'yesno' }, { id: 'b', type: 'rating', showIf: { question: 'a', anyOf: ['maybe'] } }])[0]).toMatch(/cannot give/);
+    expect(
+      errorsOf([
+        { id: 'a', type: 'rating', showIf: { question: 'b', anyOf: [1] } },
+        { id: 'b', type: 'rating' },
+      ])[0],
+    ).toMatch(/not an earlier question/);
+    expect(
+      errorsOf([
+        { id: 'a', type: 'yesno' },
+        { id: 'b', type: 'rating', showIf: { question: 'a', anyOf: ['maybe'] } },
+      ])[0],
+    ).toMatch(/cannot give/);
   });
   it('rejects duplicate ids and option codes, and numbers that could collide with the back key', () => {
-    expect(errorsOf([{ id: 'a', type: 'rating' }, { id: 'a', type: 'rating' }])[0]).toMatch(/used twice/);
+    expect(
+      errorsOf([
+        { id: 'a', type: 'rating' },
+        { id: 'a', type: 'rating' },
+      ])[0],
+    ).toMatch(/used twice/);
     expect(errorsOf([{ id: 'a', type: 'choice', options: [{ code: 'x' }, { code: 'x' }] }])[0]).toMatch(/used twice/);
     expect(errorsOf([{ id: 'a', type: 'number', min: 0, max: 5 }])[0]).toMatch(/back key/);
+    expect(errorsOf([{ id: 'a', type: 'number', min: 5, max: 2 }])[0]).toMatch(/max is below min/);
+  });
+  it('rejects a type nobody registered', () => {
+    expect(errorsOf([{ id: 'a', type: 'slider' }]).length).toBeGreaterThan(0);
   });
   it('accepts every shipped questionnaire', () => {
     for (const id of ['clinic', 'police', 'social_grant']) expect(shipped(id).definition.questions.length).toBeLessThanOrEqual(8);

@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createAudioCatalog, loadAudioManifests } from '../../src/channels/voice/audio.js';
 import { missingRecordings, voiceLanguages } from '../../src/channels/voice/coverage.js';
 import { renderVoiceXml, voiceScreen } from '../../src/channels/voice/render.js';
-import { step } from '../../src/engine/session.js';
 import { walkQuestionnaire } from '../../src/engine/walk.js';
-import { PROJECT_ROOT } from '../../src/service.js';
-import { content, fixture, LANGUAGES, shipped, systemTexts } from '../support/engine.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
+import { content, fixture, LANGUAGES, run, shipped, systemTexts } from '../support/engine.js';
 import { atVoiceXmlProblems, parseAtVoiceXml, type ParsedElement } from '../support/voice-xml.js';
 import { PUBLIC_BASE, recordedRoot } from '../support/voice.js';
 
@@ -36,7 +35,7 @@ describe('voice walk', () => {
   for (const q of QUESTIONNAIRES) {
     for (const lang of ['en', 'sw', 'zu']) {
       it(`${q.id} in ${lang}: every screen on every path is valid AT XML, and every prompt is recorded or English`, () => {
-        const walk = walkQuestionnaire(q, lang, { now: new Date(0), languages: [lang], texts: systemTexts });
+        const walk = walkQuestionnaire(q, lang, { texts: systemTexts });
         expect(walk.stuck).toEqual([]);
         expect(walk.paths).toBeGreaterThan(0);
         const missing: string[] = [];
@@ -64,7 +63,7 @@ describe('voice walk', () => {
 
   it('the every-type fixture in English: numbers end with #, free text is recorded, optional questions offer 0', () => {
     const q = fixture();
-    const walk = walkQuestionnaire(q, 'en', { now: new Date(0), languages: ['en'], texts: systemTexts });
+    const walk = walkQuestionnaire(q, 'en', { texts: systemTexts });
     const seen = new Set<string>();
     for (const screen of walk.screens) {
       const xml = renderVoiceXml(voiceScreen(screen, systemTexts), { audio, callbackUrl: CALLBACK });
@@ -81,8 +80,7 @@ describe('voice walk', () => {
   });
 
   it('the language menu greets and offers each language in its own words and recordings', () => {
-    const facts = { now: new Date(0), languages: offered, texts: systemTexts };
-    const menu = step(null, { type: 'start' }, facts).prompt;
+    const menu = run(QUESTIONNAIRES[0]!, [], { input: { languages: offered } })[0]!.prompt;
     const vs = voiceScreen(menu, systemTexts);
     const xml = renderVoiceXml(vs, { audio, callbackUrl: CALLBACK });
     expect(atVoiceXmlProblems(xml)).toEqual([]);

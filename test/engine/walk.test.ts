@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { walkQuestionnaire } from '../../src/engine/walk.js';
 import { layout, renderUssd } from '../../src/channels/ussd/render.js';
 import { isGsm7, ussdLength } from '../../src/text/gsm.js';
-import { missingSystemKeys } from '../../src/i18n/catalog.js';
+import { missingSystemKeys } from '../../src/app/content.js';
 import { missingQuestionnaireKeys } from '../../src/engine/texts.js';
 import { content, fixture, LANGUAGES, shipped, systemTexts } from '../support/engine.js';
 
@@ -12,7 +12,7 @@ const questionnaires = content.flows.map((f) => f.id);
 describe.each(questionnaires)('shipped questionnaire "%s"', (id) => {
   const q = shipped(id);
   it.each(LANGUAGES)('every path ends and every USSD screen fits in %s', (lang) => {
-    const walk = walkQuestionnaire(q, lang, { now: new Date(0), languages: [lang], texts: systemTexts });
+    const walk = walkQuestionnaire(q, lang, { texts: systemTexts });
     expect(walk.stuck).toEqual([]);
     expect(walk.paths).toBeGreaterThan(0);
     expect(Object.keys(walk.endings).every((e) => e.startsWith('end:'))).toBe(true);
@@ -49,7 +49,7 @@ describe('system texts', () => {
 
 describe('the walk itself', () => {
   it('tries every answer a condition looks at, so it finds every route of the fixture', () => {
-    const walk = walkQuestionnaire(fixture(), 'en', { now: new Date(0), languages: ['en'], texts: systemTexts });
+    const walk = walkQuestionnaire(fixture(), 'en', { texts: systemTexts });
     // visited: yes (times shown) / no  x  service: a, b / other (+ detail answered or skipped)  x  referral answered / skipped
     expect(walk.paths).toBe(2 * 4 * 2);
     expect(walk.stuck).toEqual([]);
@@ -58,7 +58,7 @@ describe('the walk itself', () => {
     const q = fixture();
     const long = structuredClone(q.texts);
     long.en!.questions.service!.text = 'A very long question. '.repeat(10);
-    const walk = walkQuestionnaire({ ...q, texts: long }, 'en', { now: new Date(0), languages: ['en'], texts: systemTexts });
+    const walk = walkQuestionnaire({ ...q, texts: long }, 'en', { texts: systemTexts });
     const unfit = walk.screens.filter((s) => !layout(s, LIMIT).fits).map((s) => s.id);
     expect(unfit).toContain('q:service');
   });

@@ -54,7 +54,10 @@ function readDockerfile(text: string): Stage[] {
 
 /** .dockerignore, as far as this repository uses it: paths and `*.ext`. */
 function dockerIgnore(): (path: string) => boolean {
-  const patterns = readFileSync(join(repo, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const patterns = readFileSync(join(repo, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const tests = patterns.map((p) => {
     if (/^\*\.[\w]+$/.test(p)) return (path: string) => path.endsWith(p.slice(1));
     if (/[*?[\]!]/.test(p)) throw new Error(`.dockerignore pattern "${p}" is not understood by this test: teach it`);
@@ -102,7 +105,8 @@ async function replay(): Promise<Image> {
         for (const command of args.split('&&').map((c) => c.trim())) {
           if (command === 'npm ci --ignore-scripts') symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
           else if (command === 'npm run build') await exec('npm', ['run', 'build'], { cwd: dir });
-          else if (command === 'npm ci --omit=dev --ignore-scripts') await exec('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, env: { ...process.env, ...env } });
+          else if (command === 'npm ci --omit=dev --ignore-scripts')
+            await exec('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, env: { ...process.env, ...env } });
           // it only empties the npm cache of the image layer; here it would empty this machine's
           else if (command === 'npm cache clean --force') continue;
           else throw new Error(`RUN ${command}: not reproduced by this test; teach it how`);
@@ -164,8 +168,7 @@ async function checkServes(running: Running, expected: { durable: boolean; token
   expect(await ready.json()).toMatchObject({ status: 'ready', durable: expected.durable });
 
   // the first hop of a session, exactly the form fields Africa's Talking posts
-  const hop = () =>
-    new URLSearchParams({ sessionId: `ATUid_image_${Date.now()}`, serviceCode: '*384*123#', phoneNumber: '+254711000950', networkCode: '63902', text: '' });
+  const hop = () => new URLSearchParams({ sessionId: `ATUid_image_${Date.now()}`, serviceCode: '*384*123#', phoneNumber: '+254711000950', networkCode: '63902', text: '' });
   const ussd = await fetch(`${running.url}/ussd${expected.token ? `?token=${expected.token}` : ''}`, { method: 'POST', body: hop() });
   expect(ussd.status).toBe(200);
   expect(ussd.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -182,7 +185,7 @@ async function checkServes(running: Running, expected: { durable: boolean; token
   const css = await fetch(`${running.url}${href}`);
   expect(css.status).toBe(200);
   expect(css.headers.get('content-type')).toMatch(/^text\/css/);
-  expect(await css.text()).toBe(readFileSync(join(repo, 'src/staff/assets/staff.css'), 'utf8'));
+  expect(await css.text()).toBe(readFileSync(join(repo, 'src/http/staff/assets/staff.css'), 'utf8'));
 }
 
 it('the image built as the Dockerfile says starts with its CMD and serves health, USSD and the staff sign-in with its stylesheet', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDistrictMessage, composeFacilityMessage, loadScorecardTemplates, toGsm7Text, type FacilityMessageInput } from '../../src/scorecards/compose.js';
-import { loadShippedContent } from '../../src/i18n/catalog.js';
-import { PROJECT_ROOT } from '../../src/service.js';
-import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
+import { composeDistrictMessage, composeFacilityMessage, loadScorecardTemplates, toGsm7Text, type FacilityMessageInput } from '../../src/app/scorecards/compose.js';
+import { loadShippedContent } from '../../src/app/content.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
+import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
 import { isGsm7, smsSegments } from '../../src/text/gsm.js';
+import { placeholdersOf } from '../../src/text/messages.js';
 
 const templates = loadScorecardTemplates(PROJECT_ROOT);
 const content = loadShippedContent(PROJECT_ROOT);
@@ -47,16 +48,14 @@ function facilityInput(lang: string) {
     })
     .map((r): FacilityMessageInput => {
       const shown = r.reports >= r.minCount;
-      return shown
-        ? { ...r, shown }
-        : { ...r, shown, satisfiedPct: null, recommendPct: null, change: null, rank: null };
+      return shown ? { ...r, shown } : { ...r, shown, satisfiedPct: null, recommendPct: null, change: null, rank: null };
     });
 }
 
 describe('scorecard SMS composition', () => {
   it('ships the same template keys and placeholders in every language', () => {
     expect(Object.keys(templates).sort()).toEqual([...LANGS].sort());
-    const placeholders = (s: unknown) => [...JSON.stringify(s).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const placeholders = (s: string | string[]) => [...new Set((Array.isArray(s) ? s : [s]).flatMap(placeholdersOf))].sort();
     for (const lang of LANGS) {
       const t = templates[lang]!;
       expect(Object.keys(t).sort()).toEqual(Object.keys(templates.en!).sort());
@@ -64,9 +63,10 @@ describe('scorecard SMS composition', () => {
         expect(new Set(placeholders(t[key])), `${lang} ${key}`).toEqual(new Set(placeholders(templates.en![key])));
       }
       // every full scorecard template carries every metric
-      for (const template of t.facility) for (const p of ['facility', 'period', 'reports', 'satisfied', 'recommend', 'problem', 'rank', 'of']) expect(template, `${lang}: ${template}`).toContain(`{${p}}`);
-      for (const template of t.facility) expect(template.includes('{change}') || template.includes('{changeShort}'), template).toBe(true);
-      for (const template of t['facility.few']) for (const p of ['reports', 'min', 'shortCode']) expect(template).toContain(`{${p}}`);
+      for (const template of t.facility)
+        for (const p of ['facility', 'period', 'reports', 'satisfied', 'recommend', 'problem', 'rank', 'of']) expect(placeholdersOf(template), `${lang}: ${template}`).toContain(p);
+      for (const template of t.facility) expect(placeholdersOf(template).includes('change') || placeholdersOf(template).includes('changeShort'), template).toBe(true);
+      for (const template of t['facility.few']) for (const p of ['reports', 'min', 'shortCode']) expect(placeholdersOf(template), template).toContain(p);
       expect(isGsm7(JSON.stringify(t).replace(/\\"/g, '"'))).toBe(true);
     }
   });
@@ -121,7 +121,20 @@ describe('scorecard SMS composition', () => {
     it(`[${lang}] the demo registry's scorecards fit one segment with every problem label`, () => {
       for (const f of DEMO_FACILITIES) {
         for (const problemLabel of [null, ...problemLabels(lang)]) {
-          const card: FacilityMessageInput = { facilityName: f.name, facilityType: f.type, district: f.district, period: '2026-10', reports: 1234, minCount: 10, shown: true, satisfiedPct: 100, recommendPct: 100, change: -100, rank: { position: 10, of: 12 }, problemLabel };
+          const card: FacilityMessageInput = {
+            facilityName: f.name,
+            facilityType: f.type,
+            district: f.district,
+            period: '2026-10',
+            reports: 1234,
+            minCount: 10,
+            shown: true,
+            satisfiedPct: 100,
+            recommendPct: 100,
+            change: -100,
+            rank: { position: 10, of: 12 },
+            problemLabel,
+          };
           const sms = composeFacilityMessage(card, templates[lang]!, SHORT_CODE);
           expect(sms.segments, sms.text).toBe(1);
           const few = composeFacilityMessage({ ...card, reports: 9, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null }, templates[lang]!, SHORT_CODE);
@@ -154,7 +167,20 @@ describe('scorecard SMS composition', () => {
   });
 
   it('reads as expected for a typical facility, a thin one and a district', () => {
-    const card: FacilityMessageInput = { facilityName: 'Riverside Clinic', facilityType: 'clinic', district: 'Riverside', period: '2026-10', reports: 57, minCount: 10, shown: true, satisfiedPct: 82, recommendPct: 75, change: -4, rank: { position: 2, of: 5 }, problemLabel: 'Long wait' };
+    const card: FacilityMessageInput = {
+      facilityName: 'Riverside Clinic',
+      facilityType: 'clinic',
+      district: 'Riverside',
+      period: '2026-10',
+      reports: 57,
+      minCount: 10,
+      shown: true,
+      satisfiedPct: 82,
+      recommendPct: 75,
+      change: -4,
+      rank: { position: 2, of: 5 },
+      problemLabel: 'Long wait',
+    };
     expect(composeFacilityMessage({ ...card, facilityName: 'Mtwapa', district: 'Kilifi', change: 0 }, templates.en!, SHORT_CODE).text).toBe(
       'Mtwapa, Oct 2026: 57 reports. 82% satisfied, 75% would recommend. Top problem: Long wait. Same as last month. Rank 2 of 5 clinics in Kilifi.',
     );
@@ -180,5 +206,28 @@ describe('scorecard SMS composition', () => {
       SHORT_CODE,
     );
     expect(district.text).toBe('Riverside week 41 2026: 54 reports. Satisfied: 1.Riverside Clinic 90% 2.Market Street Clinic 60%. 1 with under 10 reports.');
+  });
+
+  it('agrees with the count: one report, two reports; in isiZulu umbiko and imibiko (noun classes 3 and 4)', () => {
+    const thin = (reports: number): FacilityMessageInput => ({
+      facilityName: 'Riverside Clinic',
+      facilityType: 'clinic',
+      district: 'Riverside',
+      period: '2026-10',
+      reports,
+      minCount: 10,
+      shown: false,
+      satisfiedPct: null,
+      recommendPct: null,
+      change: null,
+      rank: null,
+      problemLabel: null,
+    });
+    expect(composeFacilityMessage(thin(1), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 1 report, too few');
+    expect(composeFacilityMessage(thin(2), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 2 reports, too few');
+    expect(composeFacilityMessage(thin(1), templates.zu!, SHORT_CODE).text).toContain('umbiko 1');
+    expect(composeFacilityMessage(thin(2), templates.zu!, SHORT_CODE).text).toContain('imibiko 2');
+    // month names come from the platform's calendar data in each language
+    expect(composeFacilityMessage(thin(2), templates.sw!, SHORT_CODE).text).toContain('Okt 2026');
   });
 });

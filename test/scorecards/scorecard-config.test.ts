@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { ConfigError, loadConfig } from '../../src/entry/config.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 describe('scorecard and SMS configuration', () => {

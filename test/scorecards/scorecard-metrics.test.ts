@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeScorecards, facilityMetrics, percent, questionIdsToTally, roleLookup, scorecardRoles } from '../../src/scorecards/metrics.js';
-import { loadShippedContent } from '../../src/i18n/catalog.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { computeScorecards, facilityMetrics, percent, questionIdsToTally, roleLookup, scorecardRoles } from '../../src/app/scorecards/metrics.js';
+import { loadShippedContent } from '../../src/app/content.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import type { Facility, ResponseTally } from '../../src/storage/ports.js';
 
 const content = loadShippedContent(PROJECT_ROOT);
@@ -11,7 +11,11 @@ const roles = roleLookup(versions);
 const facility = (code: string, type = 'clinic', district = 'Riverside'): Facility => ({ code, name: `Facility ${code}`, type, district, active: true, managers: [] });
 
 /** A clinic tally: `satisfaction` ratings, `recommend` codes and `problem` codes with counts. */
-function clinicTally(code: string, counts: { reports: number; satisfaction?: Record<number, number>; recommend?: Record<string, number>; problem?: Record<string, number> }, over: Partial<ResponseTally> = {}): ResponseTally {
+function clinicTally(
+  code: string,
+  counts: { reports: number; satisfaction?: Record<number, number>; recommend?: Record<string, number>; problem?: Record<string, number> },
+  over: Partial<ResponseTally> = {},
+): ResponseTally {
   const answers = [
     ...Object.entries(counts.satisfaction ?? {}).map(([v, count]) => ({ questionId: 'satisfaction', value: Number(v), count })),
     ...Object.entries(counts.recommend ?? {}).map(([v, count]) => ({ questionId: 'recommend', value: v, count })),
@@ -20,7 +24,14 @@ function clinicTally(code: string, counts: { reports: number; satisfaction?: Rec
   return { facilityCode: code, facilityType: 'clinic', district: 'Riverside', questionnaireId: 'clinic', questionnaireVersion: 1, reports: counts.reports, answers, ...over };
 }
 
-const base = { period: '2026-10', previousPeriod: '2026-09', bounds: { from: new Date('2026-09-30T22:00:00Z'), to: new Date('2026-10-31T22:00:00Z') }, minCount: 10, computedAt: new Date('2026-11-01T06:00:00Z'), roles };
+const base = {
+  period: '2026-10',
+  previousPeriod: '2026-09',
+  bounds: { from: new Date('2026-09-30T22:00:00Z'), to: new Date('2026-10-31T22:00:00Z') },
+  minCount: 10,
+  computedAt: new Date('2026-11-01T06:00:00Z'),
+  roles,
+};
 
 describe('scorecard metrics', () => {
   it('finds the roles in the shipped questionnaires', () => {
@@ -35,7 +46,14 @@ describe('scorecard metrics', () => {
 
   it('counts 4 and 5 as satisfied, positive options as would-recommend, and leaves "no problem" out of the top problem', () => {
     const m = facilityMetrics(
-      [clinicTally('1001', { reports: 12, satisfaction: { 1: 1, 3: 2, 4: 4, 5: 5 }, recommend: { very_likely: 3, likely: 4, neither: 2, dont_know: 3 }, problem: { none: 7, long_wait: 3, rude_staff: 2 } })],
+      [
+        clinicTally('1001', {
+          reports: 12,
+          satisfaction: { 1: 1, 3: 2, 4: 4, 5: 5 },
+          recommend: { very_likely: 3, likely: 4, neither: 2, dont_know: 3 },
+          problem: { none: 7, long_wait: 3, rude_staff: 2 },
+        }),
+      ],
       roles,
     );
     expect(m).toMatchObject({ reports: 12, satisfied: 9, satisfactionAnswers: 12, wouldRecommend: 7, recommendAnswers: 12 });
@@ -73,13 +91,19 @@ describe('scorecard metrics', () => {
       previous: [clinicTally('1001', { reports: 20, satisfaction: { 4: 13, 2: 7 } })],
     });
     expect(card).toMatchObject({ satisfiedPct: 80, previous: { reports: 20, satisfiedPct: 65 }, change: 15 });
-    const [thin] = computeScorecards({ ...base, facilities: [facility('1001')], current: [clinicTally('1001', { reports: 10, satisfaction: { 5: 10 } })], previous: [clinicTally('1001', { reports: 3, satisfaction: { 5: 3 } })] });
+    const [thin] = computeScorecards({
+      ...base,
+      facilities: [facility('1001')],
+      current: [clinicTally('1001', { reports: 10, satisfaction: { 5: 10 } })],
+      previous: [clinicTally('1001', { reports: 3, satisfaction: { 5: 3 } })],
+    });
     expect(thin!.change).toBeNull();
   });
 
   it('ranks among shown facilities of the same type in the same district, equal ones sharing a place', () => {
     const facilities = [facility('A'), facility('B'), facility('C'), facility('D'), facility('E', 'police'), facility('F', 'clinic', 'Hilltop')];
-    const t = (code: string, satisfied: number, reports = 10) => clinicTally(code, { reports, satisfaction: { 5: satisfied, 1: reports - satisfied }, recommend: { likely: 5, unlikely: reports - 5 } });
+    const t = (code: string, satisfied: number, reports = 10) =>
+      clinicTally(code, { reports, satisfaction: { 5: satisfied, 1: reports - satisfied }, recommend: { likely: 5, unlikely: reports - 5 } });
     const cards = computeScorecards({ ...base, facilities, current: [t('A', 6), t('B', 9), t('C', 6), t('D', 9, 5), t('E', 1), t('F', 1)], previous: [] });
     const rank = Object.fromEntries(cards.map((c) => [c.facilityCode, c.rank]));
     expect(rank).toEqual({

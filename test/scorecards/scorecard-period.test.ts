@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  formatPeriod,
-  isoWeeksInYear,
-  nextPeriod,
-  parsePeriod,
-  periodBounds,
-  periodContaining,
-  periodJustEnded,
-  previousPeriod,
-  type PeriodKind,
-} from '../../src/scorecards/period.js';
+import { formatPeriod, isoWeeksInYear, nextPeriod, parsePeriod, periodBounds, periodContaining, periodJustEnded, previousPeriod, type PeriodKind } from '../../src/app/scorecards/period.js';
 
 const iso = (d: Date) => d.toISOString();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStructureEdit, readStructureEdit } from '../../src/app/edit-draft-structure.js';
+import { applyStructureEdit, readStructureEdit } from '../../src/app/questionnaires/edit-draft-structure.js';
 
 const def = () => ({
   id: 'clinic',
@@ -16,7 +16,13 @@ describe('structure edits made with buttons', () => {
   it('reads which button was pressed', () => {
     expect(readStructureEdit({ op: 'remove-option:wait/short' })).toEqual({ op: 'remove-option', question: 'wait', code: 'short' });
     expect(readStructureEdit({ op: 'add-option:wait', new_option_wait: ' mid ' })).toEqual({ op: 'add-option', question: 'wait', code: 'mid' });
-    expect(readStructureEdit({ op: 'add', new_id: 'age', new_type: 'choice', new_options: 'young, old', new_optional: 'on' })).toEqual({ op: 'add', id: 'age', type: 'choice', optional: true, options: ['young', 'old'] });
+    expect(readStructureEdit({ op: 'add', new_id: 'age', new_type: 'choice', new_options: 'young, old', new_optional: 'on' })).toEqual({
+      op: 'add',
+      id: 'age',
+      type: 'choice',
+      optional: true,
+      options: ['young', 'old'],
+    });
     expect(readStructureEdit({ op: 'explode' })).toEqual({ error: 'unknown change' });
   });
 

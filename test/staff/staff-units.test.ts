@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html, raw } from '../../src/staff/html.js';
-import { diffQuestionnaires } from '../../src/app/questionnaire-diff.js';
-import { editorKeys, readEditorForm } from '../../src/staff/pages/questionnaires.js';
-import { readFacilityForm } from '../../src/staff/pages/facilities.js';
-import { safeNext } from '../../src/staff/layout.js';
-import { parseCookies } from '../../src/staff/auth.js';
-import { lineChart } from '../../src/staff/charts.js';
+import { escapeHtml, html, raw } from '../../src/http/staff/html.js';
+import { diffQuestionnaires } from '../../src/app/questionnaires/questionnaire-diff.js';
+import { editorKeys, readEditorForm } from '../../src/http/staff/pages/questionnaires.js';
+import { readFacilityForm } from '../../src/http/staff/pages/facilities.js';
+import { safeNext } from '../../src/http/staff/layout.js';
+import { parseCookies } from '../../src/http/staff/auth.js';
+import { lineChart } from '../../src/http/staff/charts.js';
 
 describe('html template', () => {
   it('escapes every interpolated value, including nested arrays, and passes only its own fragments', () => {
@@ -13,9 +13,7 @@ describe('html template', () => {
     expect(escapeHtml(evil)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
     const out = html`<p title="${evil}">${evil}${[evil, html`<b>${evil}</b>`]}${null}${false}${0}</p>`.value;
     expect(out).not.toContain('<script>');
-    expect(out).toBe(
-      `<p title="${escapeHtml(evil)}">${escapeHtml(evil)}${escapeHtml(evil)}<b>${escapeHtml(evil)}</b>0</p>`,
-    );
+    expect(out).toBe(`<p title="${escapeHtml(evil)}">${escapeHtml(evil)}${escapeHtml(evil)}<b>${escapeHtml(evil)}</b>0</p>`);
     expect(html`${raw('<hr>')}`.value).toBe('<hr>');
     // an object that merely looks like a fragment is still escaped
     expect(html`${{ value: '<i>', toString: () => '<i>' }}`.value).toBe('&lt;i&gt;');
@@ -91,7 +89,19 @@ describe('editor form', () => {
     expect(keys).toEqual(['title', 'intro', 'questions.wait.text', 'questions.wait.options.a', 'questions.old.text']);
   });
   it('reads managers from numbered rows, ignoring empty ones', () => {
-    const f = readFacilityForm({ code: ' 1001 ', name: 'X', type: 'clinic', district: 'R', active: 'on', m0_name: 'A', m0_phone: '+27820000001', m0_language: 'en', m0_role: 'district', m1_name: '', m1_phone: '' });
+    const f = readFacilityForm({
+      code: ' 1001 ',
+      name: 'X',
+      type: 'clinic',
+      district: 'R',
+      active: 'on',
+      m0_name: 'A',
+      m0_phone: '+27820000001',
+      m0_language: 'en',
+      m0_role: 'district',
+      m1_name: '',
+      m1_phone: '',
+    });
     expect(f.input).toEqual({
       code: '1001',
       name: 'X',

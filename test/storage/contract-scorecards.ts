@@ -125,7 +125,15 @@ export function scorecardContract(get: () => Storage) {
             { questionId: 'satisfaction', value: 5, count: 1 },
           ],
         },
-        { facilityCode: '1002', facilityType: 'clinic', district: 'north', questionnaireId: 'clinic', questionnaireVersion: 1, reports: 1, answers: [{ questionId: 'satisfaction', value: 4, count: 1 }] },
+        {
+          facilityCode: '1002',
+          facilityType: 'clinic',
+          district: 'north',
+          questionnaireId: 'clinic',
+          questionnaireVersion: 1,
+          reports: 1,
+          answers: [{ questionId: 'satisfaction', value: 4, count: 1 }],
+        },
       ]);
     });
 

@@ -1,17 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QuestionnaireDefinition } from '../../src/engine/definition.js';
-import type { PersistedMachine } from '../../src/engine/compile.js';
-import type { SessionState } from '../../src/engine/session.js';
-import type {
-  Facility,
-  HopSession,
-  NewResponse,
-  QuestionnaireStatus,
-  QuestionnaireVersion,
-  Response,
-  ResponseFilter,
-  Storage,
-} from '../../src/storage/ports.js';
+import type { ResumePoint } from '../../src/engine/conversation.js';
+import type { ConversationState } from '../../src/engine/stepping.js';
+import type { Facility, HopSession, NewResponse, QuestionnaireStatus, QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../src/storage/ports.js';
 import { scorecardContract } from './contract-scorecards.js';
 
 /**
@@ -36,9 +27,7 @@ function facility(code: string, over: Partial<Facility> = {}): Facility {
     type: 'clinic',
     district: 'north',
     active: true,
-    managers: [
-      { name: 'Amina Odhiambo', phone: '+254711000111', language: 'sw', role: 'facility', active: true, optedOut: false },
-    ],
+    managers: [{ name: 'Amina Odhiambo', phone: '+254711000111', language: 'sw', role: 'facility', active: true, optedOut: false }],
     ...over,
   };
 }
@@ -85,7 +74,7 @@ function version(id: string, v: number, status: QuestionnaireStatus, facilityTyp
   };
 }
 
-function machine(value: string, answers: Record<string, string | number> = {}): PersistedMachine {
+function machine(value: string, answers: Record<string, string | number> = {}): ResumePoint {
   return { value, context: { answers, path: Object.keys(answers) } };
 }
 
@@ -111,18 +100,26 @@ function newResponse(over: Partial<NewResponse> = {}): NewResponse {
   };
 }
 
-function engineState(): SessionState {
+function engineState(): ConversationState {
   return {
-    phase: 'questions',
-    lang: 'sw',
-    facilityAttempts: 1,
-    prefilledFacilityCode: null,
-    facility: { code: 'KE-001', name: 'Facility KE-001', type: 'clinic', district: 'north' },
-    questionnaire: { id: 'clinic_q', version: 2 },
-    machine: machine('q_problem', { waiting: 4 }),
-    resumeOffer: null,
-    error: { key: 'error.choice', vars: { max: 2 } },
-    end: null,
+    value: { questions: 'q_problem' },
+    context: {
+      languages: ['en', 'sw'],
+      maxFacilityAttempts: 3,
+      maxRetries: null,
+      lang: 'sw',
+      facilityAttempts: 1,
+      prefilledFacilityCode: null,
+      pendingCode: null,
+      facility: { code: 'KE-001', name: 'Facility KE-001', type: 'clinic', district: 'north' },
+      questionnaire: { id: 'clinic_q', version: 2 },
+      resumeOffer: null,
+      answers: { waiting: 4 },
+      path: ['waiting'],
+      error: { key: 'error.choice', vars: { max: 2 } },
+      end: null,
+      retries: 0,
+    },
   };
 }
 
@@ -225,8 +222,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
           facility('KE-004', { district: 'south', active: false }),
           facility('KE-002', { type: 'police' }),
         ]);
-        const codes = async (filter?: Parameters<Storage['facilities']['list']>[0]) =>
-          (await s.facilities.list(filter)).map((f) => f.code);
+        const codes = async (filter?: Parameters<Storage['facilities']['list']>[0]) => (await s.facilities.list(filter)).map((f) => f.code);
         expect(await codes()).toEqual(['KE-001', 'KE-002', 'KE-003', 'KE-004']);
         expect(await codes({})).toEqual(['KE-001', 'KE-002', 'KE-003', 'KE-004']);
         expect(await codes({ district: 'south' })).toEqual(['KE-003', 'KE-004']);
@@ -596,9 +592,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
 
       it('records one answer when the same answer arrives twenty times at once', async () => {
         const r = await s.responses.start(newResponse());
-        await Promise.all(
-          Array.from({ length: 20 }, () => s.responses.recordAnswer(r.id, { questionId: 'waiting', value: 3, at: t(10) }, machine('q_problem', { waiting: 3 }))),
-        );
+        await Promise.all(Array.from({ length: 20 }, () => s.responses.recordAnswer(r.id, { questionId: 'waiting', value: 3, at: t(10) }, machine('q_problem', { waiting: 3 }))));
         expect((await s.responses.get(r.id))!.answers).toStrictEqual([{ questionId: 'waiting', value: 3, at: t(10) }]);
       });
 
@@ -704,7 +698,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
       it('updates with compare-and-set on the revision', async () => {
         await s.sessions.create(hopSession());
         const next = hopSession({ lastInput: '1*4*2', lastReply: 'CON Tell us more', page: 1, updatedAt: t(1), revision: 0 });
-        next.engine.machine = machine('q_comment', { waiting: 4, problem: 'drugs' });
+        next.engine = { value: { questions: 'q_comment' }, context: { ...next.engine.context, answers: { waiting: 4, problem: 'drugs' }, path: ['waiting', 'problem'] } };
         expect(await s.sessions.update(next, 0)).toBe(true);
         expect(await s.sessions.get('ussd', 'ATUid_s1')).toStrictEqual({ ...next, revision: 1 });
 
@@ -744,10 +738,10 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
       it('returns plain copies: changing one changes nothing stored', async () => {
         const session = hopSession();
         await s.sessions.create(session);
-        session.engine.phase = 'ended';
+        session.engine.value = 'ended';
         const got = await s.sessions.get('ussd', 'ATUid_s1');
-        got!.engine.lang = 'en';
-        got!.engine.machine!.context.answers.waiting = 1;
+        got!.engine.context.lang = 'en';
+        got!.engine.context.answers.waiting = 1;
         expect(await s.sessions.get('ussd', 'ATUid_s1')).toStrictEqual(hopSession());
       });
     });

@@ -56,7 +56,20 @@ describe.skipIf(!mongo)(`mongo adapter on ${mongo?.server ?? 'no server'}`, () =
     const honest = await open(db);
     const fast = await open(db, { skewMs: TEN_MINUTES });
     const createdAt = new Date(honest.now().getTime() - 1000);
-    await honest.storage.outbox.enqueue({ key: 'facility:1001|2026-10|t', subjectKind: 'facility', subjectCode: '1001', district: 'north', period: '2026-10', recipientTag: 't', recipientName: 'A', phone: '+254711000111', language: 'en', text: 'hi', segments: 1, createdAt });
+    await honest.storage.outbox.enqueue({
+      key: 'facility:1001|2026-10|t',
+      subjectKind: 'facility',
+      subjectCode: '1001',
+      district: 'north',
+      period: '2026-10',
+      recipientTag: 't',
+      recipientName: 'A',
+      phone: '+254711000111',
+      language: 'en',
+      text: 'hi',
+      segments: 1,
+      createdAt,
+    });
     const claimed = await honest.storage.outbox.claimNext('honest', honest.now(), 60_000);
     expect(claimed?.leaseOwner).toBe('honest');
     // by its own clock the lease ran out nine minutes ago; by the server's it has a minute to go
@@ -75,9 +88,37 @@ describe.skipIf(!mongo)(`mongo adapter on ${mongo?.server ?? 'no server'}`, () =
     const fast = await open(db, { skewMs: TEN_MINUTES });
     const now = honest.now();
     const session: HopSession = {
-      channel: 'ussd', sessionId: 'ATUid_skew', respondentKey: 'rk', lastInput: '1', lastReply: 'CON x', page: 0, responseId: null, revision: 0,
-      createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + 5 * 60_000),
-      engine: { phase: 'language', lang: null, facilityAttempts: 0, prefilledFacilityCode: null, facility: null, questionnaire: null, machine: null, resumeOffer: null, error: null, end: null },
+      channel: 'ussd',
+      sessionId: 'ATUid_skew',
+      respondentKey: 'rk',
+      lastInput: '1',
+      lastReply: 'CON x',
+      page: 0,
+      responseId: null,
+      revision: 0,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: new Date(now.getTime() + 5 * 60_000),
+      engine: {
+        value: 'language',
+        context: {
+          languages: ['en'],
+          maxFacilityAttempts: 3,
+          maxRetries: null,
+          lang: null,
+          facilityAttempts: 0,
+          prefilledFacilityCode: null,
+          pendingCode: null,
+          facility: null,
+          questionnaire: null,
+          resumeOffer: null,
+          answers: {},
+          path: [],
+          error: null,
+          end: null,
+          retries: 0,
+        },
+      },
     };
     expect(await honest.storage.sessions.create(session)).toBe(true);
     // the fast instance would call it expired five minutes ago by its own clock
@@ -170,9 +211,14 @@ describe.skipIf(!mongo)(`mongo adapter on ${mongo?.server ?? 'no server'}`, () =
     const { storage } = await open(db);
     const d = await raw(db);
     // written three minutes ago; an import recorded two minutes ago whose writer died before writing anything
-    await d.collection('facilities').insertMany([{ ...facility('3001', 'Before import'), writtenAt: new Date(Date.now() - 3 * 60_000) }, { ...facility('3002', 'Before import'), writtenAt: new Date(Date.now() - 3 * 60_000) }] as never[]);
+    await d.collection('facilities').insertMany([
+      { ...facility('3001', 'Before import'), writtenAt: new Date(Date.now() - 3 * 60_000) },
+      { ...facility('3002', 'Before import'), writtenAt: new Date(Date.now() - 3 * 60_000) },
+    ] as never[]);
     const startedAt = new Date(Date.now() - 2 * 60_000);
-    await d.collection('facility_imports').insertOne({ _id: 'stalled' as never, startedAt, by: 'dead-instance', facilities: [facility('3001', 'Imported'), facility('3002', 'Imported'), facility('3003', 'Imported')] });
+    await d
+      .collection('facility_imports')
+      .insertOne({ _id: 'stalled' as never, startedAt, by: 'dead-instance', facilities: [facility('3001', 'Imported'), facility('3002', 'Imported'), facility('3003', 'Imported')] });
     // meanwhile someone edited 3002 (after the import began)
     await storage.facilities.upsertMany([facility('3002', 'Edited later')]);
 

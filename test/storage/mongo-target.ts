@@ -32,7 +32,9 @@ export function mongoTarget(): Promise<MongoTarget | null> {
       const server = ferretdb ? `FerretDB ${info.ferretdbVersion} (answers as MongoDB ${info.version})` : `MongoDB ${info.version}`;
       return { uri, server, ferretdb };
     } catch (e) {
-      throw new Error(`TEST_MONGODB_URI is set (${redactMongoUri(uri)}) but the server does not answer: ${e instanceof Error ? e.message : String(e)}. The Mongo tests must run, not skip, when it is set.`);
+      throw new Error(
+        `TEST_MONGODB_URI is set (${redactMongoUri(uri)}) but the server does not answer: ${e instanceof Error ? e.message : String(e)}. The Mongo tests must run, not skip, when it is set.`,
+      );
     } finally {
       await client.close();
     }

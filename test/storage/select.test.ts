@@ -57,9 +57,37 @@ describe('selectStorage', () => {
 
     // the injected clock reaches the memory adapter: this session expired at its "now"
     await selected.storage.sessions.create({
-      channel: 'ussd', sessionId: 's', respondentKey: 'rk', lastInput: '', lastReply: '', page: 0, responseId: null,
-      revision: 0, createdAt: now(), updatedAt: now(), expiresAt: now(),
-      engine: { phase: 'language', lang: null, facilityAttempts: 0, prefilledFacilityCode: null, facility: null, questionnaire: null, machine: null, resumeOffer: null, error: null, end: null },
+      channel: 'ussd',
+      sessionId: 's',
+      respondentKey: 'rk',
+      lastInput: '',
+      lastReply: '',
+      page: 0,
+      responseId: null,
+      revision: 0,
+      createdAt: now(),
+      updatedAt: now(),
+      expiresAt: now(),
+      engine: {
+        value: 'language',
+        context: {
+          languages: ['en'],
+          maxFacilityAttempts: 3,
+          maxRetries: null,
+          lang: null,
+          facilityAttempts: 0,
+          prefilledFacilityCode: null,
+          pendingCode: null,
+          facility: null,
+          questionnaire: null,
+          resumeOffer: null,
+          answers: {},
+          path: [],
+          error: null,
+          end: null,
+          retries: 0,
+        },
+      },
     });
     expect(await selected.storage.sessions.get('ussd', 's')).toBeNull();
 

@@ -2,11 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuestionnaireDefinition } from '../../src/engine/definition.js';
 import type { QuestionnaireTexts } from '../../src/engine/texts.js';
-import { loadQuestionnaire } from '../../src/app/questionnaire-catalog.js';
-import { createSystemTexts, loadShippedContent, textsFor } from '../../src/i18n/catalog.js';
-import { PROJECT_ROOT } from '../../src/service.js';
-import type { EngineInput, LoadedQuestionnaire, SessionState, StepFacts, StepResult } from '../../src/engine/session.js';
-import { step } from '../../src/engine/session.js';
+import {
+  FRONT_DOOR,
+  prepareQuestionnaire,
+  versionForStep,
+  type ConversationEvent,
+  type ConversationInput,
+  type Effect,
+  type FacilityRef,
+  type LoadedQuestionnaire,
+} from '../../src/engine/conversation.js';
+import { promptFor, type Prompt } from '../../src/engine/prompt.js';
+import { startConversation, stepConversation, type ConversationState } from '../../src/engine/stepping.js';
+import { createSystemTexts, loadShippedContent, textsFor } from '../../src/app/content.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 
 export const content = loadShippedContent(PROJECT_ROOT);
 export const systemTexts = createSystemTexts(content, 'en', { helpline: '0800 000 000' });
@@ -14,47 +23,85 @@ export const LANGUAGES = Object.keys(content.locales);
 
 export function shipped(id: string, version = 1): LoadedQuestionnaire {
   const def = content.flows.find((f) => f.id === id)!;
-  return loadQuestionnaire({ id, version, status: 'published', definition: def, texts: textsFor(content, id), createdAt: new Date(0), publishedAt: new Date(0), publishedBy: 'test' });
+  return prepareQuestionnaire({ id, version, definition: def, texts: textsFor(content, id) });
 }
 
 export function fixture(): LoadedQuestionnaire {
   const dir = join(PROJECT_ROOT, 'test/fixtures');
   const definition = QuestionnaireDefinition.parse(JSON.parse(readFileSync(join(dir, 'every-type.json'), 'utf8')));
   const texts = JSON.parse(readFileSync(join(dir, 'every-type.texts.json'), 'utf8')) as Record<string, QuestionnaireTexts>;
-  return loadQuestionnaire({ id: definition.id, version: 1, status: 'published', definition, texts, createdAt: new Date(0), publishedAt: new Date(0), publishedBy: 'test' });
+  return prepareQuestionnaire({ id: definition.id, version: 1, definition, texts });
 }
 
-export const facility = { code: '1001', name: 'Riverside Clinic', type: 'clinic', district: 'Riverside' };
+export const facility: FacilityRef = { code: '1001', name: 'Riverside Clinic', type: 'clinic', district: 'Riverside' };
 
-export function factsFor(q: LoadedQuestionnaire, extra: Partial<StepFacts> = {}): StepFacts {
-  return {
-    now: new Date('2026-10-05T08:00:00Z'),
-    languages: ['en', 'sw', 'zu'],
-    texts: systemTexts,
-    questionnaire: q,
-    facilityLookup: { code: facility.code, facility: { ...facility, type: q.definition.facilityTypes[0]! }, questionnaire: q },
-    ...extra,
-  };
-}
+/** What the app's facility lookup answers: an active facility and the questionnaire serving it, or nothing. */
+export type Registry = (code: string) => { facility: FacilityRef; questionnaire: LoadedQuestionnaire | null } | null;
+
+/** A registry holding one facility (1001) whose type the questionnaire serves. */
+export const registryFor =
+  (q: LoadedQuestionnaire): Registry =>
+  (code) =>
+    code === facility.code ? { facility: { ...facility, type: q.definition.facilityTypes[0]! }, questionnaire: q } : null;
+
+export type Turn = { state: ConversationState; prompt: Prompt; effects: Effect[]; done: boolean };
+
+export const baseInput: ConversationInput = { languages: ['en', 'sw', 'zu'], maxFacilityAttempts: 3, maxRetries: null };
 
 /**
- * Steps like a USSD hop does: the state is serialised to JSON and read back before every
- * step, so nothing survives that a real hop (another process, another day) would lose.
+ * A conversation as the app runs it, without storage: each respondent input is one hop.
+ * The state is serialised to JSON and read back before every step, so nothing survives
+ * that a real hop (another process, another day) would lose; lookups the machine asks for
+ * are answered from the registry within the hop, as the app does.
  */
-export function hop(state: SessionState | null, input: EngineInput, facts: StepFacts): StepResult {
-  const reloaded = state === null ? null : (JSON.parse(JSON.stringify(state)) as SessionState);
-  return step(reloaded, input, facts);
+export class Conversation {
+  state: ConversationState | null = null;
+  constructor(
+    private readonly q: LoadedQuestionnaire,
+    private readonly registry: Registry = registryFor(q),
+    private readonly reference: string | null = null,
+  ) {}
+
+  private machineFor(state: ConversationState, event: ConversationEvent | null) {
+    const version = versionForStep(state.context, event);
+    return version ? this.q.machine : FRONT_DOOR;
+  }
+
+  start(input: Partial<ConversationInput> = {}): Turn {
+    const fullInput = { ...baseInput, ...input };
+    const machine = fullInput.resumeOffer ? this.q.machine : FRONT_DOOR;
+    return this.settle(startConversation(machine, fullInput));
+  }
+
+  send(input: string | ConversationEvent): Turn {
+    if (!this.state) throw new Error('start the conversation first');
+    const event: ConversationEvent = typeof input === 'string' ? { type: 'ANSWER', text: input } : input;
+    const reloaded = JSON.parse(JSON.stringify(this.state)) as ConversationState;
+    return this.settle(stepConversation(this.machineFor(reloaded, event), reloaded, event));
+  }
+
+  /** Answers every lookup the step asked for, then renders the screen. */
+  private settle(step: { state: ConversationState; effects: Effect[]; done: boolean }): Turn {
+    let current = step;
+    const effects = [...step.effects];
+    for (let lookup = current.effects.find((e) => e.type === 'lookupFacility'); lookup && lookup.type === 'lookupFacility'; lookup = current.effects.find((e) => e.type === 'lookupFacility')) {
+      const found = this.registry(lookup.code);
+      const event: ConversationEvent = found
+        ? { type: 'FACILITY_FOUND', facility: found.facility, questionnaire: found.questionnaire ? { id: found.questionnaire.id, version: found.questionnaire.version } : null }
+        : { type: 'FACILITY_UNKNOWN', code: lookup.code };
+      const reloaded = JSON.parse(JSON.stringify(current.state)) as ConversationState;
+      current = stepConversation(this.machineFor(reloaded, event), reloaded, event);
+      effects.push(...current.effects);
+    }
+    this.state = current.state;
+    const pinned = this.state.context.questionnaire ?? this.state.context.resumeOffer?.questionnaire ?? null;
+    const prompt = promptFor(this.state, { questionnaire: pinned ? this.q : null, texts: systemTexts, reference: this.reference });
+    return { state: current.state, prompt, effects, done: current.done };
+  }
 }
 
-/** Runs a list of inputs from a fresh session; returns every result. */
-export function run(inputs: Array<EngineInput | string>, facts: StepFacts, start: EngineInput = { type: 'start' }): StepResult[] {
-  const results: StepResult[] = [];
-  let state: SessionState | null = null;
-  for (const raw of [start, ...inputs]) {
-    const input: EngineInput = typeof raw === 'string' ? { type: 'answer', text: raw } : raw;
-    const r = hop(state, input, facts);
-    results.push(r);
-    state = r.state;
-  }
-  return results;
+/** Starts a conversation and sends each input; returns every turn, the start first. */
+export function run(q: LoadedQuestionnaire, inputs: Array<string | ConversationEvent>, options: { input?: Partial<ConversationInput>; registry?: Registry; reference?: string } = {}): Turn[] {
+  const c = new Conversation(q, options.registry ?? registryFor(q), options.reference ?? null);
+  return [c.start(options.input), ...inputs.map((i) => c.send(i))];
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import nock from 'nock';
-import { loadConfig } from '../../src/config/config.js';
-import { createService, type ServiceOverrides } from '../../src/service.js';
+import { loadConfig } from '../../src/entry/config.js';
+import { createService, type ServiceOverrides } from '../../src/entry/service.js';
 import { manualClock } from '../../src/gateways/clock.js';
 import { sequentialIds } from '../../src/gateways/ids.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';

@@ -14,6 +14,7 @@ export function api(t: TestService, token: string = ADMIN) {
     }
     const res = await fetch(t.url + path, init);
     const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered
     let json: any = null;
     try {
       json = JSON.parse(text);
@@ -39,14 +40,15 @@ export async function tokenFor(t: TestService, role: Role, name = `${role} teste
 /** Every route the Express app serves, read from its router stack (so none can be forgotten). */
 export function servedRoutes(app: Express): Array<{ method: string; path: string }> {
   const out: Array<{ method: string; path: string }> = [];
-  const walk = (stack: any[]) => {
+  type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  const walk = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
         for (const method of Object.keys(layer.route.methods)) if (method !== '_all') out.push({ method: method.toUpperCase(), path: layer.route.path });
       } else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };
-  walk((app as any).router.stack);
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
   return out;
 }
 

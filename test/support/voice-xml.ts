@@ -96,7 +96,9 @@ export function parseAtVoiceXml(xml: string): ParsedElement {
 export function describeVoiceXml(xml: string): string[] {
   const lines: string[] = [];
   const walk = (el: ParsedElement, depth: number) => {
-    const attrs = Object.entries(el.attrs).map(([k, v]) => ` ${k}="${v}"`).join('');
+    const attrs = Object.entries(el.attrs)
+      .map(([k, v]) => ` ${k}="${v}"`)
+      .join('');
     const text = el.text.trim();
     lines.push(`${'  '.repeat(depth)}<${el.name}${attrs}>${text ? ` ${text}` : ''}`);
     for (const c of el.children) walk(c, depth + 1);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AtVoiceCall } from '../../src/channels/voice/at-simulator.js';
 import { spokenKeys } from '../../src/channels/voice/coverage.js';
-import type { ServiceOverrides } from '../../src/service.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import type { ServiceOverrides } from '../../src/entry/service.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { content, shipped, systemTexts } from './engine.js';
 import { startTestService } from './service.js';
 
@@ -68,7 +68,6 @@ export async function startVoiceService(env: Record<string, string> = {}, overri
   };
 }
 export type VoiceTestService = Awaited<ReturnType<typeof startVoiceService>>;
-
 
 /**
  * A root whose only language is English, with the every-type test questionnaire added as

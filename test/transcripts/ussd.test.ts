@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtUssdSession, Hop } from '../../src/channels/ussd/at-simulator.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -15,7 +15,10 @@ const GOLDEN_DIR = join(PROJECT_ROOT, 'test/transcripts/golden/ussd');
 class Transcript {
   private lines: string[] = [];
   private lastStored = '';
-  constructor(private t: TestService, title: string) {
+  constructor(
+    private t: TestService,
+    title: string,
+  ) {
     this.lines.push(`# ${title}`, '');
   }
   note(text: string) {

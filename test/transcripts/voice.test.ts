@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtVoiceCall, VoiceHop } from '../../src/channels/voice/at-simulator.js';
-import { PROJECT_ROOT } from '../../src/service.js';
+import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { atVoiceXmlProblems, describeVoiceXml } from '../support/voice-xml.js';
 import { recordedRoot, rootWithEveryType, startVoiceService, TEST_POINT, type VoiceTestService } from '../support/voice.js';
@@ -29,7 +29,14 @@ class Transcript {
   }
   async hop(label: string, call: AtVoiceCall, act: () => Promise<VoiceHop>) {
     const h = await act();
-    const shown = h.form.isActive === '0' ? ' isActive=0' : h.form.recordingUrl !== undefined ? ` recordingUrl=${h.form.recordingUrl}` : h.form.dtmfDigits !== undefined ? ` dtmfDigits="${h.form.dtmfDigits}"` : '';
+    const shown =
+      h.form.isActive === '0'
+        ? ' isActive=0'
+        : h.form.recordingUrl !== undefined
+          ? ` recordingUrl=${h.form.recordingUrl}`
+          : h.form.dtmfDigits !== undefined
+            ? ` dtmfDigits="${h.form.dtmfDigits}"`
+            : '';
     this.lines.push(`> ${label}   [POST ${h.path}${shown}]`);
     if (h.body.startsWith('<?xml')) {
       expect(atVoiceXmlProblems(h.body)).toEqual([]);
@@ -46,15 +53,12 @@ class Transcript {
   private async stored(call: AtVoiceCall): Promise<string> {
     const session = await this.t.storage.sessions.get('voice', call.sessionId);
     const record = await this.t.storage.voiceCalls.get(call.sessionId);
-    const callLine = record
-      ? `\ncall ended: ${record.durationInSeconds} s, ${record.amount} ${record.currencyCode}, ${record.hangupCause}, response ${record.responseId ?? 'none'}`
-      : '';
+    const callLine = record ? `\ncall ended: ${record.durationInSeconds} s, ${record.amount} ${record.currencyCode}, ${record.hangupCause}, response ${record.responseId ?? 'none'}` : '';
     return `${await storedLine(this.t.storage, session?.responseId)}${callLine}`;
   }
   check(name: string) {
     expectGolden(GOLDEN_DIR, name, this.lines.join('\n'));
   }
-
 }
 
 async function press(tr: Transcript, call: AtVoiceCall, keys: string[]) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { streamLines } from '../../src/staff/api-routes.js';
+import { streamLines } from '../../src/http/staff/api-routes.js';
 
 /**
  * A streamed download either arrives whole or visibly broken: after the 200 is out, a

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AtUssdSession, type Hop } from '../../src/channels/ussd/at-simulator.js';
 import { createMongoStorage } from '../../src/storage/mongo/mongo-storage.js';
 import type { Response } from '../../src/storage/ports.js';
-import { DEMO_FACILITIES } from '../../src/app/demo-registry.js';
+import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName, withDatabase } from '../storage/mongo-target.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
@@ -154,7 +154,11 @@ describe.skipIf(!mongo)('over the wire: service processes on one database', () =
     expect(outbox).toHaveLength(recipients);
     expect(outbox.every((m) => m.status === 'sent' && m.attempts === 1)).toBe(true);
     // both schedulers ran the tick
-    for (const p of [a, b]) expect(p.logs.some((l) => l.msg === 'scheduled scorecards done'), `${p.name} ran the tick`).toBe(true);
+    for (const p of [a, b])
+      expect(
+        p.logs.some((l) => l.msg === 'scheduled scorecards done'),
+        `${p.name} ran the tick`,
+      ).toBe(true);
     // what the log gateway printed, across both processes: each stored message once, nothing else
     const printed = [a, b].flatMap((p) => p.logs.filter((l) => l.msg === 'SMS (log gateway, not sent)').map((l) => (l.sms as { providerMessageId: string }).providerMessageId));
     expect(printed.slice().sort()).toEqual(outbox.map((m) => m.providerMessageId).sort());
@@ -171,9 +175,7 @@ describe.skipIf(!mongo)('over the wire: service processes on one database', () =
     const before = (await storage.sessions.get('ussd', sessionId))!;
 
     const text = [...REPORT.slice(0, 3), '2'].join('*');
-    const copies = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => new AtUssdSession({ baseUrl: (i % 2 ? b : a).url, phoneNumber: '+254711000921', sessionId }).dial(text.split('*'))),
-    );
+    const copies = await Promise.all(Array.from({ length: 20 }, (_, i) => new AtUssdSession({ baseUrl: (i % 2 ? b : a).url, phoneNumber: '+254711000921', sessionId }).dial(text.split('*'))));
     expect(new Set(copies.map((c) => c.body)).size).toBe(1);
     expect(copies[0]!.body).toMatch(/^CON /);
 

@@ -8,7 +8,10 @@ import { z } from 'zod';
 export const UssdRequest = z.object({
   sessionId: z.string().trim().min(1, 'sessionId is required').max(128, 'sessionId is too long'),
   serviceCode: z.string().trim().min(1, 'serviceCode is required').max(64, 'serviceCode is too long'),
-  phoneNumber: z.string().trim().regex(/^\+?[0-9]{6,15}$/, 'phoneNumber must be an international number such as +254711000111'),
+  phoneNumber: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9]{6,15}$/, 'phoneNumber must be an international number such as +254711000111'),
   networkCode: z.string().trim().max(16).optional(),
   // odd text is an answer to judge, not a malformed request; the body limit caps its size
   text: z.string({ error: 'text is required (empty on the first hop)' }),
@@ -30,17 +33,14 @@ export const UssdSessionEvent = z.object({
 export type UssdSessionEvent = z.infer<typeof UssdSessionEvent>;
 
 /**
- * The input that is new since this session's previous accepted hop, or null when `text` is
- * not an extension of it. Comparing with the text we last accepted, rather than splitting
- * on `*`, keeps a free-text answer that contains `*` whole. A text that does not extend the
- * last one (an earlier hop arriving late, or a gateway's rewritten history) is a stale
- * retry: reading it as new input would record an answer the citizen never gave.
+ * The input that is new since this session's last accepted hop, or null when `text` does
+ * not extend it (a late copy of an earlier hop, or a gateway rewriting history: both are
+ * stale and must never be read as an answer). Comparing with the text we last accepted,
+ * rather than splitting on `*`, keeps a free-text answer that contains `*` whole.
  */
-export function newInputSince(previousText: string | null, text: string): string | null {
-  if (previousText === null) return text;
-  if (previousText === '') return text === '' ? null : text;
-  if (text.startsWith(previousText + '*')) return text.slice(previousText.length + 1);
-  return null;
+export function newInputSince(acceptedText: string, text: string): string | null {
+  if (acceptedText === '') return text === '' ? null : text;
+  return text.startsWith(`${acceptedText}*`) ? text.slice(acceptedText.length + 1) : null;
 }
 
 /** The facility code pre-filled by an extended dial string, if the first hop carried one. */

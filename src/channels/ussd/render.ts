@@ -1,4 +1,4 @@
-import type { Prompt } from '../../engine/session.js';
+import type { Prompt } from '../../engine/prompt.js';
 import { gsm7Septets, isGsm7, ussdLength } from '../../text/gsm.js';
 import { BACK, MORE, SKIP } from './protocol.js';
 
@@ -54,6 +54,16 @@ function screenLength(lines: Measure[]): number {
  * Lines are measured once and pages sized arithmetically: this runs on every hop.
  */
 export function layout(prompt: Prompt, limit: number): UssdLayout {
+  // prompts are shared objects (the engine keeps them per screen): lay each out once per limit
+  let byLimit = layouts.get(prompt);
+  if (!byLimit) layouts.set(prompt, (byLimit = new Map()));
+  let found = byLimit.get(limit);
+  if (!found) byLimit.set(limit, (found = computeLayout(prompt, limit)));
+  return found;
+}
+const layouts = new WeakMap<Prompt, Map<number, UssdLayout>>();
+
+function computeLayout(prompt: Prompt, limit: number): UssdLayout {
   const total = prompt.options.length;
   const head = header(prompt).map(measure);
   if (prompt.kind !== 'menu' || total === 0) {
@@ -81,6 +91,16 @@ export function layout(prompt: Prompt, limit: number): UssdLayout {
 }
 
 export function renderUssd(prompt: Prompt, page: number, limit: number): UssdScreen {
+  const key = `${limit}:${page}`;
+  let byPage = screens.get(prompt);
+  if (!byPage) screens.set(prompt, (byPage = new Map()));
+  let screen = byPage.get(key);
+  if (!screen) byPage.set(key, (screen = computeScreen(prompt, page, limit)));
+  return screen;
+}
+const screens = new WeakMap<Prompt, Map<string, UssdScreen>>();
+
+function computeScreen(prompt: Prompt, page: number, limit: number): UssdScreen {
   if (prompt.kind === 'end') return { text: `END ${clip(header(prompt).join('\n'), limit - 4)}`, end: true };
   const { pages } = layout(prompt, limit);
   const p = Math.min(Math.max(page, 0), pages.length - 1);
@@ -97,6 +117,6 @@ export function pageCount(prompt: Prompt, limit: number): number {
 function clip(text: string, limit: number): string {
   if (ussdLength(text) <= limit) return text;
   let out = text;
-  while (out.length > 0 && ussdLength(out + '..') > limit) out = out.slice(0, -1);
-  return out + '..';
+  while (out.length > 0 && ussdLength(`${out}..`) > limit) out = out.slice(0, -1);
+  return `${out}..`;
 }

@@ -61,11 +61,13 @@ export class AtVoiceCall {
   async pressConcurrently(digits: string[]): Promise<VoiceHop[]> {
     const path = this.next.answerPath;
     if (!path) throw new Error('the last reply was not listening for keys');
-    const hops = await Promise.all(digits.map(async (dtmfDigits) => {
-      const form = { ...this.base(), dtmfDigits };
-      const res = await fetch(`${this.options.baseUrl}${path}`, { method: 'POST', body: new URLSearchParams(form) });
-      return { path, form, status: res.status, body: await res.text() };
-    }));
+    const hops = await Promise.all(
+      digits.map(async (dtmfDigits) => {
+        const form = { ...this.base(), dtmfDigits };
+        const res = await fetch(`${this.options.baseUrl}${path}`, { method: 'POST', body: new URLSearchParams(form) });
+        return { path, form, status: res.status, body: await res.text() };
+      }),
+    );
     const first = hops[0]!;
     this.last = { path: first.path, form: first.form };
     this.next = first.status === 200 && first.body.startsWith('<?xml') ? follow(first.body) : { answerPath: null, silencePath: null, listening: null };

@@ -1,4 +1,5 @@
-import type { LoadedQuestionnaire, SystemTextSource } from '../../engine/session.js';
+import type { LoadedQuestionnaire } from '../../engine/conversation.js';
+import type { SystemTextSource } from '../../engine/prompt.js';
 import { walkQuestionnaire } from '../../engine/walk.js';
 import type { AudioCatalog } from './audio.js';
 import { MAX_VOICE_OPTIONS } from './protocol.js';
@@ -28,7 +29,7 @@ export function spokenKeys(q: LoadedQuestionnaire, lang: string, texts: SystemTe
     const text = key === 'system.language.name' ? texts.languageName(lang).text : texts.system(lang, key.replace(/^system\./, '')).text;
     keys.set(key, text);
   }
-  const walk = walkQuestionnaire(q, lang, { now: new Date(0), languages: [lang], texts });
+  const walk = walkQuestionnaire(q, lang, { texts });
   for (const screen of walk.screens) {
     for (const s of voiceScreen(screen, texts).segments) if (s.lang === lang && !keys.has(s.key)) keys.set(s.key, s.text);
   }

@@ -8,7 +8,10 @@ import { z } from 'zod';
  * beyond a 200. Fields AT adds that we do not use are ignored.
  */
 
-const phone = z.string().trim().regex(/^\+?[0-9]{6,15}$/, 'must be an international number such as +254711000111');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9]{6,15}$/, 'must be an international number such as +254711000111');
 /** empty form fields count as absent, as AT leaves some fields empty */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -40,7 +43,12 @@ export const VoiceCallEnded = z.object({
   destinationNumber: optional(z.string().trim().max(32)),
   durationInSeconds: optional(z.coerce.number({ error: 'durationInSeconds must be a number' }).int().min(0).max(86_400)),
   amount: optional(z.coerce.number({ error: 'amount must be a number' }).min(0).max(1_000_000)),
-  currencyCode: optional(z.string().trim().regex(/^[A-Z]{3}$/, 'currencyCode must be a three-letter code such as KES')),
+  currencyCode: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Z]{3}$/, 'currencyCode must be a three-letter code such as KES'),
+  ),
   hangupCause: optional(z.string().trim().max(64)),
 });
 export type VoiceCallEnded = z.infer<typeof VoiceCallEnded>;

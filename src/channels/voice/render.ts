@@ -1,4 +1,4 @@
-import type { Prompt, SystemTextSource } from '../../engine/session.js';
+import type { Prompt, SystemTextSource } from '../../engine/prompt.js';
 import type { Text } from '../../engine/texts.js';
 import type { AudioCatalog } from './audio.js';
 import { MAX_VOICE_OPTIONS } from './protocol.js';
@@ -19,6 +19,7 @@ import { el, xmlDocument, type XmlNode } from './xml.js';
  * facility codes end with `#`, free text is recorded after the beep.
  */
 
+/** One thing said on a call: its key (which names its recording), and the words (the spoken form where a text has one). */
 export type Segment = { lang: string; key: string; text: string };
 
 export type VoiceListen =
@@ -47,8 +48,8 @@ const VOICE_ERROR: Record<string, string> = {
  */
 export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Text | null, options: { greet?: boolean } = {}): VoiceScreen {
   const lang = prompt.lang;
-  const sys = (key: string, l = lang): Segment => ({ lang: l, ...texts.system(l, key) });
-  const of = (t: Text, l = lang): Segment => ({ lang: l, key: t.key, text: t.text });
+  const sys = (key: string, l = lang): Segment => of(texts.system(l, key), l);
+  const of = (t: Text, l = lang): Segment => ({ lang: l, key: t.key, text: t.spoken ?? t.text });
   const segments: Segment[] = [];
   if (options.greet && prompt.id !== 'language') segments.push(sys('voice.welcome'));
 
@@ -66,17 +67,21 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
   if (prompt.id === 'language') {
     // a greeting in every language, then each language offered in its own words
     for (const option of prompt.options) segments.push(sys('voice.welcome', option.value));
-    prompt.options.forEach((option, i) => segments.push(of(option.label, option.value), sys(`voice.press.${i + 1}`, option.value)));
+    prompt.options.forEach((option, i) => {
+      segments.push(of(option.label, option.value), sys(`voice.press.${i + 1}`, option.value));
+    });
   } else {
     segments.push(...prompt.body.map((b) => of(b)));
-    prompt.options.slice(0, MAX_VOICE_OPTIONS).forEach((option, i) => segments.push(of(option.label), sys(`voice.press.${i + 1}`)));
+    prompt.options.slice(0, MAX_VOICE_OPTIONS).forEach((option, i) => {
+      segments.push(of(option.label), sys(`voice.press.${i + 1}`));
+    });
   }
 
   let listen: VoiceListen = { kind: 'keys', numDigits: 1, timeout: VOICE_TIMEOUTS.keys };
-  if (prompt.input?.type === 'number' || prompt.input?.type === 'facility') {
+  if (prompt.listen?.voice === 'digits') {
     segments.push(sys('voice.then_hash'));
     listen = { kind: 'digits', finishOnKey: '#', timeout: VOICE_TIMEOUTS.digits };
-  } else if (prompt.input?.type === 'text') {
+  } else if (prompt.listen?.voice === 'record') {
     segments.push(sys('voice.record'));
     listen = { kind: 'record', finishOnKey: '#', maxLength: VOICE_TIMEOUTS.recordMaxLength, timeout: VOICE_TIMEOUTS.recordSilence };
   }

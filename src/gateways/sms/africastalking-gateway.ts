@@ -28,7 +28,7 @@ export function createAfricasTalkingGateway(settings: AtSmsSettings): SmsGateway
   return {
     name: settings.username.toLowerCase() === 'sandbox' ? 'africastalking-sandbox' : 'africastalking',
     async send(to, text): Promise<SmsOutcome> {
-      let reply;
+      let reply: Awaited<ReturnType<typeof client.SMS.send>>;
       try {
         reply = await client.SMS.send({ to: [to], message: text, ...(settings.senderId ? { from: settings.senderId } : {}) });
       } catch (e) {

@@ -2,10 +2,7 @@
  * The SMS port. A gateway sends one message to one number and says what became of it:
  * accepted by the provider, failed for good (retrying cannot help), or failed for now.
  */
-export type SmsOutcome =
-  | { kind: 'accepted'; providerMessageId: string | null; cost: string | null; status: string }
-  | { kind: 'permanent'; reason: string }
-  | { kind: 'transient'; reason: string };
+export type SmsOutcome = { kind: 'accepted'; providerMessageId: string | null; cost: string | null; status: string } | { kind: 'permanent'; reason: string } | { kind: 'transient'; reason: string };
 
 export interface SmsGateway {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { ServiceMetrics } from '../../metrics.js';
+import type { ServiceMetrics } from '../metrics.js';
 
 /**
  * GET /metrics in Prometheus text format, behind the staff guard (viewer role): a scraper

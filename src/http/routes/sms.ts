@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Storage, DeliveryStatus } from '../../storage/ports.js';
-import type { ServiceMetrics } from '../../metrics.js';
+import type { ServiceMetrics } from '../metrics.js';
 import { parseOr400 } from '../validation.js';
 
 /**

@@ -3,16 +3,25 @@ import express, { Router, type RequestHandler } from 'express';
 import { VoiceCallback, VoiceQuery } from '../../channels/voice/protocol.js';
 import { AUDIO_DIR } from '../../channels/voice/audio.js';
 import { el, xmlDocument } from '../../channels/voice/xml.js';
-import type { createVoiceHandler } from '../../app/handle-voice-call.js';
-import type { ServiceMetrics } from '../../metrics.js';
+import type { VoiceRequest } from '../../channels/voice/adapter.js';
+import type { VoiceCallEnded } from '../../channels/voice/protocol.js';
+import type { ServiceMetrics } from '../metrics.js';
 import { parseOr400 } from '../validation.js';
 
 /**
  * Africa's Talking voice callbacks (thin: HTTP in, use case, XML out) and the recorded
  * prompts AT fetches for `Play`, served read-only from locales/<lang>/audio/.
  */
+type CallEnd = Pick<VoiceCallEnded, 'sessionId'> & {
+  direction: 'inbound' | 'outbound' | null;
+  durationInSeconds: number | null;
+  amount: number | null;
+  currencyCode: string | null;
+  hangupCause: string | null;
+};
+
 export function voiceRoutes(
-  handler: ReturnType<typeof createVoiceHandler> | null,
+  handler: { handleHop(req: VoiceRequest): Promise<string>; handleCallEnd(end: CallEnd): Promise<unknown> } | null,
   callbackGuard: RequestHandler,
   audio: { root: string; languages: string[] },
   metrics: Pick<ServiceMetrics, 'now' | 'hop'>,
@@ -25,7 +34,17 @@ export function voiceRoutes(
     if (!body) return metrics.hop('voice', 'invalid', started);
     try {
       if (body.isActive === '0') {
-        if (handler) await handler.handleCallEnd(body);
+        if (handler) {
+          const direction = body.direction?.toLowerCase();
+          await handler.handleCallEnd({
+            sessionId: body.sessionId,
+            direction: direction === 'inbound' || direction === 'outbound' ? direction : null,
+            durationInSeconds: body.durationInSeconds ?? null,
+            amount: body.amount ?? null,
+            currencyCode: body.currencyCode ?? null,
+            hangupCause: body.hangupCause ?? null,
+          });
+        }
         // AT expects nothing back for the end of a call
         res.status(200).end();
         return metrics.hop('voice', 'call_ended', started);
@@ -36,7 +55,7 @@ export function voiceRoutes(
         return metrics.hop('voice', 'rejected', started);
       }
       const { seq } = VoiceQuery.parse(req.query);
-      const xml = await handler.handleCallback(body, seq);
+      const xml = await handler.handleHop({ ...body, seq });
       res.type('application/xml').send(xml);
       // every reply that listens ends with a Redirect back to us; the last one does not
       metrics.hop('voice', xml.includes('<Redirect') ? 'continue' : 'end', started);

@@ -1,13 +1,4 @@
-import type {
-  DailyFigures,
-  Facility,
-  HopSession,
-  NewResponse,
-  QuestionnaireVersion,
-  Response,
-  ResponseFilter,
-  Storage,
-} from '../ports.js';
+import type { DailyFigures, Facility, HopSession, NewResponse, QuestionnaireVersion, Response, ResponseFilter, Storage } from '../ports.js';
 import { matchesResponseFilter, ratingQuestions, sortDailyFigures, startedResponse, upsertAnswer } from '../rules.js';
 import { createMemoryVoiceCalls } from './voice-calls.js';
 import { createMemoryStaffStorage } from './staff-storage.js';
@@ -72,8 +63,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     const r = mustGet(id);
     return r.status === 'complete' ? null : r;
   };
-  const published = () =>
-    [...versions.values()].filter((v) => v.status === 'published').sort((a, b) => b.version - a.version);
+  const published = () => [...versions.values()].filter((v) => v.status === 'published').sort((a, b) => b.version - a.version);
 
   return {
     kind: 'memory',
@@ -134,7 +124,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       },
       async retireVersion(id, version) {
         const v = versions.get(versionKey(id, version));
-        if (!v || v.status !== 'published') return false;
+        if (v?.status !== 'published') return false;
         v.status = 'retired';
         return true;
       },
@@ -196,7 +186,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       },
       async markAbandoned(id, at) {
         const r = responses.get(id);
-        if (!r || r.status !== 'in_progress') return;
+        if (r?.status !== 'in_progress') return;
         r.status = 'abandoned';
         r.abandonedAt = at;
       },
@@ -219,9 +209,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
         return best ? clone(best) : null;
       },
       async *stream(filter: ResponseFilter) {
-        const matching = [...responses.values()]
-          .filter((r) => matchesResponseFilter(r, filter))
-          .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
+        const matching = [...responses.values()].filter((r) => matchesResponseFilter(r, filter)).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
         for (const r of matching) yield clone(r);
       },
       async tallyCounted(query) {

@@ -26,12 +26,7 @@ export function createMemoryScorecards(): ScorecardRepository {
     },
     async list(filter = {}) {
       return [...cards.values()]
-        .filter(
-          (s) =>
-            (!filter.period || s.period === filter.period) &&
-            (!filter.facilityCode || s.facilityCode === filter.facilityCode) &&
-            (!filter.district || s.district === filter.district),
-        )
+        .filter((s) => (!filter.period || s.period === filter.period) && (!filter.facilityCode || s.facilityCode === filter.facilityCode) && (!filter.district || s.district === filter.district))
         .sort((a, b) => a.period.localeCompare(b.period) || a.facilityCode.localeCompare(b.facilityCode))
         .slice(0, filter.limit ?? Infinity)
         .map(clone);
@@ -135,12 +130,7 @@ export function createMemoryOutbox(): OutboxRepository {
     },
     async list(filter = {}) {
       return [...messages.values()]
-        .filter(
-          (m) =>
-            (!filter.period || m.period === filter.period) &&
-            (!filter.subjectCode || m.subjectCode === filter.subjectCode) &&
-            (!filter.status || m.status === filter.status),
-        )
+        .filter((m) => (!filter.period || m.period === filter.period) && (!filter.subjectCode || m.subjectCode === filter.subjectCode) && (!filter.status || m.status === filter.status))
         .sort((a, b) => a.period.localeCompare(b.period) || a.key.localeCompare(b.key))
         .slice(0, filter.limit ?? Infinity)
         .map(clone);

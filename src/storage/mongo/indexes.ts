@@ -33,14 +33,15 @@ export const REBUILD_AFTER_MS = 10 * 60_000;
 type Doc = Record<string, unknown>;
 type ServerError = { code?: number; codeName?: string; message?: string };
 
-export function declaredIndexes(models: Array<Model<any>>): DeclaredIndex[] {
+export function declaredIndexes(models: Array<Model<unknown>>): DeclaredIndex[] {
   const out: DeclaredIndex[] = [];
   for (const model of models) {
     const collection = model.collection.collectionName;
     for (const [key, options] of model.schema.indexes()) {
       const k = key as Record<string, 1 | -1>;
       const o = options as { unique?: boolean; expireAfterSeconds?: number; partialFilterExpression?: unknown; name?: string };
-      if (o.partialFilterExpression) throw new Error(`index on ${collection} ${JSON.stringify(k)} uses partialFilterExpression, which FerretDB and DocumentDB lack: use a unique key that is always set`);
+      if (o.partialFilterExpression)
+        throw new Error(`index on ${collection} ${JSON.stringify(k)} uses partialFilterExpression, which FerretDB and DocumentDB lack: use a unique key that is always set`);
       if (o.expireAfterSeconds !== undefined && o.expireAfterSeconds !== 0) throw new Error(`TTL index on ${collection} must expire at the field's own date (expireAfterSeconds: 0)`);
       out.push({ collection, name: o.name ?? indexName(k), key: k, unique: Boolean(o.unique), ttl: o.expireAfterSeconds === 0 });
     }
@@ -55,7 +56,8 @@ export function indexName(key: Record<string, number>): string {
     .join('_');
 }
 
-const sameKey = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(Object.entries(a).map(([k, v]) => [k, Number(v)])) === JSON.stringify(Object.entries(b).map(([k, v]) => [k, Number(v)]));
+const sameKey = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  JSON.stringify(Object.entries(a).map(([k, v]) => [k, Number(v)])) === JSON.stringify(Object.entries(b).map(([k, v]) => [k, Number(v)]));
 
 export async function ensureIndexes(conn: Connection, wanted: DeclaredIndex[], serverNow: () => Promise<Date>, owner: string): Promise<IndexReport> {
   const db = conn.db!;
@@ -72,7 +74,8 @@ export async function ensureIndexes(conn: Connection, wanted: DeclaredIndex[], s
       const found = existing.find((e) => e.name === w.name) ?? existing.find((e) => sameKey(e.key as Doc, w.key));
       if (found) {
         const mismatch = describeMismatch(found, w);
-        if (mismatch) problems.push(`index ${where}: the database holds ${mismatch}. Drop it (db.${collection}.dropIndex('${String(found.name)}')) and start the service again; it builds the index it needs`);
+        if (mismatch)
+          problems.push(`index ${where}: the database holds ${mismatch}. Drop it (db.${collection}.dropIndex('${String(found.name)}')) and start the service again; it builds the index it needs`);
         else if (w.ttl && found.expireAfterSeconds === undefined) report.ttlNotSupported.push(`${collection}.${w.name}`);
         continue;
       }
@@ -80,7 +83,9 @@ export async function ensureIndexes(conn: Connection, wanted: DeclaredIndex[], s
       const failed = await meta.findOne({ _id: metaId });
       const now = await serverNow();
       if (failed && now.getTime() - failed.at.getTime() < REBUILD_AFTER_MS) {
-        problems.push(`index ${where} could not be built (by ${failed.by} at ${failed.at.toISOString()}): ${failed.error}. Not retried before ${new Date(failed.at.getTime() + REBUILD_AFTER_MS).toISOString()}; delete the document {_id: '${metaId}'} in storage_meta to retry at once`);
+        problems.push(
+          `index ${where} could not be built (by ${failed.by} at ${failed.at.toISOString()}): ${failed.error}. Not retried before ${new Date(failed.at.getTime() + REBUILD_AFTER_MS).toISOString()}; delete the document {_id: '${metaId}'} in storage_meta to retry at once`,
+        );
         continue;
       }
       try {
@@ -99,7 +104,9 @@ export async function ensureIndexes(conn: Connection, wanted: DeclaredIndex[], s
       if (!found) continue; // already reported above
       const mismatch = describeMismatch(found, w);
       if (mismatch && !problems.some((p) => p.includes(`${collection}.${w.name} `))) {
-        problems.push(`index ${collection}.${w.name} ${JSON.stringify(w.key)}${w.unique ? ' unique' : ''}: the database holds ${mismatch}. Drop it (db.${collection}.dropIndex('${String(found.name)}')) and start the service again`);
+        problems.push(
+          `index ${collection}.${w.name} ${JSON.stringify(w.key)}${w.unique ? ' unique' : ''}: the database holds ${mismatch}. Drop it (db.${collection}.dropIndex('${String(found.name)}')) and start the service again`,
+        );
       }
     }
   }

@@ -13,7 +13,6 @@ import { options } from './schema-options.js';
 
 const { Mixed } = Schema.Types;
 
-
 const managerSchema = new Schema(
   {
     name: String,

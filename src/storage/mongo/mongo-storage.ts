@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import mongoose, { type Connection } from 'mongoose';
-import type {
-  DailyFiguresQuery,
-  Facility,
-  HopSession,
-  NewResponse,
-  QuestionnaireVersion,
-  Response,
-  ResponseFilter,
-  Storage,
-  StoredAnswer,
-} from '../ports.js';
+import type { DailyFiguresQuery, Facility, HopSession, NewResponse, QuestionnaireVersion, Response, ResponseFilter, Storage, StoredAnswer } from '../ports.js';
 import { foldDailyFigures, startedResponse } from '../rules.js';
 import { registerModels, type Models } from './models.js';
 import { createMongoVoiceCalls } from './voice-calls.js';
@@ -117,8 +107,7 @@ function withId<T>(doc: Doc, internal: readonly string[] = []): T {
 }
 type StoredAnswers = Record<string, { value: StoredAnswer['value']; at: Date }>;
 /** The stored map (in answer order) as the port's list. */
-const answerList = (answers: unknown): StoredAnswer[] =>
-  Object.entries((answers ?? {}) as StoredAnswers).map(([questionId, a]) => ({ questionId, value: a.value, at: a.at }));
+const answerList = (answers: unknown): StoredAnswer[] => Object.entries((answers ?? {}) as StoredAnswers).map(([questionId, a]) => ({ questionId, value: a.value, at: a.at }));
 const toResponse = (doc: Doc) => {
   const r = withId<Response>(doc, RESPONSE_INTERNAL);
   return { ...r, answers: answerList(doc.answers) };
@@ -221,7 +210,10 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     return doc ? toResponse(doc) : null;
   };
   const latest = async (query: Doc): Promise<QuestionnaireVersion | null> => {
-    const doc = await questionnaires.findOne({ ...query, status: 'published' }).sort({ version: -1 }).lean<Doc>();
+    const doc = await questionnaires
+      .findOne({ ...query, status: 'published' })
+      .sort({ version: -1 })
+      .lean<Doc>();
     return doc ? strip<QuestionnaireVersion>(doc) : null;
   };
   /** A write that found nothing: a complete response (left alone, as the port says), or none at all. */
@@ -270,7 +262,10 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
   /** Imports recorded but not finished (their writer stopped): written now. */
   async function finishStalledImports(): Promise<number> {
     const cutoff = new Date((await serverNow()).getTime() - STALLED_IMPORT_MS);
-    const stalled = await facilityImports.find({ startedAt: { $lt: cutoff } }).sort({ startedAt: 1 }).lean<Doc[]>();
+    const stalled = await facilityImports
+      .find({ startedAt: { $lt: cutoff } })
+      .sort({ startedAt: 1 })
+      .lean<Doc[]>();
     for (const imp of stalled) {
       await applyFacilities(imp.facilities as Facility[], imp.startedAt as Date);
       await facilityImports.deleteOne({ _id: imp._id });
@@ -330,7 +325,9 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     ]);
     return foldDailyFigures(
       reports.map((r) => ({ facilityCode: r._id.f, day: r._id.d, n: r.n })),
-      perQuestion.flatMap((rows, i) => rows.map((a) => ({ facilityCode: a._id.f, day: a._id.d, questionnaireId: a._id.qn, questionnaireVersion: a._id.qv, questionId: questionIds[i]!, value: a._id.v, n: a.n }))),
+      perQuestion.flatMap((rows, i) =>
+        rows.map((a) => ({ facilityCode: a._id.f, day: a._id.d, questionnaireId: a._id.qn, questionnaireVersion: a._id.qv, questionId: questionIds[i]!, value: a._id.v, n: a.n })),
+      ),
       query,
     );
   }
@@ -375,11 +372,14 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         if (list.length === 1) return applyFacilities(list, at);
         const id = randomUUID();
         await facilityImports.collection.insertOne({ _id: id as never, facilities: list, startedAt: at, by: instance });
-        let result;
+        let result: Awaited<ReturnType<typeof applyFacilities>>;
         try {
           result = await applyFacilities(list, at);
         } catch (e) {
-          throw new Error(`the import of ${list.length} facilities is recorded but stopped part-way (${e instanceof Error ? e.message : String(e)}); the next storage sweep writes the rest, or run the import again`, { cause: e });
+          throw new Error(
+            `the import of ${list.length} facilities is recorded but stopped part-way (${e instanceof Error ? e.message : String(e)}); the next storage sweep writes the rest, or run the import again`,
+            { cause: e },
+          );
         }
         await facilityImports.deleteOne({ _id: id });
         return result;
@@ -446,10 +446,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         if (result.matchedCount === 0) await unlessComplete(id);
       },
       async withdrawAnswer(id, questionId, resumeState, at) {
-        const result = await responses.updateOne(
-          { _id: id, status: { $ne: 'complete' } },
-          { $unset: { [answerField(questionId)]: '' }, $set: { resumeState, updatedAt: at }, $inc: { rev: 1 } },
-        );
+        const result = await responses.updateOne({ _id: id, status: { $ne: 'complete' } }, { $unset: { [answerField(questionId)]: '' }, $set: { resumeState, updatedAt: at }, $inc: { rev: 1 } });
         if (result.matchedCount === 0) await unlessComplete(id);
       },
       async saveProgress(id, resumeState, at) {
@@ -477,9 +474,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
           // another counted response holds this countKey: store this one as its duplicate
           const holder = await responses.findOne({ countSlot: countKey }, { _id: 1 }).lean<Doc>();
           if (!holder) continue; // the holder went away meanwhile: try to take the key again
-          const doc = await responses
-            .findOneAndUpdate(unchanged, { $set: { ...done, counted: false, duplicateOf: String(holder._id) }, $inc: { rev: 1 } }, { returnDocument: 'after' })
-            .lean<Doc>();
+          const doc = await responses.findOneAndUpdate(unchanged, { $set: { ...done, counted: false, duplicateOf: String(holder._id) }, $inc: { rev: 1 } }, { returnDocument: 'after' }).lean<Doc>();
           if (doc) return toResponse(doc);
         }
         throw new Error(`could not complete response ${id}: too many concurrent writers`);
@@ -552,8 +547,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         return typeof doc?.language === 'string' ? doc.language : null;
       },
       async setLanguage(respondentKey, language, at) {
-        const write = () =>
-          respondents.updateOne({ _id: respondentKey }, { $set: { language, updatedAt: at } }, { upsert: true });
+        const write = () => respondents.updateOne({ _id: respondentKey }, { $set: { language, updatedAt: at } }, { upsert: true });
         try {
           await write();
         } catch (e) {

@@ -5,7 +5,6 @@ import { options } from './schema-options.js';
 
 const { Mixed } = Schema.Types;
 
-
 export const scorecardSchema = new Schema(
   {
     facilityCode: { type: String, required: true },

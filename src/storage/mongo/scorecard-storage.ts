@@ -1,14 +1,7 @@
 import type { PipelineStage } from 'mongoose';
 import type { Models } from './models.js';
 import { isDuplicateKey } from './errors.js';
-import type {
-  OutboxMessage,
-  OutboxRepository,
-  ResponseTally,
-  Scorecard,
-  ScorecardRepository,
-  TallyQuery,
-} from '../scorecard-ports.js';
+import type { OutboxMessage, OutboxRepository, ResponseTally, Scorecard, ScorecardRepository, TallyQuery } from '../scorecard-ports.js';
 import { compareTallies, duplicateProviderIdNote, pendingOutboxMessage, sortAnswerCounts } from '../scorecard-rules.js';
 
 /**
@@ -159,7 +152,10 @@ export function createMongoOutbox(outbox: Models['outbox'], claims: Models['outb
           .findOneAndUpdate(
             // still as read: not marked sent or failed by the sender whose lease ran out
             { _id: candidate._id, attempts, dueAt: { $lte: serverNow } },
-            { $set: { status: 'sending', leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs), updatedAt: now, dueAt: new Date(serverNow.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+            {
+              $set: { status: 'sending', leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs), updatedAt: now, dueAt: new Date(serverNow.getTime() + leaseMs) },
+              $inc: { attempts: 1 },
+            },
             { returnDocument: 'after' },
           )
           .lean<Doc>();

@@ -17,10 +17,7 @@ const tokenSchema = new Schema(
 );
 tokenSchema.index({ hash: 1 }, { unique: true });
 
-const auditSchema = new Schema(
-  { _id: { type: String, required: true }, at: Date, actor: String, action: String, target: String, details: Mixed },
-  opts('audit_log'),
-);
+const auditSchema = new Schema({ _id: { type: String, required: true }, at: Date, actor: String, action: String, target: String, details: Mixed }, opts('audit_log'));
 auditSchema.index({ at: -1, _id: -1 });
 auditSchema.index({ target: 1, at: -1 });
 

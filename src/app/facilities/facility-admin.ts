@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { FACILITY_CODE } from '../../engine/answers.js';
+import type { Clock } from '../../gateways/clock.js';
+import type { Facility, Storage } from '../../storage/ports.js';
+import { csvLine } from '../../text/csv.js';
+import { recordAudit } from '../staff/audit.js';
+import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, importFacilities, managerPhone, managerPhoneProblem, type ImportResult } from './facility-registry.js';
+import type { CountryCode } from '../../gateways/phone-number.js';
+
+/**
+ * Facilities and their managers as staff keep them: create, edit, deactivate, import and
+ * export. A district is known when a facility already uses it or an admin has listed it;
+ * a facility type is known when a published questionnaire serves it.
+ */
+
+export type RegistryDeps = { storage: Storage; clock: Clock; languages: string[]; defaultCountry: CountryCode };
+
+export async function knownDistricts(storage: Storage): Promise<string[]> {
+  const listed = await storage.districts.list();
+  const used = (await storage.facilities.list()).map((f) => f.district);
+  return [...new Set([...listed, ...used])].sort((a, b) => a.localeCompare(b));
+}
+
+export async function knownFacilityTypes(storage: Storage): Promise<string[]> {
+  const versions = await storage.questionnaires.listVersions();
+  return [...new Set(versions.filter((v) => v.status === 'published').flatMap((v) => v.definition.facilityTypes))].sort();
+}
+
+/**
+ * A facility and its managers as staff send it. Given the default country, a manager's phone
+ * is checked and put in E.164 (see managerPhone); without one (the OpenAPI document) it is
+ * described as the string it is sent as.
+ */
+function facilityInputSchema(defaultCountry?: CountryCode) {
+  const phone = z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(40, 'is too long')
+    .transform((value, ctx) => {
+      if (!defaultCountry) return value;
+      const e164 = managerPhone(value, defaultCountry);
+      if (e164) return e164;
+      ctx.addIssue({ code: 'custom', message: managerPhoneProblem(defaultCountry) });
+      return z.NEVER;
+    });
+  const manager = z.object({
+    name: z.string().trim().min(1, 'is required').max(80),
+    phone,
+    language: z.string().trim(),
+    role: z.enum(['facility', 'district'], { error: 'must be facility or district' }).default('facility'),
+    active: z.boolean().default(true),
+    optedOut: z.boolean().default(false),
+  });
+  return z.object({
+    code: z.string().trim().regex(FACILITY_CODE, 'must be 3 to 8 digits'),
+    name: z.string().trim().min(2, 'is required').max(FACILITY_NAME_MAX, `must be at most ${FACILITY_NAME_MAX} characters`),
+    type: z.string().trim().min(1, 'is required'),
+    district: z.string().trim().min(2, 'is required').max(60),
+    active: z.boolean().default(true),
+    managers: z.array(manager).max(20).default([]),
+  });
+}
+export const FacilityInput = facilityInputSchema();
+export type FacilityInput = z.input<typeof FacilityInput>;
+
+export type FieldError = { field: string; message: string };
+export type FacilityWrite = { ok: true; facility: Facility } | { ok: false; errors: FieldError[]; notFound?: boolean };
+
+async function check(deps: RegistryDeps, input: unknown): Promise<{ facility: Facility } | { errors: FieldError[] }> {
+  const parsed = facilityInputSchema(deps.defaultCountry).safeParse(input);
+  if (!parsed.success) return { errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) };
+  const f = parsed.data;
+  const errors: FieldError[] = [];
+  const types = await knownFacilityTypes(deps.storage);
+  if (!types.includes(f.type)) errors.push({ field: 'type', message: `"${f.type}" has no questionnaire; known types: ${types.join(', ')}` });
+  const districts = await knownDistricts(deps.storage);
+  if (!districts.includes(f.district)) errors.push({ field: 'district', message: `"${f.district}" is not a known district; an admin can add it on the facilities page` });
+  f.managers.forEach((m, i) => {
+    if (!deps.languages.includes(m.language)) errors.push({ field: `managers.${i}.language`, message: `must be one of ${deps.languages.join(', ')}` });
+  });
+  return errors.length ? { errors } : { facility: f };
+}
+
+export async function createFacility(deps: RegistryDeps, input: unknown, by: string): Promise<FacilityWrite> {
+  const checked = await check(deps, input);
+  if ('errors' in checked) return { ok: false, errors: checked.errors };
+  // the storage's unique code decides, so two people creating the same code at once cannot overwrite each other
+  if (!(await deps.storage.facilities.insert(checked.facility))) {
+    return { ok: false, errors: [{ field: 'code', message: `${checked.facility.code} is already used by another facility` }] };
+  }
+  await recordAudit(deps, { actor: by, action: 'facility.created', target: `facility ${checked.facility.code}`, details: { name: checked.facility.name } });
+  return { ok: true, facility: checked.facility };
+}
+
+export async function updateFacility(deps: RegistryDeps, code: string, input: unknown, by: string): Promise<FacilityWrite> {
+  const existing = await deps.storage.facilities.findByCode(code);
+  if (!existing) return { ok: false, notFound: true, errors: [{ field: 'code', message: `no facility has code ${code}` }] };
+  // the code is the facility's identity (respondents type it): it cannot be edited
+  const checked = await check(deps, { ...(input as object), code });
+  if ('errors' in checked) return { ok: false, errors: checked.errors };
+  await deps.storage.facilities.upsertMany([checked.facility]);
+  await recordAudit(deps, {
+    actor: by,
+    action: 'facility.updated',
+    target: `facility ${code}`,
+    details: { name: checked.facility.name, active: checked.facility.active, managers: checked.facility.managers.length },
+  });
+  return { ok: true, facility: checked.facility };
+}
+
+export async function setFacilityActive(deps: RegistryDeps, code: string, active: boolean, by: string): Promise<boolean> {
+  const existing = await deps.storage.facilities.findByCode(code);
+  if (!existing) return false;
+  await deps.storage.facilities.upsertMany([{ ...existing, active }]);
+  await recordAudit(deps, { actor: by, action: active ? 'facility.reactivated' : 'facility.deactivated', target: `facility ${code}` });
+  return true;
+}
+
+export async function importFacilityCsv(deps: RegistryDeps, csv: string, dryRun: boolean, by: string): Promise<ImportResult> {
+  const known = { languages: deps.languages, facilityTypes: await knownFacilityTypes(deps.storage), districts: await knownDistricts(deps.storage), defaultCountry: deps.defaultCountry };
+  const result = await importFacilities(deps.storage, csv, known, { dryRun });
+  if (result.ok && !dryRun) {
+    await recordAudit(deps, { actor: by, action: 'facilities.imported', target: 'facility registry', details: { rows: result.rows, inserted: result.inserted, updated: result.updated } });
+  }
+  return result;
+}
+
+export const FACILITY_EXPORT_COLUMNS = [...FACILITY_CSV_COLUMNS, 'active'] as const;
+
+/** The registry as CSV, in the import format (plus an `active` column the import ignores). */
+export async function* facilityCsv(storage: Storage): AsyncGenerator<string> {
+  yield csvLine([...FACILITY_EXPORT_COLUMNS]);
+  for (const f of await storage.facilities.list()) {
+    const base = [f.code, f.name, f.type, f.district];
+    if (f.managers.length === 0) yield csvLine([...base, '', '', '', '', f.active]);
+    for (const m of f.managers) yield csvLine([...base, m.name, m.phone, m.language, m.role, f.active]);
+  }
+}
+
+export async function addDistrict(deps: RegistryDeps, name: string, by: string): Promise<boolean> {
+  const added = await deps.storage.districts.add(name);
+  if (added) await recordAudit(deps, { actor: by, action: 'district.added', target: `district ${name}` });
+  return added;
+}

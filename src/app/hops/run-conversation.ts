@@ -1,0 +1,111 @@
+import { FRONT_DOOR, versionForStep, type ConversationEvent, type ConversationInput, type Effect, type FacilityRef, type LoadedQuestionnaire, type ResumeOffer } from '../../engine/conversation.js';
+import { promptFor, type Prompt, type SystemTextSource } from '../../engine/prompt.js';
+import { startConversation, stepConversation, type ConversationState, type Step } from '../../engine/stepping.js';
+import type { Channel, Facility, Storage } from '../../storage/ports.js';
+import type { QuestionnaireCatalog } from '../questionnaires/questionnaire-catalog.js';
+
+/**
+ * Runs the conversation machine for one hop: picks the machine the session is pinned to,
+ * steps it, and answers the lookups it asks for (a facility by its code) from storage, so
+ * that what comes back is the screen the respondent sees next and every effect to store.
+ */
+
+export type Turn = { state: ConversationState; effects: Effect[]; questionnaire: LoadedQuestionnaire | null };
+
+export type RunnerDeps = {
+  storage: Storage;
+  questionnaires: QuestionnaireCatalog;
+  texts: SystemTextSource;
+  settings: { resumeWindowMinutes: number; maxFacilityAttempts: number };
+};
+
+export type Caller = { channel: Channel; respondentKey: string; languages: string[]; maxRetries: number | null };
+
+/** a lookup answers with one event; a machine never needs more than a couple per hop */
+const MAX_LOOKUPS_PER_HOP = 4;
+
+export function createConversationRunner(deps: RunnerDeps) {
+  const { storage, questionnaires } = deps;
+
+  async function pinned(state: Pick<ConversationState, 'context'>, event: ConversationEvent | null): Promise<LoadedQuestionnaire | null> {
+    const version = versionForStep(state.context, event);
+    if (!version) return null;
+    const q = await questionnaires.get(version.id, version.version);
+    if (!q) throw new Error(`questionnaire ${version.id}@${version.version} is not stored`);
+    return q;
+  }
+
+  /** A new session: the remembered language, an unfinished report to offer, a pre-filled code. */
+  async function begin(caller: Caller, prefilledFacilityCode: string | null, now: Date): Promise<Turn> {
+    const since = new Date(now.getTime() - deps.settings.resumeWindowMinutes * 60_000);
+    const [rememberedLanguage, unfinished] = await Promise.all([storage.respondents.getLanguage(caller.respondentKey), storage.responses.findResumable(caller.respondentKey, caller.channel, since)]);
+    let resumeOffer: ResumeOffer | null = null;
+    let resumed: LoadedQuestionnaire | null = null;
+    // dialling another facility's code directly means a new report, not the unfinished one
+    const sameFacility = !prefilledFacilityCode || unfinished?.facilityCode === prefilledFacilityCode;
+    if (unfinished?.resumeState && sameFacility && caller.languages.includes(unfinished.language)) {
+      const [facility, q] = await Promise.all([storage.facilities.findByCode(unfinished.facilityCode), questionnaires.get(unfinished.questionnaireId, unfinished.questionnaireVersion)]);
+      if (facility && q) {
+        resumed = q;
+        resumeOffer = { responseId: unfinished.id, lang: unfinished.language, facility: facilityRef(facility), questionnaire: { id: q.id, version: q.version }, resumeAt: unfinished.resumeState };
+      }
+    }
+    const input: ConversationInput = {
+      languages: caller.languages,
+      rememberedLanguage,
+      prefilledFacilityCode,
+      resumeOffer,
+      maxFacilityAttempts: deps.settings.maxFacilityAttempts,
+      maxRetries: caller.maxRetries,
+    };
+    return settle(startConversation(resumed?.machine ?? FRONT_DOOR, input));
+  }
+
+  async function advance(state: ConversationState, event: ConversationEvent): Promise<Turn> {
+    const q = await pinned(state, event);
+    return settle(stepConversation(q?.machine ?? FRONT_DOOR, state, event));
+  }
+
+  /** Answers each lookup the machine asked for, until it asks for none. */
+  async function settle(first: Step): Promise<Turn> {
+    let step = first;
+    const effects = [...first.effects];
+    for (let i = 0; i < MAX_LOOKUPS_PER_HOP; i++) {
+      const lookup = step.effects.find((e) => e.type === 'lookupFacility');
+      if (lookup?.type !== 'lookupFacility') break;
+      const event = await lookUp(lookup.code, lookup.for);
+      const q = await pinned(step.state, event);
+      step = stepConversation(q?.machine ?? FRONT_DOOR, step.state, event);
+      effects.push(...step.effects);
+    }
+    return { state: step.state, effects, questionnaire: await pinned(step.state, null) };
+  }
+
+  async function lookUp(code: string, purpose: 'visit' | 'answer'): Promise<ConversationEvent> {
+    const found = await storage.facilities.findByCode(code);
+    if (!found?.active) return { type: 'FACILITY_UNKNOWN', code };
+    if (purpose === 'answer') return { type: 'FACILITY_FOUND', facility: facilityRef(found), questionnaire: null };
+    const q = await questionnaires.currentForFacilityType(found.type);
+    return { type: 'FACILITY_FOUND', facility: facilityRef(found), questionnaire: q ? { id: q.id, version: q.version } : null };
+  }
+
+  /** The screen a stored state is on. */
+  async function promptOf(state: ConversationState, reference: string | null): Promise<Prompt> {
+    return promptFor(state, { questionnaire: await pinned(state, null), texts: deps.texts, reference });
+  }
+
+  /** The apology for a hop that failed before its session existed: the front door, ended by FAILED. */
+  async function failedAtStart(languages: string[]): Promise<Prompt> {
+    const started = startConversation(FRONT_DOOR, { languages, maxFacilityAttempts: deps.settings.maxFacilityAttempts, maxRetries: null });
+    const ended = stepConversation(FRONT_DOOR, started.state, { type: 'FAILED' });
+    return promptFor(ended.state, { questionnaire: null, texts: deps.texts });
+  }
+
+  return { begin, advance, promptOf, failedAtStart };
+}
+
+export type ConversationRunner = ReturnType<typeof createConversationRunner>;
+
+export function facilityRef(f: Facility): FacilityRef {
+  return { code: f.code, name: f.name, type: f.type, district: f.district };
+}

@@ -1,0 +1,32 @@
+import type { Channel, Storage } from '../../storage/ports.js';
+import type { Clock } from '../../gateways/clock.js';
+import type { VoiceCallRecord } from '../../storage/voice-calls.js';
+
+/**
+ * The provider says a session is over (AT's USSD end-of-session notification, or a voice
+ * call's last request): an unfinished report becomes abandoned, and can still be resumed
+ * by dialling again within the window.
+ */
+export async function abandonUnfinished(
+  deps: { storage: Storage; clock: Clock },
+  channel: Channel,
+  sessionId: string,
+): Promise<{ abandoned: boolean; responseId: string | null; respondentKey: string | null }> {
+  const session = await deps.storage.sessions.get(channel, sessionId);
+  if (!session?.responseId) return { abandoned: false, responseId: null, respondentKey: session?.respondentKey ?? null };
+  const response = await deps.storage.responses.get(session.responseId);
+  if (response?.status !== 'in_progress') return { abandoned: false, responseId: session.responseId, respondentKey: session.respondentKey };
+  await deps.storage.responses.markAbandoned(response.id, deps.clock.now());
+  return { abandoned: true, responseId: session.responseId, respondentKey: session.respondentKey };
+}
+
+/** A voice call's end: its duration, cost and hangup cause, kept once (no phone numbers), and an unfinished report abandoned. */
+export async function recordCallEnd(
+  deps: { storage: Storage; clock: Clock },
+  call: Omit<VoiceCallRecord, 'respondentKey' | 'responseId' | 'endedAt'>,
+): Promise<{ recorded: boolean; abandoned: boolean }> {
+  const session = await deps.storage.sessions.get('voice', call.sessionId);
+  const recorded = await deps.storage.voiceCalls.recordEnd({ ...call, respondentKey: session?.respondentKey ?? null, responseId: session?.responseId ?? null, endedAt: deps.clock.now() });
+  const { abandoned } = await abandonUnfinished(deps, 'voice', call.sessionId);
+  return { recorded, abandoned };
+}

@@ -1,0 +1,104 @@
+/**
+ * Structure edits an officer makes with buttons instead of JSON: add, remove and move a
+ * question, make it optional or required, add or remove an option. Pure functions over the
+ * draft's definition (which may be invalid while being edited); validation still decides
+ * whether the result can be published.
+ */
+
+export type StructureEdit =
+  | { op: 'add'; id: string; type: 'choice' | 'rating' | 'yesno' | 'number' | 'text'; optional: boolean; options: string[] }
+  | { op: 'remove' | 'up' | 'down' | 'optional'; question: string }
+  | { op: 'add-option'; question: string; code: string }
+  | { op: 'remove-option'; question: string; code: string };
+
+type Q = Record<string, unknown> & { id?: unknown; options?: unknown };
+const CODE = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** Reads the button pressed (`op` = "remove:wait", "add-option:wait", ...) and its fields. */
+export function readStructureEdit(body: Record<string, unknown>): StructureEdit | { error: string } {
+  const s = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+  const [op, question = ''] = s('op').split(':');
+  switch (op) {
+    case 'add': {
+      const type = s('new_type');
+      if (!['choice', 'rating', 'yesno', 'number', 'text'].includes(type)) return { error: 'choose the type of the new question' };
+      const options = s('new_options')
+        .split(/[\s,]+/)
+        .filter(Boolean);
+      return { op: 'add', id: s('new_id'), type: type as 'choice', optional: body.new_optional === 'on', options };
+    }
+    case 'remove':
+    case 'up':
+    case 'down':
+    case 'optional':
+      return { op, question };
+    case 'add-option':
+      return { op, question, code: s(`new_option_${question}`) };
+    case 'remove-option': {
+      const [q, code = ''] = question.split('/');
+      return { op, question: q ?? '', code };
+    }
+    default:
+      return { error: 'unknown change' };
+  }
+}
+
+export function applyStructureEdit(definition: unknown, edit: StructureEdit): { ok: true; definition: Record<string, unknown> } | { ok: false; message: string } {
+  if (typeof definition !== 'object' || definition === null || !Array.isArray((definition as { questions?: unknown }).questions)) {
+    return { ok: false, message: 'the questions JSON is not in a shape these buttons understand; fix it by hand first' };
+  }
+  const def = structuredClone(definition) as Record<string, unknown> & { questions: Q[] };
+  const index = 'question' in edit ? def.questions.findIndex((q) => q?.id === edit.question) : -1;
+  if ('question' in edit && index < 0) return { ok: false, message: `there is no question "${edit.question}"` };
+  switch (edit.op) {
+    case 'add': {
+      if (!CODE.test(edit.id)) return { ok: false, message: 'a question id uses lower-case letters, digits and _, and starts with a letter' };
+      if (def.questions.some((q) => q?.id === edit.id)) return { ok: false, message: `there is already a question "${edit.id}"` };
+      const bad = edit.options.find((o) => !CODE.test(o));
+      if (bad) return { ok: false, message: `option code "${bad}" must use lower-case letters, digits and _, and start with a letter` };
+      if (edit.type === 'choice' && edit.options.length < 2) return { ok: false, message: 'a choice question needs at least two option codes' };
+      const q: Q = { id: edit.id, type: edit.type, optional: edit.optional };
+      if (edit.type === 'choice') q.options = edit.options.map((code) => ({ code }));
+      if (edit.type === 'number') Object.assign(q, { min: 1, max: 100 });
+      if (edit.type === 'text') q.maxLength = 140;
+      def.questions.push(q);
+      break;
+    }
+    case 'remove': {
+      const id = edit.question;
+      const dependants = def.questions.filter((q) => (q?.showIf as { question?: unknown } | undefined)?.question === id).map((q) => String(q.id));
+      if (dependants.length) return { ok: false, message: `"${dependants.join('", "')}" is shown depending on "${id}"; change that first` };
+      def.questions.splice(index, 1);
+      break;
+    }
+    case 'up':
+    case 'down': {
+      const to = edit.op === 'up' ? index - 1 : index + 1;
+      if (to < 0 || to >= def.questions.length) return { ok: true, definition: def };
+      const [moved] = def.questions.splice(index, 1);
+      def.questions.splice(to, 0, moved!);
+      break;
+    }
+    case 'optional': {
+      const q = def.questions[index]!;
+      q.optional = !q.optional;
+      break;
+    }
+    case 'add-option': {
+      const q = def.questions[index]!;
+      if (!Array.isArray(q.options)) return { ok: false, message: `"${edit.question}" has no options` };
+      if (!CODE.test(edit.code)) return { ok: false, message: 'an option code uses lower-case letters, digits and _, and starts with a letter' };
+      if ((q.options as Array<{ code?: unknown }>).some((o) => o?.code === edit.code)) return { ok: false, message: `"${edit.question}" already has option "${edit.code}"` };
+      (q.options as unknown[]).push({ code: edit.code });
+      break;
+    }
+    case 'remove-option': {
+      const q = def.questions[index]!;
+      const options = Array.isArray(q.options) ? (q.options as Array<{ code?: unknown }>) : [];
+      if (!options.some((o) => o?.code === edit.code)) return { ok: false, message: `"${edit.question}" has no option "${edit.code}"` };
+      q.options = options.filter((o) => o?.code !== edit.code);
+      break;
+    }
+  }
+  return { ok: true, definition: def };
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { QuestionnaireDefinition } from '../../engine/definition.js';
+import { prepareQuestionnaire } from '../../engine/conversation.js';
+import type { SystemTextSource } from '../../engine/prompt.js';
+import type { ConversationState } from '../../engine/stepping.js';
+import type { QuestionnaireTexts } from '../../engine/texts.js';
+import { ussdAdapter } from '../../channels/ussd/adapter.js';
+import { renderUssd, type UssdScreen } from '../../channels/ussd/render.js';
+import type { Clock } from '../../gateways/clock.js';
+import type { Storage } from '../../storage/ports.js';
+import type { Draft } from '../../storage/staff-ports.js';
+import { createConversationRunner } from '../hops/run-conversation.js';
+
+/**
+ * The on-screen phone: runs the real conversation machine and the real USSD renderer
+ * against a draft, hop by hop, exactly as a respondent would meet it once published. It
+ * stores nothing: the conversation state travels with each request, and facilities are
+ * looked up read-only. The draft runs as version 0, which no published version can have.
+ */
+
+const SimState = z.object({ value: z.union([z.string(), z.record(z.string(), z.unknown())]), context: z.object({ languages: z.array(z.string()) }).loose() });
+
+export const SimulatorHop = z.object({
+  /** null or absent: dial (the first hop) */
+  state: SimState.nullable().optional(),
+  page: z.number().int().min(0).max(50).default(0),
+  input: z.string().max(200, 'must be at most 200 characters').default(''),
+});
+export type SimulatorHop = z.infer<typeof SimulatorHop>;
+
+export type SimulatorReply =
+  | { ok: true; screen: UssdScreen; state: ConversationState; page: number; recorded: Array<{ questionId: string; value: unknown }>; facilityHint: string[] }
+  | { ok: false; message: string };
+
+export async function simulateDraftHop(
+  deps: { storage: Storage; clock: Clock; texts: SystemTextSource; languages: string[]; screenLimit: number; maxFacilityAttempts?: number },
+  draft: Pick<Draft, 'definition' | 'texts'>,
+  hop: SimulatorHop,
+): Promise<SimulatorReply> {
+  const parsed = QuestionnaireDefinition.safeParse(draft.definition);
+  if (!parsed.success) return { ok: false, message: 'the draft has errors in its questions; fix those (see the validation list) before trying it' };
+  const definition = parsed.data;
+  // the engine shows a missing text as its key, which is what a tester needs to see
+  const loaded = prepareQuestionnaire({ id: definition.id, version: 0, definition, texts: (draft.texts ?? {}) as Record<string, QuestionnaireTexts> });
+  const facilities = (await deps.storage.facilities.list({ activeOnly: true })).filter((f) => definition.facilityTypes.includes(f.type));
+  const facilityHint = facilities.slice(0, 3).map((f) => `${f.code} ${f.name}`);
+  const runner = createConversationRunner({
+    storage: deps.storage,
+    // only the draft exists here: every facility of its types is served by it
+    questionnaires: {
+      get: async (id, version) => (id === loaded.id && version === 0 ? loaded : null),
+      currentForFacilityType: async (type) => (definition.facilityTypes.includes(type) ? loaded : null),
+    },
+    texts: deps.texts,
+    settings: { resumeWindowMinutes: 0, maxFacilityAttempts: deps.maxFacilityAttempts ?? 3 },
+  });
+  const ussd = ussdAdapter({ screenLimit: deps.screenLimit });
+
+  try {
+    if (!hop.state) {
+      const turn = await runner.begin({ channel: 'ussd', respondentKey: 'simulator', languages: deps.languages, maxRetries: null }, null, deps.clock.now());
+      const screen = renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit);
+      return { ok: true, screen, state: turn.state, page: 0, recorded: [], facilityHint };
+    }
+    const state = hop.state as unknown as ConversationState; // checked by the machine itself: a foreign state throws below
+    const current = await runner.promptOf(state, null);
+    if (current.kind === 'end') return { ok: false, message: 'this simulated session has ended; dial again' };
+    const reading = ussd.read({ sessionId: 'sim', serviceCode: '*', phoneNumber: '+0', text: hop.input }, { inputKey: '', page: hop.page, seq: 0 }, current);
+    if (reading.kind === 'page') return { ok: true, screen: renderUssd(current, reading.page, deps.screenLimit), state, page: reading.page, recorded: [], facilityHint };
+    const turn = await runner.advance(state, reading.event);
+    const recorded = turn.effects.flatMap((e) => (e.type === 'answerRecorded' ? [{ questionId: e.questionId, value: e.value }] : []));
+    return { ok: true, screen: renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit), state: turn.state, page: 0, recorded, facilityHint };
+  } catch {
+    // a state from an older draft (a question removed since) cannot continue
+    return { ok: false, message: 'the draft changed under this simulated session; dial again' };
+  }
+}

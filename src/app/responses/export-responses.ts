@@ -1,0 +1,113 @@
+import type { AnswerValue, Question } from '../../engine/definition.js';
+import type { SystemTextSource } from '../../engine/prompt.js';
+import { lookupPath } from '../../engine/texts.js';
+import type { QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../storage/ports.js';
+import { csvLine } from '../../text/csv.js';
+import { publicResponse } from './public-response.js';
+
+/**
+ * Responses for analysis, as CSV (one row per response, a code and a label column per
+ * question) or NDJSON (one object per line). Lines are produced one response at a time
+ * from the storage cursor, so an export of any size runs in constant memory. Respondents
+ * appear only as their keyed hash; phone numbers are never stored, so never exported.
+ */
+
+export type ExportFormat = 'csv' | 'ndjson';
+
+const FIXED_COLUMNS = [
+  'response_id',
+  'facility_code',
+  'facility_type',
+  'district',
+  'questionnaire',
+  'questionnaire_version',
+  'channel',
+  'language',
+  'respondent_key',
+  'status',
+  'counted',
+  'duplicate_of',
+  'started_at',
+  'completed_at',
+  'abandoned_at',
+] as const;
+
+type Labeller = (questionId: string, value: AnswerValue) => string;
+
+export function createAnswerLabeller(texts: SystemTextSource, lang: string) {
+  return (version: QuestionnaireVersion): Labeller => {
+    const questions = new Map<string, Question>(version.definition.questions.map((q) => [q.id, q]));
+    const fromTexts = (path: string) => lookupPath(version.texts[lang], path) ?? lookupPath(version.texts[texts.defaultLanguage], path);
+    return (questionId, value) => {
+      const q = questions.get(questionId);
+      if (!q) return String(value);
+      switch (q.type) {
+        case 'choice':
+          return fromTexts(`questions.${q.id}.options.${String(value)}`) ?? String(value);
+        case 'rating':
+          return texts.system(lang, `rating.${String(value)}`).text;
+        case 'yesno':
+          return texts.system(lang, `answer.${String(value)}`).text;
+        default:
+          return String(value);
+      }
+    };
+  };
+}
+
+/** Question columns for an export: every question of every version the filter can match, in order. */
+export function exportQuestionIds(versions: QuestionnaireVersion[], filter: ResponseFilter): string[] {
+  const matching = versions.filter(
+    (v) =>
+      v.status !== 'draft' &&
+      (!filter.questionnaireId || v.id === filter.questionnaireId) &&
+      (filter.questionnaireVersion === undefined || v.version === filter.questionnaireVersion) &&
+      (!filter.facilityType || v.definition.facilityTypes.includes(filter.facilityType)),
+  );
+  return [...new Set(matching.flatMap((v) => v.definition.questions.map((q) => q.id)))];
+}
+
+export async function* exportResponses(deps: { storage: Storage; texts: SystemTextSource }, filter: ResponseFilter, options: { format: ExportFormat; lang: string }): AsyncGenerator<string> {
+  const versions = await deps.storage.questionnaires.listVersions();
+  const labellerFor = createAnswerLabeller(deps.texts, options.lang);
+  // one labeller per questionnaire version: a handful, however many responses there are
+  const labellers = new Map<string, Labeller>(versions.map((v) => [`${v.id}@${v.version}`, labellerFor(v)]));
+  const label = (r: Response, questionId: string, value: AnswerValue) => labellers.get(`${r.questionnaireId}@${r.questionnaireVersion}`)?.(questionId, value) ?? String(value);
+
+  if (options.format === 'ndjson') {
+    for await (const r of deps.storage.responses.stream(filter)) {
+      yield `${JSON.stringify({
+        ...publicResponse(r),
+        answers: r.answers.map((a) => ({ questionId: a.questionId, value: a.value, label: label(r, a.questionId, a.value), at: a.at })),
+      })}\n`;
+    }
+    return;
+  }
+  const questionIds = exportQuestionIds(versions, filter);
+  yield csvLine([...FIXED_COLUMNS, ...questionIds.flatMap((id) => [id, `${id}_label`])]);
+  for await (const r of deps.storage.responses.stream(filter)) {
+    const byQuestion = new Map(r.answers.map((a) => [a.questionId, a.value]));
+    const answers = questionIds.flatMap((id) => {
+      const value = byQuestion.get(id);
+      return value === undefined ? ['', ''] : [value, label(r, id, value)];
+    });
+    yield csvLine([
+      r.id,
+      r.facilityCode,
+      r.facilityType,
+      r.district,
+      r.questionnaireId,
+      r.questionnaireVersion,
+      r.channel,
+      r.language,
+      r.respondentKey,
+      r.status,
+      r.counted,
+      r.duplicateOf,
+      r.startedAt,
+      r.completedAt,
+      r.abandonedAt,
+      ...answers,
+    ]);
+  }
+}

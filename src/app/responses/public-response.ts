@@ -1,0 +1,24 @@
+import type { Response } from '../../storage/ports.js';
+
+/** What staff may see of a response: the respondent key, never a phone number. */
+export function publicResponse(r: Response) {
+  return {
+    id: r.id,
+    facilityCode: r.facilityCode,
+    facilityType: r.facilityType,
+    district: r.district,
+    questionnaireId: r.questionnaireId,
+    questionnaireVersion: r.questionnaireVersion,
+    channel: r.channel,
+    language: r.language,
+    respondentKey: r.respondentKey,
+    status: r.status,
+    counted: r.counted,
+    duplicateOf: r.duplicateOf,
+    answers: r.answers,
+    startedAt: r.startedAt,
+    updatedAt: r.updatedAt,
+    completedAt: r.completedAt,
+    abandonedAt: r.abandonedAt,
+  };
+}

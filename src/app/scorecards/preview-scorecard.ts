@@ -1,0 +1,43 @@
+import type { Scorecard } from '../../storage/ports.js';
+import { formatPeriod, parsePeriod, periodJustEnded } from './period.js';
+import type { PlannedMessage, ScorecardRunReport } from './run-scorecards.js';
+import type { RunOptions } from './run-scorecards.js';
+
+/**
+ * What a facility's managers would receive for a period, without storing or sending
+ * anything: a dry run of the period (ranks need the whole district), narrowed to the
+ * facility, its district summary, and whether the period was already stored and queued.
+ */
+export type ScorecardPreview = {
+  period: string;
+  from: Date;
+  to: Date;
+  scorecard: Scorecard | null;
+  /** the facility's managers' messages, and the district summaries that mention it */
+  messages: Array<Pick<PlannedMessage, 'subjectKind' | 'recipientName' | 'language' | 'text' | 'segments' | 'encoding' | 'units'>>;
+  /** a scorecard for this facility and period was already stored (and its messages queued) */
+  alreadyStored: boolean;
+};
+
+export type PreviewDeps = {
+  run(period: string, options?: RunOptions): Promise<ScorecardRunReport>;
+  storedScorecard(facilityCode: string, period: string): Promise<Scorecard | null>;
+};
+
+export function defaultPreviewPeriod(now: Date, kind: 'month' | 'week', timeZone: string): string {
+  return formatPeriod(periodJustEnded(now, kind, timeZone));
+}
+
+export function isPeriod(key: string): boolean {
+  return parsePeriod(key) !== null;
+}
+
+export async function previewScorecard(deps: PreviewDeps, facilityCode: string, period: string): Promise<ScorecardPreview> {
+  const report = await deps.run(period, { dryRun: true });
+  const scorecard = report.scorecards.find((s) => s.facilityCode === facilityCode) ?? null;
+  const messages = report.messages
+    .filter((m) => (m.subjectKind === 'facility' ? m.subjectCode === facilityCode : scorecard !== null && m.district === scorecard.district))
+    .map(({ subjectKind, recipientName, language, text, segments, encoding, units }) => ({ subjectKind, recipientName, language, text, segments, encoding, units }));
+  const stored = await deps.storedScorecard(facilityCode, report.period);
+  return { period: report.period, from: report.from, to: report.to, scorecard, messages, alreadyStored: stored !== null };
+}

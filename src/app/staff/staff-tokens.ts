@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../../gateways/clock.js';
+import type { Storage } from '../../storage/ports.js';
+import type { ApiToken, StaffRole } from '../../storage/staff-ports.js';
+import { hashToken, newRawToken } from '../../gateways/tokens.js';
+import { recordAudit } from './audit.js';
+
+/**
+ * API tokens for staff: a random token is shown once; only its sha256 is stored. A token
+ * carries a role (admin, editor, viewer) and a name for the audit log.
+ */
+export const TokenRequest = z.object({
+  role: z.enum(['admin', 'editor', 'viewer'], { error: 'must be admin, editor or viewer' }),
+  name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
+});
+
+export type NewToken = { token: string; record: Omit<ApiToken, 'hash'> };
+
+export async function createApiToken(deps: { storage: Storage; clock: Clock }, input: { role: StaffRole; name: string; by: string }): Promise<NewToken> {
+  const token = newRawToken();
+  const record: ApiToken = {
+    id: `tok_${randomBytes(6).toString('hex')}`,
+    name: input.name,
+    role: input.role,
+    hash: hashToken(token),
+    createdAt: deps.clock.now(),
+    createdBy: input.by,
+    revokedAt: null,
+  };
+  if (!(await deps.storage.tokens.insert(record))) throw new Error('token id collision; try again');
+  await recordAudit(deps, { actor: input.by, action: 'token.created', target: `token ${record.id}`, details: { name: record.name, role: record.role } });
+  const { hash, ...shown } = record;
+  void hash;
+  return { token, record: shown };
+}
+
+export async function revokeApiToken(deps: { storage: Storage; clock: Clock }, id: string, by: string): Promise<boolean> {
+  const done = await deps.storage.tokens.revoke(id, deps.clock.now());
+  if (done) await recordAudit(deps, { actor: by, action: 'token.revoked', target: `token ${id}` });
+  return done;
+}
+
+export async function listApiTokens(storage: Storage): Promise<Array<Omit<ApiToken, 'hash'>>> {
+  return (await storage.tokens.list()).map(({ hash: _hash, ...rest }) => rest);
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { parseMenuPick } from '../answers.js';
+import { baseQuestionFields, menuPick, menuWalk, type QuestionType } from './question-type.js';
+
+/** A rating from 1 (very bad) to 5 (very good); stored as the number. */
+export const RATING_CODES = [1, 2, 3, 4, 5] as const;
+
+export const RatingQuestion = z.object({ ...baseQuestionFields, type: z.literal('rating') });
+export type RatingQuestion = z.infer<typeof RatingQuestion>;
+
+export const rating: QuestionType<typeof RatingQuestion> = {
+  type: 'rating',
+  label: 'Rating (1 very bad to 5 very good)',
+  schema: RatingQuestion,
+  check: () => [],
+  answerCodes: () => RATING_CODES,
+  parse: (_q, input) => menuPick(RATING_CODES, parseMenuPick(input, RATING_CODES.length)),
+  takesRecording: false,
+  lookup: null,
+  options: (_q, t) => RATING_CODES.map((r) => ({ value: String(r), label: t.system(`rating.${r}`) })),
+  listening: { ussd: 'menu', voice: 'key' },
+  exportLabel: (_q, value, t) => t.system(`rating.${String(value)}`),
+  editorDefaults: () => ({}),
+  textKeys: () => ['text'],
+  systemKeys: [...RATING_CODES.map((r) => `rating.${r}`), 'error.choice'],
+  walkInputs: (_q, watched) => menuWalk(RATING_CODES.length, watched),
+};

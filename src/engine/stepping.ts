@@ -1,0 +1,104 @@
+import { createActor, initialTransition, transition, type AnyActorScope, type StateValue } from 'xstate';
+import { EFFECT_TYPES, type ConversationContext, type ConversationEvent, type ConversationInput, type ConversationMachine, type Effect } from './conversation.js';
+
+/**
+ * The only place the conversation machines are stepped, from and to plain JSON. What the
+ * machine emitted comes back as the step's effects, in order; nothing is executed here.
+ *
+ * XState's pure `transition(machine, snapshot, event)` builds a throwaway actor, and with it
+ * the machine's whole initial state, on every call: about half the CPU of a USSD hop (see
+ * `npm run bench:engine`). So each machine keeps one inert actor scope, made once the way
+ * `transition()` makes its own, and steps through `machine.transition(snapshot, event,
+ * scope)`, the method `transition()` itself calls. The scope runs nothing: it only
+ * collects the actions the step returns. test/engine/stepping.test.ts checks, over every
+ * path of every shipped questionnaire, that this gives exactly what `transition()` and
+ * `initialTransition()` give, so an XState upgrade that changes either fails there.
+ */
+
+// the machine's own value type knows only the states written out literally (not the compiled questions)
+export type ConversationState = { value: StateValue; context: ConversationContext };
+
+export type Step = { state: ConversationState; effects: Effect[]; done: boolean };
+
+type Snapshot = ReturnType<ConversationMachine['resolveState']>;
+type Action = { type: string; params?: unknown };
+
+export function startConversation(machine: ConversationMachine, input: ConversationInput): Step {
+  const scope = scopeOf(machine);
+  return collected(scope, () => machine.getInitialSnapshot(scope.actorScope, input));
+}
+
+export function stepConversation(machine: ConversationMachine, state: ConversationState, event: ConversationEvent): Step {
+  const scope = scopeOf(machine);
+  const snapshot = restore(machine, state);
+  return collected(scope, () => machine.transition(snapshot, event, scope.actorScope));
+}
+
+/** XState's own pure functions, step for step: the reference the cached path is tested against. */
+export const reference = {
+  start(machine: ConversationMachine, input: ConversationInput): Step {
+    const [snapshot, actions] = initialTransition(machine, input);
+    return outcome(snapshot, actions);
+  },
+  step(machine: ConversationMachine, state: ConversationState, event: ConversationEvent): Step {
+    const [snapshot, actions] = transition(machine, restore(machine, state), event);
+    return outcome(snapshot, actions);
+  },
+};
+
+/** A stored state as a snapshot of this machine (for reading it, e.g. to render). */
+export function restore(machine: ConversationMachine, state: ConversationState): Snapshot {
+  return machine.resolveState({ value: state.value, context: state.context });
+}
+
+type InertScope = { actorScope: AnyActorScope; actions: Action[] };
+const scopes = new WeakMap<ConversationMachine, InertScope>();
+
+function scopeOf(machine: ConversationMachine): InertScope {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    // the actor is never started: it only gives the scope its `self` and `system`
+    const self = createActor(machine, { input: { languages: [], maxFacilityAttempts: 1, maxRetries: null } });
+    const actions: Action[] = [];
+    const nothing = () => {};
+    const actorScope: AnyActorScope = {
+      self,
+      system: self.system,
+      id: '',
+      sessionId: '',
+      logger: nothing,
+      defer: nothing,
+      emit: nothing,
+      stopChild: nothing,
+      actionExecutor: (action) => void actions.push(action),
+    };
+    scope = { actorScope, actions };
+    scopes.set(machine, scope);
+  }
+  return scope;
+}
+
+/** Runs one step on the scope and takes the actions it collected (steps never interleave: they are synchronous). */
+function collected(scope: InertScope, run: () => Snapshot): Step {
+  scope.actions.length = 0;
+  try {
+    const snapshot = run();
+    return outcome(snapshot, scope.actions);
+  } finally {
+    scope.actions.length = 0;
+  }
+}
+
+function outcome(snapshot: Snapshot, actions: ReadonlyArray<Action>): Step {
+  const effects: Effect[] = [];
+  for (const action of actions) {
+    if (action.type !== 'xstate.emit') continue;
+    const event = (action.params as { event?: unknown } | undefined)?.event;
+    if (isEffect(event)) effects.push(event);
+  }
+  return { state: { value: snapshot.value, context: snapshot.context }, effects, done: snapshot.status === 'done' };
+}
+
+function isEffect(value: unknown): value is Effect {
+  return typeof value === 'object' && value !== null && EFFECT_TYPES.has(String((value as { type?: unknown }).type));
+}

@@ -1,0 +1,263 @@
+import type { Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream, Logger } from 'pino';
+import type { Router } from 'express';
+import type { Config } from './config.js';
+import { createLogger } from './log.js';
+import { createHttpApp } from '../http/app.js';
+import { requireCallbackToken } from '../http/security.js';
+import { createStaffAuth } from '../http/staff/auth.js';
+import { createStaffRoutes, STAFF_PATHS } from '../http/staff/index.js';
+import { healthRoutes } from '../http/routes/health.js';
+import { metricsRoutes } from '../http/routes/metrics.js';
+import { countStorageErrors, createMetrics } from '../http/metrics.js';
+import { ussdRoutes } from '../http/routes/ussd.js';
+import { smsRoutes } from '../http/routes/sms.js';
+import { createScorecardService } from './scorecard-service.js';
+import type { SmsGateway } from '../gateways/sms/port.js';
+import { createSystemTexts, loadShippedContent, type ShippedContent } from '../app/content.js';
+import { createConversationRunner } from '../app/hops/run-conversation.js';
+import { createHopHandler } from '../app/hops/handle-hop.js';
+import { abandonUnfinished } from '../app/hops/session-ended.js';
+import { ussdAdapter } from '../channels/ussd/adapter.js';
+import type { UssdSessionEvent } from '../channels/ussd/protocol.js';
+import { prepareVoiceChannel } from './voice-channel.js';
+import { createQuestionnaireCatalog } from '../app/questionnaires/questionnaire-catalog.js';
+import { seedEmptyStore } from '../app/seed.js';
+import { defaultPreviewPeriod, previewScorecard } from '../app/scorecards/preview-scorecard.js';
+import { systemClock, type Clock } from '../gateways/clock.js';
+import { randomIds, type IdGenerator } from '../gateways/ids.js';
+import { createRespondentKeyer } from '../gateways/respondent-key.js';
+import { selectStorage } from '../storage/select.js';
+import { createStorageSweeper } from '../app/sweep-storage.js';
+import type { Storage } from '../storage/ports.js';
+
+/**
+ * Assembles the service from config: storage, engine, channels, HTTP. `start()` listens
+ * (port 0 picks a free port, as the tests do); `stop()` stops taking requests, lets the
+ * hops in flight finish, then closes storage.
+ */
+
+export type ServiceOverrides = {
+  storage?: Storage;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logDestination?: DestinationStream;
+  /** folder holding flows/ and locales/; defaults to the working directory */
+  root?: string;
+  /** the SMS gateway; default from config (Africa's Talking with credentials, else log) */
+  sms?: SmsGateway;
+  /** where the blocks a person must see go (the in-memory storage warning); default stderr */
+  notices?: { write(text: string): unknown };
+};
+
+/** The folder holding flows/ and locales/: the repository in development, /app in the image. */
+export const PROJECT_ROOT = findProjectRoot(import.meta.dirname);
+
+function findProjectRoot(from: string): string {
+  // src/ when run with tsx, dist/src/ when compiled: walk up to the folder that has flows/
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'flows')) && existsSync(join(dir, 'locales'))) return dir;
+  }
+  return resolve(from, '..');
+}
+
+export async function createService(config: Config, overrides: ServiceOverrides = {}) {
+  const log: Logger = createLogger(config.logLevel, overrides.logDestination);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  const root = overrides.root ?? PROJECT_ROOT;
+  const content: ShippedContent = loadShippedContent(root);
+  const languages = offeredLanguages(content, config);
+  warnAboutOpenDoors(config, log);
+
+  const selected: { storage: Storage; description: string; stop(): Promise<void>; notice?: string[] } = overrides.storage
+    ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
+    : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now(), writeConcern: config.mongodbWriteConcern }, log);
+  // plain lines, so the warning reads as a block in a terminal (the log line above is for collectors)
+  if (selected.notice) (overrides.notices ?? process.stderr).write(`\n${selected.notice.join('\n')}\n\n`);
+  const metrics = createMetrics({ storage: () => storage });
+  const storage = countStorageErrors(selected.storage, metrics);
+  const sweeper = createStorageSweeper({ storage, clock, log, respondentRetentionDays: config.respondentRetentionDays });
+
+  const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
+  const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
+  const voice = prepareVoiceChannel({ config, root, content, languages, texts, log });
+  const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
+  await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo });
+
+  const runner = createConversationRunner({
+    storage,
+    questionnaires,
+    texts,
+    settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
+  });
+  const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
+  const hopDeps = {
+    storage,
+    runner,
+    clock,
+    ids,
+    respondentKey,
+    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log },
+    log,
+  };
+  const ussd = {
+    handleHop: createHopHandler({ ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, ussdAdapter({ screenLimit: config.ussd.screenLimit })),
+    async handleSessionEnd(event: UssdSessionEvent) {
+      const ended = await abandonUnfinished({ storage, clock }, 'ussd', event.sessionId);
+      if (ended.abandoned) log.info({ sessionId: event.sessionId, status: event.status }, 'USSD session ended before the report was finished');
+      return ended;
+    },
+  };
+
+  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms, metrics });
+
+  // ADMIN_TOKEN bootstraps an admin; every other token is stored hashed (npm run token:create, or the tokens page)
+  const staffAuth = createStaffAuth({
+    storage,
+    adminToken: config.adminToken,
+    // its own secret (config.ts): a leaked respondent-key secret cannot sign a staff session
+    secret: config.staffSessionSecret,
+    production: config.production,
+    clock,
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  const staff = createStaffRoutes({
+    storage,
+    clock,
+    auth: staffAuth,
+    validation,
+    texts,
+    content,
+    languages,
+    defaultLanguage: config.defaultLanguage,
+    defaultCountry: config.defaultCountry,
+    timeZone: config.timeZone,
+    screenLimit: config.ussd.screenLimit,
+    root: overrides.root ?? PROJECT_ROOT,
+    production: config.production,
+    voice: { audio: voice.audio, languages: voice.languages },
+    scorecards: {
+      preview: (facilityCode, period) => previewScorecard({ run: scorecards.run, storedScorecard: (code, p) => storage.scorecards.get(code, p) }, facilityCode, period),
+      defaultPeriod: () => defaultPreviewPeriod(clock.now(), config.scorecards.period, config.timeZone),
+      minCount: config.scorecards.minCount,
+    },
+  });
+  let shuttingDown = false;
+  const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
+  const routers: Router[] = [
+    healthRoutes(storage, () => shuttingDown),
+    metricsRoutes(metrics, staffAuth.guard('viewer', 'api')),
+    ussdRoutes(ussd, callbackGuard, metrics),
+    voice.routes({ ...hopDeps, callbackGuard, metrics }),
+    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
+    staff.router,
+  ];
+  const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
+
+  let server: Server | null = null;
+
+  async function start(port = config.port, host = config.host): Promise<{ port: number; url: string }> {
+    server = await new Promise<Server>((ok, fail) => {
+      const s = app.listen(port, host, () => ok(s));
+      s.once('error', fail);
+    });
+    server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
+    const address = server.address() as AddressInfo;
+    const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+    const url = `http://${shownHost}:${address.port}`;
+    log.info({ url, storage: selected.description, languages }, `listening on ${url}`);
+    log.info(
+      { staff: `${url}/staff`, adminToken: config.adminToken ? 'set' : 'unset' },
+      config.adminToken
+        ? `staff console: ${url}/staff (sign in with the ADMIN_TOKEN this server was started with; it creates further tokens on the Tokens page)`
+        : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, make a secret of 24+ characters (openssl rand -hex 24 prints one), restart with ADMIN_TOKEN=<that secret> npm start, and sign in with it`,
+    );
+    if (config.scorecards.schedule) scorecards.scheduler.start();
+    sweeper.start();
+    return { port: address.port, url };
+  }
+
+  async function stop(graceMs = 10_000): Promise<void> {
+    shuttingDown = true;
+    await scorecards.scheduler.stop();
+    await sweeper.stop();
+    if (server) {
+      const s = server;
+      await new Promise<void>((ok) => {
+        const force = setTimeout(() => {
+          s.closeAllConnections();
+          ok();
+        }, graceMs);
+        force.unref();
+        s.close(() => {
+          clearTimeout(force);
+          ok();
+        });
+        s.closeIdleConnections();
+      });
+      server = null;
+    }
+    await storage.close();
+    await selected.stop();
+    log.info({}, 'stopped');
+  }
+
+  return {
+    app,
+    start,
+    stop,
+    storage,
+    metrics,
+    sweeper,
+    storageDescription: selected.description,
+    log,
+    content,
+    languages,
+    texts,
+    questionnaires,
+    runner,
+    clock,
+    validation,
+    voice,
+    staffRoutes: staff.specs,
+    scorecards,
+  };
+}
+
+export type Service = Awaited<ReturnType<typeof createService>>;
+
+/** Said at every start: what is open to the world and what is a public development value. */
+function warnAboutOpenDoors(config: Config, log: Logger) {
+  const devSecrets = [config.usingDevSecret && 'RESPONDENT_KEY_SECRET', config.usingDevStaffSecret && 'STAFF_SESSION_SECRET'].filter(Boolean);
+  if (devSecrets.length) {
+    log.warn(
+      { secrets: devSecrets },
+      `${devSecrets.join(' and ')} ${devSecrets.length > 1 ? 'are' : 'is'} not set: using the PUBLIC development ${devSecrets.length > 1 ? 'values' : 'value'} from the source code, which anyone can read. Fine for trying the service; set ${devSecrets.length > 1 ? 'them' : 'it'} (32+ characters each) before collecting real reports.`,
+    );
+  }
+  if (!config.callbackToken && config.callbackAuth === 'proxy') {
+    log.warn(
+      { callbackAuth: 'proxy' },
+      "AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach /ussd, /ussd/events, /voice and /sms/delivery-reports, or anyone can post reports.",
+    );
+  } else if (!config.callbackToken) {
+    log.warn(
+      { callbackAuth: 'open' },
+      "callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach /ussd, /ussd/events, /voice and /sms/delivery-reports can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.",
+    );
+  }
+}
+
+/** The configured languages (or every shipped one), default first; unknown codes stop the start. */
+export function offeredLanguages(content: ShippedContent, config: Pick<Config, 'languages' | 'defaultLanguage' | 'ussd'>): string[] {
+  const shipped = Object.keys(content.locales);
+  const wanted = config.languages ?? [config.defaultLanguage, ...shipped.filter((l) => l !== config.defaultLanguage)];
+  const unknown = wanted.filter((l) => !shipped.includes(l));
+  if (unknown.length) throw new Error(`LANGUAGES names ${unknown.join(', ')}, which has no folder in locales/ (have: ${shipped.join(', ')})`);
+  if (!wanted.includes(config.defaultLanguage)) throw new Error(`DEFAULT_LANGUAGE ${config.defaultLanguage} is not among LANGUAGES`);
+  return wanted;
+}

@@ -1,0 +1,158 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { actorName, hasRole } from '../auth.js';
+import type { StaffContext } from '../context.js';
+import { html } from '../html.js';
+import { csrfField, fieldErrors, notice, notFoundPage, page } from '../layout.js';
+import type { StaffRegistry } from '../registry.js';
+import { addDistrict, createFacility, knownDistricts, knownFacilityTypes, setFacilityActive, updateFacility, type FieldError } from '../../../app/facilities/facility-admin.js';
+import { FACILITY_CSV_COLUMNS } from '../../../app/facilities/facility-registry.js';
+import type { Facility } from '../../../storage/ports.js';
+
+/** Facilities and managers: list, create, edit, deactivate, import (dry run first), export, districts. */
+
+const CodeParam = z.string().regex(/^\d{3,8}$/);
+const MANAGER_ROWS_EXTRA = 1;
+
+type FormValues = { code: string; name: string; type: string; district: string; active: boolean; managers: Array<{ name: string; phone: string; language: string; role: string }> };
+
+/** Reads the facility form: managers come as m<i>_name, m<i>_phone, ...; fully empty manager rows are ignored. */
+export function readFacilityForm(body: Record<string, unknown>): FormValues & { input: unknown } {
+  const s = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+  const managers: FormValues['managers'] = [];
+  for (let i = 0; i < 20; i++) {
+    const m = { name: s(`m${i}_name`), phone: s(`m${i}_phone`), language: s(`m${i}_language`), role: s(`m${i}_role`) || 'facility' };
+    if (m.name || m.phone) managers.push(m);
+  }
+  const values = { code: s('code'), name: s('name'), type: s('type'), district: s('district'), active: body.active === 'on' || body.active === 'true', managers };
+  return { ...values, input: { ...values, managers: managers.map((m) => ({ ...m, active: true, optedOut: false })) } };
+}
+
+export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
+  const { route } = reg;
+  const registry = { storage: ctx.storage, clock: ctx.clock, languages: ctx.languages, defaultCountry: ctx.defaultCountry };
+  const by = (req: Request) => actorName(req.principal);
+  const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
+
+  async function facilityForm(req: Request, values: FormValues, mode: 'new' | 'edit', errors: FieldError[] = []) {
+    const types = await knownFacilityTypes(ctx.storage);
+    const districts = await knownDistricts(ctx.storage);
+    const rows = [...values.managers, ...Array.from({ length: MANAGER_ROWS_EXTRA }, () => ({ name: '', phone: '', language: ctx.defaultLanguage, role: 'facility' }))];
+    const action = mode === 'new' ? '/staff/facilities' : `/staff/facilities/${values.code}`;
+    return html`${fieldErrors(errors)}
+<form method="post" action="${action}" class="stack">${csrfField(req)}
+<div class="row">
+<div><label for="f-code">Code (3 to 8 digits; respondents type it)</label><input id="f-code" name="code" type="text" inputmode="numeric" pattern="[0-9]{3,8}" value="${values.code}" required${mode === 'edit' ? html` readonly` : ''}></div>
+<div><label for="f-name">Name</label><input id="f-name" name="name" type="text" maxlength="40" value="${values.name}" required></div>
+<div><label for="f-type">Type</label><select id="f-type" name="type">${types.map((t) => html`<option${t === values.type ? html` selected` : ''}>${t}</option>`)}</select></div>
+<div><label for="f-district">District</label><select id="f-district" name="district">${districts.map((d) => html`<option${d === values.district ? html` selected` : ''}>${d}</option>`)}</select></div>
+<div><label for="f-active"><input id="f-active" name="active" type="checkbox"${values.active ? html` checked` : ''}> Active (respondents can report on it)</label></div>
+</div>
+<table><caption>Managers (they receive the SMS scorecard). Leave a row empty to remove it.</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Phone (e.g. +27821234567; without +country code read as ${ctx.defaultCountry})</th><th scope="col">Language</th><th scope="col">Role</th></tr></thead><tbody>
+${rows.map(
+  (m, i) => html`<tr><td><label class="visually-hidden" for="m${i}-name">Manager ${i + 1} name</label><input id="m${i}-name" name="m${i}_name" type="text" value="${m.name}"></td>
+<td><label class="visually-hidden" for="m${i}-phone">Manager ${i + 1} phone</label><input id="m${i}-phone" name="m${i}_phone" type="text" inputmode="tel" value="${m.phone}"></td>
+<td><label class="visually-hidden" for="m${i}-language">Manager ${i + 1} language</label><select id="m${i}-language" name="m${i}_language">${ctx.languages.map((l) => html`<option${l === m.language ? html` selected` : ''}>${l}</option>`)}</select></td>
+<td><label class="visually-hidden" for="m${i}-role">Manager ${i + 1} role</label><select id="m${i}-role" name="m${i}_role">${['facility', 'district'].map((r) => html`<option${r === m.role ? html` selected` : ''}>${r}</option>`)}</select></td></tr>`,
+)}</tbody></table>
+<p><button type="submit">${mode === 'new' ? 'Add facility' : 'Save facility'}</button> <a href="/staff/facilities">Cancel</a></p>
+</form>`;
+  }
+
+  const blank = (): FormValues => ({ code: '', name: '', type: '', district: '', active: true, managers: [] });
+  const valuesOf = (f: Facility): FormValues => ({ ...f, managers: f.managers.map((m) => ({ name: m.name, phone: m.phone, language: m.language, role: m.role })) });
+
+  route({ method: 'get', path: '/staff/facilities', role: 'viewer', kind: 'page', summary: 'Facilities and managers' }, async (req, res) => {
+    const facilities = await ctx.storage.facilities.list();
+    const districts = await knownDistricts(ctx.storage);
+    const editor = hasRole(req.principal!, 'editor');
+    const admin = hasRole(req.principal!, 'admin');
+    const flash = typeof req.query.saved === 'string' ? notice('ok', `Saved facility ${req.query.saved}.`) : '';
+    send(
+      res,
+      page(
+        { title: 'Facilities', req, current: '/staff/facilities', scripts: editor ? ['import.js'] : [] },
+        html`${flash}
+<p><a href="/api/v1/facilities/export" download>Download the registry as CSV</a>${editor ? html` · <a href="/staff/facilities/new">Add a facility</a>` : ''}</p>
+<table><caption>${facilities.length} facilities</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
+${facilities.map(
+  (
+    f,
+  ) => html`<tr><td>${f.code}</td><td><a href="/staff/facilities/${f.code}">${f.name}</a></td><td>${f.type}</td><td>${f.district}</td><td>${f.managers.map((m) => html`${m.name} (${m.language}, ${m.role})<br>`)}</td><td>${f.active ? 'active' : html`<span class="status-bad">inactive</span>`}</td>
+${
+  editor
+    ? html`<td>${
+        f.active
+          ? html`<form method="post" action="/staff/facilities/${f.code}/deactivate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Deactivate ${f.name}">Deactivate</button></form>`
+          : html`<form method="post" action="/staff/facilities/${f.code}/activate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Reactivate ${f.name}">Reactivate</button></form>`
+      }</td>`
+    : ''
+}</tr>`,
+)}</tbody></table>
+${
+  editor
+    ? html`<h2>Import from CSV</h2>
+<p>Columns: <code>${FACILITY_CSV_COLUMNS.join(',')}</code>. One row per facility and manager. Every row is checked first; if any row has a problem, nothing is imported. A facility in the file replaces the stored one with the same code, managers included. Up to 2 MB.</p>
+<form id="import-form" class="stack"><label for="import-file">CSV file</label><input id="import-file" name="file" type="file" accept=".csv,text/csv" required>
+<label for="import-dry"><input id="import-dry" name="dryRun" type="checkbox" checked> Dry run: check only, write nothing</label>
+<button type="submit">Check and import</button></form>
+<div id="import-result" role="status" aria-live="polite"></div>`
+    : ''
+}
+<h2>Districts</h2>
+<p>Known districts: ${districts.join(', ') || 'none yet'}. A facility (or an imported row) must name one of them.</p>
+${
+  admin
+    ? html`<form method="post" action="/staff/districts" class="row">${csrfField(req)}<div><label for="district-name">Add a district</label><input id="district-name" name="name" type="text" required maxlength="60"></div><div><button type="submit">Add district</button></div></form>`
+    : ''
+}`,
+      ),
+    );
+  });
+
+  route({ method: 'get', path: '/staff/facilities/new', role: 'editor', kind: 'page', summary: 'New facility form' }, async (req, res) => {
+    send(res, page({ title: 'Add a facility', req, current: '/staff/facilities' }, await facilityForm(req, blank(), 'new')));
+  });
+
+  route({ method: 'post', path: '/staff/facilities', role: 'editor', kind: 'page', summary: 'Create a facility' }, async (req, res) => {
+    const form = readFacilityForm(req.body ?? {});
+    const result = await createFacility(registry, form.input, by(req));
+    if (!result.ok) return send(res, page({ title: 'Add a facility', req, current: '/staff/facilities' }, await facilityForm(req, form, 'new', result.errors)), 400);
+    res.redirect(303, `/staff/facilities?saved=${result.facility.code}`);
+  });
+
+  route({ method: 'get', path: '/staff/facilities/:code', role: 'viewer', kind: 'page', summary: 'One facility (edit form)' }, async (req, res) => {
+    const code = CodeParam.safeParse(req.params.code);
+    const f = code.success ? await ctx.storage.facilities.findByCode(code.data) : null;
+    if (!f) return send(res, notFoundPage(req, 'No such facility.'), 404);
+    send(res, page({ title: `${f.name} (${f.code})`, req, current: '/staff/facilities' }, await facilityForm(req, valuesOf(f), 'edit')));
+  });
+
+  route({ method: 'post', path: '/staff/facilities/:code', role: 'editor', kind: 'page', summary: 'Save a facility' }, async (req, res) => {
+    const code = CodeParam.safeParse(req.params.code);
+    if (!code.success) return send(res, notFoundPage(req, 'No such facility.'), 404);
+    const form = readFacilityForm({ ...(req.body ?? {}), code: code.data });
+    const result = await updateFacility(registry, code.data, form.input, by(req));
+    if (!result.ok) return send(res, page({ title: `Facility ${code.data}`, req, current: '/staff/facilities' }, await facilityForm(req, form, 'edit', result.errors)), result.notFound ? 404 : 400);
+    res.redirect(303, `/staff/facilities?saved=${code.data}`);
+  });
+
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['activate', true],
+  ] as const) {
+    route({ method: 'post', path: `/staff/facilities/:code/${action}`, role: 'editor', kind: 'page', summary: `${active ? 'Reactivate' : 'Deactivate'} a facility` }, async (req, res) => {
+      const code = CodeParam.safeParse(req.params.code);
+      if (!code.success || !(await setFacilityActive(registry, code.data, active, by(req)))) return send(res, notFoundPage(req, 'No such facility.'), 404);
+      res.redirect(303, `/staff/facilities?saved=${code.data}`);
+    });
+  }
+
+  route({ method: 'post', path: '/staff/districts', role: 'admin', kind: 'page', summary: 'Add a district' }, async (req, res) => {
+    const name = z.string().trim().min(2).max(60).safeParse(req.body?.name);
+    if (!name.success) return send(res, page({ title: 'Facilities', req }, notice('error', html`A district name has 2 to 60 characters. <a href="/staff/facilities">Back</a>`)), 400);
+    await addDistrict(registry, name.data, by(req));
+    res.redirect(303, '/staff/facilities');
+  });
+}

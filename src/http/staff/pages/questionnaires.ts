@@ -1,0 +1,490 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { QuestionnaireDefinition } from '../../../engine/definition.js';
+import { requiredQuestionnaireKeys } from '../../../engine/texts.js';
+import { actorName, hasRole } from '../auth.js';
+import type { StaffContext } from '../context.js';
+import { html, type SafeHtml } from '../html.js';
+import { csrfField, fmtDate, notice, notFoundPage, page } from '../layout.js';
+import type { StaffRegistry } from '../registry.js';
+import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../../app/questionnaires/questionnaire-lifecycle.js';
+import { diffQuestionnaires, flattenTexts, type DiffEntry } from '../../../app/questionnaires/questionnaire-diff.js';
+import type { ValidationIssue } from '../../../app/questionnaires/validate-questionnaire.js';
+import { applyStructureEdit, readStructureEdit, type StructureEdit } from '../../../app/questionnaires/edit-draft-structure.js';
+import type { Draft } from '../../../storage/staff-ports.js';
+import type { QuestionnaireVersion } from '../../../storage/ports.js';
+
+/** Questionnaire pages: list, one questionnaire's versions, draft editor with phone, publish, retire, diff. */
+
+const IdParam = z.string().regex(NEW_QUESTIONNAIRE_ID);
+const VersionParam = z.coerce.number().int().min(1);
+const DraftIdParam = z.string().regex(/^d_[0-9a-f]{12}$/);
+const TEXT_PATH = /^(title|intro|questions\.[a-z][a-z0-9_]{0,31}\.(text|options\.[a-z][a-z0-9_]{0,31}))$/;
+
+function issueList(issues: ValidationIssue[]): SafeHtml {
+  return html`${issues.map((i) => html`<li>${i.where}${i.lang ? ` [${i.lang}]` : ''}: ${i.message}</li>`)}`;
+}
+
+function statusOf(v: QuestionnaireVersion, current: QuestionnaireVersion | null): string {
+  if (v.status === 'published') return current && current.version === v.version ? 'published (current)' : `published (superseded by ${current?.version ?? '?'})`;
+  return v.status;
+}
+
+/** Text keys shown in the editor: those the definition needs, then any others the texts hold. */
+export function editorKeys(definition: unknown, texts: unknown): string[] {
+  const parsed = QuestionnaireDefinition.safeParse(definition);
+  let keys: string[];
+  if (parsed.success) keys = requiredQuestionnaireKeys(parsed.data);
+  else {
+    keys = ['title', 'intro'];
+    const qs = (definition as { questions?: unknown })?.questions;
+    if (Array.isArray(qs)) {
+      for (const q of qs as Array<{ id?: unknown; options?: unknown }>) {
+        if (typeof q?.id !== 'string') continue;
+        keys.push(`questions.${q.id}.text`);
+        if (Array.isArray(q.options)) for (const o of q.options as Array<{ code?: unknown }>) if (typeof o?.code === 'string') keys.push(`questions.${q.id}.options.${o.code}`);
+      }
+    }
+  }
+  for (const { path } of flattenTexts(texts).values()) if (!keys.includes(path) && TEXT_PATH.test(path)) keys.push(path);
+  return keys;
+}
+
+function textAt(texts: unknown, lang: string, path: string): string {
+  let node: unknown = (texts as Record<string, unknown> | null)?.[lang];
+  for (const part of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  return typeof node === 'string' ? node : '';
+}
+
+/** Reads the editor form back: the definition JSON and every `t:<lang>:<path>` field that is not empty. */
+export function readEditorForm(body: Record<string, unknown>, languages: string[]): { definition?: unknown; definitionText: string; texts: Record<string, unknown>; jsonError?: string } {
+  const definitionText = typeof body.definition === 'string' ? body.definition : '';
+  const texts: Record<string, Record<string, unknown>> = {};
+  for (const [name, value] of Object.entries(body)) {
+    const m = /^t:([a-z]{2,3}):(.+)$/.exec(name);
+    if (!m || typeof value !== 'string' || !languages.includes(m[1]!) || !TEXT_PATH.test(m[2]!)) continue;
+    const text = value.trim();
+    if (!text) continue;
+    let node = (texts[m[1]!] ??= {});
+    const parts = m[2]!.split('.');
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]!] = text;
+  }
+  try {
+    return { definition: JSON.parse(definitionText), definitionText, texts };
+  } catch (e) {
+    return { definitionText, texts, jsonError: (e as Error).message };
+  }
+}
+
+function diffTable(changes: DiffEntry[], caption: string): SafeHtml {
+  if (changes.length === 0) return html`<p>No differences.</p>`;
+  return html`<table class="diff"><caption>${caption}</caption><thead><tr><th scope="col">Part</th><th scope="col">What</th><th scope="col">Language</th><th scope="col">Before</th><th scope="col">After</th></tr></thead><tbody>
+${changes.map(
+  (c) =>
+    html`<tr><td>${c.area}</td><td>${c.path}</td><td>${c.lang ?? ''}</td><td>${c.before === null ? html`<em>(none)</em>` : html`<del>${c.before}</del>`}</td><td>${c.after === null ? html`<em>(removed)</em>` : html`<ins>${c.after}</ins>`}</td></tr>`,
+)}</tbody></table>`;
+}
+
+export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext) {
+  const { route } = reg;
+  const lifecycle = { storage: ctx.storage, clock: ctx.clock, validation: ctx.validation };
+  const by = (req: Request) => actorName(req.principal);
+  const canEdit = (req: Request) => hasRole(req.principal!, 'editor');
+  const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
+
+  route({ method: 'get', path: '/staff/questionnaires', role: 'viewer', kind: 'page', summary: 'Questionnaires' }, async (req, res) => {
+    const list = await listQuestionnaires(ctx.storage, ctx.defaultLanguage);
+    send(
+      res,
+      page(
+        { title: 'Questionnaires', req, current: '/staff/questionnaires' },
+        html`<table><caption>Each questionnaire, its current published version and its drafts</caption>
+<thead><tr><th scope="col">Questionnaire</th><th scope="col">Current version</th><th scope="col">All versions</th><th scope="col">Drafts</th></tr></thead><tbody>
+${list.map(
+  (q) => html`<tr><td><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
+<td>${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt)}` : html`<span class="status-bad">none published</span>`}</td>
+<td>${q.versions.length}</td>
+<td>${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
+)}</tbody></table>
+${
+  canEdit(req)
+    ? html`<h2>Start a new questionnaire</h2><form method="post" action="/staff/questionnaires" class="row">${csrfField(req)}<div><label for="new-id">Questionnaire id (lower-case letters, digits and _)</label><input id="new-id" name="questionnaireId" type="text" pattern="[a-z][a-z0-9_]{0,31}" required></div><div><button type="submit">Start draft</button></div></form>`
+    : ''
+}`,
+      ),
+    );
+  });
+
+  route({ method: 'post', path: '/staff/questionnaires', role: 'editor', kind: 'page', summary: 'Start a draft of a new questionnaire' }, async (req, res) => {
+    const id = IdParam.safeParse(String(req.body?.questionnaireId ?? '').trim());
+    if (!id.success)
+      return send(
+        res,
+        page({ title: 'Questionnaires', req }, notice('error', html`A questionnaire id uses lower-case letters, digits and _, and starts with a letter. <a href="/staff/questionnaires">Back</a>`)),
+        400,
+      );
+    const result = await startDraft(lifecycle, { questionnaireId: id.data }, by(req));
+    if (!result.ok) return send(res, page({ title: 'Questionnaires', req }, notice('error', result.message)), 400);
+    res.redirect(303, `/staff/drafts/${result.draft.id}`);
+  });
+
+  route({ method: 'get', path: '/staff/questionnaires/:id', role: 'viewer', kind: 'page', summary: 'One questionnaire: versions, drafts, history' }, async (req, res) => {
+    const id = IdParam.safeParse(req.params.id);
+    const q = id.success ? (await listQuestionnaires(ctx.storage, ctx.defaultLanguage)).find((x) => x.id === id.data) : undefined;
+    if (!q) return send(res, notFoundPage(req, `There is no questionnaire ${String(req.params.id)}.`), 404);
+    const history = await ctx.storage.audit.list({ targetPrefix: `questionnaire ${q.id}`, limit: 20 });
+    const flash =
+      typeof req.query.published === 'string'
+        ? notice('ok', `Published version ${req.query.published}. New reports use it from now on; reports already under way finish on the version they started.`)
+        : typeof req.query.retired === 'string'
+          ? notice('ok', `Retired version ${req.query.retired}.`)
+          : '';
+    send(
+      res,
+      page(
+        { title: `${q.title} (${q.id})`, req, current: '/staff/questionnaires' },
+        html`${flash}
+<h2>Versions</h2>
+<table><thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Published</th><th scope="col">By</th><th scope="col">Actions</th></tr></thead><tbody>
+${[...q.versions].reverse().map(
+  (v) => html`<tr><td>${v.version}</td><td>${statusOf(v, q.current)}</td><td>${fmtDate(v.publishedAt)}</td><td>${v.publishedBy ?? ''}</td>
+<td><a href="/staff/questionnaires/${q.id}/versions/${v.version}">View</a>${v.version > 1 ? html` · <a href="/staff/questionnaires/${q.id}/diff?from=${v.version - 1}&amp;to=${v.version}">Changes from v${v.version - 1}</a>` : ''}${
+    canEdit(req) && v.status === 'published' ? html` · <a href="/staff/questionnaires/${q.id}/versions/${v.version}/retire">Retire…</a>` : ''
+  }</td></tr>`,
+)}</tbody></table>
+<h2>Drafts</h2>
+${
+  q.drafts.length
+    ? html`<ul>${q.drafts.map((d) => html`<li><a href="/staff/drafts/${d.id}">Draft ${d.id}</a>, from version ${d.basedOn ?? '(new)'}, last saved ${fmtDate(d.updatedAt)} by ${d.updatedBy}</li>`)}</ul>`
+    : html`<p>No drafts.</p>`
+}
+${
+  canEdit(req)
+    ? html`<form method="post" action="/staff/questionnaires/${q.id}/drafts" class="row">${csrfField(req)}<div><label for="from">Start a draft from version</label><select id="from" name="fromVersion">${[
+        ...q.versions,
+      ]
+        .reverse()
+        .map(
+          (v) => html`<option value="${v.version}"${q.current?.version === v.version ? html` selected` : ''}>${v.version} (${v.status})</option>`,
+        )}</select></div><div><button type="submit">Start draft</button></div></form>`
+    : ''
+}
+<h2>History</h2>
+${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at)}: ${e.actor} — ${e.action} — ${e.target}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
+      ),
+    );
+  });
+
+  route({ method: 'post', path: '/staff/questionnaires/:id/drafts', role: 'editor', kind: 'page', summary: 'Start a draft from a version' }, async (req, res) => {
+    const id = IdParam.safeParse(req.params.id);
+    const from = VersionParam.optional().safeParse(req.body?.fromVersion || undefined);
+    if (!id.success || !from.success) return send(res, notFoundPage(req, 'No such questionnaire or version.'), 404);
+    const result = await startDraft(lifecycle, { questionnaireId: id.data, fromVersion: from.data }, by(req));
+    if (!result.ok) return send(res, notFoundPage(req, result.message), 404);
+    res.redirect(303, `/staff/drafts/${result.draft.id}`);
+  });
+
+  route({ method: 'get', path: '/staff/questionnaires/:id/versions/:version', role: 'viewer', kind: 'page', summary: 'One version, every language side by side' }, async (req, res) => {
+    const id = IdParam.safeParse(req.params.id);
+    const version = VersionParam.safeParse(req.params.version);
+    const v = id.success && version.success ? await ctx.storage.questionnaires.getVersion(id.data, version.data) : null;
+    if (!v) return send(res, notFoundPage(req, 'No such version.'), 404);
+    const keys = editorKeys(v.definition, v.texts);
+    send(
+      res,
+      page(
+        { title: `${v.id} version ${v.version} (${v.status})`, req, current: '/staff/questionnaires' },
+        html`<p><a href="/staff/questionnaires/${v.id}">Back to ${v.id}</a>. Published ${fmtDate(v.publishedAt)} by ${v.publishedBy ?? ''}. A published version never changes; start a draft to make a new one.</p>
+<h2>Texts</h2><table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
+${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => html`<td lang="${l}">${textAt(v.texts, l, k)}</td>`)}</tr>`)}</tbody></table>
+<h2>Questions and structure</h2><pre>${JSON.stringify(v.definition, null, 2)}</pre>`,
+      ),
+    );
+  });
+
+  route({ method: 'get', path: '/staff/questionnaires/:id/diff', role: 'viewer', kind: 'page', summary: 'Changes between two versions' }, async (req, res) => {
+    const id = IdParam.safeParse(req.params.id);
+    const from = VersionParam.safeParse(req.query.from);
+    const to = VersionParam.safeParse(req.query.to);
+    const [a, b] =
+      id.success && from.success && to.success ? await Promise.all([ctx.storage.questionnaires.getVersion(id.data, from.data), ctx.storage.questionnaires.getVersion(id.data, to.data)]) : [null, null];
+    if (!a || !b) return send(res, notFoundPage(req, 'Choose two versions that exist (from and to).'), 404);
+    send(
+      res,
+      page(
+        { title: `${a.id}: version ${a.version} → ${b.version}`, req, current: '/staff/questionnaires' },
+        html`<p><a href="/staff/questionnaires/${a.id}">Back to ${a.id}</a></p>${diffTable(diffQuestionnaires(a, b), `Changes from version ${a.version} to ${b.version}`)}`,
+      ),
+    );
+  });
+
+  async function retireTarget(req: Request) {
+    const id = IdParam.safeParse(req.params.id);
+    const version = VersionParam.safeParse(req.params.version);
+    return id.success && version.success ? ctx.storage.questionnaires.getVersion(id.data, version.data) : null;
+  }
+
+  route({ method: 'get', path: '/staff/questionnaires/:id/versions/:version/retire', role: 'editor', kind: 'page', summary: 'Confirm retiring a version' }, async (req, res) => {
+    const v = await retireTarget(req);
+    if (!v) return send(res, notFoundPage(req, 'No such version.'), 404);
+    if (v.status !== 'published')
+      return send(
+        res,
+        page({ title: 'Retire', req }, notice('error', html`Version ${v.version} is ${v.status}; only a published version can be retired. <a href="/staff/questionnaires/${v.id}">Back</a>`)),
+        409,
+      );
+    const others = (await ctx.storage.questionnaires.listVersions(v.id)).filter((x) => x.status === 'published' && x.version !== v.version);
+    const fallback = others.sort((a, b) => b.version - a.version)[0];
+    const current = (await ctx.storage.questionnaires.latestPublished(v.id))?.version === v.version;
+    const effect = !current
+      ? html`New reports already use a newer version; this only takes version ${v.version} off the list.`
+      : fallback
+        ? html`New reports will use version ${fallback.version} again.`
+        : html`<strong>No version will be left published</strong>: respondents at ${v.definition.facilityTypes.join(', ')} facilities will be told there is no survey for their facility until a new version is published.`;
+    send(
+      res,
+      page(
+        { title: `Retire ${v.id} version ${v.version}?`, req, current: '/staff/questionnaires' },
+        html`${notice('info', html`<p>Respondents who already started on version ${v.version} will finish on it. ${effect}</p>`)}
+<form method="post" action="/staff/questionnaires/${v.id}/versions/${v.version}/retire">${csrfField(req)}<button type="submit" class="danger">Retire version ${v.version}</button> <a href="/staff/questionnaires/${v.id}">Cancel</a></form>`,
+      ),
+    );
+  });
+
+  route({ method: 'post', path: '/staff/questionnaires/:id/versions/:version/retire', role: 'editor', kind: 'page', summary: 'Retire a version' }, async (req, res) => {
+    const v = await retireTarget(req);
+    if (!v) return send(res, notFoundPage(req, 'No such version.'), 404);
+    const result = await retireVersion(lifecycle, v.id, v.version, by(req));
+    if (!result.ok) return send(res, page({ title: 'Retire', req }, notice('error', html`${result.message}. <a href="/staff/questionnaires/${v.id}">Back</a>`)), 409);
+    res.redirect(303, `/staff/questionnaires/${v.id}?retired=${v.version}`);
+  });
+
+  // ---------------------------------------------------------------- draft editor
+
+  async function loadDraft(req: Request): Promise<Draft | null> {
+    const id = DraftIdParam.safeParse(req.params.draftId);
+    return id.success ? ctx.storage.drafts.get(id.data) : null;
+  }
+
+  function editorPage(req: Request, draft: Draft, shown: { definitionText: string; texts: unknown }, issues: ValidationIssue[], message: SafeHtml | string = '', jsonOpen = false) {
+    const keys = editorKeys(safeJson(shown.definitionText) ?? draft.definition, shown.texts);
+    const editable = canEdit(req);
+    const hint = ctx.languages.map((l) => `${l}`).join(', ');
+    return page(
+      { title: `Draft of ${draft.questionnaireId}`, req, scripts: editable ? ['editor.js', 'simulator.js'] : [], current: '/staff/questionnaires' },
+      html`${message}
+<p>Started from version ${draft.basedOn ?? '(new questionnaire)'} · last saved ${fmtDate(draft.updatedAt)} by ${draft.updatedBy} · <a href="/staff/questionnaires/${draft.questionnaireId}">all versions</a></p>
+<div class="editor">
+<div>
+<form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}">
+${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}">
+<h2>Texts in every language</h2>
+<p>Each row is one text a respondent sees; the columns are the languages (${hint}). An empty box is a missing translation.</p>
+<table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
+${keys.map(
+  (k) =>
+    html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => {
+      const fid = `t-${l}-${k.replace(/\./g, '-')}`;
+      return html`<td><label class="visually-hidden" for="${fid}">${k} in ${l}</label><textarea id="${fid}" name="t:${l}:${k}" data-lang="${l}" data-path="${k}" lang="${l}" rows="2"${editable ? '' : html` readonly`}>${textAt(shown.texts, l, k)}</textarea></td>`;
+    })}</tr>`,
+)}</tbody></table>
+${editable ? html`<p><button type="submit">Save draft</button> <a class="button secondary" href="/staff/drafts/${draft.id}/publish">Publish…</a></p>` : ''}
+${questionTable(draft, safeJson(shown.definitionText), editable)}
+<details${jsonOpen ? html` open` : ''}><summary>Advanced: the questions as JSON</summary>
+<p><label for="definition">Questions and structure (JSON)</label> Question ids, types (choice, rating, yesno, number, text, facility), options, which are optional, scorecard roles (role, positive, none) and show-if rules. Save to add rows for new questions and options to the texts table.</p>
+<textarea id="definition" name="definition" class="code" spellcheck="false"${editable ? '' : html` readonly`}>${shown.definitionText}</textarea>
+</details>
+${editable ? html`<p><button type="submit">Save the JSON and texts</button></p>` : ''}
+</form>
+${editable ? html`<form method="post" action="/staff/drafts/${draft.id}/delete">${csrfField(req)}<button type="submit" class="secondary">Delete this draft</button></form>` : ''}
+</div>
+<aside aria-labelledby="checks-h">
+<h2 id="checks-h">Checks</h2>
+<div role="status" aria-live="polite"><p id="issues-summary" class="${issues.length ? 'status-bad' : 'status-ok'}">${issues.length ? `${issues.length} problem(s) to fix before publishing:` : 'No problems found: this draft can be published.'}</p>
+<ul id="issues" class="issues">${issueList(issues)}</ul></div>
+${
+  editable
+    ? html`<h2 id="phone-h">Try it on a phone</h2>
+<div id="phone" class="phone" data-draft="${draft.id}" aria-labelledby="phone-h">
+<p>Runs the saved draft as USSD (save first). Nothing is recorded.</p>
+<pre id="sim-screen" aria-live="polite" aria-label="Phone screen">Press Dial.</pre>
+<form id="sim-form"><label for="sim-input">Reply</label><input id="sim-input" name="reply" type="text" autocomplete="off" inputmode="numeric">
+<div class="row"><button type="submit">Send</button><button type="button" id="sim-dial" class="secondary">Dial</button></div></form>
+<p id="sim-status" role="status"></p>
+</div>`
+    : ''
+}
+</aside>
+</div>`,
+    );
+  }
+
+  route({ method: 'get', path: '/staff/drafts/:draftId', role: 'viewer', kind: 'page', summary: 'Draft editor with validation and phone simulator' }, async (req, res) => {
+    const draft = await loadDraft(req);
+    if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published or deleted.'), 404);
+    const report = validateDraft(ctx, draft);
+    const saved = req.query.saved ? notice('ok', 'Saved.') : '';
+    send(res, editorPage(req, draft, { definitionText: JSON.stringify(draft.definition, null, 2), texts: draft.texts }, report.issues, saved));
+  });
+
+  route({ method: 'post', path: '/staff/drafts/:draftId', role: 'editor', kind: 'page', summary: 'Save a draft' }, async (req, res) => {
+    const draft = await loadDraft(req);
+    if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published or deleted.'), 404);
+    const form = readEditorForm(req.body ?? {}, ctx.languages);
+    const revision = Number(req.body?.revision);
+    if (form.jsonError) {
+      // nothing is saved, and nothing typed is lost: the page comes back with the officer's text
+      return send(
+        res,
+        editorPage(
+          req,
+          draft,
+          form,
+          [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }],
+          notice('error', 'Not saved: the questions and structure are not valid JSON.'),
+          true,
+        ),
+        400,
+      );
+    }
+    const result = await saveDraft(lifecycle, draft.id, { definition: form.definition, texts: form.texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
+    if (!result.ok) return send(res, editorPage(req, draft, form, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
+    res.redirect(303, `/staff/drafts/${draft.id}?saved=1`);
+  });
+
+  route({ method: 'post', path: '/staff/drafts/:draftId/structure', role: 'editor', kind: 'page', summary: 'Add, remove or move a question or option (saves the texts too)' }, async (req, res) => {
+    const draft = await loadDraft(req);
+    if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published or deleted.'), 404);
+    const form = readEditorForm(req.body ?? {}, ctx.languages);
+    if (form.jsonError) {
+      return send(
+        res,
+        editorPage(
+          req,
+          draft,
+          form,
+          [{ where: 'questions and structure (JSON)', message: `not valid JSON: ${form.jsonError}` }],
+          notice('error', 'Not changed: the questions JSON is not valid.'),
+          true,
+        ),
+        400,
+      );
+    }
+    const edit = readStructureEdit(req.body ?? {});
+    const applied = 'error' in edit ? { ok: false as const, message: edit.error } : applyStructureEdit(form.definition, edit);
+    const shownAgain = { definitionText: JSON.stringify(form.definition, null, 2), texts: form.texts };
+    if (!applied.ok)
+      return send(
+        res,
+        editorPage(
+          req,
+          draft,
+          shownAgain,
+          validateDraft(ctx, { ...draft, definition: form.definition, texts: form.texts }).issues,
+          notice('error', `Not changed: ${applied.message}. Your texts are still here; nothing was saved.`),
+        ),
+        400,
+      );
+    const texts = 'error' in edit ? form.texts : dropTextsOf(form.texts, edit);
+    const revision = Number(req.body?.revision);
+    const result = await saveDraft(lifecycle, draft.id, { definition: applied.definition, texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
+    if (!result.ok) return send(res, editorPage(req, draft, shownAgain, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
+    res.redirect(303, `/staff/drafts/${draft.id}?saved=1#questions-h`);
+  });
+
+  route({ method: 'post', path: '/staff/drafts/:draftId/delete', role: 'editor', kind: 'page', summary: 'Delete a draft' }, async (req, res) => {
+    const draft = await loadDraft(req);
+    if (!draft) return send(res, notFoundPage(req, 'No such draft.'), 404);
+    await deleteDraft(lifecycle, draft.id, by(req));
+    res.redirect(303, `/staff/questionnaires/${draft.questionnaireId}`);
+  });
+
+  async function publishPage(req: Request, draft: Draft, issues: ValidationIssue[]) {
+    const current = await ctx.storage.questionnaires.latestPublished(draft.questionnaireId);
+    const all = await ctx.storage.questionnaires.listVersions(draft.questionnaireId);
+    const next = Math.max(0, ...all.map((v) => v.version)) + 1;
+    const changes = current ? diffQuestionnaires(current, draft) : [];
+    return page(
+      { title: `Publish ${draft.questionnaireId} version ${next}?`, req, current: '/staff/questionnaires' },
+      issues.length
+        ? html`${notice('error', html`<p>This draft cannot be published until these are fixed:</p><ul class="issues">${issueList(issues)}</ul>`)}<p><a href="/staff/drafts/${draft.id}">Back to the draft</a></p>`
+        : html`${notice('info', html`<p>Version ${next} will be fixed for good once published. New reports will use it at once; respondents already part-way through finish on the version they started.</p>`)}
+${current ? diffTable(changes, `Changes from the current version ${current.version}`) : html`<p>This will be the first published version.</p>`}
+<form method="post" action="/staff/drafts/${draft.id}/publish">${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}"><button type="submit">Publish version ${next}</button> <a href="/staff/drafts/${draft.id}">Cancel</a></form>`,
+    );
+  }
+
+  route({ method: 'get', path: '/staff/drafts/:draftId/publish', role: 'editor', kind: 'page', summary: 'Confirm publishing a draft' }, async (req, res) => {
+    const draft = await loadDraft(req);
+    if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published already.'), 404);
+    send(res, await publishPage(req, draft, validateDraft(ctx, draft).issues));
+  });
+
+  route({ method: 'post', path: '/staff/drafts/:draftId/publish', role: 'editor', kind: 'page', summary: 'Publish a draft' }, async (req, res) => {
+    const draft = await loadDraft(req);
+    if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published already.'), 404);
+    const revision = Number(req.body?.revision);
+    const result = await publishDraft(lifecycle, draft.id, by(req), Number.isInteger(revision) ? revision : undefined);
+    if (!result.ok) return send(res, await publishPage(req, draft, result.issues), 422);
+    res.redirect(303, `/staff/questionnaires/${result.version.id}?published=${result.version.version}`);
+  });
+}
+
+/** Texts of a removed question or option go with it, so no orphan rows are left behind. */
+function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Record<string, unknown> {
+  if (edit.op !== 'remove' && edit.op !== 'remove-option') return texts;
+  const copy = structuredClone(texts) as Record<string, { questions?: Record<string, { options?: Record<string, unknown> }> }>;
+  for (const lang of Object.values(copy)) {
+    if (edit.op === 'remove') delete lang.questions?.[edit.question];
+    else if (edit.op === 'remove-option') delete lang.questions?.[edit.question]?.options?.[edit.code];
+  }
+  return copy;
+}
+
+const QUESTION_TYPES = ['choice', 'rating', 'yesno', 'number', 'text'] as const;
+
+/** The questions as a table with buttons; the buttons submit the whole editor form, so typed texts are kept. */
+function questionTable(draft: Draft, definition: unknown, editable: boolean): SafeHtml {
+  const questions = (definition as { questions?: unknown })?.questions;
+  if (!Array.isArray(questions)) return html`<h2 id="questions-h">Questions</h2><p>The questions JSON below is not in a shape this table can show; fix it there.</p>`;
+  const action = `/staff/drafts/${draft.id}/structure`;
+  const button = (op: string, label: string, aria: string) => html`<button type="submit" class="secondary" formaction="${action}" name="op" value="${op}" aria-label="${aria}">${label}</button>`;
+  return html`<h2 id="questions-h">Questions</h2>
+<p>Each change here is saved at once, with the texts above. Respondents see the questions in this order; a question shown only after a given answer keeps its rule (see the JSON).</p>
+<table><thead><tr><th scope="col">#</th><th scope="col">Question id</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
+${(questions as Array<Record<string, unknown>>).map((q, i) => {
+  const id = String(q?.id ?? '?');
+  const options = Array.isArray(q?.options) ? (q.options as Array<{ code?: unknown }>).map((o) => String(o?.code ?? '?')) : null;
+  return html`<tr><td>${i + 1}</td><td><code>${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td>${String(q?.type ?? '?')}</td>
+<td>${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${id} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
+<td>${
+    options === null
+      ? '—'
+      : html`<ul>${options.map((code) => html`<li><code>${code}</code>${editable ? html` ${button(`remove-option:${id}/${code}`, '×', `Remove option ${code} from ${id}`)}` : ''}</li>`)}</ul>${
+          editable
+            ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${id}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="[a-z][a-z0-9_]{0,31}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${id}`)}`
+            : ''
+        }`
+  }</td>
+${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${id} up`)} ${button(`down:${id}`, '↓', `Move ${id} down`)} ${button(`remove:${id}`, 'Remove', `Remove question ${id}`)}</td>` : ''}</tr>`;
+})}</tbody></table>
+${
+  editable
+    ? html`<fieldset><legend>Add a question at the end</legend><div class="row">
+<div><label for="new-id">Question id</label><input id="new-id" name="new_id" type="text" pattern="[a-z][a-z0-9_]{0,31}"></div>
+<div><label for="new-type">Type</label><select id="new-type" name="new_type">${QUESTION_TYPES.map((t) => html`<option>${t}</option>`)}</select></div>
+<div><label for="new-options">Option codes (choice only; separated by spaces or commas)</label><input id="new-options" name="new_options" type="text"></div>
+<div><label for="new-optional"><input id="new-optional" name="new_optional" type="checkbox"> Optional</label></div>
+<div>${button('add', 'Add question', 'Add this question')}</div></div></fieldset>`
+    : ''
+}`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
