@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createSystemTexts, loadShippedContent, textsFor } from '../../src/app/content.js';
 import { bundleOf, type FormBundle } from '../../src/app/questionnaires/formats/form-bundle.js';
 import { fromFloipContainer, toFloipContainer } from '../../src/app/questionnaires/formats/floip.js';
-import { describeRowError, MAX_SPREADSHEET_BYTES, readWorkbook, writeWorkbook, type Workbook } from '../../src/app/questionnaires/formats/spreadsheet.js';
+import { declaredUnzippedSize, describeRowError, MAX_SPREADSHEET_BYTES, MAX_UNZIPPED_BYTES, readWorkbook, writeWorkbook, type Workbook } from '../../src/app/questionnaires/formats/spreadsheet.js';
 import { fromTranslationSheet, toTranslationSheet } from '../../src/app/questionnaires/formats/translation-sheet.js';
 import { fromXlsForm, parseRelevant, toXlsForm } from '../../src/app/questionnaires/formats/xlsform.js';
 import { validateQuestionnaire } from '../../src/app/questionnaires/validate-questionnaire.js';
@@ -135,6 +135,18 @@ describe('XLSForm', () => {
   it('refuses what is not an .xlsx, and anything over the size cap, before unzipping', async () => {
     expect(await readWorkbook(Buffer.from('type,name\ntext,x\n'))).toEqual({ ok: false, message: expect.stringContaining('not an Excel workbook') });
     expect(await readWorkbook(Buffer.alloc(MAX_SPREADSHEET_BYTES + 1))).toEqual({ ok: false, message: 'the file is larger than 2 MB' });
+  });
+
+  it('reads what a workbook unpacks to from its zip directory, and refuses one that claims too much before unpacking it', async () => {
+    const file = await writeWorkbook(toXlsForm(everyType, { languages: ['en'], defaultLanguage: 'en' }));
+    const size = declaredUnzippedSize(file)!;
+    expect(size).toBeGreaterThan(file.length);
+    expect(size).toBeLessThan(MAX_UNZIPPED_BYTES);
+    // the same archive, with its first entry claiming 4 GB - 2 bytes unpacked
+    const bomb = Buffer.from(file);
+    const end = bomb.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    bomb.writeUInt32LE(0xfffffffe, bomb.readUInt32LE(end + 16) + 24);
+    expect(await readWorkbook(bomb)).toEqual({ ok: false, message: 'the file unpacks to more than 40 MB, far more than a questionnaire needs' });
   });
 });
 
