@@ -176,6 +176,20 @@ describe('the formats page', () => {
     expect(questionnairePage).toContain('href="/staff/questionnaires/clinic/formats"');
   });
 
+  it("uploads the way formats.js does: the session cookie and the page's CSRF token", async () => {
+    const signIn = await fetch(`${t.url}/staff/sign-in`, { method: 'POST', body: new URLSearchParams({ token: editor, next: '/staff/questionnaires/clinic/formats' }), redirect: 'manual' });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const pageHtml = await (await fetch(`${t.url}/staff/questionnaires/clinic/formats`, { headers: { cookie } })).text();
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(pageHtml)![1]!;
+    const file = new Uint8Array(await (await download('/api/v1/questionnaires/clinic/xlsform', viewer)).arrayBuffer());
+    const post = (headers: Record<string, string>) =>
+      fetch(`${t.url}/api/v1/questionnaires/clinic/xlsform`, { method: 'POST', headers: { cookie, 'content-type': XLSX_MEDIA_TYPE, ...headers }, body: file });
+    expect((await post({})).status).toBe(403);
+    const ok = await post({ 'x-csrf-token': csrf });
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).draft.createdBy).toBe('Thandi (editor)');
+  });
+
   it('escapes what an uploaded form wrote when the page lists its drafts', async () => {
     const file = await writeWorkbook([
       { name: 'survey', columns: ['type', 'name', 'label::en', 'required'], rows: [['range', 'satisfaction', '<script>alert(1)</script>', 'yes']] },
