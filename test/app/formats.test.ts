@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSystemTexts, loadShippedContent, textsFor } from '../../src/app/content.js';
 import { bundleOf, type FormBundle } from '../../src/app/questionnaires/formats/form-bundle.js';
-import { fromFloipContainer, toFloipContainer } from '../../src/app/questionnaires/formats/floip.js';
+import { fromFloipContainer, toFloipContainer, VENDOR } from '../../src/app/questionnaires/formats/floip.js';
 import { declaredUnzippedSize, describeRowError, MAX_SPREADSHEET_BYTES, MAX_UNZIPPED_BYTES, readWorkbook, writeWorkbook, type Workbook } from '../../src/app/questionnaires/formats/spreadsheet.js';
 import { fromTranslationSheet, toTranslationSheet } from '../../src/app/questionnaires/formats/translation-sheet.js';
 import { fromXlsForm, parseRelevant, toXlsForm } from '../../src/app/questionnaires/formats/xlsform.js';
@@ -240,6 +240,23 @@ describe('FLOIP flow spec', () => {
     const back = fromFloipContainer(container, { questionnaireId: 'every_type', languages: ['en'], defaultLanguage: 'en' });
     expect(back.ok && back.definition).toEqual(everyType.definition);
     expect(back.ok && back.texts).toEqual(everyType.texts);
+  });
+
+  it('a show-if on the question just before is a branch in the exits, which an import without vendor metadata follows', () => {
+    const container = toFloipContainer(everyType, { ...floipOpts(), languages: ['en'] });
+    const blocks = container.flows[0]!.blocks;
+    const uuid = (name: string) => blocks.find((b) => b.name === name)!.uuid;
+    expect(blocks.find((b) => b.name === 'visited')!.exits.map((e) => [e.name, e.destination_block])).toEqual([
+      ['yes', uuid('times')],
+      ['Default', uuid('service')],
+    ]);
+    expect(blocks.find((b) => b.name === 'service')!.exits.map((e) => [e.name, e.destination_block])).toEqual([
+      ['other', uuid('other_detail')],
+      ['Default', uuid('referred_to')],
+    ]);
+    for (const b of blocks) delete (b.vendor_metadata?.[VENDOR] as Record<string, unknown> | undefined)?.show_if;
+    const back = fromFloipContainer(JSON.parse(JSON.stringify(container)), { questionnaireId: 'every_type', languages: ['en'], defaultLanguage: 'en' });
+    expect(back.ok && back.definition).toEqual(everyType.definition);
   });
 
   it("imports the spec's own Mobile Primitives example flow as a draft that validation then checks", () => {

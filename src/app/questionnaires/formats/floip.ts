@@ -10,7 +10,8 @@ import { type AudioLookup, completeTexts, type FormBundle, ID_PATTERN, type Impo
  * text (and the recording, where one exists) per mode, and one MobilePrimitives block per
  * screen: Message for the introduction, SelectOneResponse for choice, yes/no and rating,
  * NumericResponse for numbers and facility codes, OpenResponse for free text. Blocks run in
- * order through their default exit. What the spec has no field for (the question type
+ * order through their default exit; a show-if on the question just before is a branch in
+ * that question's exits. What the spec has no field for (the question type
  * behind a SelectOneResponse, roles, show-if conditions, facility types, titles) travels in
  * vendor_metadata under one namespace, so an export reads back as the same questionnaire.
  */
@@ -139,6 +140,17 @@ export function toFloipContainer(bundle: FormBundle, opts: FloipOptions) {
   blocks.forEach((b, i) => {
     b.exits = [{ uuid: uuidFor(b.uuid, 'exit'), name: 'Default', default: true, destination_block: blocks[i + 1]?.uuid ?? null }];
   });
+  // a question shown only after some answers to the question just before it is a branch any
+  // FLOIP runner follows: those answers lead to it, the default exit skips it
+  def.questions.forEach((q, i) => {
+    const watched = def.questions[i - 1];
+    const after = def.questions[i + 1];
+    if (!q.showIf || q.showIf.question !== watched?.id || after?.showIf?.question === q.id) return;
+    // blocks[0] is the introduction, so question i is blocks[i + 1] and the one it watches blocks[i]
+    const from = blocks[i]!;
+    const tests = q.showIf.anyOf.map((v) => ({ uuid: uuidFor(from.uuid, 'exit', String(v)), name: String(v), test: `block.value = '${v}'`, destination_block: blocks[i + 1]!.uuid }));
+    from.exits = [...tests, { ...from.exits[0]!, destination_block: blocks[i + 2]?.uuid ?? null }];
+  });
   const title = textOf(bundle, opts.defaultLanguage, 'title') || def.id;
   return {
     specification_version: SPECIFICATION_VERSION,
@@ -169,7 +181,7 @@ export function toFloipContainer(bundle: FormBundle, opts: FloipOptions) {
 const Loose = z.looseObject({});
 const ResourceValueIn = z.looseObject({ language_id: z.string(), content_type: z.string().optional(), modes: z.array(z.string()).optional(), value: z.string() });
 const ResourceIn = z.looseObject({ uuid: z.string(), values: z.array(ResourceValueIn) });
-const ExitIn = z.looseObject({ name: z.string().optional(), default: z.boolean().optional(), destination_block: z.string().nullish() });
+const ExitIn = z.looseObject({ name: z.string().optional(), default: z.boolean().optional(), test: z.string().nullish(), destination_block: z.string().nullish() });
 const BlockIn = z.looseObject({ uuid: z.string(), name: z.string(), type: z.string(), config: Loose.optional(), exits: z.array(ExitIn).default([]), vendor_metadata: Loose.nullish() });
 const LanguageIn = z.looseObject({ id: z.string(), label: z.string().nullish(), iso_639_3: z.string().nullish(), bcp_47: z.string().nullish() });
 const FlowIn = z.looseObject({
@@ -259,6 +271,7 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
   // the blocks in the order they run: from the first block along the exits, which must agree
   const byUuid = new Map(flow.blocks.map((b, i) => [b.uuid, { block: b, index: i + 1 }]));
   const order: Array<{ block: z.infer<typeof BlockIn>; index: number }> = [];
+  const shownAfter = new Map<string, { question: string; anyOf: Array<string | number> }>();
   const visited = new Set<string>();
   let next: string | null = flow.first_block_id ?? flow.blocks[0]!.uuid;
   while (next) {
@@ -274,6 +287,12 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
     visited.add(next);
     order.push(at);
     const destinations = [...new Set(at.block.exits.map((e) => e.destination_block ?? null))];
+    const branch = destinations.length === 2 ? skippedBlock(at.block, byUuid) : null;
+    if (branch) {
+      shownAfter.set(branch.to, { question: toIdentifier(at.block.name), anyOf: branch.values });
+      next = branch.to;
+      continue;
+    }
     if (destinations.length > 1) {
       errors.push({ block: at.index, name: at.block.name, message: 'its exits lead to different blocks; this service asks every question in one order (use show-if conditions instead of branches)' });
       break;
@@ -316,7 +335,8 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
     ids.add(id);
     const q: Record<string, unknown> = { id, optional: m.optional ?? false };
     if (m.role) q.role = m.role;
-    if (m.show_if) q.showIf = m.show_if;
+    const derived = shownAfter.get(block.uuid);
+    if (m.show_if ?? derived) q.showIf = m.show_if ?? derived;
     readResource(prompt, questionTextPath({ id }), where);
     if (block.type === 'MobilePrimitives.SelectOneResponse') {
       const choices = z.array(z.looseObject({ name: z.string(), prompt: z.string().optional() })).safeParse(config.choices ?? []);
@@ -366,6 +386,28 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
   if (audioSkipped) warnings.push(`${audioSkipped} audio value(s) were not imported: recordings are added as README.voice.md describes`);
   if (errors.length) return { ok: false, errors };
   return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions }, texts: completeTexts(texts, opts.languages), warnings };
+}
+
+type BlockAt = { block: z.infer<typeof BlockIn>; index: number };
+
+/**
+ * A block whose answers either lead to the next block or skip it: tests to block Q, the
+ * default exit to R, and Q leading on to R. Q is then a question shown after those answers.
+ */
+function skippedBlock(from: z.infer<typeof BlockIn>, byUuid: Map<string, BlockAt>): { to: string; values: Array<string | number> } | null {
+  const fallback = from.exits.find((e) => e.default);
+  const tests = from.exits.filter((e) => !e.default);
+  const to = tests[0]?.destination_block;
+  if (!fallback || !to || tests.some((e) => e.destination_block !== to) || to === (fallback.destination_block ?? null)) return null;
+  const skipped = byUuid.get(to);
+  if (!skipped || skipped.block.exits.some((e) => (e.destination_block ?? null) !== (fallback.destination_block ?? null))) return null;
+  const values: Array<string | number> = [];
+  for (const e of tests) {
+    const m = /^block\.value\s*=\s*'?([^']+?)'?$/.exec((e.test ?? '').trim());
+    if (!m) return null;
+    values.push(/^\d+$/.test(m[1]!) ? Number(m[1]) : toIdentifier(m[1]!));
+  }
+  return { to, values };
 }
 
 /** "block 3 'ice_cream_order': ..." */
