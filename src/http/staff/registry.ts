@@ -2,18 +2,21 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import { z } from 'zod';
 import type { Role } from '../security.js';
 import type { StaffAuth } from './auth.js';
+import { MAX_SPREADSHEET_BYTES } from '../../app/questionnaires/formats/spreadsheet.js';
 
 /**
  * Every staff route is declared here with its method, path, role and shapes, so one list
  * drives the router, the guards, the OpenAPI document and the tests that check 401 and 403
  * on each route. Each route parses its own body with its own limit: forms and JSON up to
- * 256 KB, CSV uploads up to 2 MB (larger ones get 413).
+ * 256 KB, CSV and .xlsx uploads up to 2 MB (larger ones get 413).
  */
 
 export const FORM_LIMIT = '256kb';
 export const CSV_LIMIT_BYTES = 2 * 1024 * 1024;
 
-export type BodyKind = 'json' | 'form' | 'csv';
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export type BodyKind = 'json' | 'form' | 'csv' | 'xlsx';
 export type StaffRouteSpec = {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
@@ -33,7 +36,20 @@ const parsers: Record<BodyKind, RequestHandler> = {
   json: express.json({ limit: FORM_LIMIT }),
   form: express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 5000 }),
   csv: express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: CSV_LIMIT_BYTES }),
+  xlsx: spreadsheetParser(),
 };
+
+/** Reads a workbook into memory as a Buffer (never to disk); a file over the cap is refused with a sentence. */
+function spreadsheetParser(): RequestHandler {
+  const raw = express.raw({ type: [XLSX_MEDIA_TYPE, 'application/octet-stream'], limit: MAX_SPREADSHEET_BYTES });
+  const megabytes = MAX_SPREADSHEET_BYTES / 1024 / 1024;
+  return (req, res, next) =>
+    raw(req, res, (err?: unknown) => {
+      if ((err as { status?: number } | undefined)?.status === 413)
+        return void res.status(413).json({ error: `The file is larger than ${megabytes} MB, the most an upload may be. Remove unused sheets or images and try again.` });
+      next(err);
+    });
+}
 
 export type PageErrors = { unauthorized(req: Request): string; forbidden(req: Request, message: string): string };
 
@@ -92,12 +108,14 @@ export function openApiDocument(specs: StaffRouteSpec[], info: { version: string
         '400': { description: 'Bad request: names each bad field' },
         ...(spec.role === 'public' ? {} : { '401': { description: 'No or invalid credentials' }, '403': { description: `Needs the ${spec.role} role (or a CSRF token with a session cookie)` } }),
         ...(spec.body?.type === 'csv' ? { '413': { description: `Upload larger than ${CSV_LIMIT_BYTES} bytes` } } : {}),
+        ...(spec.body?.type === 'xlsx' ? { '413': { description: `Upload larger than ${MAX_SPREADSHEET_BYTES} bytes` } } : {}),
       },
       ...(spec.role === 'public' ? { security: [] } : {}),
     };
     if (spec.body) {
-      const mediaType = spec.body.type === 'csv' ? 'text/csv' : spec.body.type === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
-      operation.requestBody = { required: true, content: { [mediaType]: { schema: spec.body.schema ? toSchema(spec.body.schema) : { type: 'string' } } } };
+      const mediaType = { csv: 'text/csv', form: 'application/x-www-form-urlencoded', json: 'application/json', xlsx: XLSX_MEDIA_TYPE }[spec.body.type];
+      const schema = spec.body.schema ? toSchema(spec.body.schema) : spec.body.type === 'xlsx' ? { type: 'string', format: 'binary' } : { type: 'string' };
+      operation.requestBody = { required: true, content: { [mediaType]: { schema } } };
     }
     (paths[path] ??= {})[spec.method] = operation;
   }

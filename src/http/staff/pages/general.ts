@@ -14,7 +14,7 @@ import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../
 
 /** Sign-in, dashboard, languages, responses export, audit log, tokens and the static assets. */
 
-const ASSETS: Record<string, string> = { 'staff.css': 'text/css', 'editor.js': 'text/javascript', 'simulator.js': 'text/javascript', 'import.js': 'text/javascript' };
+const ASSETS: Record<string, string> = { 'staff.css': 'text/css', 'editor.js': 'text/javascript', 'simulator.js': 'text/javascript', 'import.js': 'text/javascript', 'formats.js': 'text/javascript' };
 
 /** Beside the compiled module: src/http/staff/assets with tsx, dist/src/http/staff/assets after `npm run build` (which copies them). */
 function assetDir(): string {

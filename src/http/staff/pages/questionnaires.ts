@@ -170,6 +170,7 @@ ${
         )}</select></div><div><button type="submit">Start draft</button></div></form>`
     : ''
 }
+<p><a href="/staff/questionnaires/${q.id}/formats">Download or upload as XLSForm, translation sheet or FLOIP flow</a></p>
 <h2>History</h2>
 ${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at)}: ${e.actor} — ${e.action} — ${e.target}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
       ),

@@ -1,0 +1,309 @@
+import type { Question } from '../../../engine/definition.js';
+import { QuestionRole } from '../../../engine/question-types/question-type.js';
+import { type AudioLookup, completeTexts, type FormBundle, ID_PATTERN, ID_RULE, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
+import type { RowError, Sheet, SheetOut, SheetRow, Workbook } from './spreadsheet.js';
+
+/**
+ * XLSForm (https://xlsform.org) to and from a questionnaire. The survey sheet holds one row
+ * per question, with a `note` row first for the introduction; the choices sheet holds the
+ * options; the settings sheet the id, titles, default language and facility types.
+ *
+ * | engine   | XLSForm                                                   |
+ * |----------|-----------------------------------------------------------|
+ * | choice   | select_one <list>                                          |
+ * | yesno    | select_one yes_no (the list holds exactly yes, no)        |
+ * | rating   | range, parameters start=1 end=5 step=1                     |
+ * | number   | integer, constraint `. >= min and . <= max`                |
+ * | text     | text, constraint `string-length(.) <= max`                 |
+ * | facility | text, appearance facility                                 |
+ *
+ * `required` is the opposite of optional; `relevant` holds a show-if as
+ * `selected(${q}, 'code') or ...` (or `${q} = 3` for numbers). Two columns XLSForm leaves to
+ * each tool keep what the engine needs besides: `role` (what the scorecards read) and
+ * `spoken::<lang>` (how a text is said on a voice call), and the choices sheet's `positive`
+ * and `none`. Anything else is refused with its row and column.
+ */
+
+export const YES_NO_LIST = 'yes_no';
+const RATING_PARAMETERS = 'start=1 end=5 step=1';
+const METADATA_TYPES = new Set(['start', 'end', 'today', 'deviceid', 'subscriberid', 'simserial', 'phonenumber', 'username', 'email', 'audit', 'start-geopoint']);
+export const SUPPORTED_XLSFORM_TYPES = ['note', 'select_one', 'integer', 'range', 'text'];
+
+const listNameOf = (q: Question) => (q.type === 'yesno' ? YES_NO_LIST : q.id === YES_NO_LIST ? `${q.id}_list` : q.id);
+
+export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defaultLanguage: string; audio?: AudioLookup }): SheetOut[] {
+  const { definition: def } = bundle;
+  const langs = opts.languages;
+  const per = (prefix: string) => langs.map((l) => `${prefix}::${l}`);
+  const surveyColumns = ['type', 'name', ...per('label'), ...per('audio'), ...per('spoken'), 'required', 'relevant', 'constraint', 'appearance', 'parameters', 'role'];
+  const audio = (lang: string, path: string) => opts.audio?.(lang, `${def.id}.${path}`) ?? '';
+  const spoken = (lang: string, path: string) => textOf(bundle, lang, `spoken.${path}`);
+  const survey: string[][] = [];
+  const row = (cells: Record<string, string>) => survey.push(surveyColumns.map((c) => cells[c] ?? ''));
+  const textCells = (path: string) => {
+    const cells: Record<string, string> = {};
+    for (const l of langs) {
+      cells[`label::${l}`] = textOf(bundle, l, path);
+      cells[`audio::${l}`] = audio(l, path);
+      cells[`spoken::${l}`] = spoken(l, path);
+    }
+    return cells;
+  };
+  row({ type: 'note', name: 'intro', ...textCells('intro') });
+  const choices: string[][] = [];
+  const choiceColumns = ['list_name', 'name', ...per('label'), 'positive', 'none'];
+  let yesNoListed = false;
+  for (const q of def.questions) {
+    const cells: Record<string, string> = { name: q.id, ...textCells(questionTextPath(q)), required: q.optional ? 'no' : 'yes', role: q.role ?? '' };
+    if (q.showIf) cells.relevant = relevantOf(q.showIf.question, q.showIf.anyOf);
+    switch (q.type) {
+      case 'choice':
+        cells.type = `select_one ${listNameOf(q)}`;
+        for (const o of q.options) {
+          const labels = langs.map((l) => textOf(bundle, l, optionTextPath(q, o.code)));
+          choices.push([listNameOf(q), o.code, ...labels, o.positive ? 'yes' : '', o.none ? 'yes' : '']);
+        }
+        break;
+      case 'yesno':
+        cells.type = `select_one ${YES_NO_LIST}`;
+        if (!yesNoListed) for (const code of ['yes', 'no']) choices.push([YES_NO_LIST, code, ...langs.map(() => code), '', '']);
+        yesNoListed = true;
+        break;
+      case 'rating':
+        cells.type = 'range';
+        cells.parameters = RATING_PARAMETERS;
+        break;
+      case 'number':
+        cells.type = 'integer';
+        cells.constraint = `. >= ${q.min} and . <= ${q.max}`;
+        break;
+      case 'text':
+        cells.type = 'text';
+        cells.constraint = `string-length(.) <= ${q.maxLength}`;
+        break;
+      case 'facility':
+        cells.type = 'text';
+        cells.appearance = 'facility';
+        break;
+    }
+    row(cells);
+  }
+  const settingsColumns = ['form_id', 'form_title', ...per('form_title'), 'default_language', 'facility_types'];
+  const settings = [[def.id, textOf(bundle, opts.defaultLanguage, 'title'), ...langs.map((l) => textOf(bundle, l, 'title')), opts.defaultLanguage, def.facilityTypes.join(' ')]];
+  return [
+    { name: 'survey', columns: surveyColumns, rows: survey },
+    { name: 'choices', columns: choiceColumns, rows: choices },
+    { name: 'settings', columns: settingsColumns, rows: settings },
+  ];
+}
+
+function relevantOf(question: string, anyOf: ReadonlyArray<string | number>): string {
+  return anyOf.map((v) => (typeof v === 'number' ? `\${${question}} = ${v}` : `selected(\${${question}}, '${v}')`)).join(' or ');
+}
+
+export type XlsFormImport = ({ ok: true } & ImportedForm) | { ok: false; errors: RowError[] };
+
+/** A language column: `label::en`, `label::English (en)` or, for the default language, plain `label`. */
+function languageColumns(sheet: Sheet, prefix: string, opts: ImportOptions, warnings: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const column of sheet.columns) {
+    if (column === prefix) {
+      out.set(opts.defaultLanguage, column);
+      continue;
+    }
+    if (!column.startsWith(`${prefix}::`)) continue;
+    const tail = column.slice(prefix.length + 2).trim();
+    const code = /\(([a-z]{2,3})\)$/.exec(tail)?.[1] ?? tail;
+    if (opts.languages.includes(code)) out.set(code, column);
+    else warnings.push(`${sheet.name} column ${column}: "${code}" is not one of this service's languages (${opts.languages.join(', ')}), so it was not imported`);
+  }
+  return out;
+}
+
+const YES = new Set(['yes', 'true', 'true()', '1', 'y']);
+const NO = new Set(['', 'no', 'false', 'false()', '0', 'n']);
+
+export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImport {
+  const errors: RowError[] = [];
+  const warnings: string[] = [];
+  const survey = workbook.get('survey');
+  if (!survey) return { ok: false, errors: [{ sheet: 'survey', row: 1, column: '', message: 'the workbook has no sheet named "survey"' }] };
+  for (const needed of ['type', 'name']) if (!survey.columns.includes(needed)) errors.push({ sheet: 'survey', row: 1, column: needed, message: `the survey sheet needs a "${needed}" column` });
+  if (errors.length) return { ok: false, errors };
+  const err = (sheet: string, row: number, column: string, message: string) => errors.push({ sheet, row, column, message });
+
+  // choices, by list
+  const choicesSheet = workbook.get('choices');
+  const lists = new Map<string, SheetRow[]>();
+  for (const r of choicesSheet?.rows ?? []) {
+    const list = r.cells.list_name ?? '';
+    if (!list) {
+      err('choices', r.row, 'list_name', 'is empty: say which list this option belongs to');
+      continue;
+    }
+    const rows = lists.get(list) ?? [];
+    rows.push(r);
+    lists.set(list, rows);
+  }
+  const choiceLabels = choicesSheet ? languageColumns(choicesSheet, 'label', opts, warnings) : new Map<string, string>();
+  const labels = languageColumns(survey, 'label', opts, warnings);
+  const spokenColumns = languageColumns(survey, 'spoken', opts, warnings);
+  const audioColumns = languageColumns(survey, 'audio', opts, warnings);
+  const hintColumns = languageColumns(survey, 'hint', opts, warnings);
+
+  const texts: Record<string, Record<string, unknown>> = {};
+  const questions: Array<Record<string, unknown>> = [];
+  const seen = new Map<string, { type: string; codes?: string[] }>();
+  const hintRows: number[] = [];
+  const audioRows: number[] = [];
+  let introSeen = false;
+
+  const readTexts = (r: SheetRow, path: string) => {
+    for (const [lang, column] of labels) setText(texts, lang, path, r.cells[column] ?? '');
+    for (const [lang, column] of spokenColumns) setText(texts, lang, `spoken.${path}`, r.cells[column] ?? '');
+    for (const [lang, column] of audioColumns) {
+      const file = r.cells[column] ?? '';
+      if (file && file !== opts.audio?.(lang, `${opts.questionnaireId}.${path}`)) audioRows.push(r.row);
+    }
+    for (const column of hintColumns.values()) if (r.cells[column]) hintRows.push(r.row);
+  };
+
+  for (const r of survey.rows) {
+    const c = r.cells;
+    const [type = '', list = ''] = (c.type ?? '').split(/\s+/);
+    const name = c.name ?? '';
+    if (!type) {
+      err('survey', r.row, 'type', 'is empty: every row needs a type');
+      continue;
+    }
+    if (METADATA_TYPES.has(type)) {
+      warnings.push(`survey row ${r.row}: "${type}" is filled in by phone apps; USSD and voice have no such field, so the row was skipped`);
+      continue;
+    }
+    if (type === 'note') {
+      if (introSeen || questions.length > 0) {
+        err('survey', r.row, 'type', "'note' is supported only once, before the first question: it becomes the introduction");
+        continue;
+      }
+      introSeen = true;
+      readTexts(r, 'intro');
+      continue;
+    }
+    if (!SUPPORTED_XLSFORM_TYPES.includes(type)) {
+      err('survey', r.row, 'type', `'${c.type}' is not supported; use one of ${SUPPORTED_XLSFORM_TYPES.join(', ')}`);
+      continue;
+    }
+    if (!ID_PATTERN.test(name)) {
+      err('survey', r.row, 'name', name ? `'${name}' cannot be a question id: ${ID_RULE}` : 'is empty: every question needs a name');
+      continue;
+    }
+    if (seen.has(name)) {
+      err('survey', r.row, 'name', `'${name}' is used by an earlier row`);
+      continue;
+    }
+    const q: Record<string, unknown> = { id: name };
+    const required = (c.required ?? '').toLowerCase();
+    // XLSForm questions are optional unless marked required
+    if (YES.has(required) || NO.has(required)) q.optional = !YES.has(required);
+    else err('survey', r.row, 'required', `'${c.required}' is not understood; write yes or no`);
+    if (c.role) {
+      if (QuestionRole.safeParse(c.role).success) q.role = c.role;
+      else err('survey', r.row, 'role', `'${c.role}' is not a role; use one of ${QuestionRole.options.join(', ')}`);
+    }
+    const constraint = (c.constraint ?? '').replace(/\s+/g, ' ').trim();
+    let codes: string[] | undefined;
+    if (type === 'select_one') {
+      const options = lists.get(list);
+      if (!list) err('survey', r.row, 'type', "select_one needs a list name, as in 'select_one wait'");
+      else if (!options) err('survey', r.row, 'type', `the list '${list}' is not in the choices sheet`);
+      else if (list === YES_NO_LIST && options.map((o) => o.cells.name).join(',') === 'yes,no') {
+        q.type = 'yesno';
+        codes = ['yes', 'no'];
+      } else {
+        q.type = 'choice';
+        codes = [];
+        const opts2: Array<Record<string, unknown>> = [];
+        for (const o of options) {
+          const code = o.cells.name ?? '';
+          if (!ID_PATTERN.test(code)) {
+            err('choices', o.row, 'name', code ? `'${code}' cannot be an option code: ${ID_RULE}` : 'is empty: every option needs a name');
+            continue;
+          }
+          const option: Record<string, unknown> = { code };
+          for (const flag of ['positive', 'none'] as const) {
+            const v = (o.cells[flag] ?? '').toLowerCase();
+            if (YES.has(v)) option[flag] = true;
+            else if (!NO.has(v)) err('choices', o.row, flag, `'${o.cells[flag]}' is not understood; write yes or leave it empty`);
+          }
+          opts2.push(option);
+          codes.push(code);
+          for (const [lang, column] of choiceLabels) setText(texts, lang, optionTextPath({ id: name }, code), o.cells[column] ?? '');
+        }
+        q.options = opts2;
+      }
+    } else if (type === 'range') {
+      const params = (c.parameters ?? '').replace(/\s+/g, ' ').trim();
+      if (params !== RATING_PARAMETERS && params !== '') err('survey', r.row, 'parameters', `'${c.parameters}' is not supported: a range is a rating from 1 to 5, so write ${RATING_PARAMETERS}`);
+      q.type = 'rating';
+    } else if (type === 'integer') {
+      q.type = 'number';
+      const m = /^\. ?>=? ?(\d+) and \. ?<=? ?(\d+)$/.exec(constraint);
+      if (m) Object.assign(q, { min: Number(m[1]), max: Number(m[2]) });
+      else if (!constraint) Object.assign(q, { min: 1, max: 99_999_999 });
+      else err('survey', r.row, 'constraint', `'${c.constraint}' is not supported for integer; write it as . >= 1 and . <= 100`);
+    } else if (type === 'text') {
+      if ((c.appearance ?? '') === 'facility') q.type = 'facility';
+      else {
+        q.type = 'text';
+        const m = /^string-length\(\.\) ?<=? ?(\d+)$/.exec(constraint);
+        if (m) q.maxLength = Number(m[1]);
+        else if (!constraint) q.maxLength = 140;
+        else err('survey', r.row, 'constraint', `'${c.constraint}' is not supported for text; write it as string-length(.) <= 140`);
+      }
+    }
+    if (c.relevant) {
+      const showIf = parseRelevant(c.relevant);
+      if (!showIf) err('survey', r.row, 'relevant', `'${c.relevant}' is not supported; write conditions on one earlier question, such as selected(\${wait}, 'gt4h') or \${staff} = 1, joined by "or"`);
+      else if (!seen.has(showIf.question)) err('survey', r.row, 'relevant', `'${showIf.question}' is not an earlier question`);
+      else q.showIf = showIf;
+    }
+    questions.push(q);
+    seen.set(name, { type: String(q.type), codes });
+    readTexts(r, questionTextPath({ id: name }));
+  }
+
+  // settings
+  const settings = workbook.get('settings')?.rows[0];
+  const formId = settings?.cells.form_id ?? '';
+  if (formId && formId !== opts.questionnaireId)
+    err('settings', settings!.row, 'form_id', `'${formId}' is not this questionnaire ('${opts.questionnaireId}'); change form_id or import it into '${formId}'`);
+  let facilityTypes = opts.facilityTypes;
+  const typesCell = settings?.cells.facility_types ?? '';
+  if (typesCell) facilityTypes = typesCell.split(/[\s,]+/).filter(Boolean);
+  if (!facilityTypes?.length) err('settings', settings?.row ?? 2, 'facility_types', 'say which kinds of facility this questionnaire serves, such as clinic');
+  if (settings) {
+    const titles = languageColumns(workbook.get('settings')!, 'form_title', opts, warnings);
+    for (const [lang, column] of titles) setText(texts, lang, 'title', settings.cells[column] ?? '');
+  }
+  if (hintRows.length) warnings.push(`hints are not shown on USSD or voice, so the hints in survey rows ${hintRows.join(', ')} were not imported`);
+  if (audioRows.length) warnings.push(`recordings are not uploaded with a form (see README.voice.md), so the audio of survey rows ${audioRows.join(', ')} was not imported`);
+  const sheetOrder = ['survey', 'choices', 'settings'];
+  errors.sort((a, b) => sheetOrder.indexOf(a.sheet) - sheetOrder.indexOf(b.sheet) || a.row - b.row);
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions }, texts: completeTexts(texts, opts.languages), warnings };
+}
+
+/** `selected(${q}, 'a') or ${q} = 'b' or ${q} = 3`, all on one question, as a show-if. */
+export function parseRelevant(expression: string): { question: string; anyOf: Array<string | number> } | null {
+  const parts = expression.trim().split(/\s+or\s+/);
+  let question: string | null = null;
+  const anyOf: Array<string | number> = [];
+  for (const part of parts) {
+    const m = /^selected\(\s*\$\{(\w+)\}\s*,\s*'([^']*)'\s*\)$/.exec(part.trim()) ?? /^\$\{(\w+)\}\s*=\s*'?([\w]+)'?$/.exec(part.trim());
+    if (!m) return null;
+    if (question !== null && question !== m[1]) return null;
+    question = m[1]!;
+    anyOf.push(/^\d+$/.test(m[2]!) ? Number(m[2]) : m[2]!);
+  }
+  return question ? { question, anyOf } : null;
+}
