@@ -7,6 +7,7 @@ import { registerQuestionnairePages } from './pages/questionnaires.js';
 import { registerFacilityPages } from './pages/facilities.js';
 import { registerGeneralPages } from './pages/general.js';
 import { registerScorecardPages } from './pages/scorecards.js';
+import { registerCharterRoutes } from './pages/charters.js';
 
 /** Paths whose routes parse their own request bodies (see registry.ts for the limits). */
 export const STAFF_PATHS = /^\/(staff|api\/v1)(\/|$)/;
@@ -41,6 +42,7 @@ export function createStaffRoutes(ctx: StaffContext) {
   registerQuestionnairePages(reg, ctx);
   registerFacilityPages(reg, ctx);
   registerScorecardPages(reg, ctx);
+  registerCharterRoutes(reg, ctx);
   registerApiRoutes(reg, ctx);
   registerScorecardApiRoutes(reg, ctx);
   return { router: reg.router, specs: reg.specs };
