@@ -58,6 +58,8 @@ export interface CharterRepository {
   get(id: string): Promise<Charter | null>;
   /** A facility's charters, latest dialogue first (then newest created). */
   listForFacility(facilityCode: string): Promise<Charter[]>;
+  /** Every charter, by facility code then latest dialogue first (for the scorecard run: a few per facility). */
+  list(): Promise<Charter[]>;
   /** Saves when the stored revision is still `expectedRevision` (stored as expected + 1). */
   update(charter: Charter, expectedRevision: number): Promise<boolean>;
 }

@@ -59,6 +59,7 @@ export function chartersContract(name: string, make: () => Promise<{ storage: St
       expect((await s.charters.listForFacility('1001')).map((c) => c.id)).toEqual(['new', 'same-day-first', 'old']);
       expect((await s.charters.listForFacility('2002')).map((c) => c.id)).toEqual(['elsewhere']);
       expect(await s.charters.listForFacility('9999')).toEqual([]);
+      expect((await s.charters.list()).map((c) => c.id)).toEqual(['new', 'same-day-first', 'old', 'elsewhere']);
     });
 
     it('saves with compare-and-set on the revision, so two editors cannot overwrite each other unseen', async () => {

@@ -25,6 +25,15 @@ export async function overdueForFacility(deps: CharterViewDeps, facilityCode: st
   return { overdue: overdueActions(latest, deps.clock.now(), deps.settings.timeZone).length, actions: latest.actions.length };
 }
 
+/** Overdue actions of each facility's latest charter, for the scorecard run (facilities without a charter are absent). */
+export async function overdueByFacility(deps: CharterViewDeps): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const now = deps.clock.now();
+  // list() is by facility, latest dialogue first: the first charter seen is the one in force
+  for (const c of await deps.storage.charters.list()) if (!out.has(c.facilityCode)) out.set(c.facilityCode, overdueActions(c, now, deps.settings.timeZone).length);
+  return out;
+}
+
 export type PublicCharterAction = {
   title: string;
   owner: string;

@@ -23,6 +23,9 @@ export function createMemoryCharters(): CharterRepository {
         .sort(latestFirst)
         .map(cloneData);
     },
+    async list() {
+      return [...charters.values()].sort((a, b) => (a.facilityCode < b.facilityCode ? -1 : a.facilityCode > b.facilityCode ? 1 : latestFirst(a, b))).map(cloneData);
+    },
     async update(charter, expectedRevision) {
       const current = charters.get(charter.id);
       if (!current || current.revision !== expectedRevision) return false;

@@ -63,6 +63,10 @@ export function createMongoCharters(conn: Connection): CharterRepository {
       const docs = await charters.find({ facilityCode }).sort({ dialogueDate: -1, createdAt: -1, _id: -1 }).lean<Doc[]>();
       return docs.map(fromDoc);
     },
+    async list() {
+      const docs = await charters.find().sort({ facilityCode: 1, dialogueDate: -1, createdAt: -1, _id: -1 }).lean<Doc[]>();
+      return docs.map(fromDoc);
+    },
     async update(charter, expectedRevision) {
       const r = await charters.replaceOne({ _id: charter.id, revision: expectedRevision }, { ...toDoc(charter), revision: expectedRevision + 1 });
       return r.matchedCount === 1;
