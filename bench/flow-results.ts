@@ -56,7 +56,16 @@ async function main() {
   const { storage } = store;
   const content = loadShippedContent(PROJECT_ROOT);
   const clinic = content.flows.find((f) => f.id === 'clinic')!;
-  await storage.questionnaires.insertVersion({ id: 'clinic', version: 1, status: 'published', definition: clinic, texts: textsFor(content, 'clinic'), createdAt: new Date(0), publishedAt: new Date(0), publishedBy: 'bench' });
+  await storage.questionnaires.insertVersion({
+    id: 'clinic',
+    version: 1,
+    status: 'published',
+    definition: clinic,
+    texts: textsFor(content, 'clinic'),
+    createdAt: new Date(0),
+    publishedAt: new Date(0),
+    publishedBy: 'bench',
+  });
   await storage.facilities.upsertMany(DEMO_FACILITIES.map((f) => ({ ...f, managers: [] })));
   const clinics = DEMO_FACILITIES.filter((f) => f.type === 'clinic');
   const perReport = clinic.questions.length;
@@ -69,7 +78,21 @@ async function main() {
     const f = clinics[i % clinics.length]!;
     const at = new Date(start + i * 20_000);
     const id = `fr${i}`;
-    await storage.responses.start({ id, sourceKey: `ussd:${id}`, facilityCode: f.code, facilityType: f.type, district: f.district, questionnaireId: 'clinic', questionnaireVersion: 1, channel: 'ussd', language: 'en', respondentKey: `rk${i % 40_000}`, resumeState: null, sessionIds: [id], startedAt: at });
+    await storage.responses.start({
+      id,
+      sourceKey: `ussd:${id}`,
+      facilityCode: f.code,
+      facilityType: f.type,
+      district: f.district,
+      questionnaireId: 'clinic',
+      questionnaireVersion: 1,
+      channel: 'ussd',
+      language: 'en',
+      respondentKey: `rk${i % 40_000}`,
+      resumeState: null,
+      sessionIds: [id],
+      startedAt: at,
+    });
     for (const q of clinic.questions) await storage.responses.recordAnswer(id, { questionId: q.id, value: answerFor(q), at }, { value: 'done', context: {} } as never);
     await storage.responses.complete(id, at, `rk${i % 40_000}|${f.code}|${i}`, localDay(at, TZ));
   };
@@ -84,7 +107,21 @@ async function main() {
       const at = new Date(start + i * 20_000);
       const id = `fr${i}`;
       const answers = Object.fromEntries(clinic.questions.map((q) => [q.id, { value: answerFor(q), at }]));
-      batch.push({ ...template, _id: id, sourceKey: `ussd:${id}`, facilityCode: f.code, district: f.district, respondentKey: `rk${i % 40_000}`, sessionIds: [id], startedAt: at, updatedAt: at, completedAt: at, answers, countKey: `k${i}`, countSlot: `k${i}` });
+      batch.push({
+        ...template,
+        _id: id,
+        sourceKey: `ussd:${id}`,
+        facilityCode: f.code,
+        district: f.district,
+        respondentKey: `rk${i % 40_000}`,
+        sessionIds: [id],
+        startedAt: at,
+        updatedAt: at,
+        completedAt: at,
+        answers,
+        countKey: `k${i}`,
+        countSlot: `k${i}`,
+      });
       if (batch.length === 5000) await store.bulk(batch.splice(0));
     }
     if (batch.length) await store.bulk(batch.splice(0));
