@@ -38,7 +38,7 @@ export function createScorecardService(deps: {
     templates,
     defaultLanguage: config.defaultLanguage,
     recipientTag,
-    settings: { timeZone: config.timeZone, minCount: config.scorecards.minCount, shortCode: config.scorecards.shortCode },
+    settings: { timeZone: config.timeZone, minCount: config.scorecards.minCount, shortCode: config.scorecards.shortCode, publicBaseUrl: config.publicBaseUrl },
   };
   const sender = createOutboxSender({
     storage,

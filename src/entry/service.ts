@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -139,6 +140,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     screenLimit: config.ussd.screenLimit,
     root: overrides.root ?? PROJECT_ROOT,
     production: config.production,
+    flowResultsSecret: createHmac('sha256', config.respondentKeySecret).update('flow-results-export').digest('hex'),
     voice: { audio: voice.audio, languages: voice.languages },
     scorecards: {
       preview: (facilityCode, period) => previewScorecard({ run: scorecards.run, storedScorecard: (code, p) => storage.scorecards.get(code, p) }, facilityCode, period),

@@ -27,3 +27,11 @@ export function sequentialIds(prefix = 'R'): IdGenerator {
 export function formatReference(id: string): string {
   return id.match(/.{1,4}/g)?.join('-') ?? id;
 }
+
+const REFERENCE = new RegExp(`^[${ALPHABET}]{10}$`);
+
+/** A reference as typed or read out ("k7m3 p9qx-ab") in its printed form, or null if it is not one. */
+export function parseReference(text: string): string | null {
+  const compact = text.toUpperCase().replace(/[\s-]/g, '');
+  return REFERENCE.test(compact) ? formatReference(compact) : null;
+}

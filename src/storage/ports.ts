@@ -220,6 +220,8 @@ export interface RespondentRepository {
 export type { ApiToken, AuditEntry, AuditRepository, Draft, DraftRepository, DistrictRepository, TokenRepository } from './staff-ports.js';
 import type { AuditRepository, DistrictRepository, DraftRepository, TokenRepository } from './staff-ports.js';
 import type { StaffSessionRepository } from './staff-sessions.js';
+import type { CharterRepository } from './charter-ports.js';
+export type * from './charter-ports.js';
 
 export type Storage = {
   /** which adapter this is, for logs and test output */
@@ -239,6 +241,8 @@ export type Storage = {
   staffSessions: StaffSessionRepository;
   scorecards: ScorecardRepository;
   outbox: OutboxRepository;
+  /** commitment charters agreed at community dialogues */
+  charters: CharterRepository;
   /**
    * Housekeeping, safe to run on every instance at any time, on every supported server: removes
    * expired sessions (where the server has no TTL index, this is their only expiry), forgets

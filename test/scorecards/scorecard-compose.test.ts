@@ -44,7 +44,8 @@ function facilityInput(lang: string) {
       recommendPct: fc.option(fc.integer({ min: 0, max: 100 })),
       change: fc.option(fc.integer({ min: -100, max: 100 })),
       rank: fc.option(fc.integer({ min: 1, max: 10_000 }).chain((of) => fc.record({ position: fc.integer({ min: 1, max: of }), of: fc.constant(of) }))),
-      problemLabel: fc.option(fc.oneof(fc.constantFrom(...problemLabels(lang)), anyText(100))),
+      problem: fc.option(fc.oneof(fc.constant('too_few' as const), fc.record({ label: fc.oneof(fc.constantFrom(...problemLabels(lang)), anyText(100)), count: fc.nat({ max: 10_000_000 }) }))),
+      overdueActions: fc.nat({ max: 60 }),
     })
     .map((r): FacilityMessageInput => {
       const shown = r.reports >= r.minCount;
@@ -121,6 +122,7 @@ describe('scorecard SMS composition', () => {
     it(`[${lang}] the demo registry's scorecards fit one segment with every problem label`, () => {
       for (const f of DEMO_FACILITIES) {
         for (const problemLabel of [null, ...problemLabels(lang)]) {
+          const problem = problemLabel === null ? null : { label: problemLabel, count: 1234 };
           const card: FacilityMessageInput = {
             facilityName: f.name,
             facilityType: f.type,
@@ -133,7 +135,7 @@ describe('scorecard SMS composition', () => {
             recommendPct: 100,
             change: -100,
             rank: { position: 10, of: 12 },
-            problemLabel,
+            problem,
           };
           const sms = composeFacilityMessage(card, templates[lang]!, SHORT_CODE);
           expect(sms.segments, sms.text).toBe(1);
@@ -157,7 +159,7 @@ describe('scorecard SMS composition', () => {
       recommendPct: 70,
       change: 5,
       rank: { position: 1, of: 3 },
-      problemLabel: 'Long wait \u2014 2h\u2026',
+      problem: { label: 'Long wait \u2014 2h\u2026', count: 12 },
     };
     const sms = composeFacilityMessage(card, templates.en!, SHORT_CODE);
     expect(sms.encoding).toBe('GSM-7');
@@ -179,13 +181,13 @@ describe('scorecard SMS composition', () => {
       recommendPct: 75,
       change: -4,
       rank: { position: 2, of: 5 },
-      problemLabel: 'Long wait',
+      problem: { label: 'Long wait', count: 20 },
     };
     expect(composeFacilityMessage({ ...card, facilityName: 'Mtwapa', district: 'Kilifi', change: 0 }, templates.en!, SHORT_CODE).text).toBe(
-      'Mtwapa, Oct 2026: 57 reports. 82% satisfied, 75% would recommend. Top problem: Long wait. Same as last month. Rank 2 of 5 clinics in Kilifi.',
+      'Mtwapa, Oct 2026: 57 reports. 82% satisfied, 75% would recommend. Top problem: Long wait, 20 of 57. Same as last month. Rank 2 of 5 clinics in Kilifi.',
     );
     expect(composeFacilityMessage(card, templates.en!, SHORT_CODE).text).toBe(
-      'Riverside Clinic Oct 2026: 57 reports, 82% satisfied, 75% recommend. Problem: Long wait. Down 4 points on last month. Rank 2/5.',
+      'Riverside Clinic Oct 2026: 57 reports, 82% satisfied, 75% recommend. Problem: Long wait, 20 of 57. Down 4 points on last month. Rank 2/5.',
     );
     expect(composeFacilityMessage({ ...card, reports: 3, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null }, templates.en!, SHORT_CODE).text).toBe(
       'Riverside Clinic, Oct 2026: 3 reports, too few to show results (we need 10). Invite visitors to dial *384*123# to rate your service.',
@@ -221,7 +223,7 @@ describe('scorecard SMS composition', () => {
       recommendPct: null,
       change: null,
       rank: null,
-      problemLabel: null,
+      problem: null,
     });
     expect(composeFacilityMessage(thin(1), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 1 report, too few');
     expect(composeFacilityMessage(thin(2), templates.en!, SHORT_CODE).text).toContain('Oct 2026: 2 reports, too few');
@@ -229,5 +231,68 @@ describe('scorecard SMS composition', () => {
     expect(composeFacilityMessage(thin(2), templates.zu!, SHORT_CODE).text).toContain('imibiko 2');
     // month names come from the platform's calendar data in each language
     expect(composeFacilityMessage(thin(2), templates.sw!, SHORT_CODE).text).toContain('Okt 2026');
+  });
+
+  describe('honesty, overdue charter actions and the public link', () => {
+    const card: FacilityMessageInput = {
+      facilityName: 'Mtwapa',
+      facilityType: 'clinic',
+      district: 'Kilifi',
+      period: '2026-10',
+      reports: 13,
+      minCount: 5,
+      shown: true,
+      satisfiedPct: 85,
+      recommendPct: 77,
+      change: 0,
+      rank: { position: 1, of: 4 },
+      problem: { label: 'Long wait', count: 6 },
+    };
+    const LINK = 'https://reports.example.org/public/facilities/1001';
+
+    it('names the top problem with its count, or says too few reports name one', () => {
+      expect(composeFacilityMessage(card, templates.en!, SHORT_CODE).text).toContain('Top problem: Long wait, 6 of 13.');
+      const few = composeFacilityMessage({ ...card, problem: 'too_few' }, templates.en!, SHORT_CODE).text;
+      expect(few).toContain('Top problem: too few reports name one.');
+      expect(few).not.toContain('Other');
+      expect(composeFacilityMessage({ ...card, problem: null }, templates.en!, SHORT_CODE).text).toContain('Top problem: none reported.');
+      for (const lang of ['sw', 'zu']) {
+        const text = composeFacilityMessage(card, templates[lang]!, SHORT_CODE).text;
+        expect(text, lang).toContain('Long wait, 6');
+        expect(text, lang).toContain('13');
+      }
+    });
+
+    it('adds one line on overdue charter actions, with the plural in every language', () => {
+      expect(composeFacilityMessage({ ...card, overdueActions: 1 }, templates.en!, SHORT_CODE).text).toMatch(/Rank 1\/4\. 1 charter action is overdue\.$/);
+      expect(composeFacilityMessage({ ...card, overdueActions: 3 }, templates.en!, SHORT_CODE).text).toMatch(/3 charter actions are overdue\.$/);
+      expect(composeFacilityMessage({ ...card, overdueActions: 0 }, templates.en!, SHORT_CODE).text).not.toContain('charter');
+      expect(composeFacilityMessage({ ...card, overdueActions: 1 }, templates.sw!, SHORT_CODE).text).toContain('Hatua 1 ya mkataba imechelewa.');
+      expect(composeFacilityMessage({ ...card, overdueActions: 2 }, templates.sw!, SHORT_CODE).text).toContain('Hatua 2 za mkataba zimechelewa.');
+      expect(composeFacilityMessage({ ...card, overdueActions: 1 }, templates.zu!, SHORT_CODE).text).toContain('Isenzo 1 somqulu');
+      expect(composeFacilityMessage({ ...card, overdueActions: 2 }, templates.zu!, SHORT_CODE).text).toContain('Izenzo 2 zomqulu');
+      const few = composeFacilityMessage({ ...card, reports: 3, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null, overdueActions: 2 }, templates.en!, SHORT_CODE);
+      expect(few.text).toContain('2 charter actions are overdue.');
+    });
+
+    it('carries the link to the public page when it fits two segments, whole', () => {
+      for (const lang of LANGS) {
+        const sms = composeFacilityMessage({ ...card, overdueActions: 2 }, templates[lang]!, SHORT_CODE, { link: LINK });
+        expect(sms.text, lang).toMatch(new RegExp(`${LINK.replace(/[./]/g, '\\$&')}$`));
+        expect(sms.segments).toBeLessThanOrEqual(2);
+      }
+      expect(composeFacilityMessage(card, templates.en!, SHORT_CODE, { link: null }).text).not.toContain('http');
+    });
+
+    it('leaves the link out, and keeps every figure, when the text with it would not fit', () => {
+      const long = { ...card, facilityName: 'N'.repeat(120), district: 'D'.repeat(80), problem: { label: 'P'.repeat(100), count: 6 }, overdueActions: 12 };
+      const hugeLink = `https://reports.example.org/${'x'.repeat(200)}/public/facilities/1001`;
+      const sms = composeFacilityMessage(long, templates.en!, SHORT_CODE, { link: hugeLink });
+      expect(sms.text).not.toContain('https://');
+      expect(sms.segments).toBeLessThanOrEqual(2);
+      expect(sms.text).toContain('85% satisfied');
+      expect(sms.text).toContain('12 charter actions are overdue.');
+      expect(sms).toEqual(composeFacilityMessage(long, templates.en!, SHORT_CODE));
+    });
   });
 });

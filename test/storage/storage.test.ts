@@ -5,6 +5,7 @@ import { storageContract } from './contract.js';
 import { voiceCallsContract } from './contract-voice-calls.js';
 import { staffStorageContract } from './contract-staff.js';
 import { staffSessionsContract } from './contract-staff-sessions.js';
+import { chartersContract } from './contract-charters.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName } from './mongo-target.js';
 
 /**
@@ -20,6 +21,7 @@ storageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup
 voiceCallsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 staffStorageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 staffSessionsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+chartersContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
 describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, () => {
   const made: Array<{ close(): Promise<void> }> = [];
@@ -49,4 +51,5 @@ describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, ()
   voiceCallsContract('mongo', makeMongo);
   staffStorageContract('mongo', makeMongo);
   staffSessionsContract('mongo', makeMongo);
+  chartersContract('mongo', makeMongo);
 });

@@ -32,6 +32,12 @@ export const ScorecardTemplates = z.object({
   'change.short.down': z.string().min(1),
   'change.short.same': z.string().min(1),
   'problem.none': z.string().min(1),
+  /** a problem named often enough: its label and how many of the reports named it */
+  'problem.count': z.string().min(1),
+  /** some reports named a problem, but none as often as the minimum count */
+  'problem.few': z.string().min(1),
+  /** the line on the facility's overdue charter actions (ICU plural on count) */
+  'charter.overdue': z.string().min(1),
   not_answered: z.string().min(1),
   types: z.record(z.string(), z.string().min(1)),
   'type.other': z.string().min(1),
@@ -143,14 +149,26 @@ function unitLabel(period: string, t: ScorecardTemplates): string {
 }
 
 export type FacilityMessageInput = Pick<Scorecard, 'facilityName' | 'facilityType' | 'district' | 'period' | 'reports' | 'minCount' | 'shown' | 'satisfiedPct' | 'recommendPct' | 'change' | 'rank'> & {
-  /** the top problem's label in the manager's language; null when none was reported */
-  problemLabel: string | null;
+  /**
+   * The top problem in the manager's language and how many reports named it, when that is at
+   * least the minimum count (see namedTopProblem); 'too_few' when problems were named but
+   * none that often; null when no report named a problem.
+   */
+  problem: { label: string; count: number } | 'too_few' | null;
+  /** overdue actions of the facility's charter (0 leaves the line out) */
+  overdueActions?: number;
+};
+
+/** What the SMS may carry besides the figures, each only where it fits. */
+export type FacilityMessageExtras = {
+  /** the facility's public page; left out when the text with it would not fit two segments */
+  link?: string | null;
 };
 
 // every template carries every metric; names are shortened before a second segment is spent
 const NAME_LENGTHS = [Infinity, 24, 16, 10];
 
-export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardTemplates, shortCode: string): ComposedSms {
+export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardTemplates, shortCode: string, extras: FacilityMessageExtras = {}): ComposedSms {
   const templates = card.shown ? t.facility : t['facility.few'];
   const unit = unitLabel(card.period, t);
   const changeIn = (up: string, down: string, same: string) => (card.change === null ? '' : fill(t, card.change > 0 ? up : card.change < 0 ? down : same, { points: Math.abs(card.change), unit }));
@@ -158,13 +176,21 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
   const changeShort = changeIn(t['change.short.up'], t['change.short.down'], t['change.short.same']);
   const facility = toGsm7Text(card.facilityName);
   const district = toGsm7Text(card.district);
-  const problem = toGsm7Text(card.problemLabel ?? t['problem.none']);
-  function* candidates() {
+  const named = card.problem !== null && card.problem !== 'too_few' ? card.problem : null;
+  const problemName = named ? toGsm7Text(named.label) : null;
+  const problemText = (max: number) =>
+    named && problemName
+      ? fill(t, t['problem.count'], { problem: shorten(problemName, max), count: named.count, reports: card.reports })
+      : card.problem === 'too_few'
+        ? t['problem.few']
+        : t['problem.none'];
+  const overdue = card.overdueActions ? fill(t, t['charter.overdue'], { count: card.overdueActions }) : '';
+  function* candidates(link: string) {
     for (const max of NAME_LENGTHS) {
       const vars = {
         facility: shorten(facility, max),
         district: shorten(district, max),
-        problem: shorten(problem, max),
+        problem: problemText(max),
         type: t.types[card.facilityType] ?? t['type.other'],
         period: periodLabel(card.period, t),
         reports: card.reports,
@@ -177,10 +203,27 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
         of: card.rank?.of ?? t.not_answered,
         shortCode,
       };
-      for (const template of templates) yield fill(t, template, vars);
+      for (const template of templates) yield `${fill(t, template, vars)} ${overdue} ${link}`;
     }
   }
-  return fitBest(candidates());
+  // the link only where the whole text still fits two segments without cutting
+  if (extras.link) {
+    const withLink = fitWithoutCutting(candidates(extras.link));
+    if (withLink) return withLink;
+  }
+  return fitBest(candidates(''));
+}
+
+/** Like fitBest, but null when no candidate fits two segments whole. */
+function fitWithoutCutting(candidates: Iterable<string>): ComposedSms | null {
+  let two: string | undefined;
+  for (const candidate of candidates) {
+    const text = tidy(toGsm7Text(candidate));
+    const segments = smsSegments(text).segments;
+    if (segments === 1) return measured(text);
+    if (segments <= MAX_SEGMENTS) two ??= text;
+  }
+  return two === undefined ? null : measured(two);
 }
 
 export type DistrictEntry = Pick<Scorecard, 'facilityName' | 'reports' | 'shown' | 'satisfied' | 'satisfactionAnswers' | 'satisfiedPct' | 'wouldRecommend' | 'recommendAnswers'>;

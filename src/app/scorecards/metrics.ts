@@ -183,3 +183,14 @@ function rankWithinTypeAndDistrict(cards: Scorecard[]): void {
     });
   }
 }
+
+/**
+ * The one rule for naming a top problem (SMS, console, public pages): only when enough reports
+ * name it, the minimum count, in a period with enough reports. "Top problem: Other" from 1 of
+ * 13 reports (12 said "No problem") is not a finding. 'too_few' when problems were named, none
+ * that often; null when no report named a problem.
+ */
+export function namedTopProblem(card: Pick<Scorecard, 'topProblem' | 'minCount' | 'shown'>): ProblemCount | 'too_few' | null {
+  if (!card.topProblem) return null;
+  return card.shown && card.topProblem.count >= card.minCount ? card.topProblem : 'too_few';
+}

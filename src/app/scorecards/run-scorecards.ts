@@ -2,7 +2,8 @@ import type { Clock } from '../../gateways/clock.js';
 import { isE164, maskPhone } from '../../gateways/sms/port.js';
 import type { Facility, Manager, QuestionnaireVersion, Scorecard, Storage } from '../../storage/ports.js';
 import { composeDistrictMessage, composeFacilityMessage, type ComposedSms, type ScorecardTemplates } from './compose.js';
-import { computeScorecards, questionIdsToTally, roleLookup } from './metrics.js';
+import { computeScorecards, namedTopProblem, questionIdsToTally, roleLookup } from './metrics.js';
+import { overdueByFacility } from '../charters/charter-views.js';
 import { formatPeriod, parsePeriod, periodBounds, previousPeriod } from './period.js';
 
 /**
@@ -21,7 +22,8 @@ export type ScorecardRunDeps = {
   defaultLanguage: string;
   /** a keyed hash of a phone number: the recipient part of an outbox key */
   recipientTag: (phone: string) => string;
-  settings: { timeZone: string; minCount: number; shortCode: string };
+  /** publicBaseUrl: the public pages' origin; when set, each facility's SMS links to its page (if it fits) */
+  settings: { timeZone: string; minCount: number; shortCode: string; publicBaseUrl?: string | null };
 };
 
 export type PlannedMessage = ComposedSms & {
@@ -97,7 +99,8 @@ export async function runScorecards(deps: ScorecardRunDeps, periodKey: string, o
     if ((i + 1) % 500 === 0 || i + 1 === computed.length) progress('scorecards', i + 1, computed.length);
   }
 
-  const { messages, skipped } = planMessages(deps, facilities, scorecards, latestTexts(versions));
+  const overdue = await overdueByFacility(deps);
+  const { messages, skipped } = planMessages(deps, facilities, scorecards, latestTexts(versions), overdue);
   for (const s of skipped) log.warn({ subject: s.subject, manager: s.manager, reason: s.reason, period: periodKey }, 'scorecard recipient skipped');
 
   let createdMessages = 0;
@@ -137,7 +140,7 @@ function latestTexts(versions: QuestionnaireVersion[]): TextsByQuestionnaire {
   return new Map([...newest].map(([id, v]) => [id, v.texts]));
 }
 
-function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Scorecard[], texts: TextsByQuestionnaire) {
+function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Scorecard[], texts: TextsByQuestionnaire, overdue: Map<string, number>) {
   const { settings } = deps;
   const messages: PlannedMessage[] = [];
   const skipped: SkippedRecipient[] = [];
@@ -168,13 +171,19 @@ function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Sco
       const r = recipient(`facility:${f.code}`, m);
       if (!r) continue;
       const language = languageOf(m);
-      const problem = card.topProblem;
-      const problemLabel = problem
-        ? (texts.get(problem.questionnaireId)?.[language]?.questions[problem.questionId]?.options?.[problem.code] ??
-          texts.get(problem.questionnaireId)?.[deps.defaultLanguage]?.questions[problem.questionId]?.options?.[problem.code] ??
-          problem.code)
-        : null;
-      const sms = composeFacilityMessage({ ...card, problemLabel }, deps.templates[language]!, settings.shortCode);
+      const top = namedTopProblem(card);
+      const problem =
+        top === null || top === 'too_few'
+          ? top
+          : {
+              label:
+                texts.get(top.questionnaireId)?.[language]?.questions[top.questionId]?.options?.[top.code] ??
+                texts.get(top.questionnaireId)?.[deps.defaultLanguage]?.questions[top.questionId]?.options?.[top.code] ??
+                top.code,
+              count: top.count,
+            };
+      const link = settings.publicBaseUrl ? `${settings.publicBaseUrl}/public/facilities/${encodeURIComponent(f.code)}` : null;
+      const sms = composeFacilityMessage({ ...card, problem, overdueActions: overdue.get(f.code) ?? 0 }, deps.templates[language]!, settings.shortCode, { link });
       messages.push({
         ...sms,
         key: `facility:${f.code}|${card.period}|${r.tag}`,

@@ -29,4 +29,6 @@ export type StaffContext = {
   /** the voice channel's recordings and the languages it offers */
   voice: { audio: AudioCatalog; languages: string[] };
   production: boolean;
+  /** keys the FLOIP Flow Results pseudonyms (derived from the respondent-key secret, never that secret itself) */
+  flowResultsSecret: string;
 };

@@ -8,6 +8,8 @@ import { registerFacilityPages } from './pages/facilities.js';
 import { registerGeneralPages } from './pages/general.js';
 import { registerScorecardPages } from './pages/scorecards.js';
 import { registerFormatRoutes } from './pages/formats.js';
+import { registerCharterRoutes } from './pages/charters.js';
+import { registerFlowResultsRoutes } from './flow-results-routes.js';
 
 /** Paths whose routes parse their own request bodies (see registry.ts for the limits). */
 export const STAFF_PATHS = /^\/(staff|api\/v1)(\/|$)/;
@@ -43,6 +45,8 @@ export function createStaffRoutes(ctx: StaffContext) {
   registerFacilityPages(reg, ctx);
   registerScorecardPages(reg, ctx);
   registerFormatRoutes(reg, ctx);
+  registerCharterRoutes(reg, ctx);
+  registerFlowResultsRoutes(reg, ctx);
   registerApiRoutes(reg, ctx);
   registerScorecardApiRoutes(reg, ctx);
   return { router: reg.router, specs: reg.specs };

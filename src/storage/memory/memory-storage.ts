@@ -5,6 +5,7 @@ import { createMemoryStaffStorage } from './staff-storage.js';
 import { createMemoryStaffSessions } from './staff-sessions.js';
 import { tallyCountedResponses } from '../scorecard-rules.js';
 import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
+import { createMemoryCharters } from './charter-storage.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -271,6 +272,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     staffSessions: createMemoryStaffSessions(),
     scorecards: createMemoryScorecards(),
     outbox: createMemoryOutbox(),
+    charters: createMemoryCharters(),
     async sweep({ respondentsSince }) {
       const before = sessions.size;
       dropExpiredSessions();

@@ -8,6 +8,8 @@ import { createMongoVoiceCalls } from './voice-calls.js';
 import type { VoiceCallRepository } from '../voice-calls.js';
 import { createMongoStaffStorage } from './staff-storage.js';
 import { createMongoStaffSessions } from './staff-sessions.js';
+import { createMongoCharters } from './charter-storage.js';
+import type { CharterRepository } from '../charter-ports.js';
 import { createMongoOutbox, createMongoScorecards, tallyCountedInMongo, type StorageTime } from './scorecard-storage.js';
 import { createServerClock } from './server-clock.js';
 import { declaredIndexes, ensureIndexes, type IndexReport } from './indexes.js';
@@ -168,6 +170,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
   let models: Models;
   let voiceCalls: VoiceCallRepository;
   let staff: Awaited<ReturnType<typeof createMongoStaffStorage>>;
+  let charters: CharterRepository;
   let indexes: IndexReport;
   let server: MongoServerInfo;
   const clock = createServerClock(() => serverLocalTime(conn), options.localClock);
@@ -184,6 +187,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     models = registerModels(conn);
     voiceCalls = await createMongoVoiceCalls(conn);
     staff = await createMongoStaffStorage(conn);
+    charters = createMongoCharters(conn);
     await clock.refreshIfOlder(0);
     // explicit, once per start: every unique key the contract rests on exists before use
     indexes = await ensureIndexes(conn, declaredIndexes(Object.values(conn.models)), async () => clock.toServer(new Date()), instance);
@@ -562,6 +566,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     staffSessions: createMongoStaffSessions(conn),
     scorecards: createMongoScorecards(models.scorecards),
     outbox: createMongoOutbox(models.outbox, models.outboxClaims, time),
+    charters,
     async sweep({ respondentsSince }) {
       const now = await serverNow();
       const sessionsDeleted = await deleteInBatches(sessions, { ttlAt: { $lte: now } });

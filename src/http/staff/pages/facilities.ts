@@ -126,7 +126,13 @@ ${
     const code = CodeParam.safeParse(req.params.code);
     const f = code.success ? await ctx.storage.facilities.findByCode(code.data) : null;
     if (!f) return send(res, notFoundPage(req, 'No such facility.'), 404);
-    send(res, page({ title: `${f.name} (${f.code})`, req, current: '/staff/facilities' }, await facilityForm(req, valuesOf(f), 'edit')));
+    send(
+      res,
+      page(
+        { title: `${f.name} (${f.code})`, req, current: '/staff/facilities' },
+        html`<p><a href="/staff/facilities/${f.code}/charters">Commitment charters</a></p>${await facilityForm(req, valuesOf(f), 'edit')}`,
+      ),
+    );
   });
 
   route({ method: 'post', path: '/staff/facilities/:code', role: 'editor', kind: 'page', summary: 'Save a facility' }, async (req, res) => {

@@ -5,6 +5,8 @@ import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import { isPeriod, type ScorecardPreview } from '../../../app/scorecards/preview-scorecard.js';
+import { namedTopProblem } from '../../../app/scorecards/metrics.js';
+import type { Scorecard } from '../../../storage/ports.js';
 
 /**
  * Scorecard preview: the exact SMS each manager of a facility would get for a period, with
@@ -85,7 +87,7 @@ ${
 <tr><th scope="row">Reports</th><td>${card.reports}${card.shown ? '' : ` (fewer than ${card.minCount}: no percentages)`}</td></tr>
 <tr><th scope="row">Satisfied (4 or 5 of 5)</th><td>${pct(card.satisfiedPct)}</td></tr>
 <tr><th scope="row">Would recommend</th><td>${pct(card.recommendPct)}</td></tr>
-<tr><th scope="row">Most common problem</th><td>${card.topProblem ? `${card.topProblem.code} (${card.topProblem.count})` : '—'}</td></tr>
+<tr><th scope="row">Most common problem</th><td>${problemCell(card)}</td></tr>
 <tr><th scope="row">Change since ${card.previous?.period ?? 'the previous period'}</th><td>${card.change === null ? '—' : `${card.change > 0 ? '+' : ''}${card.change} points`}</td></tr>
 <tr><th scope="row">Rank in district and type</th><td>${card.rank ? `${card.rank.position} of ${card.rank.of}` : '—'}</td></tr>
 </tbody></table>
@@ -99,4 +101,12 @@ ${p.messages.map(
     : ''
 }`,
   );
+}
+
+/** The same rule as the SMS: a top problem is named only when enough reports name it. */
+function problemCell(card: Scorecard): string {
+  const top = namedTopProblem(card);
+  if (top === null) return '—';
+  if (top === 'too_few') return `${card.topProblem!.code}: ${card.topProblem!.count} of ${card.reports}, fewer than ${card.minCount}, so not named in the SMS`;
+  return `${top.code}, ${top.count} of ${card.reports}`;
 }
