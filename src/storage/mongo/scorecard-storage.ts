@@ -117,7 +117,7 @@ export function createMongoOutbox(outbox: Models['outbox'], claims: Models['outb
       const { key } = input;
       try {
         const { key: _key, ...fields } = pendingOutboxMessage(input);
-        await outbox.create({ _id: key, ...fields, dueAt: time.toServer(fields.nextAttemptAt), providerSlot: providerSlot(key, null) });
+        await outbox.create({ _id: key, ...fields, dueAt: await time.onServer(fields.nextAttemptAt, 'lease'), providerSlot: providerSlot(key, null) });
         return { message: (await byKey(key))!, created: true };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
