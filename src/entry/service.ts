@@ -11,6 +11,7 @@ import { createHttpApp } from '../http/app.js';
 import { requireCallbackToken } from '../http/security.js';
 import { createStaffAuth } from '../http/staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from '../http/staff/index.js';
+import { createDashboardViews } from '../app/staff/dashboard-views.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
@@ -142,6 +143,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     production: config.production,
     flowResultsSecret: createHmac('sha256', config.respondentKeySecret).update('flow-results-export').digest('hex'),
     voice: { audio: voice.audio, languages: voice.languages },
+    dashboard: createDashboardViews({ storage, now: () => clock.now(), timeZone: config.timeZone, maxAgeMs: config.dashboardMaxAgeSeconds * 1000 }),
     scorecards: {
       preview: (facilityCode, period) => previewScorecard({ run: scorecards.run, storedScorecard: (code, p) => storage.scorecards.get(code, p) }, facilityCode, period),
       defaultPeriod: () => defaultPreviewPeriod(clock.now(), config.scorecards.period, config.timeZone),

@@ -8,7 +8,6 @@ import { html } from '../html.js';
 import { csrfField, fmtDate, notice, page, safeNext, signInPage } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import { barChart, lineChart, SERIES_COLOURS } from '../charts.js';
-import { dashboardFor } from '../api-routes.js';
 import { languageCompleteness, type LanguageRow } from '../../../app/questionnaires/language-completeness.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../../app/staff/staff-tokens.js';
 
@@ -63,14 +62,14 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
       .max(366)
       .catch(30)
       .parse(req.query.days ?? 30);
-    const d = await dashboardFor(ctx, days);
+    const { data: d, asOf } = await ctx.dashboard.lastDays(days);
     const shown = [...d.facilities].sort((a, b) => b.reports - a.reports).slice(0, SERIES_COLOURS.length);
     send(
       res,
       page(
         { title: 'Dashboard', req, current: '/staff' },
         html`<form method="get" action="/staff" class="row"><div><label for="days">Period (days)</label><select id="days" name="days">${[7, 30, 90, 365].map((n) => html`<option value="${n}"${n === days ? html` selected` : ''}>last ${n} days</option>`)}</select></div><div><button type="submit">Show</button></div></form>
-<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}).</p>
+<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}). Figures as of ${fmtDate(asOf)}${ctx.dashboard.maxAgeMs > 0 ? `, recomputed at most every ${ctx.dashboard.maxAgeMs / 1000} s` : ''}.</p>
 <h2>Reports per day</h2>
 ${barChart('Complete reports per day', d.days, d.reportsPerDay)}
 <h2>Satisfaction over time per facility</h2>
