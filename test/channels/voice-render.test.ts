@@ -84,6 +84,16 @@ describe('voice renderer', () => {
     expect(voiceScreen(wrong, systemTexts, null).segments[0]!.key).toBe('clinic.questions.wait.text');
   });
 
+  it('ends the words before "Then press the hash key." with a full stop, not the screen\'s colon', () => {
+    const facility = run(clinic, [], { input: { languages: ['en'] } }).at(-1)!.prompt;
+    expect(facility.body[0]!.text).toBe('Enter the facility code shown on the poster:');
+    const xml = renderVoiceXml(voiceScreen(facility, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=2` });
+    expect(parseAtVoiceXml(xml).children[0]!.children[0]!.text).toBe('Enter the facility code shown on the poster. Then press the hash key. To hear this again, press star.');
+    // a menu's colon stays: the options follow it
+    const gender: Prompt = { ...question, body: [{ key: 'k', text: 'You are:' }] };
+    expect(voiceScreen(gender, systemTexts).segments[0]!.text).toBe('You are:');
+  });
+
   it('ends with the closing words and nothing that listens', () => {
     const end = run(clinic, ['1001', '2'], { input: { languages: ['en'] } }).at(-1)!.prompt;
     const xml = renderVoiceXml(voiceScreen(end, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=9` });
