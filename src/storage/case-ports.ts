@@ -9,12 +9,11 @@
  * or after the retention period, whichever comes first.
  */
 
-export const CASE_STATUSES = ['open', 'acknowledged', 'action_taken', 'resolved', 'reopened', 'escalated', 'closed_unresolved'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+import type { CaseEventType, CaseStatus } from '../engine/cases/case-machine.js';
 
-/** What can happen to a case; the case machine (src/engine/cases/) decides which are allowed when. */
-export const CASE_EVENTS = ['acknowledge', 'action_taken', 'refer', 'resolve', 'reopen', 'escalate', 'close_unresolved', 'note'] as const;
-export type CaseEventType = (typeof CASE_EVENTS)[number];
+// declared by the case machine (the engine is the bottom layer), kept here under the same names
+export { CASE_EVENTS, CASE_STATUSES } from '../engine/cases/case-machine.js';
+export type { CaseEventType, CaseStatus } from '../engine/cases/case-machine.js';
 
 /** Who acted: a staff actor ("Thandi (editor)"), a manager ("manager ***1234"), the citizen, or the system. */
 export type CaseActor = { kind: 'staff' | 'manager' | 'citizen' | 'system'; label: string };
