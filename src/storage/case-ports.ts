@@ -72,6 +72,8 @@ export interface CaseRepository {
   /**
    * Applies one change: saves `next` when the stored revision is still `expectedRevision`
    * (stored as expected + 1) and appends `transition`. False when the revision moved on.
+   * `transition.seq` must be `expectedRevision + 2` (the opening is seq 1 at revision 0), so
+   * the history and the revision cannot drift apart; anything else throws.
    */
   transition(next: Case, transition: CaseTransition, expectedRevision: number): Promise<boolean>;
   /** Oldest first. */
@@ -98,6 +100,9 @@ export interface CaseContactRepository {
   remove(reference: string): Promise<void>;
   /** Deletes every contact whose purgeAfter is before `now`; returns how many. */
   purgeExpired(now: Date): Promise<number>;
-  /** Looks up open-case references by a keyed hash of the sender's number (for replies by SMS). */
+  /**
+   * Looks up open-case references by a keyed hash of the sender's number (for replies by SMS),
+   * newest stored first. Contacts go when their case closes, so every one found is open.
+   */
   findByNumberHash(numberHash: string): Promise<string[]>;
 }
