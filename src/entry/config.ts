@@ -257,7 +257,8 @@ function productionProblems(e: z.infer<typeof Env>): string[] {
   if (!e.STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: required in production (at least 32 characters), and different from RESPONDENT_KEY_SECRET');
   else if (e.STAFF_SESSION_SECRET === DEV_STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: is the public development value; generate a secret of your own');
   else if (e.STAFF_SESSION_SECRET === e.RESPONDENT_KEY_SECRET) problems.push('STAFF_SESSION_SECRET: must differ from RESPONDENT_KEY_SECRET, so one leaked secret cannot sign staff sessions');
-  if (!e.CONTACT_ENCRYPTION_KEY) problems.push('CONTACT_ENCRYPTION_KEY: required in production (32 random bytes as base64 or hex: openssl rand -base64 32); it seals the numbers of citizens who agreed to follow-up SMS');
+  if (!e.CONTACT_ENCRYPTION_KEY)
+    problems.push('CONTACT_ENCRYPTION_KEY: required in production (32 random bytes as base64 or hex: openssl rand -base64 32); it seals the numbers of citizens who agreed to follow-up SMS');
   else if (sameKey(e.CONTACT_ENCRYPTION_KEY, DEV_CONTACT_KEY)) problems.push('CONTACT_ENCRYPTION_KEY: is the public development value; generate a key of your own (openssl rand -base64 32)');
   else if (e.CONTACT_ENCRYPTION_KEY === e.RESPONDENT_KEY_SECRET || e.CONTACT_ENCRYPTION_KEY === e.STAFF_SESSION_SECRET)
     problems.push('CONTACT_ENCRYPTION_KEY: must differ from RESPONDENT_KEY_SECRET and STAFF_SESSION_SECRET, so one leaked secret cannot open the contacts');

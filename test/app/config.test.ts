@@ -60,7 +60,8 @@ describe('config', () => {
       } catch (e) {
         message = (e as Error).message;
       }
-      for (const name of ['RESPONDENT_KEY_SECRET', 'STAFF_SESSION_SECRET', 'CONTACT_ENCRYPTION_KEY', 'MONGODB_URI', 'AT_CALLBACK_TOKEN']) expect(message).toContain(`  ${name}: required in production`);
+      for (const name of ['RESPONDENT_KEY_SECRET', 'STAFF_SESSION_SECRET', 'CONTACT_ENCRYPTION_KEY', 'MONGODB_URI', 'AT_CALLBACK_TOKEN'])
+        expect(message).toContain(`  ${name}: required in production`);
     });
     it("says how to opt out of the callback token when a proxy authenticates Africa's Talking", () => {
       expect(() => loadConfig(without('AT_CALLBACK_TOKEN'))).toThrow('set AT_CALLBACK_AUTH=proxy');
@@ -83,7 +84,9 @@ describe('config', () => {
     it('never lets another secret be the contact key', () => {
       const key = 'ab'.repeat(32);
       expect(() => loadConfig({ ...production, RESPONDENT_KEY_SECRET: key, CONTACT_ENCRYPTION_KEY: key })).toThrow('CONTACT_ENCRYPTION_KEY: must differ from RESPONDENT_KEY_SECRET');
-      expect(() => loadConfig({ ...production, STAFF_SESSION_SECRET: key, CONTACT_ENCRYPTION_KEY: key })).toThrow('CONTACT_ENCRYPTION_KEY: must differ from RESPONDENT_KEY_SECRET and STAFF_SESSION_SECRET');
+      expect(() => loadConfig({ ...production, STAFF_SESSION_SECRET: key, CONTACT_ENCRYPTION_KEY: key })).toThrow(
+        'CONTACT_ENCRYPTION_KEY: must differ from RESPONDENT_KEY_SECRET and STAFF_SESSION_SECRET',
+      );
     });
   });
   it('in development the staff session secret is its own public value, not derived from the respondent secret', () => {
