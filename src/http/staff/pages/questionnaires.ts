@@ -103,7 +103,7 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
 <thead><tr><th scope="col">Questionnaire</th><th scope="col">Current version</th><th scope="col">All versions</th><th scope="col">Drafts</th></tr></thead><tbody>
 ${list.map(
   (q) => html`<tr><td><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
-<td>${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt)}` : html`<span class="status-bad">none published</span>`}</td>
+<td>${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt, ctx.timeZone)}` : html`<span class="status-bad">none published</span>`}</td>
 <td>${q.versions.length}</td>
 <td>${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
 )}</tbody></table>
@@ -148,7 +148,7 @@ ${
 <h2>Versions</h2>
 <table><thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Published</th><th scope="col">By</th><th scope="col">Actions</th></tr></thead><tbody>
 ${[...q.versions].reverse().map(
-  (v) => html`<tr><td>${v.version}</td><td>${statusOf(v, q.current)}</td><td>${fmtDate(v.publishedAt)}</td><td>${v.publishedBy ?? ''}</td>
+  (v) => html`<tr><td>${v.version}</td><td>${statusOf(v, q.current)}</td><td>${fmtDate(v.publishedAt, ctx.timeZone)}</td><td>${v.publishedBy ?? ''}</td>
 <td><a href="/staff/questionnaires/${q.id}/versions/${v.version}">View</a>${v.version > 1 ? html` · <a href="/staff/questionnaires/${q.id}/diff?from=${v.version - 1}&amp;to=${v.version}">Changes from v${v.version - 1}</a>` : ''}${
     canEdit(req) && v.status === 'published' ? html` · <a href="/staff/questionnaires/${q.id}/versions/${v.version}/retire">Retire…</a>` : ''
   }</td></tr>`,
@@ -156,7 +156,7 @@ ${[...q.versions].reverse().map(
 <h2>Drafts</h2>
 ${
   q.drafts.length
-    ? html`<ul>${q.drafts.map((d) => html`<li><a href="/staff/drafts/${d.id}">Draft ${d.id}</a>, from version ${d.basedOn ?? '(new)'}, last saved ${fmtDate(d.updatedAt)} by ${d.updatedBy}</li>`)}</ul>`
+    ? html`<ul>${q.drafts.map((d) => html`<li><a href="/staff/drafts/${d.id}">Draft ${d.id}</a>, from version ${d.basedOn ?? '(new)'}, last saved ${fmtDate(d.updatedAt, ctx.timeZone)} by ${d.updatedBy}</li>`)}</ul>`
     : html`<p>No drafts.</p>`
 }
 ${
@@ -172,7 +172,7 @@ ${
 }
 <p><a href="/staff/questionnaires/${q.id}/formats">Download or upload as XLSForm, translation sheet or FLOIP flow</a></p>
 <h2>History</h2>
-${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at)}: ${e.actor} — ${e.action} — ${e.target}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
+${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at, ctx.timeZone)}: ${e.actor} — ${e.action} — ${e.target}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
       ),
     );
   });
@@ -196,7 +196,7 @@ ${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at)}: ${e.
       res,
       page(
         { title: `${v.id} version ${v.version} (${v.status})`, req, current: '/staff/questionnaires' },
-        html`<p><a href="/staff/questionnaires/${v.id}">Back to ${v.id}</a>. Published ${fmtDate(v.publishedAt)} by ${v.publishedBy ?? ''}. A published version never changes; start a draft to make a new one.</p>
+        html`<p><a href="/staff/questionnaires/${v.id}">Back to ${v.id}</a>. Published ${fmtDate(v.publishedAt, ctx.timeZone)} by ${v.publishedBy ?? ''}. A published version never changes; start a draft to make a new one.</p>
 <h2>Texts</h2><table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
 ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => html`<td lang="${l}">${textAt(v.texts, l, k)}</td>`)}</tr>`)}</tbody></table>
 <h2>Questions and structure</h2><pre>${JSON.stringify(v.definition, null, 2)}</pre>`,
@@ -275,7 +275,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
     return page(
       { title: `Draft of ${draft.questionnaireId}`, req, scripts: editable ? ['editor.js', 'simulator.js'] : [], current: '/staff/questionnaires' },
       html`${message}
-<p>Started from version ${draft.basedOn ?? '(new questionnaire)'} · last saved ${fmtDate(draft.updatedAt)} by ${draft.updatedBy} · <a href="/staff/questionnaires/${draft.questionnaireId}">all versions</a></p>
+<p>Started from version ${draft.basedOn ?? '(new questionnaire)'} · last saved ${fmtDate(draft.updatedAt, ctx.timeZone)} by ${draft.updatedBy} · <a href="/staff/questionnaires/${draft.questionnaireId}">all versions</a></p>
 <div class="editor">
 <div>
 <form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}">
