@@ -4,6 +4,7 @@ import { actorName } from './auth.js';
 import type { StaffContext } from './context.js';
 import type { StaffRegistry } from './registry.js';
 import { openApiDocument } from './registry.js';
+import { auditSentence } from '../../app/staff/audit.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../app/staff/staff-tokens.js';
 import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../app/questionnaires/questionnaire-lifecycle.js';
 import { diffQuestionnaires } from '../../app/questionnaires/questionnaire-diff.js';
@@ -563,7 +564,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   route({ method: 'get', path: '/api/v1/audit', role: 'viewer', kind: 'api', summary: 'The audit log, newest first', tag: 'audit', query: AuditQuery }, async (req, res) => {
     const q = parse(AuditQuery, req.query, res);
     if (!q) return;
-    res.json({ items: await ctx.storage.audit.list({ targetPrefix: q.target, limit: q.limit }) });
+    res.json({ items: (await ctx.storage.audit.list({ targetPrefix: q.target, limit: q.limit })).map((e) => ({ ...e, sentence: auditSentence(e) })) });
   });
 }
 

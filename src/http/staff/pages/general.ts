@@ -10,6 +10,7 @@ import type { StaffRegistry } from '../registry.js';
 import { barChart, lineChart, SERIES_COLOURS } from '../charts.js';
 import { dashboardFor } from '../api-routes.js';
 import { languageCompleteness, type LanguageRow } from '../../../app/questionnaires/language-completeness.js';
+import { auditSentence } from '../../../app/staff/audit.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../../app/staff/staff-tokens.js';
 
 /** Sign-in, dashboard, languages, responses export, audit log, tokens and the static assets. */
@@ -152,8 +153,8 @@ ${r.questionnaires.map((q) => html`<td>${pct(q.required - q.missing.length, q.re
       res,
       page(
         { title: 'Audit log', req, current: '/staff/audit' },
-        html`<table><caption>The latest ${entries.length} changes, newest first</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Which</th><th scope="col">Details</th></tr></thead><tbody>
-${entries.map((e) => html`<tr><td>${fmtDate(e.at, ctx.timeZone)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`)}</tbody></table>`,
+        html`<table><caption>The latest ${entries.length} changes, newest first</caption><thead><tr><th scope="col">When</th><th scope="col">What happened</th></tr></thead><tbody>
+${entries.map((e) => html`<tr><td>${fmtDate(e.at, ctx.timeZone)}</td><td>${auditSentence(e)}</td></tr>`)}</tbody></table>`,
       ),
     );
   });

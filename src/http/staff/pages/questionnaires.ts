@@ -5,6 +5,7 @@ import { requiredQuestionnaireKeys } from '../../../engine/texts.js';
 import { actorName, hasRole } from '../auth.js';
 import type { StaffContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
+import { auditSentence } from '../../../app/staff/audit.js';
 import { csrfField, fmtDate, notice, notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../../app/questionnaires/questionnaire-lifecycle.js';
@@ -172,7 +173,7 @@ ${
 }
 <p><a href="/staff/questionnaires/${q.id}/formats">Download or upload as XLSForm, translation sheet or FLOIP flow</a></p>
 <h2>History</h2>
-${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at, ctx.timeZone)}: ${e.actor} — ${e.action} — ${e.target}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
+${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at, ctx.timeZone)}: ${auditSentence(e)}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
       ),
     );
   });
