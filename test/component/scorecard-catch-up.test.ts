@@ -41,7 +41,7 @@ it('sends nothing twice when an instance starts again after the run', async () =
   clock.set('2026-11-04T09:00:00Z');
   const again = await startAt('2026-11-04T09:00:00Z', storage, clock);
   const after = await again.storage.outbox.list();
-  expect(after.map((m) => [m.id, m.status, m.attempts])).toEqual(sent.map((m) => [m.id, m.status, m.attempts]));
+  expect(after.map((m) => [m.key, m.status, m.attempts])).toEqual(sent.map((m) => [m.key, m.status, m.attempts]));
 });
 
 it('leaves the period to its tick when the instance starts before it', async () => {

@@ -70,7 +70,7 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
       page(
         { title: 'Dashboard', req, current: '/staff' },
         html`<form method="get" action="/staff" class="row"><div><label for="days">Period (days)</label><select id="days" name="days">${[7, 30, 90, 365].map((n) => html`<option value="${n}"${n === days ? html` selected` : ''}>last ${n} days</option>`)}</select></div><div><button type="submit">Show</button></div></form>
-<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}). Figures as of ${fmtDate(asOf)}${ctx.dashboard.maxAgeMs > 0 ? `, recomputed at most every ${ctx.dashboard.maxAgeMs / 1000} s` : ''}.</p>
+<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}). Figures as of ${fmtDate(asOf, ctx.timeZone)}${ctx.dashboard.maxAgeMs > 0 ? `, recomputed at most every ${ctx.dashboard.maxAgeMs / 1000} s` : ''}.</p>
 <h2>Reports per day</h2>
 ${barChart('Complete reports per day', d.days, d.reportsPerDay)}
 <h2>Satisfaction over time per facility</h2>
