@@ -16,7 +16,7 @@ import { createPublicRoutes } from '../http/public/index.js';
 import { createPublicFigures } from '../app/public/public-figures.js';
 import { createPublicPages } from '../app/public/public-pages.js';
 import { openDataRows } from '../app/public/open-data.js';
-import { loadCharterTexts, loadPageTexts } from '../app/charters/charter-texts.js';
+import { loadCharterTexts, loadLocaleMessages } from '../app/charters/charter-texts.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
@@ -39,6 +39,7 @@ import { randomIds, type IdGenerator } from '../gateways/ids.js';
 import { createRespondentKeyer } from '../gateways/respondent-key.js';
 import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
+import { createContactVault } from '../gateways/contact-vault.js';
 import type { Storage } from '../storage/ports.js';
 
 /**
@@ -162,7 +163,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     pages: createPublicPages({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }),
     openData: (q) => openDataRows({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }, q),
     texts: {
-      page: loadPageTexts(root, 'public.json'),
+      page: loadLocaleMessages(root, 'public.json'),
       charter: loadCharterTexts(root),
       languages: languages.map((code) => ({ code, nativeName: content.locales[code]?.meta.nativeName ?? code, draft: content.locales[code]?.meta.draft ?? false })),
       defaultLanguage: config.defaultLanguage,
@@ -250,6 +251,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     voice,
     staffRoutes: staff.specs,
     scorecards,
+    /** follow-up cases: what openCaseForReport and actOnCase need (src/app/cases) */
+    cases: { storage, clock, vault: createContactVault(config.contacts.key), contactRetentionDays: config.contacts.retentionDays },
   };
 }
 
