@@ -1,4 +1,5 @@
 import type { Prompt } from '../../engine/prompt.js';
+import type { Text } from '../../engine/texts.js';
 import { gsm7Septets, isGsm7, ussdLength } from '../../text/gsm.js';
 import { BACK, MORE, SKIP } from './protocol.js';
 
@@ -88,6 +89,37 @@ function computeLayout(prompt: Prompt, limit: number): UssdLayout {
     from = to;
   }
   return { pages, fits };
+}
+
+/** A text that makes a screen too long, and by how much the screen it sits on is over the limit. */
+export type Overflow = { text: Text; length: number; over: number };
+
+/**
+ * Which text makes a screen that does not fit too long, for the checks to name it. An option
+ * is to blame when the page holding it alone (with the wording, "more" and the footer) is
+ * over; the wording (or the error line) is to blame when even its shortest option cannot
+ * join it. Empty when the screen fits.
+ */
+export function overflowsOf(prompt: Prompt, limit: number): Overflow[] {
+  if (layout(prompt, limit).fits) return [];
+  const head = header(prompt).map(measure);
+  const headTexts = [...(prompt.error ? [prompt.error] : []), ...prompt.body];
+  const longestHead = () => headTexts.reduce((a, b) => (ussdLength(b.text) > ussdLength(a.text) ? b : a));
+  if (prompt.kind !== 'menu' || prompt.options.length === 0) {
+    const lines = prompt.kind === 'end' ? head : [...head, ...footer(prompt, 0).map(measure)];
+    const length = screenLength(lines);
+    return [{ text: longestHead(), length, over: length - limit }];
+  }
+  const total = prompt.options.length;
+  const more = measure(`${MORE}. ${prompt.nav.labels.more.text}`);
+  const alone = (i: number) => {
+    const foot = footer(i === 0 ? prompt : { ...prompt, nav: { ...prompt.nav, back: true } }, i === 0 ? 0 : 1).map(measure);
+    return screenLength([...head, measure(optionLine(i + 1, prompt.options[i]!.label.text)), ...(i < total - 1 ? [more] : []), ...foot]);
+  };
+  const lengths = prompt.options.map((_, i) => alone(i));
+  const shortest = Math.min(...lengths);
+  if (shortest > limit) return [{ text: longestHead(), length: shortest, over: shortest - limit }];
+  return prompt.options.flatMap((o, i) => (lengths[i]! > limit ? [{ text: o.label, length: lengths[i]!, over: lengths[i]! - limit }] : []));
 }
 
 /**
