@@ -62,6 +62,67 @@ describe('honest cells', () => {
     expect(cells.reduce((n, c) => n + (c.cell.shown ? 0 : c.count), 0)).toBeGreaterThanOrEqual(5);
   });
 
+  it('empty cells need no cover: 0 other and 0 did not say give no one away', () => {
+    const cells = partitionCells(
+      14,
+      [
+        { key: 'woman', count: 7 },
+        { key: 'man', count: 7 },
+        { key: 'other', count: 0 },
+        { key: 'none', count: 0 },
+      ],
+      5,
+    );
+    expect(shownKeys(cells)).toEqual(['woman', 'man']);
+    expect(cells[2]!.cell).toEqual({ shown: false, reason: 'too_few' });
+  });
+
+  it('a cover-only cell (named no problem) needs no cover itself but covers the others', () => {
+    // 6 of 10 named long wait, 4 named no problem: long wait is the finding, and nobody is exposed
+    expect(
+      shownKeys(
+        partitionCells(
+          10,
+          [
+            { key: 'long_wait', count: 6 },
+            { key: 'none', count: 4 },
+          ],
+          5,
+          'none',
+        ),
+      ),
+    ).toEqual(['long_wait']);
+    // 2 named rude staff: with 3 "no problem" the 5 hidden cover each other; with 1 they do not
+    expect(
+      shownKeys(
+        partitionCells(
+          11,
+          [
+            { key: 'long_wait', count: 6 },
+            { key: 'rude', count: 2 },
+            { key: 'none', count: 3 },
+          ],
+          5,
+          'none',
+        ),
+      ),
+    ).toEqual(['long_wait']);
+    expect(
+      shownKeys(
+        partitionCells(
+          10,
+          [
+            { key: 'long_wait', count: 7 },
+            { key: 'rude', count: 2 },
+            { key: 'none', count: 1 },
+          ],
+          5,
+          'none',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it('below the minimum total, every cell is suppressed', () => {
     expect(shownKeys(partitionCells(4, [{ key: 'a', count: 4 }], 5))).toEqual([]);
   });

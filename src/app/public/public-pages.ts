@@ -127,7 +127,7 @@ export function problemRows(m: FacilityMetrics, minCount: number, label: Label):
   }
   const named = [...byCode].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   const rest = m.reports - named.reduce((n, [, p]) => n + p.count, 0);
-  const cells = partitionCells(m.reports, [...named.map(([code, p]) => ({ key: code, count: p.count })), { key: '\u0000none', count: rest }], minCount);
+  const cells = partitionCells(m.reports, [...named.map(([code, p]) => ({ key: code, count: p.count })), { key: '\u0000none', count: rest }], minCount, '\u0000none');
   const rows = cells
     .filter((c) => c.key !== '\u0000none')
     .map((c) => {

@@ -37,7 +37,8 @@ form.period button { background: #0f2a47; color: #fff; border: 0; border-radius:
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 0.95rem; }
 th, td { text-align: left; padding: 6px 8px 6px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
-td.num { white-space: nowrap; }
+td.num { white-space: normal; }
+.na { overflow-wrap: anywhere; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 svg.chart { width: 100%; height: auto; display: block; margin: 8px 0; }
 .actions { list-style: none; padding: 0; }
