@@ -78,49 +78,20 @@ describe('honest cells', () => {
   });
 
   it('a cover-only cell (named no problem) needs no cover itself but covers the others', () => {
+    const problems = (total: number, counts: Record<string, number>) =>
+      shownKeys(
+        partitionCells(
+          total,
+          Object.entries(counts).map(([key, count]) => ({ key, count })),
+          5,
+          'none',
+        ),
+      );
     // 6 of 10 named long wait, 4 named no problem: long wait is the finding, and nobody is exposed
-    expect(
-      shownKeys(
-        partitionCells(
-          10,
-          [
-            { key: 'long_wait', count: 6 },
-            { key: 'none', count: 4 },
-          ],
-          5,
-          'none',
-        ),
-      ),
-    ).toEqual(['long_wait']);
+    expect(problems(10, { long_wait: 6, none: 4 })).toEqual(['long_wait']);
     // 2 named rude staff: with 3 "no problem" the 5 hidden cover each other; with 1 they do not
-    expect(
-      shownKeys(
-        partitionCells(
-          11,
-          [
-            { key: 'long_wait', count: 6 },
-            { key: 'rude', count: 2 },
-            { key: 'none', count: 3 },
-          ],
-          5,
-          'none',
-        ),
-      ),
-    ).toEqual(['long_wait']);
-    expect(
-      shownKeys(
-        partitionCells(
-          10,
-          [
-            { key: 'long_wait', count: 7 },
-            { key: 'rude', count: 2 },
-            { key: 'none', count: 1 },
-          ],
-          5,
-          'none',
-        ),
-      ),
-    ).toEqual([]);
+    expect(problems(11, { long_wait: 6, rude: 2, none: 3 })).toEqual(['long_wait']);
+    expect(problems(10, { long_wait: 7, rude: 2, none: 1 })).toEqual([]);
   });
 
   it('below the minimum total, every cell is suppressed', () => {
