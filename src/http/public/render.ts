@@ -206,7 +206,7 @@ function facilityTable(ctx: RenderContext, list: FacilitySummary[]): SafeHtml {
 <thead><tr><th scope="col">${t('public.col.facility')}</th><th scope="col">${t('public.col.reports')}</th><th scope="col">${t('public.col.satisfied')}</th><th scope="col">${t('public.col.rank')}</th></tr></thead>
 <tbody>${list.map(
     (f) =>
-      html`<tr><th scope="row"><a href="${href(`/public/facilities/${encodeURIComponent(f.code)}`, { period: ctx.period, lang: ctx.lang })}">${f.name}</a><br><span class="meta">${typeName(ctx, f.type)}</span></th><td class="num">${f.headline.reports}</td><td class="num">${cellText(ctx, f.headline.satisfaction)}</td><td>${'reason' in f.rank ? html`<span class="na">–</span>` : html`${f.rank.position} / ${f.rank.of}`}</td></tr>`,
+      html`<tr><th scope="row"><a href="${href(`/public/facilities/${encodeURIComponent(f.code)}`, { period: ctx.period, lang: ctx.lang })}">${f.name}</a><br><span class="meta">${typeName(ctx, f.type)}</span></th><td class="num">${f.headline.reports}</td><td class="num">${cellText(ctx, f.headline.satisfaction)}</td><td>${'reason' in f.rank ? html`<span class="na" aria-hidden="true">–</span><span class="vh">${rankText(ctx, f.rank, f.district)}</span>` : html`${f.rank.position} / ${f.rank.of}`}</td></tr>`,
   )}</tbody>
 </table></div>`;
 }
