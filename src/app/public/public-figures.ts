@@ -34,7 +34,14 @@ export type PeriodFigures = {
   national: FacilityMetrics;
 };
 
-export type GroupFigures = { code: string; /** the question that asks it (the first, when several do), for its label */ questionId: string; facility: Map<string, FacilityMetrics>; district: Map<string, FacilityMetrics>; national: FacilityMetrics };
+export type GroupFigures = {
+  code: string;
+  /** the question that asks it (the first, when several do), for its label */
+  questionId: string;
+  facility: Map<string, FacilityMetrics>;
+  district: Map<string, FacilityMetrics>;
+  national: FacilityMetrics;
+};
 /** Per dimension, null when no questionnaire version asks it. */
 export type DisaggregatedFigures = Record<Dimension, GroupFigures[] | null>;
 
