@@ -185,6 +185,10 @@ describe('public pages', () => {
     expect(sw.res.headers.get('content-language')).toBe('sw');
     expect(sw.body).toContain('Tafsiri hii ni rasimu');
     expect(sw.body).toContain('Ripoti 13');
+    // group labels come from the gender question, not from a problem option with the same code
+    expect(sw.body).toContain('<th scope="row">Mwanamke</th>');
+    expect(sw.body).toContain('<th scope="row">Mwingine</th>');
+    expect(sw.body).not.toContain('<th scope="row">Jingine</th>');
     const zu = await page('/public/facilities/1001?lang=zu');
     expect(zu.body).toContain('<html lang="zu">');
     expect(zu.body).toContain('Lokhu kuhumusha kuwuhlaka');
