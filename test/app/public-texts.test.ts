@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { charterText, loadPageTexts } from '../../src/app/charters/charter-texts.js';
+import { charterText, loadLocaleMessages } from '../../src/app/charters/charter-texts.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { placeholdersOf } from '../../src/text/messages.js';
 
-const texts = loadPageTexts(PROJECT_ROOT, 'public.json');
+const texts = loadLocaleMessages(PROJECT_ROOT, 'public.json');
 
 describe('public page texts', () => {
   it('ship in en, sw and zu with the same keys and placeholders; sw and zu are marked as drafts', () => {

@@ -158,7 +158,6 @@ function groupsSection(ctx: RenderContext, groups: Disaggregation[]): SafeHtml {
 function casesSection(ctx: RenderContext, c: CaseFigures): SafeHtml {
   const t = tr(ctx);
   const heading = html`<h2 id="cases">${t('public.cases.heading')}</h2>`;
-  if (!c.available) return html`${heading}<p class="note">${t('public.cases.unavailable')}</p>`;
   const row = (key: string, value: SafeHtml) => html`<li><span class="label">${t(key)}</span><span class="value">${value}</span></li>`;
   return html`${heading}<ul class="figures">
 ${row('public.cases.received', html`${c.received}`)}
