@@ -11,6 +11,12 @@ import { createHttpApp } from '../http/app.js';
 import { requireCallbackToken } from '../http/security.js';
 import { createStaffAuth } from '../http/staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from '../http/staff/index.js';
+import { createDashboardViews } from '../app/staff/dashboard-views.js';
+import { createPublicRoutes } from '../http/public/index.js';
+import { createPublicFigures } from '../app/public/public-figures.js';
+import { createPublicPages } from '../app/public/public-pages.js';
+import { openDataRows } from '../app/public/open-data.js';
+import { loadCharterTexts, loadLocaleMessages } from '../app/charters/charter-texts.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
@@ -143,11 +149,27 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     production: config.production,
     flowResultsSecret: createHmac('sha256', config.respondentKeySecret).update('flow-results-export').digest('hex'),
     voice: { audio: voice.audio, languages: voice.languages },
+    dashboard: createDashboardViews({ storage, now: () => clock.now(), timeZone: config.timeZone, maxAgeMs: config.dashboardMaxAgeSeconds * 1000 }),
     scorecards: {
       preview: (facilityCode, period) => previewScorecard({ run: scorecards.run, storedScorecard: (code, p) => storage.scorecards.get(code, p) }, facilityCode, period),
       defaultPeriod: () => defaultPreviewPeriod(clock.now(), config.scorecards.period, config.timeZone),
       minCount: config.scorecards.minCount,
     },
+  });
+  // the public pages and open data: the scorecard run's figures, one minimum count, no sign-in
+  const publicDeps = { storage, clock, settings: { timeZone: config.timeZone, minCount: config.scorecards.minCount } };
+  const publicFigures = createPublicFigures(publicDeps);
+  const publicRoutes = createPublicRoutes({
+    pages: createPublicPages({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }),
+    openData: (q) => openDataRows({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }, q),
+    texts: {
+      page: loadLocaleMessages(root, 'public.json'),
+      charter: loadCharterTexts(root),
+      languages: languages.map((code) => ({ code, nativeName: content.locales[code]?.meta.nativeName ?? code, draft: content.locales[code]?.meta.draft ?? false })),
+      defaultLanguage: config.defaultLanguage,
+    },
+    languages,
+    defaultLanguage: config.defaultLanguage,
   });
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
@@ -158,6 +180,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     voice.routes({ ...hopDeps, callbackGuard, metrics }),
     smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
     staff.router,
+    publicRoutes,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
 

@@ -46,6 +46,6 @@ export function loadLocaleMessages(root: string, fileName: string): Record<strin
 export function charterText(all: Record<string, CharterTexts>, lang: string, fallback: string, key: string, values: MessageValues = {}): string {
   const chosen = all[lang]?.texts[key] !== undefined ? all[lang]! : all[fallback];
   const message = chosen?.texts[key];
-  if (message === undefined) throw new Error(`no charter text "${key}" in ${lang} or ${fallback}`);
+  if (message === undefined) throw new Error(`no text "${key}" in ${lang} or ${fallback}`);
   return formatMessage(chosen!.lang, message, values);
 }

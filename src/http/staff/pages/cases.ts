@@ -187,7 +187,7 @@ ${cases.map(
   (c) =>
     html`<tr><td><a href="/staff/cases/${c.reference}">${c.reference}</a></td><td>${c.facilityCode}</td><td>${statusLabel(c.status)}</td><td>${Object.entries(c.concern)
       .map(([k, v]) => `${k}: ${v}`)
-      .join(', ')}</td><td>${fmtDate(c.openedAt)}</td></tr>`,
+      .join(', ')}</td><td>${fmtDate(c.openedAt, ctx.timeZone)}</td></tr>`,
 )}</tbody></table>`
     : html`<p>No cases.</p>`
 }`,
@@ -209,13 +209,13 @@ ${cases.map(
       { title: `Case ${c.reference}`, req, current: '/staff/cases' },
       html`${flash ? notice('ok', flash) : ''}${error ? notice('error', error) : ''}
 <p><a href="/staff/cases">All cases</a></p>
-<p>Facility ${c.facilityCode} (${c.district}). Status: <strong>${statusLabel(c.status)}</strong>${c.resolvedByTimeout ? ' (closed after no reply)' : ''}. Opened ${fmtDate(c.openedAt)}. ${c.contactConsent ? 'The citizen agreed to SMS updates.' : 'The citizen did not ask for SMS updates.'}</p>
+<p>Facility ${c.facilityCode} (${c.district}). Status: <strong>${statusLabel(c.status)}</strong>${c.resolvedByTimeout ? ' (closed after no reply)' : ''}. Opened ${fmtDate(c.openedAt, ctx.timeZone)}. ${c.contactConsent ? 'The citizen agreed to SMS updates.' : 'The citizen did not ask for SMS updates.'}</p>
 <h2>The report</h2>
 <table><thead><tr><th scope="col">Question</th><th scope="col">Answer</th></tr></thead><tbody>${view.answers.map((a) => html`<tr><td>${a.questionId}</td><td>${String(a.value)}${a.questionId in c.concern ? html` <strong class="status-bad">concern</strong>` : ''}</td></tr>`)}</tbody></table>
 <h2>History</h2>
 <ol class="history">${view.history.map(
         (h) =>
-          html`<li><time datetime="${h.at.toISOString()}">${fmtDate(h.at)}</time>, ${h.by.label} (${h.channel}): ${h.event === 'open' ? 'opened' : (EVENT_LABEL[h.event] ?? h.event)}${h.from !== h.to ? html`, now <strong>${statusLabel(h.to)}</strong>` : ''}${h.actionCode ? html`. What was done: ${actionLabel(h.actionCode)}` : ''}${h.note ? html`. Note: ${h.note}` : ''}</li>`,
+          html`<li><time datetime="${h.at.toISOString()}">${fmtDate(h.at, ctx.timeZone)}</time>, ${h.by.label} (${h.channel}): ${h.event === 'open' ? 'opened' : (EVENT_LABEL[h.event] ?? h.event)}${h.from !== h.to ? html`, now <strong>${statusLabel(h.to)}</strong>` : ''}${h.actionCode ? html`. What was done: ${actionLabel(h.actionCode)}` : ''}${h.note ? html`. Note: ${h.note}` : ''}</li>`,
       )}</ol>
 ${
   acting
