@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCaseForReport } from '../../src/app/cases/open-case.js';
 import type { AnswerValue } from '../../src/engine/definition.js';
-import { startTestService, type TestService } from '../support/service.js';
+import { ADMIN, startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
 
 /**
@@ -197,5 +197,22 @@ describe('cases in the console', () => {
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('a case that is acknowledged cannot take &quot;resolve&quot;');
     expect((await page('/staff/cases/AB12-CD34-EF/actions', viewer, form({ type: 'note', note: 'x' }))).status).toBe(403);
+  });
+});
+
+describe('facility manager tokens on the Tokens page', () => {
+  it('creates one with its facilities, and refuses one without', async () => {
+    const post = (fields: Record<string, string>) =>
+      fetch(`${t.url}/staff/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const made = await post({ name: 'Baraka', role: 'facility_manager', facilities: '1002, 1003' });
+    expect(made.status).toBe(201);
+    expect(await made.text()).toContain('Baraka</td><td>facility_manager (1002, 1003)</td>');
+    const refused = await post({ name: 'Nobody', role: 'facility_manager', facilities: '' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('facilities: a facility_manager token names its facilities');
   });
 });
