@@ -77,6 +77,26 @@ describe('charters over the staff API', () => {
     expect(audit.items.map((e: { action: string }) => e.action)).toEqual(['charter.updated', 'charter.action_status', 'charter.progress', 'charter.created']);
   });
 
+  it("lets a facility's manager record and update that facility's charters, and no other's", async () => {
+    const manager = (await api(t).post('/api/v1/tokens', { role: 'facility_manager', name: 'Sipho', facilities: ['1001'] })).json.token as string;
+    const created = await api(t, manager).post('/api/v1/facilities/1001/charters', charterBody);
+    expect(created.status).toBe(201);
+    expect(created.json.createdBy).toBe('Sipho (facility_manager)');
+    const id = created.json.id as string;
+    expect((await api(t, manager).post(`/api/v1/charters/${id}/progress`, { actionId: 'a2', note: 'Numbers printed', revision: 0 })).status).toBe(200);
+    expect((await api(t, manager).get('/api/v1/facilities/1001/charters')).status).toBe(200);
+    expect((await fetch(`${t.url}/staff/facilities/1001/charters/new`, { headers: { authorization: `Bearer ${manager}` } })).status).toBe(200);
+
+    // another facility: neither read nor write, in the API or the console
+    expect((await api(t, manager).post('/api/v1/facilities/1002/charters', charterBody)).status).toBe(403);
+    expect((await api(t, manager).get('/api/v1/facilities/1002/charters')).status).toBe(403);
+    const other = (await api(t, editor).post('/api/v1/facilities/1002/charters', charterBody)).json.id as string;
+    expect((await api(t, manager).get(`/api/v1/charters/${other}`)).status).toBe(403);
+    expect((await api(t, manager).post(`/api/v1/charters/${other}/progress`, { note: 'x', revision: 0 })).status).toBe(403);
+    expect((await fetch(`${t.url}/staff/charters/${other}`, { headers: { authorization: `Bearer ${manager}` } })).status).toBe(403);
+    expect((await fetch(`${t.url}/staff/facilities/1002/charters/new`, { headers: { authorization: `Bearer ${manager}` } })).status).toBe(403);
+  });
+
   it('names bad fields, and answers 404 for an unknown facility or charter', async () => {
     const bad = await api(t, editor).post('/api/v1/facilities/1001/charters', { ...charterBody, attendance: [], actions: [{ title: 'x', owner: 'Nurse', dueDate: 'soon' }] });
     expect(bad.status).toBe(400);

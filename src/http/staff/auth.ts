@@ -32,6 +32,13 @@ declare module 'express-serve-static-core' {
 
 export const hasRole = (principal: Principal, role: Role) => RANK[principal.role] >= RANK[role];
 
+/** The facilities a principal is limited to (a facility_manager's), or null for every facility. */
+export const facilityScope = (p: Principal): string[] | null => (p.role === 'facility_manager' ? (p.facilities ?? []) : null);
+/** Reading one facility's records: any role above facility_manager, or a manager of that facility. */
+export const mayReadFacility = (p: Principal, code: string) => facilityScope(p)?.includes(code) ?? true;
+/** Writing one facility's records (charters): an editor and above, or a manager of that facility. */
+export const mayWriteFacility = (p: Principal, code: string) => facilityScope(p)?.includes(code) ?? hasRole(p, 'editor');
+
 export function createStaffAuth(deps: { storage: Storage; adminToken?: string; secret: string; production: boolean; clock: Clock; publicBaseUrl?: string | null }) {
   const sign = (data: string) => createHmac('sha256', deps.secret).update(data).digest('base64url');
   const adminFingerprint = deps.adminToken ? hashToken(`fingerprint:${deps.adminToken}`).slice(0, 16) : null;

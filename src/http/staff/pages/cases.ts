@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { actorName, hasRole } from '../auth.js';
+import { actorName, facilityScope, hasRole } from '../auth.js';
 import type { StaffContext } from '../context.js';
 import type { StaffRegistry } from '../registry.js';
 import type { Principal } from '../../security.js';
@@ -44,7 +44,7 @@ export const CaseActionBody = z
   .strict();
 
 /** The facilities a principal is limited to, or null for every facility. */
-export const caseScope = (p: Principal): string[] | null => (p.role === 'facility_manager' ? (p.facilities ?? []) : null);
+export const caseScope = facilityScope;
 /** Acting on cases: a facility_manager (its facilities) or an editor and above; viewers only read. */
 export const mayActOnCases = (p: Principal) => p.role === 'facility_manager' || hasRole(p, 'editor');
 

@@ -1,11 +1,10 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { actorName, hasRole } from '../auth.js';
+import { actorName, facilityScope, hasRole, mayReadFacility, mayWriteFacility } from '../auth.js';
 import type { StaffContext } from '../context.js';
 import { html } from '../html.js';
-import { csrfField, fieldErrors, fmtDate, notice, notFoundPage, page } from '../layout.js';
+import { csrfField, fieldErrors, fmtDate, forbiddenPage, notice, notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
-import type { Role } from '../../security.js';
 import { addProgressUpdate, changeActionStatus, editCharter, recordCharter, type CharterWrite } from '../../../app/charters/record-charter.js';
 import { charterForStaff, chartersOfFacility, type StaffCharter } from '../../../app/charters/charter-views.js';
 import { CharterInput, ProgressInput, StatusChangeInput } from '../../../app/charters/charter-input.js';
@@ -19,11 +18,11 @@ import { CHARTER_ACTION_STATUSES } from '../../../storage/charter-ports.js';
  * and call the use cases in src/app/charters.
  */
 
-/**
- * Who may write charters. Hook for the facility-manager role (issue 9): when it exists,
- * let a manager of the charter's facility write too, here and in the route guards below.
+/*
+ * Who may read and write: the routes let every signed-in role through, and each handler asks
+ * about the charter's facility: editors and above write every facility's charters, viewers
+ * read them, and a facility manager reads and writes its own facilities' only.
  */
-const CHARTER_WRITE_ROLE: Role = 'editor';
 
 const CodeParam = z.string().regex(/^\d{3,8}$/);
 const CharterId = z.string().regex(/^ch-[0-9a-f]{12}$/);
@@ -111,6 +110,21 @@ export function registerCharterRoutes(reg: StaffRegistry, ctx: StaffContext) {
     const parsed = CodeParam.safeParse(code);
     return parsed.success ? ctx.storage.facilities.findByCode(parsed.data) : null;
   };
+  /**
+   * Sends 403 and answers true when the principal may not read (or write) this facility's
+   * charters; with no facility (before looking one up), when it may write none at all.
+   */
+  const refused = (req: Request, res: Response, code: string | null, write: boolean, kind: 'page' | 'api') => {
+    const p = req.principal!;
+    const allowed = code === null ? (facilityScope(p)?.length ?? (hasRole(p, 'editor') ? 1 : 0)) > 0 : write ? mayWriteFacility(p, code) : mayReadFacility(p, code);
+    if (allowed) return false;
+    const message = write
+      ? `Recording and changing charters needs the editor role, or to be a manager of ${code === null ? 'the facility' : `facility ${code}`}`
+      : `Facility ${code} is not one of yours`;
+    if (kind === 'page') send(res, forbiddenPage(req, message), 403);
+    else res.status(403).json({ error: message });
+    return true;
+  };
   const charterOf = async (id: unknown) => {
     const parsed = CharterId.safeParse(id);
     return parsed.success ? charterForStaff(deps, parsed.data) : null;
@@ -153,7 +167,7 @@ ${actions.map(
   }
 
   function charterPage(req: Request, facility: Facility, c: StaffCharter, errors: FieldError[] = [], flash = '') {
-    const writer = hasRole(req.principal!, CHARTER_WRITE_ROLE);
+    const writer = mayWriteFacility(req.principal!, facility.code);
     const history = (updates: StaffCharter['updates']) =>
       updates.length
         ? html`<ol class="history">${updates.map((u) => html`<li><time datetime="${u.at.toISOString()}">${fmtDate(u.at, ctx.timeZone)}</time>, ${u.by}: ${u.status ? html`<strong>${STATUS_LABEL[u.status]}</strong>${u.note ? '. ' : ''}` : ''}${u.note}</li>`)}</ol>`
@@ -199,11 +213,12 @@ ${
 
   // console pages
 
-  route({ method: 'get', path: '/staff/facilities/:code/charters', role: 'viewer', kind: 'page', summary: "A facility's commitment charters" }, async (req, res) => {
+  route({ method: 'get', path: '/staff/facilities/:code/charters', role: 'facility_manager', kind: 'page', summary: "A facility's commitment charters" }, async (req, res) => {
     const facility = await facilityOf(req.params.code);
     if (!facility) return send(res, notFoundPage(req, 'No such facility.'), 404);
+    if (refused(req, res, facility.code, false, 'page')) return;
     const charters = await chartersOfFacility(deps, facility.code);
-    const writer = hasRole(req.principal!, CHARTER_WRITE_ROLE);
+    const writer = mayWriteFacility(req.principal!, facility.code);
     send(
       res,
       page(
@@ -221,18 +236,22 @@ ${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogu
   });
 
   const blank: CharterForm = { dialogueDate: '', attendance: [], topIssues: [], actions: [] };
-  route({ method: 'get', path: '/staff/facilities/:code/charters/new', role: CHARTER_WRITE_ROLE, kind: 'page', summary: 'Form to record a charter' }, async (req, res) => {
+  route({ method: 'get', path: '/staff/facilities/:code/charters/new', role: 'facility_manager', kind: 'page', summary: 'Form to record a charter' }, async (req, res) => {
+    if (refused(req, res, null, true, 'page')) return;
     const facility = await facilityOf(req.params.code);
     if (!facility) return send(res, notFoundPage(req, 'No such facility.'), 404);
+    if (refused(req, res, facility.code, true, 'page')) return;
     send(
       res,
       page({ title: `Record a charter for ${facility.name}`, req, current: '/staff/facilities' }, charterForm(req, facility, blank, { action: `/staff/facilities/${facility.code}/charters` })),
     );
   });
 
-  route({ method: 'post', path: '/staff/facilities/:code/charters', role: CHARTER_WRITE_ROLE, kind: 'page', summary: 'Record a charter' }, async (req, res) => {
+  route({ method: 'post', path: '/staff/facilities/:code/charters', role: 'facility_manager', kind: 'page', summary: 'Record a charter' }, async (req, res) => {
+    if (refused(req, res, null, true, 'page')) return;
     const facility = await facilityOf(req.params.code);
     if (!facility) return send(res, notFoundPage(req, 'No such facility.'), 404);
+    if (refused(req, res, facility.code, true, 'page')) return;
     const form = readCharterForm(req.body ?? {});
     const result = await recordCharter(deps, { ...(form.input as object), facilityCode: facility.code }, by(req));
     if (!result.ok)
@@ -247,27 +266,32 @@ ${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogu
     res.redirect(303, `/staff/charters/${result.charter.id}?saved=1`);
   });
 
-  route({ method: 'get', path: '/staff/charters/:id', role: 'viewer', kind: 'page', summary: 'One charter: actions, status and history' }, async (req, res) => {
+  route({ method: 'get', path: '/staff/charters/:id', role: 'facility_manager', kind: 'page', summary: 'One charter: actions, status and history' }, async (req, res) => {
     const c = await charterOf(req.params.id);
     const facility = c && (await ctx.storage.facilities.findByCode(c.facilityCode));
     if (!c || !facility) return send(res, notFoundPage(req, 'No such charter.'), 404);
+    if (refused(req, res, facility.code, false, 'page')) return;
     send(res, charterPage(req, facility, c, [], req.query.saved ? 'Saved.' : ''));
   });
 
-  route({ method: 'get', path: '/staff/charters/:id/edit', role: CHARTER_WRITE_ROLE, kind: 'page', summary: 'Form to edit a charter' }, async (req, res) => {
+  route({ method: 'get', path: '/staff/charters/:id/edit', role: 'facility_manager', kind: 'page', summary: 'Form to edit a charter' }, async (req, res) => {
+    if (refused(req, res, null, true, 'page')) return;
     const c = await charterOf(req.params.id);
     const facility = c && (await ctx.storage.facilities.findByCode(c.facilityCode));
     if (!c || !facility) return send(res, notFoundPage(req, 'No such charter.'), 404);
+    if (refused(req, res, facility.code, true, 'page')) return;
     send(
       res,
       page({ title: `Edit the charter of ${facility.name}`, req, current: '/staff/facilities' }, charterForm(req, facility, formOf(c), { action: `/staff/charters/${c.id}`, revision: c.revision })),
     );
   });
 
-  route({ method: 'post', path: '/staff/charters/:id', role: CHARTER_WRITE_ROLE, kind: 'page', summary: 'Save an edited charter' }, async (req, res) => {
+  route({ method: 'post', path: '/staff/charters/:id', role: 'facility_manager', kind: 'page', summary: 'Save an edited charter' }, async (req, res) => {
+    if (refused(req, res, null, true, 'page')) return;
     const c = await charterOf(req.params.id);
     const facility = c && (await ctx.storage.facilities.findByCode(c.facilityCode));
     if (!c || !facility) return send(res, notFoundPage(req, 'No such charter.'), 404);
+    if (refused(req, res, facility.code, true, 'page')) return;
     const form = readCharterForm(req.body ?? {});
     const result = await editCharter(deps, c.id, { ...(form.input as object), facilityCode: c.facilityCode }, req.body?.revision, by(req));
     if (!result.ok)
@@ -282,21 +306,25 @@ ${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogu
     res.redirect(303, `/staff/charters/${c.id}?saved=1`);
   });
 
-  route({ method: 'post', path: '/staff/charters/:id/progress', role: CHARTER_WRITE_ROLE, kind: 'page', summary: 'Add a progress update' }, async (req, res) => {
+  route({ method: 'post', path: '/staff/charters/:id/progress', role: 'facility_manager', kind: 'page', summary: 'Add a progress update' }, async (req, res) => {
+    if (refused(req, res, null, true, 'page')) return;
     const c = await charterOf(req.params.id);
     const facility = c && (await ctx.storage.facilities.findByCode(c.facilityCode));
     if (!c || !facility) return send(res, notFoundPage(req, 'No such charter.'), 404);
+    if (refused(req, res, facility.code, true, 'page')) return;
     const body = req.body ?? {};
     const result = await addProgressUpdate(deps, c.id, { actionId: body.actionId || null, note: body.note }, body.revision, by(req));
     if (!result.ok) return send(res, charterPage(req, facility, c, result.errors), writeStatus(result));
     res.redirect(303, `/staff/charters/${c.id}?saved=1`);
   });
 
-  route({ method: 'post', path: '/staff/charters/:id/actions/:actionId/status', role: CHARTER_WRITE_ROLE, kind: 'page', summary: "Change an action's status" }, async (req, res) => {
+  route({ method: 'post', path: '/staff/charters/:id/actions/:actionId/status', role: 'facility_manager', kind: 'page', summary: "Change an action's status" }, async (req, res) => {
+    if (refused(req, res, null, true, 'page')) return;
     const c = await charterOf(req.params.id);
     const facility = c && (await ctx.storage.facilities.findByCode(c.facilityCode));
     const actionId = ActionId.safeParse(req.params.actionId);
     if (!c || !facility || !actionId.success) return send(res, notFoundPage(req, 'No such charter or action.'), 404);
+    if (refused(req, res, facility.code, true, 'page')) return;
     const body = req.body ?? {};
     const result = await changeActionStatus(deps, c.id, actionId.data, { status: body.status, droppedReason: body.droppedReason || null, note: body.note || null }, body.revision, by(req));
     if (!result.ok) return send(res, charterPage(req, facility, c, result.errors), writeStatus(result));
@@ -310,48 +338,60 @@ ${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogu
     res.status(writeStatus(result)).json({ error: result.errors.map((e) => `${e.field}: ${e.message}`).join('; '), fields: result.errors });
   };
 
-  route({ method: 'get', path: '/api/v1/facilities/:code/charters', role: 'viewer', kind: 'api', tag: 'charters', summary: "A facility's charters, latest dialogue first" }, async (req, res) => {
-    const facility = await facilityOf(req.params.code);
-    if (!facility) return void res.status(404).json({ error: 'no such facility' });
-    res.json({ facilityCode: facility.code, charters: await chartersOfFacility(deps, facility.code) });
-  });
+  route(
+    { method: 'get', path: '/api/v1/facilities/:code/charters', role: 'facility_manager', kind: 'api', tag: 'charters', summary: "A facility's charters, latest dialogue first" },
+    async (req, res) => {
+      const facility = await facilityOf(req.params.code);
+      if (!facility) return void res.status(404).json({ error: 'no such facility' });
+      if (refused(req, res, facility.code, false, 'api')) return;
+      res.json({ facilityCode: facility.code, charters: await chartersOfFacility(deps, facility.code) });
+    },
+  );
 
   route(
     {
       method: 'post',
       path: '/api/v1/facilities/:code/charters',
-      role: CHARTER_WRITE_ROLE,
+      role: 'facility_manager',
       kind: 'api',
       tag: 'charters',
       summary: 'Record a charter agreed at a community dialogue',
       body: { type: 'json', schema: CharterBody },
     },
     async (req, res) => {
+      if (refused(req, res, null, true, 'api')) return;
       const facility = await facilityOf(req.params.code);
       if (!facility) return void res.status(404).json({ error: 'no such facility' });
+      if (refused(req, res, facility.code, true, 'api')) return;
       answer(res, await recordCharter(deps, { ...(req.body ?? {}), facilityCode: facility.code }, by(req)), true);
     },
   );
 
-  route({ method: 'get', path: '/api/v1/charters/:id', role: 'viewer', kind: 'api', tag: 'charters', summary: 'One charter with overdue marks and each action’s history' }, async (req, res) => {
-    const c = await charterOf(req.params.id);
-    if (!c) return void res.status(404).json({ error: 'no such charter' });
-    res.json(c);
-  });
+  route(
+    { method: 'get', path: '/api/v1/charters/:id', role: 'facility_manager', kind: 'api', tag: 'charters', summary: 'One charter with overdue marks and each action’s history' },
+    async (req, res) => {
+      const c = await charterOf(req.params.id);
+      if (!c) return void res.status(404).json({ error: 'no such charter' });
+      if (refused(req, res, c.facilityCode, false, 'api')) return;
+      res.json(c);
+    },
+  );
 
   route(
     {
       method: 'put',
       path: '/api/v1/charters/:id',
-      role: CHARTER_WRITE_ROLE,
+      role: 'facility_manager',
       kind: 'api',
       tag: 'charters',
       summary: 'Replace what a charter records (compare-and-set on revision)',
       body: { type: 'json', schema: CharterEditBody },
     },
     async (req, res) => {
+      if (refused(req, res, null, true, 'api')) return;
       const c = await charterOf(req.params.id);
       if (!c) return void res.status(404).json({ error: 'no such charter' });
+      if (refused(req, res, c.facilityCode, true, 'api')) return;
       const { revision, ...input } = (req.body ?? {}) as Record<string, unknown>;
       answer(res, await editCharter(deps, c.id, { ...input, facilityCode: c.facilityCode }, revision, by(req)));
     },
@@ -361,15 +401,17 @@ ${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogu
     {
       method: 'post',
       path: '/api/v1/charters/:id/progress',
-      role: CHARTER_WRITE_ROLE,
+      role: 'facility_manager',
       kind: 'api',
       tag: 'charters',
       summary: 'Add a dated progress update',
       body: { type: 'json', schema: ProgressBody },
     },
     async (req, res) => {
+      if (refused(req, res, null, true, 'api')) return;
       const c = await charterOf(req.params.id);
       if (!c) return void res.status(404).json({ error: 'no such charter' });
+      if (refused(req, res, c.facilityCode, true, 'api')) return;
       const { revision, ...input } = (req.body ?? {}) as Record<string, unknown>;
       answer(res, await addProgressUpdate(deps, c.id, input, revision, by(req)));
     },
@@ -379,16 +421,18 @@ ${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogu
     {
       method: 'post',
       path: '/api/v1/charters/:id/actions/:actionId/status',
-      role: CHARTER_WRITE_ROLE,
+      role: 'facility_manager',
       kind: 'api',
       tag: 'charters',
       summary: "Change an action's status (a reason is required to drop it)",
       body: { type: 'json', schema: StatusBody },
     },
     async (req, res) => {
+      if (refused(req, res, null, true, 'api')) return;
       const c = await charterOf(req.params.id);
       const actionId = ActionId.safeParse(req.params.actionId);
       if (!c || !actionId.success) return void res.status(404).json({ error: 'no such charter or action' });
+      if (refused(req, res, c.facilityCode, true, 'api')) return;
       const { revision, ...input } = (req.body ?? {}) as Record<string, unknown>;
       answer(res, await changeActionStatus(deps, c.id, actionId.data, input, revision, by(req)));
     },
