@@ -13,6 +13,7 @@ import { createStaffAuth } from '../http/staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from '../http/staff/index.js';
 import { createDashboardViews } from '../app/staff/dashboard-views.js';
 import { createPublicRoutes } from '../http/public/index.js';
+import { loadCaseTexts } from '../app/cases/case-texts.js';
 import { createPublicFigures } from '../app/public/public-figures.js';
 import { createPublicPages } from '../app/public/public-pages.js';
 import { openDataRows } from '../app/public/open-data.js';
@@ -165,6 +166,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     texts: {
       page: loadLocaleMessages(root, 'public.json'),
       charter: loadCharterTexts(root),
+      cases: loadCaseTexts(root),
       languages: languages.map((code) => ({ code, nativeName: content.locales[code]?.meta.nativeName ?? code, draft: content.locales[code]?.meta.draft ?? false })),
       defaultLanguage: config.defaultLanguage,
     },

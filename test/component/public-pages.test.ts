@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { recordCharter } from '../../src/app/charters/record-charter.js';
 import { startTestService, type TestService } from '../support/service.js';
+import { api } from '../support/staff.js';
 
 /**
  * The public pages and open data over the real server: reports dialled in over USSD, a free
@@ -278,5 +279,46 @@ describe('no identifying data', () => {
       expect(body, path).not.toContain('Zanele');
       expect(body, path).not.toContain('rk-free-text');
     }
+  });
+});
+
+describe('you said, we did', () => {
+  it("lists what managers recorded as done on a facility's cases, with the action's words and the note, never the reference or the concern", async () => {
+    const reference = 'K7M3-P9QX-AB';
+    const openedAt = new Date('2026-10-20T09:00:00Z');
+    const opened = await t.storage.cases.open(
+      {
+        reference,
+        responseId: 'K7M3P9QXAB',
+        facilityCode: '1001',
+        district: 'Riverside',
+        questionnaireId: 'clinic',
+        concern: { main_problem: 'long_wait' },
+        lang: 'en',
+        status: 'open',
+        contactConsent: false,
+        openedAt,
+        updatedAt: openedAt,
+        firstActionAt: null,
+        actionTakenAt: null,
+        closedAt: null,
+        resolvedByTimeout: false,
+        revision: 0,
+      },
+      { seq: 1, at: openedAt, by: { kind: 'system', label: 'report' }, event: 'open', from: null, to: 'open', actionCode: null, note: null, channel: 'ussd' },
+    );
+    expect(opened).toBe(true);
+    const before = t.clock.now();
+    t.clock.set('2026-10-21T09:00:00Z');
+    const acted = await api(t).post(`/api/v1/cases/${reference}/actions`, { type: 'action_taken', action: 'extra_staff', note: 'A second nurse now works on Mondays' });
+    t.clock.set(before.toISOString());
+    expect(acted.status).toBe(200);
+
+    const { body } = await page('/public/facilities/1001?period=2026-10');
+    expect(body).toContain('What was done, as managers recorded it');
+    expect(body).toContain('<time datetime="2026-10-21">2026‑10‑21</time>: More staff on duty. A second nurse now works on Mondays</li>');
+    expect(body).not.toContain('K7M3');
+    // the district and national pages carry the counts only
+    expect((await page('/public/districts/Riverside?period=2026-10')).body).not.toContain('A second nurse');
   });
 });

@@ -7,6 +7,9 @@ import { caseFigures, type CaseFigures } from './case-figures.js';
 import { partitionCells, shareCell, type Cell } from './honest-cells.js';
 import { DIMENSIONS, type Dimension, type DisaggregatedFigures, type PeriodFigures, type PublicFigures, type PublicFiguresDeps } from './public-figures.js';
 
+/** how many of a facility's latest actions its page lists */
+const ACTIONS_SHOWN = 5;
+
 /**
  * The public pages' view models: national, a district, a facility, for one month. Every
  * figure is a Cell (honest-cells.ts): shown with its count, or "not enough reports yet".
@@ -207,7 +210,7 @@ export function createPublicPages(deps: PublicPageDeps) {
         problems: problemRows(m, settings.minCount, label),
         trend,
         disaggregation: disaggregation(groups, scope, m, settings.minCount, label),
-        cases: await caseFigures(deps.storage, caseFilter, f, settings.minCount),
+        cases: await caseFigures(deps.storage, caseFilter, f, settings.minCount, scope.kind === 'facility' ? { actions: ACTIONS_SHOWN, timeZone: settings.timeZone } : null),
       },
     };
   }

@@ -2,6 +2,7 @@ import { charterText, type CharterTexts } from '../../app/charters/charter-texts
 import type { Cell } from '../../app/public/honest-cells.js';
 import type { Disaggregation, DistrictPage, FacilityPage, FacilitySummary, Headline, NationalPage, PublicPage, Rank } from '../../app/public/public-pages.js';
 import type { CaseFigures } from '../../app/public/case-figures.js';
+import { caseText, type CaseTexts } from '../../app/cases/case-texts.js';
 import { monthName, type MessageValues } from '../../text/messages.js';
 import { html, join, type SafeHtml } from '../staff/html.js';
 import { horizontalBars, monthBars } from './charts.js';
@@ -14,6 +15,8 @@ import { horizontalBars, monthBars } from './charts.js';
 export type PublicTexts = {
   page: Record<string, CharterTexts>;
   charter: Record<string, CharterTexts>;
+  /** locales/<lang>/cases.json: what a manager can say was done */
+  cases: CaseTexts;
   /** per language: its own name and whether its texts are drafts (locales/<lang>/meta.json) */
   languages: Array<{ code: string; nativeName: string; draft: boolean }>;
   defaultLanguage: string;
@@ -166,7 +169,14 @@ ${row('public.cases.solved', cellText(ctx, c.confirmedSolved))}
 ${row('public.cases.open', cellText(ctx, c.open))}
 ${row('public.cases.escalated', cellText(ctx, c.escalated))}
 ${row('public.cases.median', c.medianDaysToAction === null ? html`<span class="na">${t('public.not_enough')}</span>` : html`${t('public.cases.days', { days: c.medianDaysToAction })}`)}
-</ul>${c.truncated ? html`<p>${t('public.cases.truncated')}</p>` : ''}`;
+</ul>${c.truncated ? html`<p>${t('public.cases.truncated')}</p>` : ''}${
+    c.actionsTaken.length
+      ? html`<h3>${t('public.cases.done_heading')}</h3><ul class="done">${c.actionsTaken.map(
+          (a) =>
+            html`<li><time datetime="${a.day}">${unbroken(a.day)}</time>: ${(a.actionCode && caseText(ctx.texts.cases, ctx.lang, ctx.texts.defaultLanguage, `action.${a.actionCode}`)) ?? t('public.cases.done_unnamed')}${a.note ? html`. ${a.note}` : ''}</li>`,
+        )}</ul>`
+      : ''
+  }`;
 }
 
 function rankText(ctx: RenderContext, r: Rank, district: string): string {
