@@ -156,10 +156,16 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await page.getByRole('button', { name: 'Check and import' }).click();
     await seen(result, 'Dry run: nothing was written. 1 rows, 1 facilities: 1 new, 0 updated.');
     expect(await t.storage.facilities.findByCode('6001')).toBeNull();
+    const before = (await t.storage.facilities.list()).length;
+    await seen(page.locator('#facility-list caption'), new RegExp(`^${before} facilities`));
     await page.getByLabel('Dry run: check only, write nothing').uncheck();
     await page.getByRole('button', { name: 'Check and import' }).click();
     await seen(result, 'Imported.');
     expect((await t.storage.facilities.findByCode('6001'))?.name).toBe('Bay Clinic');
+    // the list and its count refresh without a reload
+    await seen(page.locator('#facility-list caption'), new RegExp(`^${before + 1} facilities`));
+    await seen(page.locator('#facility-list'), 'Bay Clinic');
+    await seen(result, 'Imported.');
   });
 
   it('labels every form control and keeps one h1 per page, on every page', async () => {
