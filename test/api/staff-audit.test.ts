@@ -33,8 +33,11 @@ describe('audit sentences', () => {
     );
   });
   it('still reads an action it does not know as words, never as JSON', () => {
-    const s = e('scorecards.sent_now', 'period 2026-10', { messages: 3, dryRun: false, nested: { a: 1 } });
-    expect(s).toBe('Alice: scorecards sent now, period 2026-10 (messages 3, dry run false)');
+    expect(e('scorecards.sent_now', 'period 2026-09', { scorecards: 4, messages: 5, newMessages: 0 })).toBe(
+      'Alice sent the scorecards of 2026-09 now: 4 scorecards, 5 messages in the outbox, 0 of them new',
+    );
+    const s = e('cases.escalated', 'case 7', { step: 3, dryRun: false, nested: { a: 1 } });
+    expect(s).toBe('Alice: cases escalated, case 7 (step 3, dry run false)');
     expect(s).not.toMatch(/[{}"]/);
   });
 });

@@ -187,6 +187,9 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
       '/staff/facilities/1001',
       '/staff/responses',
       '/staff/audit',
+      '/staff/scorecards',
+      '/staff/scorecards/send',
+      '/staff/scorecards/history',
     ];
     for (const path of pages) {
       const res = await page.goto(t.url + path);
