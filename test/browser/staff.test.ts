@@ -262,6 +262,15 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await box.fill(`Ngaphansi kwemizuzu engu-30 ${'futhi kuningi okunye okubhaliwe lapha '.repeat(5)}`);
     await seen(wording, /^Ngaphansi kwemizuzu engu-30 futhi/);
     expect((await box.boundingBox())!.height).toBeGreaterThan(before * 1.8);
+
+    // the facility types it serves are chosen in a field, not in the JSON; the typed text is kept
+    await page.getByLabel(/^Facility types/).fill('clinic, water_point');
+    await page.getByRole('button', { name: 'Save facility types' }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    const saved = await t.storage.drafts.get(draft.id);
+    expect((saved!.definition as { facilityTypes: string[] }).facilityTypes).toEqual(['clinic', 'water_point']);
+    expect((saved!.texts as Record<string, { questions: Record<string, { options: Record<string, string> }> }>).zu!.questions.wait!.options.lt30m).toMatch(/^Ngaphansi kwemizuzu engu-30 futhi/);
+    expect(page.url()).toMatch(/lang=zu/);
     expect(consoleErrors).toEqual([]);
   });
 });
