@@ -25,7 +25,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# production refuses to start without MONGODB_URI, RESPONDENT_KEY_SECRET, STAFF_SESSION_SECRET and
-# AT_CALLBACK_TOKEN (or AT_CALLBACK_AUTH=proxy); see README.md. test/production/image-layout.test.ts
+# production refuses to start without MONGODB_URI, RESPONDENT_KEY_SECRET, STAFF_SESSION_SECRET,
+# CONTACT_ENCRYPTION_KEY and AT_CALLBACK_TOKEN (or AT_CALLBACK_AUTH=proxy); see README.md. test/production/image-layout.test.ts
 # replays this file (COPY, RUN, ENV, CMD) in a temporary folder: keep its forms simple.
 CMD ["node", "dist/src/main.js"]

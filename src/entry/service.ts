@@ -11,6 +11,12 @@ import { createHttpApp } from '../http/app.js';
 import { requireCallbackToken } from '../http/security.js';
 import { createStaffAuth } from '../http/staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from '../http/staff/index.js';
+import { createDashboardViews } from '../app/staff/dashboard-views.js';
+import { createPublicRoutes } from '../http/public/index.js';
+import { createPublicFigures } from '../app/public/public-figures.js';
+import { createPublicPages } from '../app/public/public-pages.js';
+import { openDataRows } from '../app/public/open-data.js';
+import { loadCharterTexts, loadLocaleMessages } from '../app/charters/charter-texts.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
@@ -33,6 +39,7 @@ import { randomIds, type IdGenerator } from '../gateways/ids.js';
 import { createRespondentKeyer } from '../gateways/respondent-key.js';
 import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
+import { createContactVault } from '../gateways/contact-vault.js';
 import type { Storage } from '../storage/ports.js';
 
 /**
@@ -142,6 +149,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     production: config.production,
     flowResultsSecret: createHmac('sha256', config.respondentKeySecret).update('flow-results-export').digest('hex'),
     voice: { audio: voice.audio, languages: voice.languages },
+    dashboard: createDashboardViews({ storage, now: () => clock.now(), timeZone: config.timeZone, maxAgeMs: config.dashboardMaxAgeSeconds * 1000 }),
     scorecards: {
       preview: (facilityCode, period) =>
         previewScorecard(
@@ -164,6 +172,21 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       minCount: config.scorecards.minCount,
     },
   });
+  // the public pages and open data: the scorecard run's figures, one minimum count, no sign-in
+  const publicDeps = { storage, clock, settings: { timeZone: config.timeZone, minCount: config.scorecards.minCount } };
+  const publicFigures = createPublicFigures(publicDeps);
+  const publicRoutes = createPublicRoutes({
+    pages: createPublicPages({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }),
+    openData: (q) => openDataRows({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }, q),
+    texts: {
+      page: loadLocaleMessages(root, 'public.json'),
+      charter: loadCharterTexts(root),
+      languages: languages.map((code) => ({ code, nativeName: content.locales[code]?.meta.nativeName ?? code, draft: content.locales[code]?.meta.draft ?? false })),
+      defaultLanguage: config.defaultLanguage,
+    },
+    languages,
+    defaultLanguage: config.defaultLanguage,
+  });
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
   const routers: Router[] = [
@@ -173,6 +196,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     voice.routes({ ...hopDeps, callbackGuard, metrics }),
     smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
     staff.router,
+    publicRoutes,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
 
@@ -243,6 +267,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     voice,
     staffRoutes: staff.specs,
     scorecards,
+    /** follow-up cases: what openCaseForReport and actOnCase need (src/app/cases) */
+    cases: { storage, clock, vault: createContactVault(config.contacts.key), contactRetentionDays: config.contacts.retentionDays },
   };
 }
 
@@ -255,6 +281,12 @@ function warnAboutOpenDoors(config: Config, log: Logger) {
     log.warn(
       { secrets: devSecrets },
       `${devSecrets.join(' and ')} ${devSecrets.length > 1 ? 'are' : 'is'} not set: using the PUBLIC development ${devSecrets.length > 1 ? 'values' : 'value'} from the source code, which anyone can read. Fine for trying the service; set ${devSecrets.length > 1 ? 'them' : 'it'} (32+ characters each) before collecting real reports.`,
+    );
+  }
+  if (config.contacts.usingDevKey) {
+    log.warn(
+      { secrets: ['CONTACT_ENCRYPTION_KEY'] },
+      'CONTACT_ENCRYPTION_KEY is not set: the numbers of citizens who agree to follow-up SMS are sealed with the PUBLIC development key from the source code, which anyone can read. Fine for trying the service; set your own (openssl rand -base64 32) before collecting real reports.',
     );
   }
   if (!config.callbackToken && config.callbackAuth === 'proxy') {

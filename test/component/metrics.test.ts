@@ -131,7 +131,12 @@ describe('GET /metrics', () => {
       expect(res.status).toBe(200);
     }
 
-    const scraped = await scrape(t, viewer);
+    // the route answers AT before it records a report: wait until both copies of the known one are recorded
+    let scraped = await scrape(t, viewer);
+    for (let i = 0; i < 100 && value(scraped.samples, 'crc_sms_delivery_reports_total', { status: 'Success' }) < 2; i++) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      scraped = await scrape(t, viewer);
+    }
     after = scraped.samples;
     afterText = scraped.text;
   });

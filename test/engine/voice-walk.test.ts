@@ -50,7 +50,8 @@ describe('voice walk', () => {
             const tags = elements(parseAtVoiceXml(xml)).map((e) => e.name);
             // AT's Say speaks English only
             if (lang !== 'en') expect(tags, `${screen.id} speaks ${lang} with Say`).not.toContain('Say');
-            if (screen.kind === 'end') expect(tags.filter((t) => t === 'GetDigits' || t === 'Record' || t === 'Redirect')).toEqual([]);
+            // an ending never comes back on silence; only the said thank-you waits for * (its reference again)
+            if (screen.kind === 'end') expect(tags.filter((t) => t === 'GetDigits' || t === 'Record' || t === 'Redirect')).toEqual(screen.id === 'end:thanks' && lang === 'en' ? ['GetDigits'] : []);
             else expect(tags.filter((t) => t === 'GetDigits' || t === 'Record')).toHaveLength(1);
             if (screen.question?.type === 'text') expect(tags).toContain('Record');
           }

@@ -137,6 +137,22 @@ export function scorecardContract(get: () => Storage) {
       ]);
     });
 
+    it('with `answered`, tallies only the counted responses that gave that answer (a disaggregation)', async () => {
+      const s = get();
+      await report(s, 1, { satisfaction: 5, gender: 'woman' }, at(10));
+      await report(s, 2, { satisfaction: 2, gender: 'man' }, at(20));
+      await report(s, 3, { satisfaction: 4, gender: 'woman' }, at(30), { facilityCode: '1002' });
+      await report(s, 4, { satisfaction: 1 }, at(40));
+      // a flagged duplicate of report 1 gave the answer too: still not counted
+      await report(s, 5, { satisfaction: 1, gender: 'woman' }, at(50), {}, 'ck-1');
+      const women = await s.responses.tallyCounted({ from: at(0), to: at(24 * 60), questionIds: ['satisfaction'], answered: { questionId: 'gender', value: 'woman' } });
+      expect(women.map((t) => [t.facilityCode, t.reports, t.answers])).toEqual([
+        ['1001', 1, [{ questionId: 'satisfaction', value: 5, count: 1 }]],
+        ['1002', 1, [{ questionId: 'satisfaction', value: 4, count: 1 }]],
+      ]);
+      expect(await s.responses.tallyCounted({ from: at(0), to: at(24 * 60), questionIds: ['satisfaction'], answered: { questionId: 'gender', value: 'other' } })).toEqual([]);
+    });
+
     it('returns nothing for an empty range', async () => {
       const s = get();
       await report(s, 1, { satisfaction: 5 }, at(10));
@@ -278,6 +294,20 @@ export function scorecardContract(get: () => Storage) {
       expect((await s.outbox.recordDelivery('ATXid_9', { ...buffered, at: at(4) }))!.delivery).toEqual(success);
       expect((await s.outbox.recordDelivery('ATXid_9', { ...success, status: 'Failed', at: at(5) }))!.delivery).toEqual(success);
       expect(await s.outbox.recordDelivery('ATXid_unknown', success)).toBeNull();
+    });
+
+    it('records one of many copies of one final report that arrive at once, and tells only that copy it was recorded', async () => {
+      const s = get();
+      await s.outbox.enqueue(outboxMessage());
+      const m = (await s.outbox.claimNext('A', at(1), 60_000))!;
+      await s.outbox.markSent(m.key, 'A', { providerMessageId: 'ATXid_10', cost: null, at: at(1) });
+      const copies = Array.from({ length: 10 }, (_, i) => ({ status: 'Success' as const, final: true, failureReason: null, networkCode: '63902', retryCount: 0, at: at(2 + i) }));
+      const replies = await Promise.all(copies.map((d) => s.outbox.recordDelivery('ATXid_10', d)));
+      const stored = (await s.outbox.get(m.key))!.delivery!;
+      // exactly one copy comes back as the one recorded (the delivery route counts that one), and it is the one stored
+      const recordedAsSent = copies.filter((d, i) => replies[i]!.delivery?.at.getTime() === d.at.getTime());
+      expect(recordedAsSent).toHaveLength(1);
+      expect(stored).toEqual(recordedAsSent[0]);
     });
 
     it('lists by period, subject and status, sorted by period then key', async () => {

@@ -73,7 +73,7 @@ export async function simulateDraftHop(
     const current = await runner.promptOf(state, null);
     if (current.kind === 'end') return { ok: false, message: 'this simulated session has ended; dial again' };
     const reading = ussd.read({ sessionId: 'sim', serviceCode: '*', phoneNumber: '+0', text: hop.input }, { inputKey: '', page: hop.page, seq: 0 }, current);
-    if (reading.kind === 'page') return { ok: true, screen: phoneScreen(renderUssd(current, reading.page, deps.screenLimit)), state, page: reading.page, recorded: [], facilityHint };
+    if (reading.kind === 'page') return { ok: true, screen: phoneScreen(renderUssd(current, reading.page, deps.screenLimit, { error: false })), state, page: reading.page, recorded: [], facilityHint };
     const turn = await runner.advance(state, reading.event);
     const recorded = turn.effects.flatMap((e) => (e.type === 'answerRecorded' ? [{ questionId: e.questionId, value: e.value }] : []));
     return { ok: true, screen: phoneScreen(renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit)), state: turn.state, page: 0, recorded, facilityHint };

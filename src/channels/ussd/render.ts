@@ -26,8 +26,8 @@ function footer(prompt: Prompt, page: number): string[] {
   return lines;
 }
 
-function compose(prompt: Prompt, page: number, from: number, to: number, hasMore: boolean): string {
-  const lines = header(prompt);
+function compose(prompt: Prompt, page: number, from: number, to: number, hasMore: boolean, showError: boolean): string {
+  const lines = showError ? header(prompt) : prompt.body.map((b) => b.text);
   for (let i = from; i < to; i++) lines.push(optionLine(i + 1, prompt.options[i]!.label.text));
   if (hasMore) lines.push(`${MORE}. ${prompt.nav.labels.more.text}`);
   lines.push(...footer(prompt, page));
@@ -122,22 +122,28 @@ export function overflowsOf(prompt: Prompt, limit: number): Overflow[] {
   return prompt.options.flatMap((o, i) => (lengths[i]! > limit ? [{ text: o.label, length: lengths[i]!, over: lengths[i]! - limit }] : []));
 }
 
-export function renderUssd(prompt: Prompt, page: number, limit: number): UssdScreen {
-  const key = `${limit}:${page}`;
+/**
+ * `error: false` leaves the prompt's error line out: a navigation key (98, or 0 to a
+ * previous page) is not a wrong answer, so the error is shown once, with the screen it was
+ * made for. The pages stay those of the screen with its error, so no option is skipped.
+ */
+export function renderUssd(prompt: Prompt, page: number, limit: number, options: { error?: boolean } = {}): UssdScreen {
+  const showError = options.error !== false || prompt.error === null;
+  const key = `${limit}:${page}:${showError ? 'e' : ''}`;
   let byPage = screens.get(prompt);
   if (!byPage) screens.set(prompt, (byPage = new Map()));
   let screen = byPage.get(key);
-  if (!screen) byPage.set(key, (screen = computeScreen(prompt, page, limit)));
+  if (!screen) byPage.set(key, (screen = computeScreen(prompt, page, limit, showError)));
   return screen;
 }
 const screens = new WeakMap<Prompt, Map<string, UssdScreen>>();
 
-function computeScreen(prompt: Prompt, page: number, limit: number): UssdScreen {
+function computeScreen(prompt: Prompt, page: number, limit: number, showError: boolean): UssdScreen {
   if (prompt.kind === 'end') return { text: `END ${clip(header(prompt).join('\n'), limit - 4)}`, end: true };
   const { pages } = layout(prompt, limit);
   const p = Math.min(Math.max(page, 0), pages.length - 1);
   const { from, to } = pages[p]!;
-  const text = `CON ${compose(prompt, p, from, to, p < pages.length - 1)}`;
+  const text = `CON ${compose(prompt, p, from, to, p < pages.length - 1, showError)}`;
   // validation keeps shipped screens inside the limit; an unvalidated text must still not break the session
   return { text: ussdLength(text) <= limit ? text : `CON ${clip(text.slice(4), limit - 4)}`, end: false };
 }

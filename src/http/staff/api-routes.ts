@@ -11,7 +11,7 @@ import { diffQuestionnaires } from '../../app/questionnaires/questionnaire-diff.
 import { SimulatorHop, simulateDraftHop } from '../../app/questionnaires/simulate-draft.js';
 import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacilityCsv, knownDistricts, setFacilityActive, updateFacility } from '../../app/facilities/facility-admin.js';
 import { exportResponses } from '../../app/responses/export-responses.js';
-import { dashboardData, lastDays } from '../../app/staff/staff-dashboard.js';
+import type { DashboardView } from '../../app/staff/dashboard-views.js';
 import { languageCompleteness } from '../../app/questionnaires/language-completeness.js';
 import { publicResponse } from '../../app/responses/public-response.js';
 import { maskPhone } from '../../gateways/sms/port.js';
@@ -558,7 +558,8 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     async (req, res) => {
       const q = parse(DashboardQuery, req.query, res);
       if (!q) return;
-      res.json(await dashboardFor(ctx, q.days));
+      const view = await ctx.dashboard.lastDays(q.days);
+      res.type('json').send(dashboardJson(view));
     },
   );
   route({ method: 'get', path: '/api/v1/audit', role: 'viewer', kind: 'api', summary: 'The audit log, newest first', tag: 'audit', query: AuditQuery }, async (req, res) => {
@@ -598,6 +599,10 @@ export function registerScorecardApiRoutes(reg: StaffRegistry, ctx: StaffContext
   );
 }
 
-export async function dashboardFor(ctx: StaffContext, days: number) {
-  return dashboardData(ctx.storage, { ...lastDays(ctx.clock.now(), days, ctx.timeZone), timeZone: ctx.timeZone });
+// a kept view is sent many times: serialise it once
+const serialised = new WeakMap<DashboardView, string>();
+function dashboardJson(view: DashboardView): string {
+  let json = serialised.get(view);
+  if (json === undefined) serialised.set(view, (json = JSON.stringify({ ...view.data, asOf: view.asOf })));
+  return json;
 }

@@ -20,7 +20,7 @@ import type { RowError, Sheet, SheetOut, SheetRow, Workbook } from './spreadshee
  * `required` is the opposite of optional; `relevant` holds a show-if as
  * `selected(${q}, 'code') or ...` (or `${q} = 3` for numbers). Two columns XLSForm leaves to
  * each tool keep what the engine needs besides: `role` (what the scorecards read) and
- * `spoken::<lang>` (how a text is said on a voice call), and the choices sheet's `positive`
+ * `spoken::<lang>` (how a text is said on a voice call; on both sheets), and the choices sheet's `positive`
  * and `none`. Anything else is refused with its row and column.
  */
 
@@ -51,7 +51,7 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
   };
   row({ type: 'note', name: 'intro', ...textCells('intro') });
   const choices: string[][] = [];
-  const choiceColumns = ['list_name', 'name', ...per('label'), 'positive', 'none'];
+  const choiceColumns = ['list_name', 'name', ...per('label'), ...per('spoken'), 'positive', 'none'];
   let yesNoListed = false;
   for (const q of def.questions) {
     const cells: Record<string, string> = { name: q.id, ...textCells(questionTextPath(q)), required: q.optional ? 'no' : 'yes', role: q.role ?? '' };
@@ -61,12 +61,13 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
         cells.type = `select_one ${listNameOf(q)}`;
         for (const o of q.options) {
           const labels = langs.map((l) => textOf(bundle, l, optionTextPath(q, o.code)));
-          choices.push([listNameOf(q), o.code, ...labels, o.positive ? 'yes' : '', o.none ? 'yes' : '']);
+          const spokenLabels = langs.map((l) => spoken(l, optionTextPath(q, o.code)));
+          choices.push([listNameOf(q), o.code, ...labels, ...spokenLabels, o.positive ? 'yes' : '', o.none ? 'yes' : '']);
         }
         break;
       case 'yesno':
         cells.type = `select_one ${YES_NO_LIST}`;
-        if (!yesNoListed) for (const code of ['yes', 'no']) choices.push([YES_NO_LIST, code, ...langs.map(() => code), '', '']);
+        if (!yesNoListed) for (const code of ['yes', 'no']) choices.push([YES_NO_LIST, code, ...langs.map(() => code), ...langs.map(() => ''), '', '']);
         yesNoListed = true;
         break;
       case 'rating':
@@ -88,8 +89,18 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
     }
     row(cells);
   }
-  const settingsColumns = ['form_id', 'form_title', ...per('form_title'), 'default_language', 'facility_types'];
-  const settings = [[def.id, textOf(bundle, opts.defaultLanguage, 'title'), ...langs.map((l) => textOf(bundle, l, 'title')), opts.defaultLanguage, def.facilityTypes.join(' ')]];
+  // follow_up: the questionnaire's follow-up rules (when a report is a concern, the managers' action codes) as JSON
+  const settingsColumns = ['form_id', 'form_title', ...per('form_title'), 'default_language', 'facility_types', ...(def.followUp ? ['follow_up'] : [])];
+  const settings = [
+    [
+      def.id,
+      textOf(bundle, opts.defaultLanguage, 'title'),
+      ...langs.map((l) => textOf(bundle, l, 'title')),
+      opts.defaultLanguage,
+      def.facilityTypes.join(' '),
+      ...(def.followUp ? [JSON.stringify(def.followUp)] : []),
+    ],
+  ];
   return [
     { name: 'survey', columns: surveyColumns, rows: survey },
     { name: 'choices', columns: choiceColumns, rows: choices },
@@ -146,6 +157,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
     lists.set(list, rows);
   }
   const choiceLabels = choicesSheet ? languageColumns(choicesSheet, 'label', opts, warnings) : new Map<string, string>();
+  const choiceSpoken = choicesSheet ? languageColumns(choicesSheet, 'spoken', opts, warnings) : new Map<string, string>();
   const labels = languageColumns(survey, 'label', opts, warnings);
   const spokenColumns = languageColumns(survey, 'spoken', opts, warnings);
   const audioColumns = languageColumns(survey, 'audio', opts, warnings);
@@ -238,6 +250,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
           opts2.push(option);
           codes.push(code);
           for (const [lang, column] of choiceLabels) setText(texts, lang, optionTextPath({ id: name }, code), o.cells[column] ?? '');
+          for (const [lang, column] of choiceSpoken) setText(texts, lang, `spoken.${optionTextPath({ id: name }, code)}`, o.cells[column] ?? '');
         }
         q.options = opts2;
       }
@@ -281,6 +294,15 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
   const typesCell = settings?.cells.facility_types ?? '';
   if (typesCell) facilityTypes = typesCell.split(/[\s,]+/).filter(Boolean);
   if (!facilityTypes?.length) err('settings', settings?.row ?? 2, 'facility_types', 'say which kinds of facility this questionnaire serves, such as clinic');
+  let followUp: unknown;
+  const followUpCell = settings?.cells.follow_up ?? '';
+  if (followUpCell) {
+    try {
+      followUp = JSON.parse(followUpCell);
+    } catch {
+      err('settings', settings!.row, 'follow_up', 'write the follow-up rules as JSON, as an export writes them, or leave the cell empty for the defaults');
+    }
+  }
   if (settings) {
     const titles = languageColumns(workbook.get('settings')!, 'form_title', opts, warnings);
     for (const [lang, column] of titles) setText(texts, lang, 'title', settings.cells[column] ?? '');
@@ -290,7 +312,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
   const sheetOrder = ['survey', 'choices', 'settings'];
   errors.sort((a, b) => sheetOrder.indexOf(a.sheet) - sheetOrder.indexOf(b.sheet) || a.row - b.row);
   if (errors.length) return { ok: false, errors };
-  return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions }, texts: completeTexts(texts, opts.languages), warnings };
+  return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions, ...(followUp === undefined ? {} : { followUp }) }, texts: completeTexts(texts, opts.languages), warnings };
 }
 
 /** `selected(${q}, 'a') or ${q} = 'b' or ${q} = 3`, all on one question, as a show-if. */

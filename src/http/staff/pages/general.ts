@@ -8,7 +8,6 @@ import { html } from '../html.js';
 import { csrfField, fmtDate, notice, page, safeNext, signInPage } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import { barChart, lineChart, SERIES_COLOURS } from '../charts.js';
-import { dashboardFor } from '../api-routes.js';
 import { languageCompleteness, type LanguageRow } from '../../../app/questionnaires/language-completeness.js';
 import { auditSentence } from '../../../app/staff/audit.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../../app/staff/staff-tokens.js';
@@ -64,14 +63,14 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
       .max(366)
       .catch(30)
       .parse(req.query.days ?? 30);
-    const d = await dashboardFor(ctx, days);
+    const { data: d, asOf } = await ctx.dashboard.lastDays(days);
     const shown = [...d.facilities].sort((a, b) => b.reports - a.reports).slice(0, SERIES_COLOURS.length);
     send(
       res,
       page(
         { title: 'Dashboard', req, current: '/staff' },
         html`<form method="get" action="/staff" class="row"><div><label for="days">Period (days)</label><select id="days" name="days">${[7, 30, 90, 365].map((n) => html`<option value="${n}"${n === days ? html` selected` : ''}>last ${n} days</option>`)}</select></div><div><button type="submit">Show</button></div></form>
-<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}).</p>
+<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}). Figures as of ${fmtDate(asOf, ctx.timeZone)}${ctx.dashboard.maxAgeMs > 0 ? `, recomputed at most every ${ctx.dashboard.maxAgeMs / 1000} s` : ''}.</p>
 <h2>Reports per day</h2>
 ${barChart('Complete reports per day', d.days, d.reportsPerDay)}
 <h2>Satisfaction over time per facility</h2>
@@ -164,15 +163,16 @@ ${entries.map((e) => html`<tr><td>${fmtDate(e.at, ctx.timeZone)}</td><td>${audit
     return page(
       { title: 'API tokens', req, current: '/staff/tokens' },
       html`${extra}
-<p>Roles: <strong>viewer</strong> sees everything and downloads data; <strong>editor</strong> also edits drafts, publishes and retires questionnaires and manages facilities; <strong>admin</strong> also manages tokens and districts. Tokens are stored only as a hash: a lost token cannot be shown again; revoke it and create another.</p>
+<p>Roles: <strong>facility_manager</strong> sees and acts on the follow-up cases of the facilities listed for it, nothing else; <strong>viewer</strong> sees everything and downloads data; <strong>editor</strong> also edits drafts, publishes and retires questionnaires and manages facilities; <strong>admin</strong> also manages tokens and districts. Tokens are stored only as a hash: a lost token cannot be shown again; revoke it and create another.</p>
 <form method="post" action="/staff/tokens" class="row">${csrfField(req)}
 <div><label for="tok-name">Name (who will use it)</label><input id="tok-name" name="name" type="text" required maxlength="60"></div>
-<div><label for="tok-role">Role</label><select id="tok-role" name="role"><option>viewer</option><option selected>editor</option><option>admin</option></select></div>
+<div><label for="tok-role">Role</label><select id="tok-role" name="role"><option>facility_manager</option><option>viewer</option><option selected>editor</option><option>admin</option></select></div>
+<div><label for="tok-facilities">Facility codes (facility_manager only)</label><input id="tok-facilities" name="facilities" type="text" maxlength="400" placeholder="1001, 1002"></div>
 <div><button type="submit">Create token</button></div></form>
 <table><caption>Tokens</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">By</th><th scope="col">Status</th></tr></thead><tbody>
 ${tokens.map(
   (t) =>
-    html`<tr><td>${t.name}</td><td>${t.role}</td><td>${fmtDate(t.createdAt, ctx.timeZone)}</td><td>${t.createdBy}</td><td>${
+    html`<tr><td>${t.name}</td><td>${t.role}${t.facilities ? ` (${t.facilities.join(', ')})` : ''}</td><td>${fmtDate(t.createdAt, ctx.timeZone)}</td><td>${t.createdBy}</td><td>${
       t.revokedAt
         ? `revoked ${fmtDate(t.revokedAt, ctx.timeZone)}`
         : html`<form method="post" action="/staff/tokens/${t.id}/revoke">${csrfField(req)}<button type="submit" class="secondary" aria-label="Revoke the token of ${t.name}">Revoke</button></form>`
@@ -186,7 +186,8 @@ ${tokens.map(
   });
 
   route({ method: 'post', path: '/staff/tokens', role: 'admin', kind: 'page', summary: 'Create an API token' }, async (req, res) => {
-    const parsed = TokenRequest.safeParse({ name: req.body?.name, role: req.body?.role });
+    const facilities = typeof req.body?.facilities === 'string' ? req.body.facilities.split(/[\s,]+/).filter(Boolean) : [];
+    const parsed = TokenRequest.safeParse({ name: req.body?.name, role: req.body?.role, ...(facilities.length ? { facilities } : {}) });
     if (!parsed.success) return send(res, await tokensPage(req, notice('error', parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; '))), 400);
     const created = await createApiToken(ctx, { ...parsed.data, by: by(req) });
     res.set('Cache-Control', 'no-store');
