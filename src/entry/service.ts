@@ -152,7 +152,23 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     voice: { audio: voice.audio, languages: voice.languages },
     dashboard: createDashboardViews({ storage, now: () => clock.now(), timeZone: config.timeZone, maxAgeMs: config.dashboardMaxAgeSeconds * 1000 }),
     scorecards: {
-      preview: (facilityCode, period) => previewScorecard({ run: scorecards.run, storedScorecard: (code, p) => storage.scorecards.get(code, p) }, facilityCode, period),
+      preview: (facilityCode, period) =>
+        previewScorecard(
+          {
+            run: scorecards.run,
+            storedScorecard: (code, p) => storage.scorecards.get(code, p),
+            optionWording: async (id, questionId, code) => (await storage.questionnaires.latestPublished(id))?.texts[config.defaultLanguage]?.questions[questionId]?.options?.[code] ?? null,
+          },
+          facilityCode,
+          period,
+        ),
+      sendNow: {
+        storage,
+        clock,
+        settings: { timeZone: config.timeZone },
+        run: (period) => scorecards.run(period),
+        kickSender: () => void scorecards.sender.drain().catch((err) => log.error({ err }, 'sending the scorecards of "send now" failed; the sender loop tries again')),
+      },
       defaultPeriod: () => defaultPreviewPeriod(clock.now(), config.scorecards.period, config.timeZone),
       minCount: config.scorecards.minCount,
     },

@@ -61,22 +61,24 @@ async function main() {
       await page.goto(`${t.url}/staff/questionnaires/clinic`);
       await page.getByRole('button', { name: 'Start draft' }).click();
       await page.waitForURL(/\/staff\/drafts\//);
-      await page.getByLabel('questions.wait.text in en').fill('How long did you wait before someone helped you?');
-      await page.getByLabel('questions.wait.text in zu').fill('');
+      await page.getByLabel('Question 1 · Wording, in English').fill('How long did you wait before someone helped you?');
+      await page.getByLabel('Question 1 · Wording, in isiZulu').fill('');
       await page.locator('#issues li').first().waitFor();
       await page.getByRole('button', { name: 'Dial' }).click();
       for (const reply of ['1', '1001', '1']) {
-        await page.locator('#sim-screen').filter({ hasText: 'CON' }).waitFor();
+        await page.locator('#sim-screen').filter({ hasNotText: 'Press Dial.' }).waitFor();
         await page.getByLabel('Reply').fill(reply);
         await page.getByRole('button', { name: 'Send' }).click();
         await page.waitForTimeout(150);
       }
       await page.locator('#sim-screen').filter({ hasText: 'wait' }).waitFor();
       await shot('04-draft-editor');
-      await page.getByLabel('questions.wait.text in zu').fill('Ulinde isikhathi esingakanani ngaphambi kokusizwa?');
+      await page.getByLabel('Question 1 · Wording, in isiZulu').fill('Ulinde isikhathi esingakanani ngaphambi kokusizwa?');
       await page.locator('#issues-summary').filter({ hasText: 'No problems' }).waitFor();
       await page.getByRole('button', { name: 'Save draft' }).click();
+      const draftUrl = page.url().replace(/\?.*$/, '');
       await page.getByRole('link', { name: 'Publish…' }).click();
+      const publishUrl = page.url();
       await shot('05-publish-confirm');
       await page.goto(`${t.url}/staff/languages`);
       await shot('06-languages');
@@ -96,6 +98,36 @@ async function main() {
       await shot('08-responses-export');
       await page.goto(`${t.url}/staff/scorecards?facility=1002&period=2026-09`);
       await shot('09-scorecard-preview', true);
+      await page.goto(`${t.url}/staff/audit`);
+      await shot('10-audit');
+      await page.goto(`${t.url}/staff/scorecards/send?period=2026-09`);
+      await shot('11-scorecards-send-confirm');
+      await page.getByRole('button', { name: 'Yes, send the scorecards of 2026-09' }).click();
+      await page.waitForURL(/\/staff\/scorecards\/history/);
+      await page.waitForTimeout(300);
+      await page.reload();
+      await shot('12-scorecards-history', true);
+      await page.goto(`${t.url}/staff/facilities?q=river`);
+      await shot('13-facilities-search');
+      await page.goto(`${draftUrl}?lang=sw`);
+      await shot('14-draft-editor-sw', true);
+
+      // the same pages at a phone's width (360 px)
+      await page.setViewportSize({ width: 360, height: 780 });
+      for (const [name, path] of [
+        ['02-dashboard', '/staff'],
+        ['04-draft-editor', new URL(draftUrl).pathname],
+        ['05-publish-confirm', new URL(publishUrl).pathname],
+        ['07-facilities', '/staff/facilities'],
+        ['08-responses-export', '/staff/responses'],
+        ['09-scorecard-preview', '/staff/scorecards?facility=1002&period=2026-09'],
+        ['10-audit', '/staff/audit'],
+        ['11-scorecards-send-confirm', '/staff/scorecards/send?period=2026-09'],
+        ['12-scorecards-history', '/staff/scorecards/history?period=2026-09'],
+      ] as const) {
+        await page.goto(`${t.url}${path}`);
+        await shot(`${name}-360`, true);
+      }
     } finally {
       await close();
     }

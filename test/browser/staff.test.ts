@@ -156,10 +156,16 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await page.getByRole('button', { name: 'Check and import' }).click();
     await seen(result, 'Dry run: nothing was written. 1 rows, 1 facilities: 1 new, 0 updated.');
     expect(await t.storage.facilities.findByCode('6001')).toBeNull();
+    const before = (await t.storage.facilities.list()).length;
+    await seen(page.locator('#facility-list caption'), new RegExp(`^${before} facilities`));
     await page.getByLabel('Dry run: check only, write nothing').uncheck();
     await page.getByRole('button', { name: 'Check and import' }).click();
     await seen(result, 'Imported.');
     expect((await t.storage.facilities.findByCode('6001'))?.name).toBe('Bay Clinic');
+    // the list and its count refresh without a reload
+    await seen(page.locator('#facility-list caption'), new RegExp(`^${before + 1} facilities`));
+    await seen(page.locator('#facility-list'), 'Bay Clinic');
+    await seen(result, 'Imported.');
   });
 
   it('labels every form control and keeps one h1 per page, on every page', async () => {
@@ -181,6 +187,9 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
       '/staff/facilities/1001',
       '/staff/responses',
       '/staff/audit',
+      '/staff/scorecards',
+      '/staff/scorecards/send',
+      '/staff/scorecards/history',
     ];
     for (const path of pages) {
       const res = await page.goto(t.url + path);
@@ -253,6 +262,15 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await box.fill(`Ngaphansi kwemizuzu engu-30 ${'futhi kuningi okunye okubhaliwe lapha '.repeat(5)}`);
     await seen(wording, /^Ngaphansi kwemizuzu engu-30 futhi/);
     expect((await box.boundingBox())!.height).toBeGreaterThan(before * 1.8);
+
+    // the facility types it serves are chosen in a field, not in the JSON; the typed text is kept
+    await page.getByLabel(/^Facility types/).fill('clinic, water_point');
+    await page.getByRole('button', { name: 'Save facility types' }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    const saved = await t.storage.drafts.get(draft.id);
+    expect((saved!.definition as { facilityTypes: string[] }).facilityTypes).toEqual(['clinic', 'water_point']);
+    expect((saved!.texts as Record<string, { questions: Record<string, { options: Record<string, string> }> }>).zu!.questions.wait!.options.lt30m).toMatch(/^Ngaphansi kwemizuzu engu-30 futhi/);
+    expect(page.url()).toMatch(/lang=zu/);
     expect(consoleErrors).toEqual([]);
   });
 });

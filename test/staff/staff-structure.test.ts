@@ -55,6 +55,14 @@ describe('structure edits made with buttons', () => {
     expect(added.ok && (added.definition.questions as unknown[])[3]).toEqual({ id: 'count', type: 'number', optional: false, ...QUESTION_TYPES.find((t) => t.type === 'number')!.editorDefaults() });
   });
 
+  it('sets the facility types the questionnaire serves', () => {
+    expect(readStructureEdit({ op: 'types', facility_types: 'clinic, water_point clinic' })).toEqual({ op: 'types', types: ['clinic', 'water_point', 'clinic'] });
+    const set = applyStructureEdit(def(), { op: 'types', types: ['clinic', 'water_point', 'clinic'] });
+    expect(set.ok && set.definition.facilityTypes).toEqual(['clinic', 'water_point']);
+    expect(ids(applyStructureEdit(def(), { op: 'types', types: [] }))).toMatch(/at least one facility type/);
+    expect(ids(applyStructureEdit(def(), { op: 'types', types: ['Water Point'] }))).toMatch(/lower-case/);
+  });
+
   it('says what is wrong instead of breaking the questionnaire', () => {
     expect(ids(applyStructureEdit(def(), { op: 'remove', question: 'wait' }))).toBe('"why" is shown depending on "wait"; change that first');
     expect(ids(applyStructureEdit(def(), { op: 'add', id: 'sat', type: 'rating', optional: false, options: [] }))).toBe('there is already a question "sat"');

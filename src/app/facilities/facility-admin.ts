@@ -143,3 +143,28 @@ export async function addDistrict(deps: RegistryDeps, name: string, by: string):
   if (added) await recordAudit(deps, { actor: by, action: 'district.added', target: `district ${name}` });
   return added;
 }
+
+/** A search of the registry as staff type it: code, name or district, any case; empty finds all. */
+export const FacilitySearch = z.object({
+  q: z.string().trim().max(60).catch('').default(''),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export type FacilitySearch = z.infer<typeof FacilitySearch>;
+
+export type FacilityPage = { items: Facility[]; total: number; matching: number; page: number; pages: number; pageSize: number; q: string };
+
+export const FACILITY_PAGE_SIZE = 50;
+
+/**
+ * One page of the facilities whose code, name or district holds the search text, by code.
+ * The registry is read whole (thousands of facilities at most), so the count is always the
+ * stored one: a page shown after an import counts what the import wrote.
+ */
+export async function searchFacilities(storage: Storage, search: FacilitySearch, pageSize = FACILITY_PAGE_SIZE): Promise<FacilityPage> {
+  const all = await storage.facilities.list();
+  const needle = search.q.toLocaleLowerCase();
+  const matching = all.filter((f) => !needle || [f.code, f.name, f.district].some((v) => v.toLocaleLowerCase().includes(needle))).sort((a, b) => a.code.localeCompare(b.code));
+  const pages = Math.max(1, Math.ceil(matching.length / pageSize));
+  const page = Math.min(search.page, pages);
+  return { items: matching.slice((page - 1) * pageSize, page * pageSize), total: all.length, matching: matching.length, page, pages, pageSize, q: search.q };
+}

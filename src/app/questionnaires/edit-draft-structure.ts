@@ -10,6 +10,7 @@ import { QUESTION_TYPE_NAMES, questionType } from '../../engine/question-types/r
 export type StructureEdit =
   | { op: 'add'; id: string; type: string; optional: boolean; options: string[] }
   | { op: 'remove' | 'up' | 'down' | 'optional'; question: string }
+  | { op: 'types'; types: string[] }
   | { op: 'add-option'; question: string; code: string }
   | { op: 'remove-option' | 'option-up' | 'option-down'; question: string; code: string };
 
@@ -30,6 +31,13 @@ export function readStructureEdit(body: Record<string, unknown>): StructureEdit 
         .filter(Boolean);
       return { op: 'add', id: s('new_id'), type, optional: body.new_optional === 'on', options };
     }
+    case 'types':
+      return {
+        op,
+        types: s('facility_types')
+          .split(/[\s,]+/)
+          .filter(Boolean),
+      };
     case 'remove':
     case 'up':
     case 'down':
@@ -56,6 +64,14 @@ export function applyStructureEdit(definition: unknown, edit: StructureEdit): { 
   const index = 'question' in edit ? def.questions.findIndex((q) => q?.id === edit.question) : -1;
   if ('question' in edit && index < 0) return { ok: false, message: `there is no question "${edit.question}"` };
   switch (edit.op) {
+    case 'types': {
+      // which kinds of facility this questionnaire serves; publishing checks that no other live one serves them too
+      if (edit.types.length === 0) return { ok: false, message: 'name at least one facility type, such as clinic or water_point' };
+      const bad = edit.types.find((t) => !CODE.test(t));
+      if (bad) return { ok: false, message: `facility type "${bad}" must use lower-case letters, digits and _, and start with a letter` };
+      def.facilityTypes = [...new Set(edit.types)];
+      break;
+    }
     case 'add': {
       if (!CODE.test(edit.id)) return { ok: false, message: 'a question id uses lower-case letters, digits and _, and starts with a letter' };
       if (def.questions.some((q) => q?.id === edit.id)) return { ok: false, message: `there is already a question "${edit.id}"` };

@@ -15,6 +15,8 @@ export async function publishQuestionnaire(
   const report = validateQuestionnaire(input, deps.validation);
   if (!report.ok) return { ok: false, issues: report.issues };
   const definition = report.definition!;
+  const typeIssues = await facilityTypeIssues(deps.storage, definition);
+  if (typeIssues.length) return { ok: false, issues: typeIssues };
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await deps.storage.questionnaires.listVersions(definition.id);
     const now = deps.clock.now();
@@ -32,4 +34,43 @@ export async function publishQuestionnaire(
     if (stored) return { ok: true, version: stored, paths: report.paths };
   }
   return { ok: false, issues: [{ where: 'questionnaire', message: 'another version was published at the same moment; try again' }] };
+}
+
+/**
+ * One live questionnaire per facility type: publishing refuses a type another live
+ * questionnaire already serves, and refuses to drop a type that active facilities have when
+ * no other live questionnaire serves it. Each issue names the type and the questionnaire.
+ */
+export async function facilityTypeIssues(storage: Storage, definition: { id: string; facilityTypes: string[] }): Promise<ValidationIssue[]> {
+  const live = new Map<string, QuestionnaireVersion>();
+  for (const v of await storage.questionnaires.listVersions()) {
+    if (v.status !== 'published') continue;
+    if ((live.get(v.id)?.version ?? 0) < v.version) live.set(v.id, v);
+  }
+  const issues: ValidationIssue[] = [];
+  const others = [...live.values()].filter((v) => v.id !== definition.id);
+  for (const type of definition.facilityTypes) {
+    for (const other of others.filter((o) => o.definition.facilityTypes.includes(type)))
+      issues.push({
+        where: `facility type "${type}"`,
+        message: `questionnaire "${other.id}" (version ${other.version}) is already live for it, and a facility type has one live questionnaire: remove "${type}" from this one, or retire ${other.id} first`,
+      });
+  }
+  const dropped = (live.get(definition.id)?.definition.facilityTypes ?? []).filter((t) => !definition.facilityTypes.includes(t));
+  if (dropped.length) {
+    const facilities = await storage.facilities.list({ activeOnly: true });
+    for (const type of dropped) {
+      if (others.some((o) => o.definition.facilityTypes.includes(type))) continue;
+      const left = facilities.filter((f) => f.type === type);
+      if (left.length)
+        issues.push({
+          where: `facility type "${type}"`,
+          message: `${left.length} active ${left.length === 1 ? 'facility has' : 'facilities have'} it (${left
+            .slice(0, 5)
+            .map((f) => f.code)
+            .join(', ')}${left.length > 5 ? ', …' : ''}) and no other live questionnaire serves it: keep "${type}" here, or publish another questionnaire for it first`,
+        });
+    }
+  }
+  return issues;
 }

@@ -93,6 +93,8 @@ export function auditSentence(entry: Entry): string {
       return `${who} noted progress on action ${d.actionId} of the charter of ${entry.target.replace(/ charter .*$/, '')}`;
     case 'charter.action_status':
       return `${who} moved action ${d.actionId} of the charter of ${entry.target.replace(/ charter .*$/, '')} from ${CHARTER_STATUS[String(d.from)] ?? d.from} to ${CHARTER_STATUS[String(d.to)] ?? d.to}`;
+    case 'scorecards.sent_now':
+      return `${who} sent the scorecards of ${entry.target.replace(/^period /, '')} now: ${plural(d.scorecards, 'scorecard')}, ${plural(d.messages, 'message')} in the outbox, ${d.newMessages ?? 0} of them new`;
     default: {
       const words = entry.action.replace(/[._]/g, ' ');
       const details = Object.entries(d)

@@ -7,6 +7,7 @@ import type { validateQuestionnaire } from '../../app/questionnaires/validate-qu
 import type { StaffAuth } from './auth.js';
 import type { AudioCatalog } from '../../channels/voice/audio.js';
 import type { ScorecardPreview } from '../../app/scorecards/preview-scorecard.js';
+import type { SendNowDeps } from '../../app/scorecards/send-now.js';
 import type { DashboardViews } from '../../app/staff/dashboard-views.js';
 
 /** What the staff routes need from the assembled service. */
@@ -26,7 +27,7 @@ export type StaffContext = {
   /** folder holding locales/ */
   root: string;
   /** scorecard dry runs for the preview page */
-  scorecards: { preview(facilityCode: string, period: string): Promise<ScorecardPreview>; defaultPeriod(): string; minCount: number };
+  scorecards: { preview(facilityCode: string, period: string): Promise<ScorecardPreview>; defaultPeriod(): string; minCount: number; sendNow: SendNowDeps };
   /** the voice channel's recordings and the languages it offers */
   voice: { audio: AudioCatalog; languages: string[] };
   production: boolean;

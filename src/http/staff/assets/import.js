@@ -14,6 +14,23 @@
     out.appendChild(p);
   }
 
+  // After an import the list and its count are fetched again (same page, same search), so nothing stale is shown.
+  function refreshList() {
+    var list = document.getElementById('facility-list');
+    if (!list) return;
+    fetch(location.pathname + location.search, { credentials: 'same-origin' })
+      .then(function (res) {
+        return res.text();
+      })
+      .then(function (page) {
+        var fresh = new DOMParser().parseFromString(page, 'text/html').getElementById('facility-list');
+        if (fresh) list.replaceWith(document.adoptNode(fresh));
+      })
+      .catch(function () {
+        line('Imported, but the list could not be refreshed: reload the page to see it.', 'status-bad');
+      });
+  }
+
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     var file = form.elements.file.files[0];
@@ -36,6 +53,7 @@
           if (r.ok) {
             line((r.dryRun ? 'Dry run: nothing was written. ' : 'Imported. ') + r.rows + ' rows, ' + r.facilities + ' facilities: ' + r.inserted + ' new, ' + r.updated + ' updated.', 'status-ok');
             if (r.dryRun) line('If this looks right, untick "Dry run" and import again.');
+            else refreshList();
             return;
           }
           if (!r.errors) return line(r.error || 'The import failed (' + res.status + ').', 'status-bad');

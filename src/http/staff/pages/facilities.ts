@@ -5,7 +5,18 @@ import type { StaffContext } from '../context.js';
 import { html } from '../html.js';
 import { csrfField, fieldErrors, notice, notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
-import { addDistrict, createFacility, knownDistricts, knownFacilityTypes, setFacilityActive, updateFacility, type FieldError } from '../../../app/facilities/facility-admin.js';
+import {
+  addDistrict,
+  createFacility,
+  FacilitySearch,
+  searchFacilities,
+  type FacilityPage,
+  knownDistricts,
+  knownFacilityTypes,
+  setFacilityActive,
+  updateFacility,
+  type FieldError,
+} from '../../../app/facilities/facility-admin.js';
 import { FACILITY_CSV_COLUMNS } from '../../../app/facilities/facility-registry.js';
 import type { Facility } from '../../../storage/ports.js';
 
@@ -26,6 +37,15 @@ export function readFacilityForm(body: Record<string, unknown>): FormValues & { 
   }
   const values = { code: s('code'), name: s('name'), type: s('type'), district: s('district'), active: body.active === 'on' || body.active === 'true', managers };
   return { ...values, input: { ...values, managers: managers.map((m) => ({ ...m, active: true, optedOut: false })) } };
+}
+
+/** Previous and next links that keep the search. */
+function pager(found: FacilityPage) {
+  if (found.pages <= 1) return html``;
+  const link = (p: number) => `/staff/facilities?${new URLSearchParams({ ...(found.q ? { q: found.q } : {}), page: String(p) })}`;
+  return html`<nav aria-label="Pages of facilities" class="pager"><p>${found.page > 1 ? html`<a href="${link(found.page - 1)}" rel="prev">← Previous page</a>` : ''} Page ${found.page} of ${found.pages} ${
+    found.page < found.pages ? html`<a href="${link(found.page + 1)}" rel="next">Next page →</a>` : ''
+  }</p></nav>`;
 }
 
 export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
@@ -64,7 +84,8 @@ ${rows.map(
   const valuesOf = (f: Facility): FormValues => ({ ...f, managers: f.managers.map((m) => ({ name: m.name, phone: m.phone, language: m.language, role: m.role })) });
 
   route({ method: 'get', path: '/staff/facilities', role: 'viewer', kind: 'page', summary: 'Facilities and managers' }, async (req, res) => {
-    const facilities = await ctx.storage.facilities.list();
+    const found = await searchFacilities(ctx.storage, FacilitySearch.parse({ q: req.query.q, page: req.query.page }));
+    const facilities = found.items;
     const districts = await knownDistricts(ctx.storage);
     const editor = hasRole(req.principal!, 'editor');
     const admin = hasRole(req.principal!, 'admin');
@@ -75,7 +96,9 @@ ${rows.map(
         { title: 'Facilities', req, current: '/staff/facilities', scripts: editor ? ['import.js'] : [] },
         html`${flash}
 <p><a href="/api/v1/facilities/export" download>Download the registry as CSV</a>${editor ? html` · <a href="/staff/facilities/new">Add a facility</a>` : ''}</p>
-<table><caption>${facilities.length} facilities</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
+<form method="get" action="/staff/facilities" class="row" role="search"><div><label for="facility-q">Search by code, name or district</label><input id="facility-q" name="q" type="search" value="${found.q}" maxlength="60"></div><div><button type="submit">Search</button>${found.q ? html` <a href="/staff/facilities">Show all</a>` : ''}</div></form>
+<div id="facility-list">
+<table><caption>${found.q ? `${found.matching} of ${found.total} facilities match "${found.q}"` : `${found.total} facilities`}${found.pages > 1 ? ` · page ${found.page} of ${found.pages}` : ''}</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
 ${facilities.map(
   (
     f,
@@ -90,6 +113,9 @@ ${
     : ''
 }</tr>`,
 )}</tbody></table>
+${found.matching === 0 ? html`<p>No facility matches. Search for part of a code, a name or a district.</p>` : ''}
+${pager(found)}
+</div>
 ${
   editor
     ? html`<h2>Import from CSV</h2>

@@ -294,6 +294,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
 <form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}" data-language-names="${JSON.stringify(Object.fromEntries(ctx.languages.map((l) => [l, languageName(l)])))}">
 ${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}"><input type="hidden" name="shown_lang" id="shown-lang-kept" value="${shownLang}">
 ${editable ? html`<button type="submit" class="implicit-submit" tabindex="-1" aria-hidden="true">Save</button>` : ''}
+${facilityTypesField(definition, editable, draft.id)}
 ${questionTable(draft, safeJson(shown.definitionText), editable, source)}
 <h2>Texts in every language</h2>
 <p>Each row is one text a respondent sees; the columns are the languages. An empty box is a missing translation.</p>
@@ -457,6 +458,16 @@ function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Recor
     else if (edit.op === 'remove-option') delete lang.questions?.[edit.question]?.options?.[edit.code];
   }
   return copy;
+}
+
+/** The kinds of facility the questionnaire serves, changed with a button like the questions. */
+function facilityTypesField(definition: unknown, editable: boolean, draftId: string): SafeHtml {
+  const types = (definition as { facilityTypes?: unknown })?.facilityTypes;
+  const value = Array.isArray(types) ? types.map(String).join(', ') : '';
+  if (!editable) return html`<p>Serves facilities of type: <strong>${value || 'none'}</strong></p>`;
+  return html`<fieldset><legend>Which facilities this questionnaire serves</legend><div class="row">
+<div><label for="facility-types">Facility types (codes such as clinic or water_point, separated by commas); each type has one live questionnaire</label><input id="facility-types" name="facility_types" type="text" value="${value}"></div>
+<div><button type="submit" class="secondary" formaction="/staff/drafts/${draftId}/structure" name="op" value="types">Save facility types</button></div></div></fieldset>`;
 }
 
 /** Rows a text box starts with: enough for its text (about 36 characters a line), at least two; CSS field-sizing grows it as one types where the browser can. */
