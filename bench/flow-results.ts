@@ -4,7 +4,7 @@ import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
 import type { Storage } from '../src/storage/ports.js';
 import { loadShippedContent, textsFor } from '../src/app/content.js';
 import { DEMO_FACILITIES } from '../src/app/facilities/demo-registry.js';
-import { localDay } from '../src/app/hops/count-window.js';
+import { localDay } from '../src/text/time.js';
 import { flowResultsJson, flowResultsRows } from '../src/app/responses/flow-results.js';
 import { PROJECT_ROOT } from '../src/entry/service.js';
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
-import { localDay } from '../src/app/hops/count-window.js';
+import { localDay } from '../src/text/time.js';
 import type { Facility, Manager } from '../src/storage/ports.js';
 import { loadShippedContent, textsFor } from '../src/app/content.js';
 import { loadScorecardTemplates } from '../src/app/scorecards/compose.js';

@@ -1,5 +1,5 @@
 import type { Storage } from '../src/storage/ports.js';
-import { localDay } from '../src/app/hops/count-window.js';
+import { localDay } from '../src/text/time.js';
 
 /**
  * Fills a store with `count` complete reports on the demo facilities, spread evenly over the

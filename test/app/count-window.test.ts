@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countBucket, countKey, offsetMs } from '../../src/app/hops/count-window.js';
+import { countBucket, countKey } from '../../src/app/hops/count-window.js';
+import { offsetMs } from '../../src/text/time.js';
 
 describe('count windows in the programme time zone', () => {
   it('knows the offset of a zone at an instant', () => {

@@ -2,7 +2,8 @@ import type { Effect } from '../../engine/conversation.js';
 import { resumePointOf } from '../../engine/prompt.js';
 import type { ConversationState } from '../../engine/stepping.js';
 import type { Channel, Storage } from '../../storage/ports.js';
-import { countKey, localDay } from './count-window.js';
+import { countKey } from './count-window.js';
+import { localDay } from '../../text/time.js';
 
 /**
  * Stores what the conversation said happened in a hop, as it arrives: the response started
