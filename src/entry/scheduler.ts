@@ -90,7 +90,7 @@ export type Scheduler = ReturnType<typeof createScheduler>;
 export function createFollowUpSchedule(deps: {
   log: { info(o: object, m: string): void; error(o: object, m: string): void };
   intervalMs: number;
-  run: () => Promise<{ citizenSms: number; districtSms: number }>;
+  run: () => Promise<{ citizenSms: number; districtSms: number; digests: number }>;
   sender: Pick<OutboxSender, 'drain'>;
 }) {
   let timer: NodeJS.Timeout | null = null;
@@ -99,7 +99,7 @@ export function createFollowUpSchedule(deps: {
     running ??= deps
       .run()
       .then(async (r) => {
-        if (r.citizenSms + r.districtSms > 0) await deps.sender.drain();
+        if (r.citizenSms + r.districtSms + r.digests > 0) await deps.sender.drain();
       })
       .catch((err) => deps.log.error({ err }, 'case follow-up pass failed; the next one tries again'))
       .finally(() => {

@@ -148,7 +148,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       runCaseFollowUp({
         ...caseSmsDeps,
         recipientTag: scorecards.recipientTag,
-        settings: { escalateAfterDays: config.caseFollowUp.escalateAfterDays, autoResolveDays: config.caseFollowUp.autoResolveDays, shortCode: config.scorecards.shortCode },
+        settings: { escalateAfterDays: config.caseFollowUp.escalateAfterDays, autoResolveDays: config.caseFollowUp.autoResolveDays, shortCode: config.scorecards.shortCode, timeZone: config.timeZone },
       }),
   });
   const replyDeps = {

@@ -66,6 +66,16 @@ async function setup() {
       { name: 'Baraka', phone: DISTRICT, language: 'sw', role: 'district', active: true, optedOut: false },
     ],
   });
+  await storage.questionnaires.insertVersion({
+    id: 'clinic',
+    version: 1,
+    status: 'published',
+    definition: clinic.definition,
+    texts: clinic.texts,
+    createdAt: clock.now(),
+    publishedAt: clock.now(),
+    publishedBy: 'test',
+  });
   const logged: object[] = [];
   const log = { info: (o: object) => logged.push(o), warn: (o: object) => logged.push(o), error: (o: object) => logged.push(o) };
   const deps: FollowUpDeps = {
@@ -127,10 +137,10 @@ describe("the citizen's SMS when action is taken", () => {
     // reopened and acted on again: a new step, a new SMS
     await act(ref, 'reopen');
     await runCaseFollowUp(deps); // escalates the reopened case
-    expect((await act(ref, 'action_taken', 'repaired')).ok).toBe(true);
+    expect((await act(ref, 'action_taken', 'cleaned')).ok).toBe(true);
     expect((await runCaseFollowUp(deps)).citizenSms).toBe(1);
     await sender.drain();
-    expect(sent.filter((s) => s.to === CITIZEN).map((s) => s.text.split(': ')[1])).toEqual(['Spoke to the staff concerned. Reply 1 if solved, 2 if not.', 'Repaired. Reply 1 if solved, 2 if not.']);
+    expect(sent.filter((s) => s.to === CITIZEN).map((s) => s.text.split(': ')[1])).toEqual(['Spoke to the staff concerned. Reply 1 if solved, 2 if not.', 'Cleaned. Reply 1 if solved, 2 if not.']);
   });
 
   it("is written in the report's language, and never queued without consent", async () => {
@@ -228,5 +238,40 @@ describe('escalation and resolution by timeout (a fixed clock)', () => {
     expect(await storage.cases.get(ref)).toMatchObject({ status: 'resolved', resolvedByTimeout: true });
     expect(await storage.caseContacts.get(ref)).toBeNull();
     expect((await runCaseFollowUp(deps)).resolvedByTimeout).toBe(0);
+  });
+});
+
+describe("the facility managers' daily digest", () => {
+  const ids = ['K7M3P9QXAB', 'A0000000B1', 'A0000000B2', 'A0000000B3', 'A0000000B4', 'A0000000B5', 'A0000000B6', 'A0000000B7', 'A0000000B8', 'A0000000B9', 'A0000000BA', 'A0000000BB'];
+
+  it("sends the day's new cases once per facility, day and manager, in the manager's language, within 2 segments", async () => {
+    const { storage, clock, deps, open } = await setup();
+    const withDigest = { ...deps, settings: { ...deps.settings, timeZone: 'Africa/Nairobi' } };
+    const refs: string[] = [];
+    for (const id of ids.slice(0, 2)) refs.push(await open(id, false));
+    // the same local day: no digest yet
+    expect((await runCaseFollowUp(withDigest)).digests).toBe(0);
+    clock.set('2026-10-06T00:30:00+03:00');
+    expect((await runCaseFollowUp(withDigest)).digests).toBe(1);
+    expect((await runCaseFollowUp(withDigest)).digests).toBe(0);
+    const [digest] = (await storage.outbox.list()).filter((m) => m.key.startsWith('digest:'));
+    expect(digest).toMatchObject({ subjectKind: 'facility', subjectCode: '1001', period: '2026-10-05', phone: '+254711000111', language: 'sw' });
+    expect(digest!.text).toBe(`Riverside Clinic, 2026-10-05: ripoti 2 mpya za kufuatilia: ${refs[1]} Kusubiri sana; ${refs[0]} Kusubiri sana. Piga *384*123# kuzishughulikia.`);
+    expect(digest!.key).toMatch(/^digest:1001\|2026-10-05\|/);
+  });
+
+  it('lists as many cases as fit 2 segments and counts the rest, in every language', async () => {
+    for (const lang of Object.keys(content.locales)) {
+      const { storage, clock, deps, open } = await setup();
+      const f = (await storage.facilities.findByCode('1001'))!;
+      await storage.facilities.upsertMany([{ ...f, managers: f.managers.map((m) => ({ ...m, language: lang })) }]);
+      for (const id of ids) await open(id, false);
+      clock.set('2026-10-06T06:00:00Z');
+      expect((await runCaseFollowUp({ ...deps, settings: { ...deps.settings, timeZone: 'UTC' } })).digests).toBe(1);
+      const [digest] = (await storage.outbox.list()).filter((m) => m.key.startsWith('digest:'));
+      expect(digest!.segments, digest!.text).toBeLessThanOrEqual(CASE_SMS_SEGMENTS);
+      expect(digest!.text).toContain('12');
+      expect(digest!.text).not.toContain(ids.at(-1)!.slice(0, 4) + '-' + ids.at(-1)!.slice(4, 8) + '-' + ids.at(-1)!.slice(8));
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Clock } from '../../gateways/clock.js';
 import { isE164, maskPhone } from '../../gateways/sms/port.js';
 import type { Case, CaseTransition, Manager } from '../../storage/ports.js';
 import { actOnCase } from './act-on-case.js';
+import { queueDailyDigests } from './case-digest.js';
 import { caseLanguage, caseSms, queueCitizenActionSms, type CaseSmsDeps } from './follow-up-sms.js';
 
 /**
@@ -17,9 +18,16 @@ import { caseLanguage, caseSms, queueCitizenActionSms, type CaseSmsDeps } from '
  *    - the facility referred it up ("cannot act here", already escalated by that step).
  * 3. A case in action_taken with no reply from the citizen within `autoResolveDays` is
  *    closed as resolved, marked resolvedByTimeout.
+ * 4. The facility managers' daily digest of the new cases of the day just ended (case-digest.ts).
  */
 
-export type FollowUpSettings = { escalateAfterDays: number; autoResolveDays: number; shortCode: string };
+export type FollowUpSettings = {
+  escalateAfterDays: number;
+  autoResolveDays: number;
+  shortCode: string;
+  /** the programme's time zone, for the day a daily digest covers; absent: no digests */
+  timeZone?: string;
+};
 
 export type FollowUpDeps = CaseSmsDeps & {
   clock: Clock;
@@ -29,7 +37,7 @@ export type FollowUpDeps = CaseSmsDeps & {
   settings: FollowUpSettings;
 };
 
-export type FollowUpResult = { citizenSms: number; escalated: number; districtSms: number; resolvedByTimeout: number };
+export type FollowUpResult = { citizenSms: number; escalated: number; districtSms: number; resolvedByTimeout: number; digests: number };
 
 /** How many cases of one status a pass looks at; more wait for the next pass. */
 export const FOLLOW_UP_BATCH = 5000;
@@ -40,7 +48,7 @@ export type EscalationReason = 'unacknowledged' | 'reopened' | 'referred';
 
 export async function runCaseFollowUp(deps: FollowUpDeps): Promise<FollowUpResult> {
   const { storage, settings } = deps;
-  const result: FollowUpResult = { citizenSms: 0, escalated: 0, districtSms: 0, resolvedByTimeout: 0 };
+  const result: FollowUpResult = { citizenSms: 0, escalated: 0, districtSms: 0, resolvedByTimeout: 0, digests: 0 };
   const now = deps.clock.now().getTime();
 
   for (const c of await storage.cases.list({ statuses: ['action_taken'] }, FOLLOW_UP_BATCH)) {
@@ -62,7 +70,8 @@ export async function runCaseFollowUp(deps: FollowUpDeps): Promise<FollowUpResul
   for (const c of await storage.cases.list({ statuses: ['escalated'] }, FOLLOW_UP_BATCH)) {
     result.districtSms += await queueEscalationSms(deps, c);
   }
-  if (result.citizenSms + result.escalated + result.districtSms + result.resolvedByTimeout > 0) deps.log.info({ ...result }, 'case follow-up pass');
+  if (settings.timeZone) result.digests = await queueDailyDigests({ ...deps, timeZone: settings.timeZone });
+  if (result.citizenSms + result.escalated + result.districtSms + result.resolvedByTimeout + result.digests > 0) deps.log.info({ ...result }, 'case follow-up pass');
   return result;
 }
 
@@ -123,7 +132,7 @@ export async function queueEscalationSms(deps: FollowUpDeps, c: Case): Promise<n
 }
 
 /** The case's concern in words: its first concern answer's option label in `lang` (or the code). */
-async function problemWords(deps: FollowUpDeps, c: Case): Promise<(lang: string) => string> {
+export async function problemWords(deps: Pick<FollowUpDeps, 'storage' | 'texts' | 'defaultLanguage'>, c: Case): Promise<(lang: string) => string> {
   const version = await deps.storage.questionnaires.latestPublished(c.questionnaireId);
   const [questionId, value] = Object.entries(c.concern)[0] ?? ['', ''];
   return (lang) => {
