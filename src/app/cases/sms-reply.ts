@@ -39,7 +39,9 @@ export async function receiveSmsReply(deps: SmsReplyDeps, sms: IncomingSms): Pro
     try {
       await deps.reply(to, text);
     } catch (err) {
-      deps.log.warn({ smsId: sms.id, error: err instanceof Error ? err.message : String(err) }, 'the answer to an SMS reply was not sent');
+      // the error may quote the request: no run of digits that could be the number is logged
+      const error = (err instanceof Error ? err.message : String(err)).replace(/\+?\d{6,}/g, '[number]');
+      deps.log.warn({ smsId: sms.id, error }, 'the answer to an SMS reply was not sent');
     }
   };
   try {
