@@ -51,6 +51,9 @@ const Env = z.object({
     .refine((v) => parseContactKey(v) !== null, 'must be 32 random bytes written as 64 hex characters or as base64 (44 characters), e.g. from `openssl rand -base64 32`')
     .optional(),
   CONTACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  CASE_ESCALATE_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  CASE_AUTO_RESOLVE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  CASE_FOLLOW_UP_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   STAFF_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AT_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -129,6 +132,8 @@ export type Config = {
   usingDevSecret: boolean;
   /** follow-up contacts: the key that seals a consenting citizen's number, and how long it may be kept at most */
   contacts: { key: Buffer; usingDevKey: boolean; retentionDays: number };
+  /** the follow-up pass: escalate a case nobody acknowledged after this many days; resolve one with no reply after this many; how often it runs */
+  caseFollowUp: { escalateAfterDays: number; autoResolveDays: number; intervalMs: number };
   adminToken?: string;
   /** signs staff session cookies; its own secret, never derived from the respondent-key secret */
   staffSessionSecret: string;
@@ -209,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       usingDevKey: !e.CONTACT_ENCRYPTION_KEY || sameKey(e.CONTACT_ENCRYPTION_KEY, DEV_CONTACT_KEY),
       retentionDays: e.CONTACT_RETENTION_DAYS,
     },
+    caseFollowUp: { escalateAfterDays: e.CASE_ESCALATE_AFTER_DAYS, autoResolveDays: e.CASE_AUTO_RESOLVE_DAYS, intervalMs: e.CASE_FOLLOW_UP_INTERVAL_SECONDS * 1000 },
     adminToken: e.ADMIN_TOKEN,
     staffSessionSecret: e.STAFF_SESSION_SECRET ?? DEV_STAFF_SESSION_SECRET,
     usingDevStaffSecret: !e.STAFF_SESSION_SECRET,

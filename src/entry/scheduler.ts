@@ -80,3 +80,46 @@ export function createScheduler(deps: SchedulerDeps) {
   };
 }
 export type Scheduler = ReturnType<typeof createScheduler>;
+
+/**
+ * The follow-up pass of the cases (src/app/cases/follow-up-run.ts: the citizen's SMS,
+ * escalations, resolution after no reply) every `intervalMs` on every instance, and once at
+ * start, so a pass no instance was up for is caught up: its unique keys and compare-and-set
+ * steps make any number of runs safe. After a pass that queued SMS the sender drains.
+ */
+export function createFollowUpSchedule(deps: {
+  log: { info(o: object, m: string): void; error(o: object, m: string): void };
+  intervalMs: number;
+  run: () => Promise<{ citizenSms: number; districtSms: number; digests: number }>;
+  sender: Pick<OutboxSender, 'drain'>;
+}) {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  const pass = () => {
+    running ??= deps
+      .run()
+      .then(async (r) => {
+        if (r.citizenSms + r.districtSms + r.digests > 0) await deps.sender.drain();
+      })
+      .catch((err) => deps.log.error({ err }, 'case follow-up pass failed; the next one tries again'))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  return {
+    /** one pass now (the start's catch-up, tests, operators) */
+    pass,
+    start() {
+      if (timer) return;
+      void pass();
+      timer = setInterval(() => void pass(), deps.intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { createPhoneTagger } from '../gateways/respondent-key.js';
 import { createAfricasTalkingGateway } from '../gateways/sms/africastalking-gateway.js';
 import { createLogSmsGateway } from '../gateways/sms/log-gateway.js';
 import type { SmsGateway } from '../gateways/sms/port.js';
-import type { Storage } from '../storage/ports.js';
+import type { OutboxMessage, Storage } from '../storage/ports.js';
 import { loadScorecardTemplates } from '../app/scorecards/compose.js';
 import { createScheduler } from './scheduler.js';
 import { runScorecards, type RunOptions } from '../app/scorecards/run-scorecards.js';
@@ -23,6 +23,8 @@ export function createScorecardService(deps: {
   /** who holds send leases; unique per process unless a test says otherwise */
   owner?: string;
   metrics?: { sms(outcome: 'sent' | 'failed' | 'retrying'): void };
+  /** where a message goes at send time (a citizen's number opened from their case's sealed contact) */
+  phoneOf?: (message: OutboxMessage) => Promise<string | null>;
 }) {
   const { config, storage, clock, log } = deps;
   const templates = loadScorecardTemplates(deps.root);
@@ -47,6 +49,7 @@ export function createScorecardService(deps: {
     log,
     owner: deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     onOutcome: deps.metrics ? (outcome) => deps.metrics!.sms(outcome) : undefined,
+    phoneOf: deps.phoneOf,
     settings: { leaseMs: config.sms.leaseMs, maxAttempts: config.sms.maxAttempts, retryBaseMs: 60_000, retryMaxMs: 3_600_000, sendTimeoutMs: Math.min(30_000, config.sms.leaseMs / 2) },
   });
   const run = (period: string, options?: RunOptions) => runScorecards(runDeps, period, options);
@@ -57,6 +60,6 @@ export function createScorecardService(deps: {
     runPeriod: (period) => run(period),
     sender,
   });
-  return { run, sender, scheduler, gateway, templates };
+  return { run, sender, scheduler, gateway, templates, recipientTag };
 }
 export type ScorecardService = ReturnType<typeof createScorecardService>;

@@ -23,6 +23,12 @@ import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
 import { ussdRoutes } from '../http/routes/ussd.js';
 import { smsRoutes } from '../http/routes/sms.js';
+import { incomingSmsRoutes } from '../http/routes/sms-incoming.js';
+import { loadCaseTexts } from '../app/cases/case-texts.js';
+import { citizenPhoneAtSend } from '../app/cases/follow-up-sms.js';
+import { runCaseFollowUp } from '../app/cases/follow-up-run.js';
+import { receiveSmsReply } from '../app/cases/sms-reply.js';
+import { createFollowUpSchedule } from './scheduler.js';
 import { createScorecardService } from './scorecard-service.js';
 import type { SmsGateway } from '../gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from '../app/content.js';
@@ -122,7 +128,37 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
   };
 
-  const scorecards = createScorecardService({ config, storage, clock, log, root: overrides.root ?? PROJECT_ROOT, sms: overrides.sms, metrics });
+  const vault = createContactVault(config.contacts.key);
+  const scorecards = createScorecardService({
+    config,
+    storage,
+    clock,
+    log,
+    root: overrides.root ?? PROJECT_ROOT,
+    sms: overrides.sms,
+    metrics,
+    phoneOf: citizenPhoneAtSend({ storage, vault }),
+  });
+  // follow-up cases: the citizen's SMS, escalations, resolution after no reply, SMS replies
+  const caseSmsDeps = { storage, clock, log, texts: loadCaseTexts(root), defaultLanguage: config.defaultLanguage };
+  const followUp = createFollowUpSchedule({
+    log,
+    intervalMs: config.caseFollowUp.intervalMs,
+    sender: scorecards.sender,
+    run: () =>
+      runCaseFollowUp({
+        ...caseSmsDeps,
+        recipientTag: scorecards.recipientTag,
+        settings: { escalateAfterDays: config.caseFollowUp.escalateAfterDays, autoResolveDays: config.caseFollowUp.autoResolveDays, shortCode: config.scorecards.shortCode, timeZone: config.timeZone },
+      }),
+  });
+  const replyDeps = {
+    ...caseSmsDeps,
+    vault,
+    defaultCountry: config.defaultCountry,
+    shortCode: config.scorecards.shortCode,
+    reply: (to: string, text: string) => scorecards.gateway.send(to, text),
+  };
 
   // ADMIN_TOKEN bootstraps an admin; every other token is stored hashed (npm run token:create, or the tokens page)
   const staffAuth = createStaffAuth({
@@ -197,6 +233,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     ussdRoutes(ussd, callbackGuard, metrics),
     voice.routes({ ...hopDeps, callbackGuard, metrics }),
     smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
+    incomingSmsRoutes((sms) => receiveSmsReply(replyDeps, sms), callbackGuard, log),
     staff.router,
     publicRoutes,
   ];
@@ -221,12 +258,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         : `staff console: ${url}/staff. ADMIN_TOKEN is not set, so no admin can sign in (only tokens created earlier on the Tokens page or with npm run token:create). To get in, make a secret of 24+ characters (openssl rand -hex 24 prints one), restart with ADMIN_TOKEN=<that secret> npm start, and sign in with it`,
     );
     if (config.scorecards.schedule) scorecards.scheduler.start();
+    followUp.start();
     sweeper.start();
     return { port: address.port, url };
   }
 
   async function stop(graceMs = 10_000): Promise<void> {
     shuttingDown = true;
+    await followUp.stop();
     await scorecards.scheduler.stop();
     await sweeper.stop();
     if (server) {
@@ -270,7 +309,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     staffRoutes: staff.specs,
     scorecards,
     /** follow-up cases: what openCaseForReport and actOnCase need (src/app/cases) */
-    cases: { storage, clock, vault: createContactVault(config.contacts.key), contactRetentionDays: config.contacts.retentionDays },
+    cases: { storage, clock, vault, contactRetentionDays: config.contacts.retentionDays },
+    /** the follow-up pass (the schedule runs it; tests call pass()) */
+    followUp,
   };
 }
 

@@ -223,6 +223,8 @@ import type { StaffSessionRepository } from './staff-sessions.js';
 import type { CharterRepository } from './charter-ports.js';
 export type * from './charter-ports.js';
 import type { CaseContactRepository, CaseRepository } from './case-ports.js';
+import type { SmsInboxRepository } from './sms-inbox.js';
+export type { SmsInboxRepository } from './sms-inbox.js';
 export type * from './case-ports.js';
 
 export type Storage = {
@@ -249,6 +251,8 @@ export type Storage = {
   cases: CaseRepository;
   /** the sealed number of a citizen who consented to follow-up SMS, kept apart from cases and answers */
   caseContacts: CaseContactRepository;
+  /** the ids of incoming SMS already handled, so a repeated callback changes nothing twice */
+  smsInbox: SmsInboxRepository;
   /**
    * Housekeeping, safe to run on every instance at any time, on every supported server: removes
    * expired sessions (where the server has no TTL index, this is their only expiry), forgets

@@ -94,7 +94,8 @@ export type Delivery = {
 export type OutboxMessage = {
   /** `${subjectKind}:${subjectCode}|${period}|${recipientTag}`: unique */
   key: string;
-  subjectKind: 'facility' | 'district';
+  /** a scorecard's facility or district, or a follow-up case (its reference; period: the case's step) */
+  subjectKind: 'facility' | 'district' | 'case';
   subjectCode: string;
   /** the facility's district, or the district itself */
   district: string;
@@ -102,7 +103,10 @@ export type OutboxMessage = {
   /** a keyed hash of the phone number: safe to log */
   recipientTag: string;
   recipientName: string;
-  /** E.164; never logged, masked in staff output */
+  /**
+   * E.164; never logged, masked in staff output. Empty for a message to a citizen about their
+   * case: their number is opened from the case's sealed contact only when it is sent.
+   */
   phone: string;
   language: string;
   text: string;

@@ -21,7 +21,7 @@ import { screenOf } from '../../src/engine/prompt.js';
 const TOKEN = 'fuzz-callback-token-0123456789';
 const BATCH = 25;
 const RUNS = 410; // 10,250 requests
-const CALLBACKS = ['/ussd', '/ussd/events', '/voice', '/sms/delivery-reports'];
+const CALLBACKS = ['/ussd', '/ussd/events', '/voice', '/sms/delivery-reports', '/sms/incoming'];
 const REAL = { ussdDone: 'ATUid_real_done', ussdOpen: 'ATUid_real_open', voiceDone: 'ATVId_real_done', smsId: 'ATXid_real_delivered' };
 
 let t: VoiceTestService;
@@ -119,6 +119,10 @@ const FIELDS = [
   'id',
   'failureReason',
   'retryCount',
+  'from',
+  'to',
+  'date',
+  'linkId',
 ];
 const ODD_KEYS = ['text[$gt]', 'text[]', 'sessionId[a][b]', '__proto__', 'constructor[prototype][polluted]', 'isActive[$ne]', 'phoneNumber[]', '', '%00', 'tëxt', 'token'];
 
@@ -224,6 +228,15 @@ const shaped: Record<string, fc.Arbitrary<Record<string, string | undefined>>> =
     networkCode: optional(mostly(plausible)),
     failureReason: optional(mostly(plausible)),
     retryCount: optional(mostly(fc.constantFrom('0', '3', '2', '-1', '1.5'))),
+  }),
+  '/sms/incoming': fc.record({
+    id: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('ATXid_in_1', 'ATXid_in_2') }, { weight: 1, arbitrary: odd }),
+    from: phone,
+    to: optional(mostly(fc.constantFrom('21525', '*384*123#', ''))),
+    text: optional(mostly(fc.constantFrom('1', '2', ' 2 ', 'yes', ''))),
+    date: optional(mostly(plausible)),
+    linkId: optional(mostly(plausible)),
+    networkCode: optional(mostly(plausible)),
   }),
 };
 type Mutation = { op: 'drop' | 'set' | 'repeat'; key: string; value: string } | { op: 'extra'; key: string; value: string };

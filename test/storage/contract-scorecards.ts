@@ -211,6 +211,25 @@ export function scorecardContract(get: () => Storage) {
       expect(raced.filter((r) => r.created).length).toBe(1);
     });
 
+    it("keeps a follow-up case's message (subjectKind case) with an empty phone: a citizen's number is opened only when it is sent", async () => {
+      const s = get();
+      const message = outboxMessage({
+        key: 'case:K7M3-P9QX-AB|step-2|citizen',
+        subjectKind: 'case',
+        subjectCode: 'K7M3-P9QX-AB',
+        period: 'step-2',
+        recipientTag: 'citizen',
+        recipientName: 'citizen',
+        phone: '',
+      });
+      expect((await s.outbox.enqueue(message)).created).toBe(true);
+      expect(await s.outbox.get(message.key)).toMatchObject({ subjectKind: 'case', subjectCode: 'K7M3-P9QX-AB', phone: '', period: 'step-2' });
+      expect((await s.outbox.enqueue(message)).created).toBe(false);
+      const claimed = await s.outbox.claimNext('w1', at(1), 60_000);
+      expect(claimed).toMatchObject({ key: message.key, subjectKind: 'case', phone: '' });
+      expect((await s.outbox.list({ subjectCode: 'K7M3-P9QX-AB' })).map((m) => m.key)).toEqual([message.key]);
+    });
+
     it('claims a due message once; a live lease keeps others off; an expired lease can be reclaimed', async () => {
       const s = get();
       await s.outbox.enqueue(outboxMessage());

@@ -7,6 +7,7 @@ import { staffStorageContract } from './contract-staff.js';
 import { staffSessionsContract } from './contract-staff-sessions.js';
 import { chartersContract } from './contract-charters.js';
 import { casesContract } from './contract-cases.js';
+import { smsInboxContract } from './contract-sms-inbox.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName } from './mongo-target.js';
 
 /**
@@ -24,6 +25,7 @@ staffStorageContract('memory', async () => ({ storage: createMemoryStorage(), cl
 staffSessionsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 chartersContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 casesContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+smsInboxContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
 describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, () => {
   const made: Array<{ close(): Promise<void> }> = [];
@@ -55,4 +57,5 @@ describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, ()
   staffSessionsContract('mongo', makeMongo);
   chartersContract('mongo', makeMongo);
   casesContract('mongo', makeMongo);
+  smsInboxContract('mongo', makeMongo);
 });

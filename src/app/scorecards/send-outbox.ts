@@ -1,6 +1,6 @@
 import type { Clock } from '../../gateways/clock.js';
 import type { SmsGateway, SmsOutcome } from '../../gateways/sms/port.js';
-import type { Storage } from '../../storage/ports.js';
+import type { OutboxMessage, Storage } from '../../storage/ports.js';
 
 /**
  * The sender loop: takes due outbox messages one at a time under a lease, sends each
@@ -43,6 +43,12 @@ export function createOutboxSender(deps: {
   owner: string;
   /** told each attempt's outcome (the metrics) */
   onOutcome?: (outcome: 'sent' | 'failed' | 'retrying') => void;
+  /**
+   * The number to send a message to, looked up at send time (a citizen's, opened from their
+   * case's sealed contact); null: it is no longer kept, so the message fails unsent.
+   * Default: the message's phone.
+   */
+  phoneOf?: (message: OutboxMessage) => Promise<string | null>;
 }) {
   const { storage, sms, clock, log, settings, owner } = deps;
   const counted = deps.onOutcome ?? (() => undefined);
@@ -57,7 +63,15 @@ export function createOutboxSender(deps: {
       if (!message) return result;
       let outcome: SmsOutcome;
       try {
-        outcome = await withTimeout(sms.send(message.phone, message.text), settings.sendTimeoutMs);
+        const phone = deps.phoneOf ? await deps.phoneOf(message) : message.phone;
+        if (!phone) {
+          await storage.outbox.markFailed(message.key, owner, 'not sent: the number is no longer kept (the case closed or its retention ended)', clock.now());
+          result.failed++;
+          counted('failed');
+          log.info({ message: message.key }, 'SMS not sent: its recipient number is no longer kept');
+          continue;
+        }
+        outcome = await withTimeout(sms.send(phone, message.text), settings.sendTimeoutMs);
       } catch (e) {
         outcome = { kind: 'transient', reason: `gateway error: ${e instanceof Error ? e.message : String(e)}` };
       }

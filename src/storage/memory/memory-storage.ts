@@ -7,6 +7,7 @@ import { tallyCountedResponses } from '../scorecard-rules.js';
 import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 import { createMemoryCharters } from './charter-storage.js';
 import { createMemoryCaseContacts, createMemoryCases } from './case-storage.js';
+import { createMemorySmsInbox } from './sms-inbox.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -276,6 +277,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     charters: createMemoryCharters(),
     cases: createMemoryCases(),
     caseContacts: createMemoryCaseContacts(),
+    smsInbox: createMemorySmsInbox(),
     async sweep({ respondentsSince }) {
       const before = sessions.size;
       dropExpiredSessions();

@@ -11,6 +11,7 @@ import { createMongoStaffSessions } from './staff-sessions.js';
 import { createMongoCharters } from './charter-storage.js';
 import type { CharterRepository } from '../charter-ports.js';
 import { createMongoCaseContacts, createMongoCases } from './case-storage.js';
+import { createMongoSmsInbox } from './sms-inbox.js';
 import type { CaseContactRepository, CaseRepository } from '../case-ports.js';
 import { createMongoOutbox, createMongoScorecards, tallyCountedInMongo, type StorageTime } from './scorecard-storage.js';
 import { createServerClock } from './server-clock.js';
@@ -575,6 +576,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     charters,
     cases,
     caseContacts,
+    smsInbox: createMongoSmsInbox(conn),
     async sweep({ respondentsSince }) {
       const now = await serverNow();
       const sessionsDeleted = await deleteInBatches(sessions, { ttlAt: { $lte: now } });

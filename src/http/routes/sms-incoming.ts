@@ -1,0 +1,42 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { IncomingSms, SmsReplyOutcome } from '../../app/cases/sms-reply.js';
+import { parseOr400 } from '../validation.js';
+
+/**
+ * Africa's Talking incoming SMS (form fields from, to, text, date, id, linkId): a citizen's
+ * answer to a follow-up SMS. Guarded like every callback; 200 for every well-formed message,
+ * whatever it says and even when handling it failed (logged), answered once it is handled; a
+ * repeat of its id changes nothing. The sender's number is never logged.
+ */
+
+export const IncomingSmsForm = z.object({
+  id: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100, 'is too long'),
+  from: z.string({ error: 'is required' }).trim().min(3, 'is required').max(40, 'is too long'),
+  to: z.string().trim().max(40, 'is too long').default(''),
+  text: z.string().max(2000, 'is too long').default(''),
+  date: z.string().max(64, 'is too long').optional(),
+  linkId: z.string().max(100, 'is too long').optional(),
+  networkCode: z.string().max(16, 'is too long').optional(),
+});
+
+export function incomingSmsRoutes(
+  receive: (sms: IncomingSms) => Promise<{ outcome: SmsReplyOutcome; reference?: string }>,
+  callbackGuard: RequestHandler,
+  log: { info(o: object, m: string): void; error(o: object, m: string): void },
+): Router {
+  const router = Router();
+  router.post('/sms/incoming', callbackGuard, async (req, res) => {
+    const sms = parseOr400(IncomingSmsForm, req.body, res, 'text');
+    if (!sms) return;
+    try {
+      const { outcome, reference } = await receive(sms);
+      log.info({ smsId: sms.id, outcome, case: reference }, 'incoming SMS');
+    } catch (err) {
+      // its id is released, so a copy of it sent again is handled
+      log.error({ err, smsId: sms.id }, 'could not handle an incoming SMS');
+    }
+    res.type('text/plain').send('OK');
+  });
+  return router;
+}
