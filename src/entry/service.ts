@@ -24,7 +24,6 @@ import { countStorageErrors, createMetrics } from '../http/metrics.js';
 import { ussdRoutes } from '../http/routes/ussd.js';
 import { smsRoutes } from '../http/routes/sms.js';
 import { incomingSmsRoutes } from '../http/routes/sms-incoming.js';
-import { loadCaseTexts } from '../app/cases/case-texts.js';
 import { citizenPhoneAtSend } from '../app/cases/follow-up-sms.js';
 import { runCaseFollowUp } from '../app/cases/follow-up-run.js';
 import { receiveSmsReply } from '../app/cases/sms-reply.js';

@@ -271,7 +271,7 @@ describe("the facility managers' daily digest", () => {
       const [digest] = (await storage.outbox.list()).filter((m) => m.key.startsWith('digest:'));
       expect(digest!.segments, digest!.text).toBeLessThanOrEqual(CASE_SMS_SEGMENTS);
       expect(digest!.text).toContain('12');
-      expect(digest!.text).not.toContain(ids.at(-1)!.slice(0, 4) + '-' + ids.at(-1)!.slice(4, 8) + '-' + ids.at(-1)!.slice(8));
+      expect(digest!.text).not.toContain(`${ids.at(-1)!.slice(0, 4)}-${ids.at(-1)!.slice(4, 8)}-${ids.at(-1)!.slice(8)}`);
     }
   });
 });

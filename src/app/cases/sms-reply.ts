@@ -1,7 +1,6 @@
 import type { Clock } from '../../gateways/clock.js';
 import type { ContactVault } from '../../gateways/contact-vault.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
-import type { Storage } from '../../storage/ports.js';
 import { actOnCase } from './act-on-case.js';
 import { caseLanguage, caseSms, type CaseSmsDeps } from './follow-up-sms.js';
 

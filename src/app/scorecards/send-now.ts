@@ -87,6 +87,8 @@ export async function sendHistory(storage: Storage, filter: { period: string; fa
   const messages = await storage.outbox.list({ period: filter.period, subjectCode: filter.facility, limit: 100_000 });
   const groups = new Map<string, SentGroup>();
   for (const m of [...messages].sort((a, b) => a.key.localeCompare(b.key))) {
+    // the follow-up loop's messages share the outbox; this history is the scorecards'
+    if (m.subjectKind === 'case') continue;
     const id = `${m.subjectKind}:${m.subjectCode}`;
     let group = groups.get(id);
     if (!group) {
