@@ -35,7 +35,8 @@ describe('voice walk', () => {
   for (const q of QUESTIONNAIRES) {
     for (const lang of ['en', 'sw', 'zu']) {
       it(`${q.id} in ${lang}: every screen on every path is valid AT XML, and every prompt is recorded or English`, () => {
-        const walk = walkQuestionnaire(q, lang, { texts: systemTexts });
+        // as voice runs it: no "check a report" (a reference has letters, which DTMF cannot send)
+        const walk = walkQuestionnaire(q, lang, { texts: systemTexts, offerCheck: false });
         expect(walk.stuck).toEqual([]);
         expect(walk.paths).toBeGreaterThan(0);
         const missing: string[] = [];

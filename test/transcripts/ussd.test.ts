@@ -56,18 +56,25 @@ describe('USSD transcripts', () => {
   });
   afterAll(() => t.stop());
 
-  const full: Array<[string, string, string, string[]]> = [
-    // [name, language key, facility, answers after consent]
-    ['full-report-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2']],
-    ['full-report-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3']],
-    ['full-report-zu-social-grant', '3', '3001', ['3', '4', '2', '2', '3', '2', '1', '4']],
+  const full: Array<[string, string, string, string[], string | null]> = [
+    // [name, language key, facility, answers after consent, the answer to "may we SMS you" (null: no concern, not asked)]
+    ['full-report-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2'], '1'],
+    ['full-report-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3'], null],
+    ['full-report-zu-social-grant', '3', '3001', ['3', '4', '2', '2', '3', '2', '1', '4'], '2'],
   ];
-  it.each(full)('%s', async (name, lang, code, answers) => {
+  it.each(full)('%s', async (name, lang, code, answers, followUp) => {
     const phone = t.phone(`+2547110000${10 + Number(lang)}`);
-    const tr = new Transcript(t, `A full report: language ${lang}, facility ${code}`);
+    const tr = new Transcript(
+      t,
+      followUp === null ? `A full report: language ${lang}, facility ${code}` : `A full report naming a concern: language ${lang}, facility ${code}, follow-up SMS ${followUp === '1' ? 'yes' : 'no'}`,
+    );
     await tr.hop('(dial *384*123#)', phone, () => phone.dial());
-    const end = await say(tr, phone, [lang, code, '1', ...answers]);
-    expect(end.body).toMatch(/^END /);
+    const last = await say(tr, phone, [lang, code, '1', ...answers]);
+    if (followUp === null) expect(last.body).toMatch(/^END /);
+    else {
+      expect(last.body).toMatch(/^CON /);
+      expect((await say(tr, phone, [followUp])).body).toMatch(/^END /);
+    }
     tr.check(name);
   });
 

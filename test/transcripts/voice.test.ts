@@ -74,15 +74,19 @@ describe('voice transcripts', () => {
   });
   afterAll(() => t.stop());
 
-  const full: Array<[string, string, string, string[]]> = [
-    ['full-call-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2']],
-    ['full-call-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3']],
+  const full: Array<[string, string, string, string[], string[]]> = [
+    // [name, language key, facility, answers after consent, the key for "may we SMS you" when the report names a concern]
+    ['full-call-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2'], ['1']],
+    ['full-call-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3'], []],
   ];
-  it.each(full)('%s', async (name, lang, code, answers) => {
+  it.each(full)('%s', async (name, lang, code, answers, followUp) => {
     const call = t.call(`+2547110010${10 + Number(lang)}`);
-    const tr = new Transcript(t, `A full call: language key ${lang}, facility ${code}, then AT's final request`);
+    const title = followUp.length
+      ? `A full call naming a concern (follow-up SMS: yes): language key ${lang}, facility ${code}, then AT's final request`
+      : `A full call: language key ${lang}, facility ${code}, then AT's final request`;
+    const tr = new Transcript(t, title);
     await tr.hop('(call connects)', call, () => call.dial());
-    const end = await press(tr, call, [lang, code, '1', ...answers]);
+    const end = await press(tr, call, [lang, code, '1', ...answers, ...followUp]);
     expect(end.listening).toBeNull();
     await tr.hop('(caller hangs up)', call, () => call.hangup({ durationInSeconds: 118, amount: 3.4, currencyCode: 'KES', hangupCause: 'NORMAL_CLEARING' }));
     tr.check(name);
