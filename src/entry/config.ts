@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { isCountryCode, type CountryCode } from '../gateways/phone-number.js';
+import { parseContactKey } from '../gateways/contact-vault.js';
 
 /**
  * All configuration comes from environment variables, validated here once. A bad value
@@ -45,6 +46,11 @@ const Env = z.object({
     .transform((w) => (w === 'majority' ? ('majority' as const) : Number(w))),
   RESPONDENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RESPONDENT_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CONTACT_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => parseContactKey(v) !== null, 'must be 32 random bytes written as 64 hex characters or as base64 (44 characters), e.g. from `openssl rand -base64 32`')
+    .optional(),
+  CONTACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   STAFF_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AT_CALLBACK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -120,6 +126,8 @@ export type Config = {
   respondentKeySecret: string;
   /** true when the secret is the built-in development value */
   usingDevSecret: boolean;
+  /** follow-up contacts: the key that seals a consenting citizen's number, and how long it may be kept at most */
+  contacts: { key: Buffer; usingDevKey: boolean; retentionDays: number };
   adminToken?: string;
   /** signs staff session cookies; its own secret, never derived from the respondent-key secret */
   staffSessionSecret: string;
@@ -158,6 +166,8 @@ export type Config = {
 // public development values: they are in this file, so production refuses them
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
 const DEV_STAFF_SESSION_SECRET = 'development-only-staff-session-secret-public';
+// sha256('development-only-contact-key-public')
+const DEV_CONTACT_KEY = 'c1759e7ac75e1f04af4d53ba91080c03274870a15788fc921e0b7a03478fa512';
 
 export class ConfigError extends Error {}
 
@@ -191,6 +201,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     respondentRetentionDays: e.RESPONDENT_RETENTION_DAYS,
     respondentKeySecret: e.RESPONDENT_KEY_SECRET ?? DEV_SECRET,
     usingDevSecret: !e.RESPONDENT_KEY_SECRET,
+    contacts: {
+      key: parseContactKey(e.CONTACT_ENCRYPTION_KEY ?? DEV_CONTACT_KEY)!,
+      usingDevKey: !e.CONTACT_ENCRYPTION_KEY || sameKey(e.CONTACT_ENCRYPTION_KEY, DEV_CONTACT_KEY),
+      retentionDays: e.CONTACT_RETENTION_DAYS,
+    },
     adminToken: e.ADMIN_TOKEN,
     staffSessionSecret: e.STAFF_SESSION_SECRET ?? DEV_STAFF_SESSION_SECRET,
     usingDevStaffSecret: !e.STAFF_SESSION_SECRET,
@@ -221,11 +236,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/** Two ways of writing a contact key (hex, base64) that are the same 32 bytes. */
+function sameKey(a: string, b: string): boolean {
+  const x = parseContactKey(a);
+  const y = parseContactKey(b);
+  return x !== null && y !== null && x.equals(y);
+}
+
 /**
  * What production needs before it takes a single request, all listed at once: its own
- * secrets (never the public development values, and a staff session secret of its own, so
- * a leaked respondent-key secret cannot sign a staff session), a MongoDB named up front (the
- * embedded one would download a binary at start), and authenticated callbacks.
+ * secrets (never the public development values, and a staff session secret and a contact
+ * key of their own, so a leaked respondent-key secret cannot sign a staff session or open a
+ * citizen's number), a MongoDB named up front (the embedded one would download a binary at
+ * start), and authenticated callbacks.
  */
 function productionProblems(e: z.infer<typeof Env>): string[] {
   const problems: string[] = [];
@@ -234,6 +257,11 @@ function productionProblems(e: z.infer<typeof Env>): string[] {
   if (!e.STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: required in production (at least 32 characters), and different from RESPONDENT_KEY_SECRET');
   else if (e.STAFF_SESSION_SECRET === DEV_STAFF_SESSION_SECRET) problems.push('STAFF_SESSION_SECRET: is the public development value; generate a secret of your own');
   else if (e.STAFF_SESSION_SECRET === e.RESPONDENT_KEY_SECRET) problems.push('STAFF_SESSION_SECRET: must differ from RESPONDENT_KEY_SECRET, so one leaked secret cannot sign staff sessions');
+  if (!e.CONTACT_ENCRYPTION_KEY)
+    problems.push('CONTACT_ENCRYPTION_KEY: required in production (32 random bytes as base64 or hex: openssl rand -base64 32); it seals the numbers of citizens who agreed to follow-up SMS');
+  else if (sameKey(e.CONTACT_ENCRYPTION_KEY, DEV_CONTACT_KEY)) problems.push('CONTACT_ENCRYPTION_KEY: is the public development value; generate a key of your own (openssl rand -base64 32)');
+  else if (e.CONTACT_ENCRYPTION_KEY === e.RESPONDENT_KEY_SECRET || e.CONTACT_ENCRYPTION_KEY === e.STAFF_SESSION_SECRET)
+    problems.push('CONTACT_ENCRYPTION_KEY: must differ from RESPONDENT_KEY_SECRET and STAFF_SESSION_SECRET, so one leaked secret cannot open the contacts');
   if (!e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded MongoDB is for development only), e.g. mongodb://db1,db2,db3/report-cards?replicaSet=rs0');
   if (!e.AT_CALLBACK_TOKEN && e.AT_CALLBACK_AUTH === 'token') {
     problems.push(

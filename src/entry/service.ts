@@ -241,6 +241,12 @@ function warnAboutOpenDoors(config: Config, log: Logger) {
       `${devSecrets.join(' and ')} ${devSecrets.length > 1 ? 'are' : 'is'} not set: using the PUBLIC development ${devSecrets.length > 1 ? 'values' : 'value'} from the source code, which anyone can read. Fine for trying the service; set ${devSecrets.length > 1 ? 'them' : 'it'} (32+ characters each) before collecting real reports.`,
     );
   }
+  if (config.contacts.usingDevKey) {
+    log.warn(
+      { secrets: ['CONTACT_ENCRYPTION_KEY'] },
+      'CONTACT_ENCRYPTION_KEY is not set: the numbers of citizens who agree to follow-up SMS are sealed with the PUBLIC development key from the source code, which anyone can read. Fine for trying the service; set your own (openssl rand -base64 32) before collecting real reports.',
+    );
+  }
   if (!config.callbackToken && config.callbackAuth === 'proxy') {
     log.warn(
       { callbackAuth: 'proxy' },

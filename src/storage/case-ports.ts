@@ -9,12 +9,11 @@
  * or after the retention period, whichever comes first.
  */
 
-export const CASE_STATUSES = ['open', 'acknowledged', 'action_taken', 'resolved', 'reopened', 'escalated', 'closed_unresolved'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+import type { CaseEventType, CaseStatus } from '../engine/cases/case-machine.js';
 
-/** What can happen to a case; the case machine (src/engine/cases/) decides which are allowed when. */
-export const CASE_EVENTS = ['acknowledge', 'action_taken', 'refer', 'resolve', 'reopen', 'escalate', 'close_unresolved', 'note'] as const;
-export type CaseEventType = (typeof CASE_EVENTS)[number];
+// declared by the case machine (the engine is the bottom layer), kept here under the same names
+export { CASE_EVENTS, CASE_STATUSES } from '../engine/cases/case-machine.js';
+export type { CaseEventType, CaseStatus } from '../engine/cases/case-machine.js';
 
 /** Who acted: a staff actor ("Thandi (editor)"), a manager ("manager ***1234"), the citizen, or the system. */
 export type CaseActor = { kind: 'staff' | 'manager' | 'citizen' | 'system'; label: string };
@@ -73,6 +72,8 @@ export interface CaseRepository {
   /**
    * Applies one change: saves `next` when the stored revision is still `expectedRevision`
    * (stored as expected + 1) and appends `transition`. False when the revision moved on.
+   * `transition.seq` must be `expectedRevision + 2` (the opening is seq 1 at revision 0), so
+   * the history and the revision cannot drift apart; anything else throws.
    */
   transition(next: Case, transition: CaseTransition, expectedRevision: number): Promise<boolean>;
   /** Oldest first. */
@@ -99,6 +100,9 @@ export interface CaseContactRepository {
   remove(reference: string): Promise<void>;
   /** Deletes every contact whose purgeAfter is before `now`; returns how many. */
   purgeExpired(now: Date): Promise<number>;
-  /** Looks up open-case references by a keyed hash of the sender's number (for replies by SMS). */
+  /**
+   * Looks up open-case references by a keyed hash of the sender's number (for replies by SMS),
+   * newest stored first. Contacts go when their case closes, so every one found is open.
+   */
   findByNumberHash(numberHash: string): Promise<string[]>;
 }

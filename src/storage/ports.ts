@@ -222,6 +222,8 @@ import type { AuditRepository, DistrictRepository, DraftRepository, TokenReposit
 import type { StaffSessionRepository } from './staff-sessions.js';
 import type { CharterRepository } from './charter-ports.js';
 export type * from './charter-ports.js';
+import type { CaseContactRepository, CaseRepository } from './case-ports.js';
+export type * from './case-ports.js';
 
 export type Storage = {
   /** which adapter this is, for logs and test output */
@@ -243,6 +245,10 @@ export type Storage = {
   outbox: OutboxRepository;
   /** commitment charters agreed at community dialogues */
   charters: CharterRepository;
+  /** follow-up cases (a report that names a concern) and their history */
+  cases: CaseRepository;
+  /** the sealed number of a citizen who consented to follow-up SMS, kept apart from cases and answers */
+  caseContacts: CaseContactRepository;
   /**
    * Housekeeping, safe to run on every instance at any time, on every supported server: removes
    * expired sessions (where the server has no TTL index, this is their only expiry), forgets

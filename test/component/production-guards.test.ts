@@ -102,6 +102,7 @@ describe('the start log names the open doors', () => {
       .map((l) => l.msg);
     expect(warnings.find((m) => m.startsWith('callbacks are OPEN'))).toContain('AT_CALLBACK_TOKEN is not set');
     expect(warnings.find((m) => m.includes('PUBLIC development'))).toMatch(/^RESPONDENT_KEY_SECRET and STAFF_SESSION_SECRET are not set/);
+    expect(warnings.find((m) => m.startsWith('CONTACT_ENCRYPTION_KEY is not set'))).toContain('PUBLIC development key');
   });
 
   it('in production with AT_CALLBACK_AUTH=proxy: a warning at every start, and no open-callback claim', async () => {

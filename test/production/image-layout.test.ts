@@ -203,7 +203,7 @@ it('the image built as the Dockerfile says starts with its CMD and serves health
     (e: Error) => e.message,
   );
   expect(refused).toMatch(/^exited with 2 before listening/);
-  for (const name of ['MONGODB_URI', 'RESPONDENT_KEY_SECRET', 'STAFF_SESSION_SECRET', 'AT_CALLBACK_TOKEN']) expect(refused).toContain(`${name}: required in production`);
+  for (const name of ['MONGODB_URI', 'RESPONDENT_KEY_SECRET', 'STAFF_SESSION_SECRET', 'CONTACT_ENCRYPTION_KEY', 'AT_CALLBACK_TOKEN']) expect(refused).toContain(`${name}: required in production`);
   expect(refused).not.toContain('mongodb-memory-server');
 
   // development mode: the memory fallback, made certain (and quick) by a mongod that does not exist
@@ -225,6 +225,7 @@ it('the image built as the Dockerfile says starts with its CMD and serves health
       MONGODB_URI: uri,
       RESPONDENT_KEY_SECRET: 'image-test-respondent-secret-0123456789',
       STAFF_SESSION_SECRET: 'image-test-staff-session-secret-0123456789',
+      CONTACT_ENCRYPTION_KEY: '6d6167652d746573742d636f6e746163742d6b65792d33322d62797465732121',
       AT_CALLBACK_TOKEN: token,
       ADMIN_TOKEN: 'image-test-admin-token-0123456789',
       PUBLIC_BASE_URL: 'https://reports.example.org',

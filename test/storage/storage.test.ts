@@ -6,6 +6,7 @@ import { voiceCallsContract } from './contract-voice-calls.js';
 import { staffStorageContract } from './contract-staff.js';
 import { staffSessionsContract } from './contract-staff-sessions.js';
 import { chartersContract } from './contract-charters.js';
+import { casesContract } from './contract-cases.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName } from './mongo-target.js';
 
 /**
@@ -22,6 +23,7 @@ voiceCallsContract('memory', async () => ({ storage: createMemoryStorage(), clea
 staffStorageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 staffSessionsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 chartersContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+casesContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
 describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, () => {
   const made: Array<{ close(): Promise<void> }> = [];
@@ -52,4 +54,5 @@ describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, ()
   staffStorageContract('mongo', makeMongo);
   staffSessionsContract('mongo', makeMongo);
   chartersContract('mongo', makeMongo);
+  casesContract('mongo', makeMongo);
 });

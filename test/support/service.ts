@@ -25,6 +25,7 @@ export const PRODUCTION_ENV = {
   MONGODB_URI: 'mongodb://127.0.0.1:9/provided-by-the-test',
   RESPONDENT_KEY_SECRET: TEST_SECRET,
   STAFF_SESSION_SECRET: 'staff-session-secret-for-tests-0123456789',
+  CONTACT_ENCRYPTION_KEY: 'dGVzdC1jb250YWN0LWtleS0zMi1ieXRlcy1mb3ItdXM=',
   AT_CALLBACK_TOKEN: 'callback-token-for-tests-0123',
 } as const;
 

@@ -6,6 +6,7 @@ import { createMemoryStaffSessions } from './staff-sessions.js';
 import { tallyCountedResponses } from '../scorecard-rules.js';
 import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 import { createMemoryCharters } from './charter-storage.js';
+import { createMemoryCaseContacts, createMemoryCases } from './case-storage.js';
 
 /**
  * In-process storage for tests and offline development. It honours the same contract as
@@ -273,6 +274,8 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     scorecards: createMemoryScorecards(),
     outbox: createMemoryOutbox(),
     charters: createMemoryCharters(),
+    cases: createMemoryCases(),
+    caseContacts: createMemoryCaseContacts(),
     async sweep({ respondentsSince }) {
       const before = sessions.size;
       dropExpiredSessions();

@@ -10,6 +10,8 @@ import { createMongoStaffStorage } from './staff-storage.js';
 import { createMongoStaffSessions } from './staff-sessions.js';
 import { createMongoCharters } from './charter-storage.js';
 import type { CharterRepository } from '../charter-ports.js';
+import { createMongoCaseContacts, createMongoCases } from './case-storage.js';
+import type { CaseContactRepository, CaseRepository } from '../case-ports.js';
 import { createMongoOutbox, createMongoScorecards, tallyCountedInMongo, type StorageTime } from './scorecard-storage.js';
 import { createServerClock } from './server-clock.js';
 import { declaredIndexes, ensureIndexes, type IndexReport } from './indexes.js';
@@ -171,6 +173,8 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
   let voiceCalls: VoiceCallRepository;
   let staff: Awaited<ReturnType<typeof createMongoStaffStorage>>;
   let charters: CharterRepository;
+  let cases: CaseRepository;
+  let caseContacts: CaseContactRepository;
   let indexes: IndexReport;
   let server: MongoServerInfo;
   const clock = createServerClock(() => serverLocalTime(conn), options.localClock);
@@ -188,6 +192,8 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     voiceCalls = await createMongoVoiceCalls(conn);
     staff = await createMongoStaffStorage(conn);
     charters = createMongoCharters(conn);
+    cases = createMongoCases(conn);
+    caseContacts = createMongoCaseContacts(conn);
     await clock.refreshIfOlder(0);
     // explicit, once per start: every unique key the contract rests on exists before use
     indexes = await ensureIndexes(conn, declaredIndexes(Object.values(conn.models)), async () => clock.toServer(new Date()), instance);
@@ -567,6 +573,8 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     scorecards: createMongoScorecards(models.scorecards),
     outbox: createMongoOutbox(models.outbox, models.outboxClaims, time),
     charters,
+    cases,
+    caseContacts,
     async sweep({ respondentsSince }) {
       const now = await serverNow();
       const sessionsDeleted = await deleteInBatches(sessions, { ttlAt: { $lte: now } });
