@@ -1,5 +1,6 @@
 import { assign, emit, setup } from 'xstate';
 import { parseFacilityCode, parseMenuPick, type Parsed } from './answers.js';
+import { CASE_STATUSES, type CaseStatus } from './cases/case-machine.js';
 import { concernRule, NO_CONCERN, type ConcernRule } from './concern.js';
 import type { AnswerValue, Question, QuestionnaireDefinition, ShowIf } from './definition.js';
 import { questionType } from './question-types/registry.js';
@@ -24,9 +25,9 @@ export type FacilityRef = { code: string; name: string; type: string; district: 
 export type VersionRef = { id: string; version: number };
 export type Message = { key: string; vars?: Record<string, string | number> };
 
-/** A case's status as the citizen is told it (the statuses of the case machine). */
-export const CHECKED_STATUSES = ['open', 'acknowledged', 'action_taken', 'resolved', 'reopened', 'escalated', 'closed_unresolved'] as const;
-export type CheckedStatus = (typeof CHECKED_STATUSES)[number];
+/** A case's status as the citizen is told it: the statuses of the case machine. */
+export const CHECKED_STATUSES = CASE_STATUSES;
+export type CheckedStatus = CaseStatus;
 /** A case found by its reference, as "check a report" shows it. */
 export type CheckedCase = { reference: string; status: CheckedStatus; facility: string };
 /** The key that opens "check a report" on the facility screen: never a facility code (those have 3 to 8 digits). */
