@@ -1,13 +1,17 @@
 import type { Clock } from '../gateways/clock.js';
 import type { Storage, SweepResult } from '../storage/ports.js';
+import { purgeExpiredContacts } from './cases/open-case.js';
 
 /**
  * Storage housekeeping as a small periodic job on every instance (no leader needed: each
  * step is idempotent): expired hop sessions (their only expiry where the server has no TTL
  * index, as on FerretDB), remembered languages past their retention, facility imports that
- * stopped part-way.
+ * stopped part-way, and the sealed contacts of follow-up cases past their retention.
  */
 export const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/** What one sweep removed or finished; `contacts`: sealed follow-up contacts past their retention. */
+export type StorageSweepResult = SweepResult & { contacts: number };
 
 export function createStorageSweeper(deps: {
   storage: Storage;
@@ -17,12 +21,13 @@ export function createStorageSweeper(deps: {
   intervalMs?: number;
 }) {
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<SweepResult | null> | null = null;
+  let running: Promise<StorageSweepResult | null> | null = null;
 
-  async function sweep(): Promise<SweepResult> {
+  async function sweep(): Promise<StorageSweepResult> {
     const since = new Date(deps.clock.now().getTime() - deps.respondentRetentionDays * 86_400_000);
-    const result = await deps.storage.sweep({ respondentsSince: since });
-    if (result.sessions || result.respondents || result.imports) deps.log.info({ ...result }, 'storage sweep: removed expired sessions and forgotten languages, finished stalled imports');
+    const result = { ...(await deps.storage.sweep({ respondentsSince: since })), contacts: await purgeExpiredContacts(deps) };
+    if (result.sessions || result.respondents || result.imports || result.contacts)
+      deps.log.info({ ...result }, 'storage sweep: removed expired sessions, forgotten languages and follow-up contacts past retention, finished stalled imports');
     return result;
   }
 

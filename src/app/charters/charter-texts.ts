@@ -14,10 +14,18 @@ const CharterTextFile = z.object({ _draft: z.string().optional() }).catchall(z.s
 export type CharterTexts = { lang: string; draft: boolean; texts: Record<string, string> };
 
 export function loadCharterTexts(root: string): Record<string, CharterTexts> {
+  return loadLocaleMessages(root, 'charter.json');
+}
+
+/**
+ * Every locales/<lang>/<fileName> of ICU messages (a "_draft" key marks unreviewed texts); a
+ * file that does not validate, or a message that does not parse, stops the load, naming it.
+ */
+export function loadLocaleMessages(root: string, fileName: string): Record<string, CharterTexts> {
   const dir = join(root, 'locales');
   const out: Record<string, CharterTexts> = {};
   for (const lang of readdirSync(dir).sort()) {
-    const file = join(dir, lang, 'charter.json');
+    const file = join(dir, lang, fileName);
     if (!existsSync(file)) continue;
     const parsed = CharterTextFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);

@@ -165,7 +165,13 @@ export function toFloipContainer(bundle: FormBundle, opts: FloipOptions) {
         label: title,
         last_modified: opts.now.toISOString().replace('T', ' ').replace('Z', ''),
         interaction_timeout: 180,
-        vendor_metadata: { [VENDOR]: { facility_types: def.facilityTypes, titles: Object.fromEntries(opts.languages.map((l) => [l, textOf(bundle, l, 'title')])) } },
+        vendor_metadata: {
+          [VENDOR]: {
+            facility_types: def.facilityTypes,
+            titles: Object.fromEntries(opts.languages.map((l) => [l, textOf(bundle, l, 'title')])),
+            ...(def.followUp ? { follow_up: def.followUp } : {}),
+          },
+        },
         supported_modes: ['USSD', 'IVR'],
         first_block_id: introUuid,
         languages: opts.languages.map((l) => ({ id: iso6393(l), label: opts.languageNames[l] ?? l, iso_639_3: iso6393(l), variant: null, bcp_47: l })),
@@ -203,7 +209,7 @@ const BlockMeta = z.object({
   max_length: z.number().int().optional(),
   choices: z.record(z.string(), z.object({ positive: z.boolean().optional(), none: z.boolean().optional() })).optional(),
 });
-const FlowMeta = z.object({ facility_types: z.array(z.string()).optional(), titles: z.record(z.string(), z.string()).optional() });
+const FlowMeta = z.object({ facility_types: z.array(z.string()).optional(), titles: z.record(z.string(), z.string()).optional(), follow_up: z.unknown().optional() });
 
 /** A problem with one block, or the container as a whole (block 0). */
 export type FlowError = { block: number; name: string; message: string };
@@ -385,7 +391,12 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
     errors.push({ block: 0, name: '', message: 'the flow does not say which kinds of facility it serves; import it into an existing questionnaire, whose facility types it keeps' });
   if (audioSkipped) warnings.push(`${audioSkipped} audio value(s) were not imported: recordings are added as README.voice.md describes`);
   if (errors.length) return { ok: false, errors };
-  return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions }, texts: completeTexts(texts, opts.languages), warnings };
+  return {
+    ok: true,
+    definition: { id: opts.questionnaireId, facilityTypes, questions, ...(fm.follow_up === undefined ? {} : { followUp: fm.follow_up }) },
+    texts: completeTexts(texts, opts.languages),
+    warnings,
+  };
 }
 
 type BlockAt = { block: z.infer<typeof BlockIn>; index: number };

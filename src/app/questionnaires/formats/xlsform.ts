@@ -88,8 +88,18 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
     }
     row(cells);
   }
-  const settingsColumns = ['form_id', 'form_title', ...per('form_title'), 'default_language', 'facility_types'];
-  const settings = [[def.id, textOf(bundle, opts.defaultLanguage, 'title'), ...langs.map((l) => textOf(bundle, l, 'title')), opts.defaultLanguage, def.facilityTypes.join(' ')]];
+  // follow_up: the questionnaire's follow-up rules (when a report is a concern, the managers' action codes) as JSON
+  const settingsColumns = ['form_id', 'form_title', ...per('form_title'), 'default_language', 'facility_types', ...(def.followUp ? ['follow_up'] : [])];
+  const settings = [
+    [
+      def.id,
+      textOf(bundle, opts.defaultLanguage, 'title'),
+      ...langs.map((l) => textOf(bundle, l, 'title')),
+      opts.defaultLanguage,
+      def.facilityTypes.join(' '),
+      ...(def.followUp ? [JSON.stringify(def.followUp)] : []),
+    ],
+  ];
   return [
     { name: 'survey', columns: surveyColumns, rows: survey },
     { name: 'choices', columns: choiceColumns, rows: choices },
@@ -281,6 +291,15 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
   const typesCell = settings?.cells.facility_types ?? '';
   if (typesCell) facilityTypes = typesCell.split(/[\s,]+/).filter(Boolean);
   if (!facilityTypes?.length) err('settings', settings?.row ?? 2, 'facility_types', 'say which kinds of facility this questionnaire serves, such as clinic');
+  let followUp: unknown;
+  const followUpCell = settings?.cells.follow_up ?? '';
+  if (followUpCell) {
+    try {
+      followUp = JSON.parse(followUpCell);
+    } catch {
+      err('settings', settings!.row, 'follow_up', 'write the follow-up rules as JSON, as an export writes them, or leave the cell empty for the defaults');
+    }
+  }
   if (settings) {
     const titles = languageColumns(workbook.get('settings')!, 'form_title', opts, warnings);
     for (const [lang, column] of titles) setText(texts, lang, 'title', settings.cells[column] ?? '');
@@ -290,7 +309,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
   const sheetOrder = ['survey', 'choices', 'settings'];
   errors.sort((a, b) => sheetOrder.indexOf(a.sheet) - sheetOrder.indexOf(b.sheet) || a.row - b.row);
   if (errors.length) return { ok: false, errors };
-  return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions }, texts: completeTexts(texts, opts.languages), warnings };
+  return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions, ...(followUp === undefined ? {} : { followUp }) }, texts: completeTexts(texts, opts.languages), warnings };
 }
 
 /** `selected(${q}, 'a') or ${q} = 'b' or ${q} = 3`, all on one question, as a show-if. */
