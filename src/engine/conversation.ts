@@ -4,7 +4,7 @@ import { CASE_STATUSES, type CaseStatus } from './cases/case-machine.js';
 import { concernRule, NO_CONCERN, type ConcernRule } from './concern.js';
 import type { AnswerValue, Question, QuestionnaireDefinition, ShowIf } from './definition.js';
 import { questionType } from './question-types/registry.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../text/reference.js';
 import type { QuestionnaireTexts } from './texts.js';
 
 /**

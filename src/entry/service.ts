@@ -21,6 +21,8 @@ import type { SmsGateway } from '../gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from '../app/content.js';
 import { createConversationRunner } from '../app/hops/run-conversation.js';
 import { createHopHandler } from '../app/hops/handle-hop.js';
+import { createCaseDesk } from '../app/hops/case-desk.js';
+import { createContactVault } from '../gateways/contact-vault.js';
 import { abandonUnfinished } from '../app/hops/session-ended.js';
 import { ussdAdapter } from '../channels/ussd/adapter.js';
 import type { UssdSessionEvent } from '../channels/ussd/protocol.js';
@@ -89,11 +91,20 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
   await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo });
 
+  const cases = createCaseDesk({
+    storage,
+    clock,
+    vault: createContactVault(config.contacts.key),
+    contactRetentionDays: config.contacts.retentionDays,
+    defaultCountry: config.defaultCountry,
+    log,
+  });
   const runner = createConversationRunner({
     storage,
     questionnaires,
     texts,
     settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
+    cases,
   });
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
@@ -102,7 +113,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     clock,
     ids,
     respondentKey,
-    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log },
+    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log, cases },
     log,
   };
   const ussd = {

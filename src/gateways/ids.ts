@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { REFERENCE_ALPHABET } from '../engine/reference.js';
+import { REFERENCE_ALPHABET } from '../text/reference.js';
 
 /**
  * Response ids double as the reference a citizen can quote when following up, so they are
@@ -24,4 +24,4 @@ export function sequentialIds(prefix = 'R'): IdGenerator {
   return { responseId: () => `${prefix}${String(++n).padStart(6, '0')}` };
 }
 
-export { formatReference, parseReference } from '../engine/reference.js';
+export { formatReference, parseReference } from '../text/reference.js';

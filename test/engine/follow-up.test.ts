@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CheckedCase, type CheckedStatus, CHECKED_STATUSES } from '../../src/engine/conversation.js';
 import { concernRule } from '../../src/engine/concern.js';
+import { QuestionnaireDefinition } from '../../src/engine/definition.js';
 import { facility, fixture, run, shipped, type CaseRegistry } from '../support/engine.js';
 
 /**
@@ -73,7 +74,7 @@ describe('follow-up consent', () => {
 });
 
 describe('the concern rule', () => {
-  it('the main problem is not "no problem", or the satisfaction rating is 2 or less', () => {
+  it('is the questionnaire\'s followUp rule: for the clinic, the main problem is not "no problem", or the satisfaction rating is 2 or less', () => {
     const clinic = shipped('clinic').concern;
     expect([...clinic.questions].sort()).toEqual(['problem', 'satisfaction']);
     expect(clinic.applies({ problem: 'none', satisfaction: 4 })).toBe(false);
@@ -82,7 +83,7 @@ describe('the concern rule', () => {
     expect(clinic.applies({ problem: 'none', satisfaction: 3 })).toBe(false);
   });
   it('a questionnaire with neither question never names a concern', () => {
-    const rule = concernRule({ questions: [{ id: 'visited', type: 'yesno', optional: false }] });
+    const rule = concernRule(QuestionnaireDefinition.parse({ id: 'plain', facilityTypes: ['clinic'], questions: [{ id: 'visited', type: 'yesno' }] }));
     expect(rule.questions).toEqual([]);
     expect(rule.applies({ visited: 'no' })).toBe(false);
   });

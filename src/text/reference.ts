@@ -1,6 +1,7 @@
 /**
  * Report references: a response id (Crockford base32, no I, L, O, U) in the printed form a
- * citizen reads out, "K7M3-P9QX-AB". Pure, so the conversation can read a typed reference.
+ * citizen reads out, "K7M3-P9QX-AB". In the bottom layer, so that the conversation (which
+ * reads a typed reference) and the id generator share one definition.
  */
 
 export const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
