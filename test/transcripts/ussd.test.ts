@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtUssdSession, Hop } from '../../src/channels/ussd/at-simulator.js';
+import { actOnCase } from '../../src/app/cases/act-on-case.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
+import { sequentialIds } from '../../src/gateways/ids.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -153,5 +155,49 @@ describe('USSD transcripts', () => {
     await tr.hop('(dial *384*123*1001#)', phone, () => phone.dial(['1001']));
     await say(tr, phone, ['1', '1']);
     tr.check('extended-dial-string');
+  });
+});
+
+describe('USSD transcripts: check a report', () => {
+  let t: TestService;
+  // references a citizen can type: ten characters, as real ones are
+  beforeAll(async () => {
+    t = await startTestService({}, { ids: sequentialIds('K7M3') });
+  });
+  afterAll(() => t.stop());
+
+  it('an unknown or malformed reference three times', async () => {
+    const phone = t.phone('+254711000301');
+    const tr = new Transcript(t, 'Check a report: 9 on the facility screen; unknown and malformed references get three tries, as facility codes do');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['1', '9', 'K7M3-0000-99', 'hello', 'k7m3000098']);
+    tr.check('check-unknown-reference');
+    expect(await t.storage.cases.list({}, 10)).toEqual([]);
+  });
+
+  it('a case where action was taken, and the citizen says it is not solved', async () => {
+    const reporter = t.phone('+254711000302');
+    const tr = new Transcript(t, 'A report names a concern and becomes a case; the facility acts; the citizen checks it from another phone and says it is not solved: the case is reopened');
+    await tr.hop('(dial)', reporter, () => reporter.dial());
+    const reference = 'K7M3-0000-01';
+    await say(tr, reporter, ['1', '1001', '1', '3', '2', '2', '2', '2', '2', '1', '2', '2']);
+    expect((await t.storage.cases.get(reference))?.status).toBe('open');
+    t.clock.advance(2 * 86_400_000);
+    const acted = await actOnCase(
+      { storage: t.storage, clock: t.clock },
+      { actor: { kind: 'manager', label: 'manager ***0100' }, facilities: null, reference: reference, event: 'action_taken', actionCode: 'spoke_to_staff', channel: 'ussd' },
+    );
+    expect(acted.ok).toBe(true);
+    tr.note(`two days later the manager records action taken (spoke to staff); the case is ${(await t.storage.cases.get(reference))!.status}`);
+    tr.note('the citizen dials from another phone and checks the reference, typed in lower case without dashes');
+    const checker = t.phone('+254711000303');
+    await tr.hop('(dial)', checker, () => checker.dial());
+    await say(tr, checker, ['1', '9', 'k7m3000001', '2']);
+    const reopened = await t.storage.cases.get(reference);
+    const history = await t.storage.cases.history(reference);
+    tr.note(`case ${reference}: ${history.map((h) => `${h.event} by ${h.by.kind} (${h.channel}) -> ${h.to}`).join('; ')}`);
+    tr.check('check-not-solved-reopened');
+    expect(reopened!.status).toBe('reopened');
+    expect(history.at(-1)).toMatchObject({ event: 'reopen', by: { kind: 'citizen' }, from: 'action_taken', to: 'reopened', channel: 'ussd' });
   });
 });
