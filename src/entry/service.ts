@@ -35,6 +35,7 @@ import { randomIds, type IdGenerator } from '../gateways/ids.js';
 import { createRespondentKeyer } from '../gateways/respondent-key.js';
 import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
+import { createContactVault } from '../gateways/contact-vault.js';
 import type { Storage } from '../storage/ports.js';
 
 /**
@@ -238,6 +239,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     voice,
     staffRoutes: staff.specs,
     scorecards,
+    /** follow-up cases: what openCaseForReport and actOnCase need (src/app/cases) */
+    cases: { storage, clock, vault: createContactVault(config.contacts.key), contactRetentionDays: config.contacts.retentionDays },
   };
 }
 

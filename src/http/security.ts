@@ -8,8 +8,10 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-export type Role = 'viewer' | 'editor' | 'admin';
-export type Principal = { name: string; role: Role };
+/** facility_manager ranks below viewer: it sees and acts on the cases of its own facilities only, nothing else. */
+export type Role = 'facility_manager' | 'viewer' | 'editor' | 'admin';
+/** `facilities`: the facility codes a facility_manager answers for (absent for the other roles). */
+export type Principal = { name: string; role: Role; facilities?: string[] };
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -3,12 +3,15 @@
  * the list of districts admins keep. Plain objects in and out, like every other port.
  */
 
-export type StaffRole = 'viewer' | 'editor' | 'admin';
+/** facility_manager: sees and acts on the follow-up cases of its facilities only */
+export type StaffRole = 'facility_manager' | 'viewer' | 'editor' | 'admin';
 
 export type ApiToken = {
   id: string;
   name: string;
   role: StaffRole;
+  /** facility_manager only: the facility codes it answers for */
+  facilities?: string[];
   /** sha256 (hex) of the token; the token itself is shown once and never stored */
   hash: string;
   createdAt: Date;

@@ -11,15 +11,17 @@ import { api, fillPath, servedRoutes, tokenFor } from '../support/staff.js';
 let t: TestService;
 let viewer: string;
 let editor: string;
+let manager: string;
 beforeAll(async () => {
   t = await startTestService();
   viewer = await tokenFor(t, 'viewer');
+  manager = (await api(t).post('/api/v1/tokens', { role: 'facility_manager', name: 'Manager tester', facilities: ['1001'] })).json.token;
   editor = await tokenFor(t, 'editor');
 });
 afterAll(() => t.stop());
 
 const PUBLIC = new Set(['GET /api/v1/openapi.json', 'GET /staff/assets/:file', 'GET /staff/sign-in', 'POST /staff/sign-in']);
-const RANK = { viewer: 1, editor: 2, admin: 3 } as const;
+const RANK = { facility_manager: 0, viewer: 1, editor: 2, admin: 3 } as const;
 
 describe('authentication and roles on every staff route', () => {
   it('declares every served /staff and /api/v1 route, and documents every API route in OpenAPI', async () => {
@@ -41,7 +43,7 @@ describe('authentication and roles on every staff route', () => {
   });
 
   it('answers 401 without credentials and 403 with a lower role, on every non-public route', async () => {
-    const tokens = { viewer, editor } as const;
+    const tokens = { facility_manager: manager, viewer, editor } as const;
     const checked: string[] = [];
     for (const spec of t.service.staffRoutes) {
       const key = `${spec.method.toUpperCase()} ${spec.path}`;
@@ -56,7 +58,7 @@ describe('authentication and roles on every staff route', () => {
       expect(anonymous.status, `${key} without credentials`).toBe(401);
       const wrong = await fetch(url, { method: spec.method.toUpperCase(), headers: { ...headers, authorization: 'Bearer not-a-real-token-0123456789' }, body });
       expect(wrong.status, `${key} with an unknown token`).toBe(401);
-      for (const lower of ['viewer', 'editor'] as const) {
+      for (const lower of ['facility_manager', 'viewer', 'editor'] as const) {
         if (RANK[lower] >= RANK[spec.role]) continue;
         const res = await fetch(url, { method: spec.method.toUpperCase(), headers: { ...headers, authorization: `Bearer ${tokens[lower]}` }, body });
         expect(res.status, `${key} as ${lower}`).toBe(403);
@@ -122,7 +124,7 @@ describe('authentication and roles on every staff route', () => {
     const stored = JSON.stringify(await t.storage.tokens.list());
     expect(stored).not.toContain(token);
     expect((await api(t, token).get('/api/v1/me')).json).toEqual({ name: 'Hash check', role: 'viewer' });
-    expect((await api(t).post('/api/v1/tokens', { role: 'boss', name: 'x' })).json.fields[0]).toEqual({ field: 'role', message: 'must be admin, editor or viewer' });
+    expect((await api(t).post('/api/v1/tokens', { role: 'boss', name: 'x' })).json.fields[0]).toEqual({ field: 'role', message: 'must be admin, editor, viewer or facility_manager' });
   });
 });
 

@@ -35,5 +35,5 @@ it('refuses without durable storage, or stores the token where the server will r
 
   const bad = await run(tsx, ['src/entry/cli/token-create.ts', '--role', 'boss'], { cwd: root, env }).catch((e) => e);
   expect(bad.code).toBe(2);
-  expect(bad.stderr).toContain('--role: must be admin, editor or viewer');
+  expect(bad.stderr).toContain('--role: must be admin, editor, viewer or facility_manager');
 }, 90_000);

@@ -55,6 +55,11 @@ export function staffStorageContract(name: string, make: () => Promise<{ storage
       expect(await s.tokens.findByHash('nope')).toBeNull();
       expect(await s.tokens.get('b')).toStrictEqual(token('b', { createdAt: t(5), role: 'viewer' }));
       expect((await s.tokens.list()).map((x) => x.id)).toEqual(['b', 'a']);
+      // a facility manager's token keeps its facilities; the others have none (not even an empty list)
+      const fm = token('fm', { hash: 'hash-fm', role: 'facility_manager', facilities: ['1001', '1002'], createdAt: t(1) });
+      expect(await s.tokens.insert(fm)).toBe(true);
+      expect(await s.tokens.findByHash('hash-fm')).toStrictEqual(fm);
+      expect(await s.tokens.get('a')).not.toHaveProperty('facilities');
       expect(await s.tokens.revoke('a', t(9))).toBe(true);
       expect(await s.tokens.revoke('a', t(10))).toBe(false);
       expect(await s.tokens.revoke('zzz', t(10))).toBe(false);

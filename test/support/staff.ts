@@ -52,5 +52,5 @@ export function servedRoutes(app: Express): Array<{ method: string; path: string
   return out;
 }
 
-export const SAMPLE_PARAMS: Record<string, string> = { id: 'clinic', version: '1', draftId: 'd_000000000000', code: '1001', tokenId: 'tok_000000000000', file: 'staff.css' };
+export const SAMPLE_PARAMS: Record<string, string> = { id: 'clinic', version: '1', draftId: 'd_000000000000', code: '1001', tokenId: 'tok_000000000000', file: 'staff.css', reference: 'K7M3-P9QX-AB' };
 export const fillPath = (path: string) => path.replace(/:(\w+)/g, (_m, name: string) => SAMPLE_PARAMS[name] ?? 'x');

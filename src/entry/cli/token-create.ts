@@ -14,12 +14,12 @@ import { systemClock } from '../../gateways/clock.js';
  * what to do instead (sign in with ADMIN_TOKEN and create tokens on the Tokens page).
  */
 
-const USAGE = 'usage: npm run token:create -- --role admin|editor|viewer [--name "Who uses it"]';
+const USAGE = 'usage: npm run token:create -- --role admin|editor|viewer|facility_manager [--name "Who uses it"] [--facilities 1001,1002 (facility_manager only)]';
 
 async function main(): Promise<number> {
-  let values: { role?: string; name?: string; help?: boolean };
+  let values: { role?: string; name?: string; facilities?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { role: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } } }));
+    ({ values } = parseArgs({ options: { role: { type: 'string' }, name: { type: 'string' }, facilities: { type: 'string' }, help: { type: 'boolean' } } }));
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -28,7 +28,11 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const request = TokenRequest.safeParse({ role: values.role, name: values.name ?? `${values.role ?? ''} token` });
+  const request = TokenRequest.safeParse({
+    role: values.role,
+    name: values.name ?? `${values.role ?? ''} token`,
+    ...(values.facilities !== undefined ? { facilities: values.facilities.split(/[\s,]+/).filter(Boolean) } : {}),
+  });
   if (!request.success) {
     console.error(`${request.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n')}\n${USAGE}`);
     return 2;

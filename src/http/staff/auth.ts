@@ -18,7 +18,7 @@ export const SESSION_COOKIE = 'crc_staff';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 const SESSION_HOURS = 8;
-const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+const RANK: Record<Role, number> = { facility_manager: 0, viewer: 1, editor: 2, admin: 3 };
 
 export type StaffPrincipal = Principal & { tokenId: string };
 /** The cookie: session id (also the CSRF nonce), token id, expiry, and ADMIN_TOKEN's fingerprint for its sessions. */
@@ -41,7 +41,7 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
     // looked up by hash: the raw token is never stored, and the hash reveals nothing to compare against
     const stored = await deps.storage.tokens.findByHash(hashToken(token));
     if (!stored || stored.revokedAt) return null;
-    return { name: stored.name, role: stored.role, tokenId: stored.id };
+    return { name: stored.name, role: stored.role, tokenId: stored.id, ...(stored.facilities ? { facilities: stored.facilities } : {}) };
   }
 
   async function principalOf(tokenId: string, fingerprint: string | undefined): Promise<StaffPrincipal | null> {
@@ -49,7 +49,7 @@ export function createStaffAuth(deps: { storage: Storage; adminToken?: string; s
       return adminFingerprint && fingerprint === adminFingerprint ? { name: 'ADMIN_TOKEN', role: 'admin', tokenId } : null;
     }
     const stored = await deps.storage.tokens.get(tokenId);
-    return stored && !stored.revokedAt ? { name: stored.name, role: stored.role, tokenId } : null;
+    return stored && !stored.revokedAt ? { name: stored.name, role: stored.role, tokenId, ...(stored.facilities ? { facilities: stored.facilities } : {}) } : null;
   }
 
   function csrfFor(nonce: string) {

@@ -9,6 +9,7 @@ import { registerGeneralPages } from './pages/general.js';
 import { registerScorecardPages } from './pages/scorecards.js';
 import { registerFormatRoutes } from './pages/formats.js';
 import { registerCharterRoutes } from './pages/charters.js';
+import { registerCaseRoutes } from './pages/cases.js';
 import { registerFlowResultsRoutes } from './flow-results-routes.js';
 
 /** Paths whose routes parse their own request bodies (see registry.ts for the limits). */
@@ -46,6 +47,7 @@ export function createStaffRoutes(ctx: StaffContext) {
   registerScorecardPages(reg, ctx);
   registerFormatRoutes(reg, ctx);
   registerCharterRoutes(reg, ctx);
+  registerCaseRoutes(reg, ctx);
   registerFlowResultsRoutes(reg, ctx);
   registerApiRoutes(reg, ctx);
   registerScorecardApiRoutes(reg, ctx);

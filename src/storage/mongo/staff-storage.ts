@@ -12,7 +12,16 @@ type Doc = Record<string, unknown>;
 const opts = (collection: string) => ({ collection, versionKey: false, minimize: false, autoIndex: false, autoCreate: false, id: false, strict: true }) as const;
 
 const tokenSchema = new Schema(
-  { _id: { type: String, required: true }, name: String, role: String, hash: { type: String, required: true }, createdAt: Date, createdBy: String, revokedAt: Date },
+  {
+    _id: { type: String, required: true },
+    name: String,
+    role: String,
+    facilities: { type: [String], default: undefined },
+    hash: { type: String, required: true },
+    createdAt: Date,
+    createdBy: String,
+    revokedAt: Date,
+  },
   opts('api_tokens'),
 );
 tokenSchema.index({ hash: 1 }, { unique: true });

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCaseForReport } from '../../src/app/cases/open-case.js';
+import type { AnswerValue } from '../../src/engine/definition.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { api, tokenFor } from '../support/staff.js';
+
+/**
+ * Follow-up cases through the real server (Express on port 0): the list with its filters, one
+ * case by reference as a citizen reads it out, acting on it, and the facility manager's scope.
+ * 401/403 on these routes is also checked with every other staff route in staff-api.test.ts.
+ */
+
+let t: TestService;
+let viewer: string;
+let editor: string;
+let manager: string;
+const NUMBER = '+254711000205';
+
+async function report(id: string, facilityCode: string, answers: Record<string, AnswerValue>, consent: boolean) {
+  const s = t.storage;
+  const at = t.clock.now();
+  await s.responses.start({
+    id,
+    sourceKey: `ussd:ATUid_${id}`,
+    facilityCode,
+    facilityType: 'clinic',
+    district: 'Riverside',
+    questionnaireId: 'clinic',
+    questionnaireVersion: 1,
+    channel: 'ussd',
+    language: 'en',
+    respondentKey: 'a'.repeat(32),
+    resumeState: null,
+    sessionIds: [`ATUid_${id}`],
+    startedAt: at,
+  });
+  const resume = { value: 'thanks', context: { answers: {}, path: [] } };
+  for (const [questionId, value] of Object.entries(answers)) await s.responses.recordAnswer(id, { questionId, value, at }, resume);
+  const response = await s.responses.complete(id, at, `key-${id}`, '2026-10-05');
+  const version = await s.questionnaires.getVersion('clinic', 1);
+  return openCaseForReport(t.service.cases, { response, definition: version!.definition, consent, e164: consent ? NUMBER : null });
+}
+
+beforeAll(async () => {
+  t = await startTestService();
+  viewer = await tokenFor(t, 'viewer');
+  editor = await tokenFor(t, 'editor', 'Thandi');
+  const created = await api(t).post('/api/v1/tokens', { role: 'facility_manager', name: 'Amina', facilities: ['1001'] });
+  expect(created.status).toBe(201);
+  expect(created.json).toMatchObject({ role: 'facility_manager', facilities: ['1001'] });
+  manager = created.json.token;
+  expect((await report('K7M3P9QXAB', '1001', { problem: 'long_wait', satisfaction: 2, staff: 4 }, true)).kind).toBe('opened');
+  t.clock.advance(60_000);
+  expect((await report('AB12CD34EF', '1002', { problem: 'no_medicine' }, false)).kind).toBe('opened');
+  expect((await report('NNNN0000ZZ', '1001', { problem: 'none', satisfaction: 5 }, true)).kind).toBe('not_a_concern');
+});
+afterAll(() => t.stop());
+
+describe('cases over the staff API', () => {
+  it('answers 401 without credentials, 403 for a viewer acting, and refuses a facility_manager token without facilities', async () => {
+    expect((await fetch(`${t.url}/api/v1/cases`)).status).toBe(401);
+    expect((await fetch(`${t.url}/api/v1/cases/K7M3-P9QX-AB`)).status).toBe(401);
+    expect((await fetch(`${t.url}/api/v1/cases/K7M3-P9QX-AB/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"acknowledge"}' })).status).toBe(401);
+    const viewing = await api(t, viewer).post('/api/v1/cases/K7M3-P9QX-AB/actions', { type: 'acknowledge' });
+    expect(viewing.status).toBe(403);
+    expect(viewing.json.error).toBe('acting on a case needs the facility_manager or editor role; you have viewer');
+    const noFacilities = await api(t).post('/api/v1/tokens', { role: 'facility_manager', name: 'Nobody' });
+    expect(noFacilities.status).toBe(400);
+    expect(noFacilities.json.fields).toEqual([{ field: 'facilities', message: 'a facility_manager token names its facilities' }]);
+    expect((await api(t).post('/api/v1/tokens', { role: 'viewer', name: 'V', facilities: ['1001'] })).status).toBe(400);
+  });
+
+  it('lists cases newest first with facility and status filters; a facility manager sees only its facilities', async () => {
+    const all = await api(t, viewer).get('/api/v1/cases');
+    expect(all.status).toBe(200);
+    expect(all.json.items.map((c: { reference: string }) => c.reference)).toEqual(['AB12-CD34-EF', 'K7M3-P9QX-AB']);
+    expect((await api(t, viewer).get('/api/v1/cases?facility=1002')).json.items.map((c: { reference: string }) => c.reference)).toEqual(['AB12-CD34-EF']);
+    expect((await api(t, viewer).get('/api/v1/cases?status=resolved')).json.items).toEqual([]);
+    const mine = await api(t, manager).get('/api/v1/cases');
+    expect(mine.json.items.map((c: { reference: string }) => c.reference)).toEqual(['K7M3-P9QX-AB']);
+    expect((await api(t, manager).get('/api/v1/cases?facility=1002')).status).toBe(403);
+    const bad = await api(t, viewer).get('/api/v1/cases?status=lost&facility=x');
+    expect(bad.status).toBe(400);
+    expect(bad.json.fields.map((f: { field: string }) => f.field).sort()).toEqual(['facility', 'status']);
+    expect((await api(t, viewer).get('/api/v1/cases?colour=red')).status).toBe(400);
+  });
+
+  it('shows one case by reference, with or without dashes, with its history and answers, and never a number', async () => {
+    for (const ref of ['K7M3-P9QX-AB', 'k7m3p9qxab', 'K7M3P9QXAB']) {
+      const one = await api(t, manager).get(`/api/v1/cases/${ref}`);
+      expect(one.status, ref).toBe(200);
+      expect(one.json.case).toMatchObject({ reference: 'K7M3-P9QX-AB', status: 'open', contactConsent: true, concern: { problem: 'long_wait', satisfaction: 2 } });
+      expect(one.json.history).toMatchObject([{ seq: 1, event: 'open', to: 'open' }]);
+      expect(one.json.answers).toEqual(
+        expect.arrayContaining([
+          { questionId: 'problem', value: 'long_wait' },
+          { questionId: 'staff', value: 4 },
+        ]),
+      );
+      expect(one.json.allowed).toEqual(['acknowledge', 'action_taken', 'refer', 'escalate', 'note']);
+      expect(one.json.actions).toContain('extra_staff');
+      expect(one.text).not.toContain(NUMBER.slice(4));
+      expect(one.text).not.toMatch(/sealed|numberHash|respondentKey/);
+    }
+    expect((await api(t, manager).get('/api/v1/cases/AB12-CD34-EF')).status).toBe(403);
+    expect((await api(t, viewer).get('/api/v1/cases/AB12-CD34-EF')).status).toBe(200);
+    expect((await api(t, viewer).get('/api/v1/cases/0000-0000-00')).status).toBe(404);
+    expect((await api(t, viewer).get('/api/v1/cases/not-a-ref')).status).toBe(404);
+  });
+
+  it('acts on a case through the machine, audits it, deletes the contact on resolution, and answers 400/403/404/409 as it should', async () => {
+    const act = (token: string, ref: string, body: unknown) => api(t, token).post(`/api/v1/cases/${ref}/actions`, body);
+    const ack = await act(manager, 'k7m3-p9qx-ab', { type: 'acknowledge' });
+    expect(ack.status).toBe(200);
+    expect(ack.json).toMatchObject({ case: { status: 'acknowledged', revision: 1 }, transition: { seq: 2, by: { kind: 'manager', label: 'Amina (facility_manager)' }, channel: 'api' } });
+    // the same click again: the machine refuses it, naming what it allows; nothing is stored twice
+    const again = await act(manager, 'K7M3P9QXAB', { type: 'acknowledge' });
+    expect(again.status).toBe(409);
+    expect(again.json).toEqual({ error: 'a case that is acknowledged cannot take "acknowledge"', allowed: ['action_taken', 'refer', 'escalate', 'note'] });
+
+    expect((await act(manager, 'K7M3-P9QX-AB', { type: 'action_taken' })).status).toBe(400);
+    expect((await act(manager, 'K7M3-P9QX-AB', { type: 'action_taken', action: 'teleport' })).status).toBe(400);
+    expect((await act(manager, 'K7M3-P9QX-AB', { type: 'escalate' })).status).toBe(400);
+    expect((await act(manager, 'K7M3-P9QX-AB', { type: 'note', note: 'call her on +254 711 000 205' })).json.error).toContain('phone number');
+    expect((await act(manager, 'K7M3-P9QX-AB', { type: 'note', note: 'x', colour: 'red' })).status).toBe(400);
+    expect((await act(manager, 'AB12-CD34-EF', { type: 'acknowledge' })).status).toBe(403);
+    expect((await act(manager, '0000-0000-00', { type: 'acknowledge' })).status).toBe(404);
+
+    const acted = await act(manager, 'K7M3-P9QX-AB', { type: 'action_taken', action: 'extra_staff', note: 'Second nurse on Mondays' });
+    expect(acted.json).toMatchObject({ case: { status: 'action_taken' }, transition: { actionCode: 'extra_staff', note: 'Second nurse on Mondays' } });
+    expect(await t.storage.caseContacts.get('K7M3-P9QX-AB')).not.toBeNull();
+    expect((await act(editor, 'K7M3-P9QX-AB', { type: 'resolve' })).json.case).toMatchObject({ status: 'resolved', resolvedByTimeout: false });
+    expect(await t.storage.caseContacts.get('K7M3-P9QX-AB')).toBeNull();
+
+    const one = await api(t, viewer).get('/api/v1/cases/K7M3-P9QX-AB');
+    expect(one.json.history.map((h: { event: string; to: string }) => `${h.event}>${h.to}`)).toEqual(['open>open', 'acknowledge>acknowledged', 'action_taken>action_taken', 'resolve>resolved']);
+    expect(one.json.history[3].by).toEqual({ kind: 'staff', label: 'Thandi (editor)' });
+
+    const audit = (await api(t, viewer).get(`/api/v1/audit?target=${encodeURIComponent('case K7M3-P9QX-AB')}`)).json.items;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(['case.resolve', 'case.action_taken', 'case.acknowledge']);
+    expect(audit[1].details).toEqual({ facilityCode: '1001', from: 'acknowledged', to: 'action_taken', action: 'extra_staff' });
+    expect(JSON.stringify(audit)).not.toContain(NUMBER.slice(4));
+    expect(t.logs.join('')).not.toContain(NUMBER.slice(4));
+  });
+});
