@@ -22,8 +22,9 @@ export type Started = {
 
 export async function startServer(kind: 'service' | 'bare', env: Record<string, string> = {}): Promise<Started> {
   const root = join(import.meta.dirname, '..');
-  // one node process (tsx as an import hook), so its RSS is the server's and it can be asked to collect garbage
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/servers.ts'), kind], {
+  // one node process (tsx as an import hook), so its RSS is the server's and it can be asked to collect garbage;
+  // BENCH_NODE_FLAGS adds node flags to it (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--expose-gc', '--import', 'tsx', join(root, 'bench/servers.ts'), kind], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

@@ -233,6 +233,6 @@ export function questionnaireText(q: Pick<LoadedQuestionnaire, 'id' | 'texts'>, 
   const found = lookupPath(q.texts[from], path);
   const text = { key, text: found === undefined ? key : formatMessage(lang, found, vars) };
   // the spoken form comes from the same language as the text, never from another
-  const spoken = q.texts[from]?.spoken?.[path];
+  const spoken = lookupPath(q.texts[from]?.spoken, path);
   return spoken === undefined ? text : { ...text, spoken: formatMessage(lang, spoken, vars) };
 }

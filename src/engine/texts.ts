@@ -24,9 +24,26 @@ export const QuestionnaireTexts = z.object({
   ),
   /**
    * How a text is said on a voice call where the written form reads badly aloud
-   * ("Under 30 min" is spoken "Under thirty minutes"), by the same path as the text.
+   * ("Under 30 min" is spoken "Under 30 minutes"): the same tree as the texts, holding only
+   * the texts that have a spoken form, so `spoken.questions.wait.options.lt30m` sits where
+   * `questions.wait.options.lt30m` does. Nested, never keyed by a dotted path: the texts are
+   * stored in MongoDB as they are, and FerretDB refuses a key with a dot in it.
    */
-  spoken: z.record(z.string(), z.string().min(1)).optional(),
+  spoken: z
+    .object({
+      title: z.string().min(1).optional(),
+      intro: z.string().min(1).optional(),
+      questions: z
+        .record(
+          z.string(),
+          z.object({
+            text: z.string().min(1).optional(),
+            options: z.record(z.string(), z.string().min(1)).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 export type QuestionnaireTexts = z.infer<typeof QuestionnaireTexts>;
 
@@ -59,8 +76,22 @@ export function missingQuestionnaireKeys(def: QuestionnaireDefinition, texts: Qu
   return requiredQuestionnaireKeys(def).filter((k) => lookupPath(texts, k) === undefined);
 }
 
-/** The text at a dotted path such as "questions.wait.options.lt30", if present. */
-export function lookupPath(texts: QuestionnaireTexts | undefined, path: string): string | undefined {
+/** The paths (as the texts key them, e.g. "questions.wait.options.lt30m") that have a spoken form. */
+export function spokenPaths(texts: Pick<QuestionnaireTexts, 'spoken'> | undefined): string[] {
+  const spoken = texts?.spoken;
+  if (!spoken) return [];
+  const out: string[] = [];
+  if (spoken.title) out.push('title');
+  if (spoken.intro) out.push('intro');
+  for (const [id, q] of Object.entries(spoken.questions ?? {})) {
+    if (q.text) out.push(`questions.${id}.text`);
+    for (const code of Object.keys(q.options ?? {})) out.push(`questions.${id}.options.${code}`);
+  }
+  return out;
+}
+
+/** The text at a dotted path such as "questions.wait.options.lt30" (or "spoken.questions.…"), if present. */
+export function lookupPath(texts: object | undefined, path: string): string | undefined {
   let node: unknown = texts;
   let from = 0;
   // walks the path without splitting it into a new array: this runs for every option on every screen

@@ -68,6 +68,7 @@ const Env = z.object({
     .min(1)
     .max(24 * 31)
     .default(24),
+  DASHBOARD_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   SESSION_TTL_MINUTES: z.coerce
     .number()
     .int()
@@ -139,6 +140,8 @@ export type Config = {
   ussd: { screenLimit: number };
   resumeWindowMinutes: number;
   countWindowHours: number;
+  /** the staff dashboard's figures are recomputed at most this often per period (0: every view) */
+  dashboardMaxAgeSeconds: number;
   sessionTtlMinutes: number;
   maxFacilityAttempts: number;
   timeZone: string;
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ussd: { screenLimit: e.USSD_SCREEN_LIMIT },
     resumeWindowMinutes: e.RESUME_WINDOW_MINUTES,
     countWindowHours: e.COUNT_WINDOW_HOURS,
+    dashboardMaxAgeSeconds: e.DASHBOARD_MAX_AGE_SECONDS,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     maxFacilityAttempts: e.MAX_FACILITY_ATTEMPTS,
     timeZone: e.TIME_ZONE,

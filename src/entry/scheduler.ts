@@ -1,13 +1,14 @@
 import { Cron } from 'croner';
 import type { Clock } from '../gateways/clock.js';
 import type { OutboxSender } from '../app/scorecards/send-outbox.js';
-import { formatPeriod, periodJustEnded, type PeriodKind } from '../app/scorecards/period.js';
+import { formatPeriod, periodBounds, periodJustEnded, type PeriodKind } from '../app/scorecards/period.js';
 
 /**
  * In-process schedule: at each cron tick (in the programme's time zone) run the scorecards
  * of the period that just ended, then send; between ticks the sender loop polls the
  * outbox. Every instance runs it: unique keys in storage, not an elected leader, make a
- * period's messages go out once.
+ * period's messages go out once. The same keys make a catch-up at start safe: a tick that
+ * fell while no instance was up is run when one starts.
  */
 export type SchedulerDeps = {
   clock: Clock;
@@ -29,10 +30,36 @@ export function createScheduler(deps: SchedulerDeps) {
     return period;
   }
 
+  /** The period whose scheduled tick has passed (the first tick after the period ended), or null before that tick. */
+  function periodDue(now: Date): string | null {
+    const ended = periodJustEnded(now, settings.periodKind, settings.timeZone);
+    const firstTick = new Cron(settings.cron, { timezone: settings.timeZone, paused: true }).nextRun(periodBounds(ended, settings.timeZone).to);
+    return firstTick && firstTick.getTime() <= now.getTime() ? formatPeriod(ended) : null;
+  }
+
+  let catchingUp: Promise<void> = Promise.resolve();
+  /** Runs the period just ended if its tick has passed: a no-op when it ran already, the missed run when no instance was up. */
+  async function catchUp(): Promise<string | null> {
+    const period = periodDue(clock.now());
+    if (!period) return null;
+    await deps.runPeriod(period);
+    await deps.sender.drain();
+    return period;
+  }
+
   return {
     tick,
+    catchUp,
+    /** settles when the catch-up begun by start() has finished (for tests and a clean stop) */
+    caughtUp: () => catchingUp,
     start() {
       if (job) return;
+      catchingUp = catchUp().then(
+        (period) => {
+          if (period) log.info({ period }, 'scorecard run caught up at start (sends only what a missed or unfinished run left)');
+        },
+        (err) => log.error({ err }, 'scorecard catch-up at start failed; the next tick or a manual run (npm run scorecards) can finish it'),
+      );
       job = new Cron(settings.cron, { timezone: settings.timeZone, protect: true }, async () => {
         try {
           const period = await tick();
@@ -47,6 +74,7 @@ export function createScheduler(deps: SchedulerDeps) {
     async stop() {
       job?.stop();
       job = null;
+      await catchingUp;
       await deps.sender.stop();
     },
   };

@@ -11,6 +11,12 @@ import { createHttpApp } from '../http/app.js';
 import { requireCallbackToken } from '../http/security.js';
 import { createStaffAuth } from '../http/staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from '../http/staff/index.js';
+import { createDashboardViews } from '../app/staff/dashboard-views.js';
+import { createPublicRoutes } from '../http/public/index.js';
+import { createPublicFigures } from '../app/public/public-figures.js';
+import { createPublicPages } from '../app/public/public-pages.js';
+import { openDataRows } from '../app/public/open-data.js';
+import { loadCharterTexts, loadPageTexts } from '../app/charters/charter-texts.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
@@ -22,7 +28,6 @@ import { createSystemTexts, loadShippedContent, type ShippedContent } from '../a
 import { createConversationRunner } from '../app/hops/run-conversation.js';
 import { createHopHandler } from '../app/hops/handle-hop.js';
 import { createCaseDesk } from '../app/hops/case-desk.js';
-import { createContactVault } from '../gateways/contact-vault.js';
 import { abandonUnfinished } from '../app/hops/session-ended.js';
 import { ussdAdapter } from '../channels/ussd/adapter.js';
 import type { UssdSessionEvent } from '../channels/ussd/protocol.js';
@@ -92,20 +97,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
   await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo });
 
-  const cases = createCaseDesk({
-    storage,
-    clock,
-    vault: createContactVault(config.contacts.key),
-    contactRetentionDays: config.contacts.retentionDays,
-    defaultCountry: config.defaultCountry,
-    log,
-  });
+  const caseDeps = { storage, clock, vault: createContactVault(config.contacts.key), contactRetentionDays: config.contacts.retentionDays };
+  const caseDesk = createCaseDesk({ ...caseDeps, defaultCountry: config.defaultCountry, log });
   const runner = createConversationRunner({
     storage,
     questionnaires,
     texts,
     settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
-    cases,
+    cases: caseDesk,
   });
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
@@ -114,7 +113,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     clock,
     ids,
     respondentKey,
-    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log, cases },
+    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log, cases: caseDesk },
     log,
   };
   const ussd = {
@@ -154,11 +153,27 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     production: config.production,
     flowResultsSecret: createHmac('sha256', config.respondentKeySecret).update('flow-results-export').digest('hex'),
     voice: { audio: voice.audio, languages: voice.languages },
+    dashboard: createDashboardViews({ storage, now: () => clock.now(), timeZone: config.timeZone, maxAgeMs: config.dashboardMaxAgeSeconds * 1000 }),
     scorecards: {
       preview: (facilityCode, period) => previewScorecard({ run: scorecards.run, storedScorecard: (code, p) => storage.scorecards.get(code, p) }, facilityCode, period),
       defaultPeriod: () => defaultPreviewPeriod(clock.now(), config.scorecards.period, config.timeZone),
       minCount: config.scorecards.minCount,
     },
+  });
+  // the public pages and open data: the scorecard run's figures, one minimum count, no sign-in
+  const publicDeps = { storage, clock, settings: { timeZone: config.timeZone, minCount: config.scorecards.minCount } };
+  const publicFigures = createPublicFigures(publicDeps);
+  const publicRoutes = createPublicRoutes({
+    pages: createPublicPages({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }),
+    openData: (q) => openDataRows({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }, q),
+    texts: {
+      page: loadPageTexts(root, 'public.json'),
+      charter: loadCharterTexts(root),
+      languages: languages.map((code) => ({ code, nativeName: content.locales[code]?.meta.nativeName ?? code, draft: content.locales[code]?.meta.draft ?? false })),
+      defaultLanguage: config.defaultLanguage,
+    },
+    languages,
+    defaultLanguage: config.defaultLanguage,
   });
   let shuttingDown = false;
   const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
@@ -169,6 +184,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     voice.routes({ ...hopDeps, callbackGuard, metrics }),
     smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
     staff.router,
+    publicRoutes,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
 
@@ -240,7 +256,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     staffRoutes: staff.specs,
     scorecards,
     /** follow-up cases: what openCaseForReport and actOnCase need (src/app/cases) */
-    cases: { storage, clock, vault: createContactVault(config.contacts.key), contactRetentionDays: config.contacts.retentionDays },
+    cases: caseDeps,
   };
 }
 

@@ -27,6 +27,11 @@ export type TallyQuery = {
   to: Date;
   /** the question ids whose answers to count; others are ignored */
   questionIds: string[];
+  /**
+   * Only responses that gave this answer (a disaggregation: the reports of women, of 18-34
+   * year olds); absent: every counted response.
+   */
+  answered?: { questionId: string; value: string };
 };
 
 export type ProblemCount = { questionnaireId: string; questionId: string; code: string; count: number };

@@ -38,6 +38,7 @@ export function tallyCountedResponses(responses: Iterable<Response>, query: Tall
   const wanted = new Set(query.questionIds);
   const from = query.from.getTime();
   const to = query.to.getTime();
+  const answered = query.answered;
   type Group = { tally: ResponseTally; counts: Map<string, Map<string | number, number>> };
   // facility -> "questionnaire@version" -> group: no string building per response
   const groups = new Map<string, Map<string, Group>>();
@@ -45,6 +46,7 @@ export function tallyCountedResponses(responses: Iterable<Response>, query: Tall
     if (!r.counted || !r.completedAt) continue;
     const at = r.completedAt.getTime();
     if (at < from || at >= to) continue;
+    if (answered && !r.answers.some((a) => a.questionId === answered.questionId && String(a.value) === answered.value)) continue;
     let byVersion = groups.get(r.facilityCode);
     if (!byVersion) groups.set(r.facilityCode, (byVersion = new Map()));
     const versionKey = `${r.questionnaireId}@${r.questionnaireVersion}`;

@@ -44,3 +44,52 @@ it('counts complete reports per local day and averages satisfaction per facility
   expect(page.text).toContain('Riverside Clinic (1001)');
   expect(page.text).toContain('4.00 (3 ratings)');
 });
+
+it('keeps a period’s figures for DASHBOARD_MAX_AGE_SECONDS, says how old they are, then recomputes them', async () => {
+  const kept = await startTestService({ TIME_ZONE: 'Africa/Johannesburg', DASHBOARD_MAX_AGE_SECONDS: '15' });
+  try {
+    const reportOn = async (phone: string) => {
+      const p = kept.phone(phone);
+      await p.dial();
+      let last: Hop | undefined;
+      for (const input of ['1', '1001', '1', '2', '4', '1', '5', '1', '98', '1', '00', '2']) last = await p.send(input);
+      expect(last!.body).toMatch(/^END/);
+    };
+    kept.clock.set('2026-10-05T08:00:00Z');
+    await reportOn('+27820000911');
+    const first = (await api(kept).get('/api/v1/dashboard?days=3')).json;
+    expect(first.total).toBe(1);
+    expect(first.asOf).toBe('2026-10-05T08:00:00.000Z');
+
+    kept.clock.set('2026-10-05T08:00:10Z');
+    await reportOn('+27820000912');
+    const within = (await api(kept).get('/api/v1/dashboard?days=3')).json;
+    expect(within).toEqual(first); // 10 s old: the kept figures, with their time
+    expect((await api(kept).get('/staff?days=7')).text).toContain('recomputed at most every 15 s');
+
+    kept.clock.set('2026-10-05T08:00:15Z');
+    const after = (await api(kept).get('/api/v1/dashboard?days=3')).json;
+    expect(after.total).toBe(2);
+    expect(after.asOf).toBe('2026-10-05T08:00:15.000Z');
+
+    kept.clock.set('2026-10-05T07:59:00Z'); // a clock set back never serves figures "from the future"
+    expect((await api(kept).get('/api/v1/dashboard?days=3')).json.asOf).toBe('2026-10-05T07:59:00.000Z');
+  } finally {
+    await kept.stop();
+  }
+});
+
+it('recomputes on every view with DASHBOARD_MAX_AGE_SECONDS=0', async () => {
+  const fresh = await startTestService({ TIME_ZONE: 'Africa/Johannesburg', DASHBOARD_MAX_AGE_SECONDS: '0' });
+  try {
+    fresh.clock.set('2026-10-05T08:00:00Z');
+    expect((await api(fresh).get('/api/v1/dashboard?days=3')).json.total).toBe(0);
+    const p = fresh.phone('+27820000913');
+    await p.dial();
+    for (const input of ['1', '1001', '1', '2', '4', '1', '5', '1', '98', '1', '00', '2']) await p.send(input);
+    expect((await api(fresh).get('/api/v1/dashboard?days=3')).json.total).toBe(1);
+    expect((await api(fresh).get('/staff?days=7')).text).not.toContain('recomputed at most');
+  } finally {
+    await fresh.stop();
+  }
+});

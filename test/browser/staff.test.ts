@@ -74,10 +74,10 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     // start a draft from the current version and edit it
     await page.getByRole('button', { name: 'Start draft' }).click();
     await page.waitForURL(/\/staff\/drafts\/d_[0-9a-f]{12}$/);
-    await page.getByLabel('questions.wait.text in en').fill('Version two: how long was your wait?');
+    await page.getByLabel('Question 1 · Wording, in English').fill('Version two: how long was your wait?');
 
     // clear a Kiswahili text: the error names the question and the language as one types
-    const swWait = page.getByLabel('questions.wait.text in sw');
+    const swWait = page.getByLabel('Question 1 · Wording, in Kiswahili');
     const swText = await swWait.inputValue();
     await swWait.fill('');
     await seen(page.locator('#issues'), 'question "wait" text [sw]: translation missing');
@@ -135,7 +135,7 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     draft.texts.en.title = '<script>alert("boom")</script><img src=x onerror="alert(2)">';
     await api(`/api/v1/drafts/${draft.id}`, { method: 'PUT', body: JSON.stringify({ definition: draft.definition, texts: draft.texts, revision: draft.revision }) });
     await page.goto(`${t.url}/staff/drafts/${draft.id}`);
-    expect(await page.getByLabel('title in en').inputValue()).toBe('<script>alert("boom")</script><img src=x onerror="alert(2)">');
+    expect(await page.getByLabel('Title (staff see it; callers do not), in English').inputValue()).toBe('<script>alert("boom")</script><img src=x onerror="alert(2)">');
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
@@ -198,7 +198,7 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     }
     // the editor works from the keyboard alone: tab to a text box, type, and the checks follow
     await page.goto(`${t.url}/staff/drafts/${draft.id}`);
-    await page.getByLabel('title in zu').focus();
+    await page.getByLabel('Title (staff see it; callers do not), in isiZulu').focus();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     await seen(page.locator('#issues'), 'title [zu]: translation missing');
@@ -211,28 +211,48 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
       body: JSON.stringify({ questionnaireId: 'social_grant' }),
     }).then((r) => r.json());
     await page.goto(`${t.url}/staff/drafts/${draft.id}`);
-    await page.getByLabel('title in en').fill('Grant office report card (typed, not yet saved)');
+    await page.getByLabel('Title (staff see it; callers do not), in English').fill('Grant office report card (typed, not yet saved)');
     await page.getByLabel('Question id').fill('feedback');
     await page.getByLabel('Type', { exact: true }).selectOption('text');
     await page.getByRole('button', { name: 'Add this question' }).click();
     // a ninth question is kept in the draft but named as the problem
     await seen(page.locator('#issues'), 'questions: a report card has at most 8 questions');
-    expect(await page.getByLabel('title in en').inputValue()).toBe('Grant office report card (typed, not yet saved)');
-    await page.getByRole('button', { name: 'Remove question age' }).click();
+    expect(await page.getByLabel('Title (staff see it; callers do not), in English').inputValue()).toBe('Grant office report card (typed, not yet saved)');
+    await page.getByRole('button', { name: 'Remove Question 8 (age)' }).click();
     await seen(page.getByRole('status'), 'Saved.');
-    expect(await page.getByLabel('questions.age.text in en').count()).toBe(0);
+    expect(await page.locator('textarea[data-path="questions.age.text"]').count()).toBe(0);
     expect(await page.locator('#issues').textContent()).not.toContain('at most 8');
     for (const lang of ['en', 'sw', 'zu']) await seen(page.locator('#issues'), `question "feedback" text [${lang}]: translation missing`);
-    expect(await page.getByLabel('title in en').inputValue()).toBe('Grant office report card (typed, not yet saved)');
-    await page.getByLabel('questions.feedback.text in en').fill('Anything else to tell us?');
-    await page.getByLabel('questions.feedback.text in sw').fill('Kuna jambo lingine?');
-    await page.getByLabel('questions.feedback.text in zu').fill('Kukhona okunye ongasitshela khona?');
+    expect(await page.getByLabel('Title (staff see it; callers do not), in English').inputValue()).toBe('Grant office report card (typed, not yet saved)');
+    await page.getByLabel('Question 8 · Wording, in English').fill('Anything else to tell us?');
+    await page.getByLabel('Question 8 · Wording, in Kiswahili').fill('Kuna jambo lingine?');
+    await page.getByLabel('Question 8 · Wording, in isiZulu').fill('Kukhona okunye ongasitshela khona?');
     await seen(page.locator('#issues-summary'), /^No problems found/);
-    await page.getByRole('button', { name: 'Move feedback up' }).click();
+    await page.getByRole('button', { name: 'Move Question 8 (feedback) up' }).click();
     await seen(page.getByRole('status'), 'Saved.');
     const saved = await t.storage.drafts.get(draft.id);
     expect((saved!.definition as { questions: Array<{ id: string }> }).questions.map((q) => q.id)).toEqual(['visits', 'wait', 'staff', 'satisfaction', 'problem', 'recommend', 'feedback', 'gender']);
     expect((saved!.texts as Record<string, { title: string; questions: Record<string, unknown> }>).en!.title).toBe('Grant office report card (typed, not yet saved)');
     expect((saved!.texts as Record<string, { questions: Record<string, unknown> }>).sw!.questions.age).toBeUndefined();
+  });
+
+  it('shows the question list in the chosen language as typed, and a text box grows with its text', async () => {
+    const draft = await fetch(`${t.url}/api/v1/drafts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${editorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ questionnaireId: 'clinic' }),
+    }).then((r) => r.json());
+    await page.goto(`${t.url}/staff/drafts/${draft.id}`);
+    const wording = page.locator('[data-wording="questions.wait.options.lt30m"]');
+    await seen(wording, 'Under 30 min');
+    await page.getByLabel('Show the questions in').selectOption('zu');
+    await seen(wording, 'Ngaphansi kwemiz 30');
+    expect(page.url()).toMatch(/\?lang=zu$/);
+    const box = page.getByLabel("Question 1 · Option 'Under 30 min', in isiZulu");
+    const before = (await box.boundingBox())!.height;
+    await box.fill(`Ngaphansi kwemizuzu engu-30 ${'futhi kuningi okunye okubhaliwe lapha '.repeat(5)}`);
+    await seen(wording, /^Ngaphansi kwemizuzu engu-30 futhi/);
+    expect((await box.boundingBox())!.height).toBeGreaterThan(before * 1.8);
+    expect(consoleErrors).toEqual([]);
   });
 });

@@ -50,8 +50,29 @@ describe('voice renderer', () => {
     expect(root.children.map((c) => c.name)).toEqual(['GetDigits', 'Redirect']);
     expect(root.children[0]!.attrs).toEqual({ numDigits: '1', timeout: '10', callbackUrl: `${BASE}/voice?seq=3` });
     expect(root.children[0]!.children[0]!.text).toBe(
-      'How long did you wait before you were helped? Under 30 min. Press 1. 30 min to 1 hour. Press 2. 1 to 2 hours. Press 3. 2 to 4 hours. Press 4. Over 4 hours. Press 5. To hear this again, press star.',
+      'How long did you wait before you were helped? Under 30 minutes. Press 1. 30 minutes to 1 hour. Press 2. 1 to 2 hours. Press 3. 2 to 4 hours. Press 4. Over 4 hours. Press 5. To hear this again, press star.',
     );
+  });
+
+  it('says an option by its spoken form where the written one is abbreviated, and the screen keeps the short one', () => {
+    expect(question.options[0]!.label).toEqual({ key: 'clinic.questions.wait.options.lt30m', text: 'Under 30 min', spoken: 'Under 30 minutes' });
+    const segments = voiceScreen(question, systemTexts).segments.map((s) => s.text);
+    expect(segments).toContain('Under 30 minutes');
+    expect(segments).toContain('30 minutes to 1 hour');
+    expect(segments.join(' ')).not.toMatch(/\bmin\b/);
+  });
+
+  it('keeps spoken forms in a tree with no dotted keys, as FerretDB stores them', () => {
+    const keys = (node: unknown): string[] => (node && typeof node === 'object' ? Object.entries(node).flatMap(([k, v]) => [k, ...keys(v)]) : []);
+    for (const id of ['clinic', 'police', 'social_grant']) {
+      for (const [lang, texts] of Object.entries(shipped(id).texts)) {
+        expect(texts.spoken, `${id} ${lang}`).toBeDefined();
+        expect(
+          keys(texts).filter((k) => k.includes('.')),
+          `${id} ${lang}`,
+        ).toEqual([]);
+      }
+    }
   });
 
   it('plays recordings in order and listens during the last one', () => {
@@ -82,6 +103,16 @@ describe('voice renderer', () => {
     const vs = voiceScreen(wrong, systemTexts);
     expect(vs.segments[0]).toEqual({ lang: 'en', key: 'system.voice.wrong_key', text: 'Sorry, that key is not one of the choices.' });
     expect(voiceScreen(wrong, systemTexts, null).segments[0]!.key).toBe('clinic.questions.wait.text');
+  });
+
+  it('ends the words before "Then press the hash key." with a full stop, not the screen\'s colon', () => {
+    const facility = run(clinic, [], { input: { languages: ['en'] } }).at(-1)!.prompt;
+    expect(facility.body[0]!.text).toBe('Enter the facility code shown on the poster:');
+    const xml = renderVoiceXml(voiceScreen(facility, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=2` });
+    expect(parseAtVoiceXml(xml).children[0]!.children[0]!.text).toBe('Enter the facility code shown on the poster. Then press the hash key. To hear this again, press star.');
+    // a menu's colon stays: the options follow it
+    const gender: Prompt = { ...question, body: [{ key: 'k', text: 'You are:' }] };
+    expect(voiceScreen(gender, systemTexts).segments[0]!.text).toBe('You are:');
   });
 
   it('ends with the closing words and nothing that listens', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyStructureEdit, readStructureEdit } from '../../src/app/questionnaires/edit-draft-structure.js';
+import { QUESTION_TYPES } from '../../src/engine/question-types/registry.js';
 
 const def = () => ({
   id: 'clinic',
@@ -38,6 +39,20 @@ describe('structure edits made with buttons', () => {
     expect(added.ok && (added.definition.questions as Array<{ options?: unknown }>)[0]!.options).toEqual([{ code: 'short' }, { code: 'long', positive: true }, { code: 'mid' }]);
     const removed = applyStructureEdit(def(), { op: 'remove-option', question: 'wait', code: 'short' });
     expect(removed.ok && (removed.definition.questions as Array<{ options?: unknown }>)[0]!.options).toEqual([{ code: 'long', positive: true }]);
+  });
+
+  it('moves an option up and down, and offers exactly the types the engine registers', () => {
+    const opts = (r: ReturnType<typeof applyStructureEdit>) => (r.ok ? ((r.definition.questions as Array<{ options?: Array<{ code: string }> }>)[0]!.options ?? []).map((o) => o.code) : r.message);
+    expect(opts(applyStructureEdit(def(), { op: 'option-down', question: 'wait', code: 'short' }))).toEqual(['long', 'short']);
+    expect(opts(applyStructureEdit(def(), { op: 'option-up', question: 'wait', code: 'long' }))).toEqual(['long', 'short']);
+    expect(opts(applyStructureEdit(def(), { op: 'option-up', question: 'wait', code: 'short' }))).toEqual(['short', 'long']);
+    expect(opts(applyStructureEdit(def(), { op: 'option-up', question: 'wait', code: 'mid' }))).toBe('"wait" has no option "mid"');
+    expect(readStructureEdit({ op: 'option-down:wait/short' })).toEqual({ op: 'option-down', question: 'wait', code: 'short' });
+    for (const t of QUESTION_TYPES) expect(readStructureEdit({ op: 'add', new_id: 'x', new_type: t.type })).toMatchObject({ op: 'add', type: t.type });
+    expect(readStructureEdit({ op: 'add', new_id: 'x', new_type: 'slider' })).toEqual({ error: 'choose the type of the new question' });
+    // a new question starts with its type's own editor defaults
+    const added = applyStructureEdit(def(), { op: 'add', id: 'count', type: 'number', optional: false, options: [] });
+    expect(added.ok && (added.definition.questions as unknown[])[3]).toEqual({ id: 'count', type: 'number', optional: false, ...QUESTION_TYPES.find((t) => t.type === 'number')!.editorDefaults() });
   });
 
   it('says what is wrong instead of breaking the questionnaire', () => {

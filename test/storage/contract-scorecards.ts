@@ -137,6 +137,22 @@ export function scorecardContract(get: () => Storage) {
       ]);
     });
 
+    it('with `answered`, tallies only the counted responses that gave that answer (a disaggregation)', async () => {
+      const s = get();
+      await report(s, 1, { satisfaction: 5, gender: 'woman' }, at(10));
+      await report(s, 2, { satisfaction: 2, gender: 'man' }, at(20));
+      await report(s, 3, { satisfaction: 4, gender: 'woman' }, at(30), { facilityCode: '1002' });
+      await report(s, 4, { satisfaction: 1 }, at(40));
+      // a flagged duplicate of report 1 gave the answer too: still not counted
+      await report(s, 5, { satisfaction: 1, gender: 'woman' }, at(50), {}, 'ck-1');
+      const women = await s.responses.tallyCounted({ from: at(0), to: at(24 * 60), questionIds: ['satisfaction'], answered: { questionId: 'gender', value: 'woman' } });
+      expect(women.map((t) => [t.facilityCode, t.reports, t.answers])).toEqual([
+        ['1001', 1, [{ questionId: 'satisfaction', value: 5, count: 1 }]],
+        ['1002', 1, [{ questionId: 'satisfaction', value: 4, count: 1 }]],
+      ]);
+      expect(await s.responses.tallyCounted({ from: at(0), to: at(24 * 60), questionIds: ['satisfaction'], answered: { questionId: 'gender', value: 'other' } })).toEqual([]);
+    });
+
     it('returns nothing for an empty range', async () => {
       const s = get();
       await report(s, 1, { satisfaction: 5 }, at(10));

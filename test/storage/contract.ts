@@ -65,6 +65,8 @@ function version(id: string, v: number, status: QuestionnaireStatus, facilityTyp
           problem: { text: 'Main problem?', options: { none: 'None', drugs: 'No drugs' } },
           comment: { text: 'Tell us more' },
         },
+        // spoken forms are a tree like the texts (FerretDB refuses a dotted key)
+        spoken: { questions: { problem: { options: { drugs: 'No medicines' } } } },
       },
       sw: { title: `Utafiti ${id}`, intro: 'Majibu yako ni siri.', questions: { waiting: { text: 'Ulisubiri vipi?' } } },
     },

@@ -142,7 +142,9 @@ describe.skipIf(!mongo)('over the wire: service processes on one database', () =
     const recipients = new Set(DEMO_FACILITIES.flatMap((f) => f.managers.map((m) => m.phone))).size;
     const deadline = Date.now() + 120_000;
     let outbox = await storage.outbox.list();
-    while (Date.now() < deadline && !(outbox.length === recipients && outbox.every((m) => m.status === 'sent'))) {
+    // each process also catches up at start (the period's tick passed before it was up): wait for the tick too
+    const bothTicked = () => [a, b].every((p) => p.logs.some((l) => l.msg === 'scheduled scorecards done'));
+    while (Date.now() < deadline && !(outbox.length === recipients && outbox.every((m) => m.status === 'sent') && bothTicked())) {
       await new Promise((ok) => setTimeout(ok, 500));
       outbox = await storage.outbox.list();
     }

@@ -14,14 +14,11 @@ const CharterTextFile = z.object({ _draft: z.string().optional() }).catchall(z.s
 export type CharterTexts = { lang: string; draft: boolean; texts: Record<string, string> };
 
 export function loadCharterTexts(root: string): Record<string, CharterTexts> {
-  return loadLocaleMessages(root, 'charter.json');
+  return loadPageTexts(root, 'charter.json');
 }
 
-/**
- * Every locales/<lang>/<fileName> of ICU messages (a "_draft" key marks unreviewed texts); a
- * file that does not validate, or a message that does not parse, stops the load, naming it.
- */
-export function loadLocaleMessages(root: string, fileName: string): Record<string, CharterTexts> {
+/** A page's texts, locales/<lang>/<fileName> in every language that has the file (charter.json, public.json). */
+export function loadPageTexts(root: string, fileName: string): Record<string, CharterTexts> {
   const dir = join(root, 'locales');
   const out: Record<string, CharterTexts> = {};
   for (const lang of readdirSync(dir).sort()) {
@@ -46,6 +43,6 @@ export function loadLocaleMessages(root: string, fileName: string): Record<strin
 export function charterText(all: Record<string, CharterTexts>, lang: string, fallback: string, key: string, values: MessageValues = {}): string {
   const chosen = all[lang]?.texts[key] !== undefined ? all[lang]! : all[fallback];
   const message = chosen?.texts[key];
-  if (message === undefined) throw new Error(`no charter text "${key}" in ${lang} or ${fallback}`);
+  if (message === undefined) throw new Error(`no text "${key}" in ${lang} or ${fallback}`);
   return formatMessage(chosen!.lang, message, values);
 }

@@ -1,5 +1,5 @@
 import type { Charter, CharterAction, CharterActionStatus, Storage } from '../../storage/ports.js';
-import { localDay } from '../hops/count-window.js';
+import { localDay } from '../../text/time.js';
 
 /**
  * What the public pages, the console and the managers' SMS show of charters. An action is

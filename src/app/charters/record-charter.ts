@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../gateways/clock.js';
 import type { Charter, CharterAction, CharterActionStatus, CharterUpdate, Storage } from '../../storage/ports.js';
-import { localDay } from '../hops/count-window.js';
+import { localDay } from '../../text/time.js';
 import type { FieldError } from '../facilities/facility-admin.js';
 import { recordAudit } from '../staff/audit.js';
 import { CharterInput, ExpectedRevision, ProgressInput, StatusChangeInput, fieldErrors } from './charter-input.js';

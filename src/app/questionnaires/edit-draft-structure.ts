@@ -5,11 +5,13 @@
  * whether the result can be published.
  */
 
+import { QUESTION_TYPE_NAMES, questionType } from '../../engine/question-types/registry.js';
+
 export type StructureEdit =
-  | { op: 'add'; id: string; type: 'choice' | 'rating' | 'yesno' | 'number' | 'text'; optional: boolean; options: string[] }
+  | { op: 'add'; id: string; type: string; optional: boolean; options: string[] }
   | { op: 'remove' | 'up' | 'down' | 'optional'; question: string }
   | { op: 'add-option'; question: string; code: string }
-  | { op: 'remove-option'; question: string; code: string };
+  | { op: 'remove-option' | 'option-up' | 'option-down'; question: string; code: string };
 
 type Q = Record<string, unknown> & { id?: unknown; options?: unknown };
 const CODE = /^[a-z][a-z0-9_]{0,31}$/;
@@ -21,11 +23,12 @@ export function readStructureEdit(body: Record<string, unknown>): StructureEdit 
   switch (op) {
     case 'add': {
       const type = s('new_type');
-      if (!['choice', 'rating', 'yesno', 'number', 'text'].includes(type)) return { error: 'choose the type of the new question' };
+      // the types the engine registers, and no others
+      if (!QUESTION_TYPE_NAMES.includes(type)) return { error: 'choose the type of the new question' };
       const options = s('new_options')
         .split(/[\s,]+/)
         .filter(Boolean);
-      return { op: 'add', id: s('new_id'), type: type as 'choice', optional: body.new_optional === 'on', options };
+      return { op: 'add', id: s('new_id'), type, optional: body.new_optional === 'on', options };
     }
     case 'remove':
     case 'up':
@@ -34,7 +37,9 @@ export function readStructureEdit(body: Record<string, unknown>): StructureEdit 
       return { op, question };
     case 'add-option':
       return { op, question, code: s(`new_option_${question}`) };
-    case 'remove-option': {
+    case 'remove-option':
+    case 'option-up':
+    case 'option-down': {
       const [q, code = ''] = question.split('/');
       return { op, question: q ?? '', code };
     }
@@ -56,11 +61,13 @@ export function applyStructureEdit(definition: unknown, edit: StructureEdit): { 
       if (def.questions.some((q) => q?.id === edit.id)) return { ok: false, message: `there is already a question "${edit.id}"` };
       const bad = edit.options.find((o) => !CODE.test(o));
       if (bad) return { ok: false, message: `option code "${bad}" must use lower-case letters, digits and _, and start with a letter` };
-      if (edit.type === 'choice' && edit.options.length < 2) return { ok: false, message: 'a choice question needs at least two option codes' };
-      const q: Q = { id: edit.id, type: edit.type, optional: edit.optional };
-      if (edit.type === 'choice') q.options = edit.options.map((code) => ({ code }));
-      if (edit.type === 'number') Object.assign(q, { min: 1, max: 100 });
-      if (edit.type === 'text') q.maxLength = 140;
+      // what a new question of its type starts with comes from the type itself (the engine's registry)
+      const q: Q = { id: edit.id, type: edit.type, optional: edit.optional, ...questionType({ type: edit.type }).editorDefaults() };
+      if (Array.isArray(q.options)) {
+        if (edit.options.length < 2) return { ok: false, message: `a ${edit.type} question needs at least two option codes` };
+        if (new Set(edit.options).size !== edit.options.length) return { ok: false, message: 'each option code may appear only once' };
+        q.options = edit.options.map((code) => ({ code }));
+      }
       def.questions.push(q);
       break;
     }
@@ -90,6 +97,18 @@ export function applyStructureEdit(definition: unknown, edit: StructureEdit): { 
       if (!CODE.test(edit.code)) return { ok: false, message: 'an option code uses lower-case letters, digits and _, and starts with a letter' };
       if ((q.options as Array<{ code?: unknown }>).some((o) => o?.code === edit.code)) return { ok: false, message: `"${edit.question}" already has option "${edit.code}"` };
       (q.options as unknown[]).push({ code: edit.code });
+      break;
+    }
+    case 'option-up':
+    case 'option-down': {
+      const q = def.questions[index]!;
+      const options = Array.isArray(q.options) ? (q.options as Array<{ code?: unknown }>) : [];
+      const from = options.findIndex((o) => o?.code === edit.code);
+      if (from < 0) return { ok: false, message: `"${edit.question}" has no option "${edit.code}"` };
+      const to = edit.op === 'option-up' ? from - 1 : from + 1;
+      if (to < 0 || to >= options.length) return { ok: true, definition: def };
+      const [moved] = options.splice(from, 1);
+      options.splice(to, 0, moved!);
       break;
     }
     case 'remove-option': {

@@ -1,6 +1,6 @@
 import { QuestionnaireDefinition } from '../../engine/definition.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
-import { allowedPlaceholders, missingQuestionnaireKeys, QuestionnaireTexts } from '../../engine/texts.js';
+import { allowedPlaceholders, lookupPath, missingQuestionnaireKeys, QuestionnaireTexts, spokenPaths } from '../../engine/texts.js';
 import { messageProblem } from '../../text/messages.js';
 import { walkQuestionnaire } from '../../engine/walk.js';
 import { layout } from '../../channels/ussd/render.js';
@@ -111,7 +111,7 @@ function textEntries(texts: QuestionnaireTexts): Array<[string, string]> {
     out.push([`questions.${id}.text`, q.text]);
     for (const [code, label] of Object.entries(q.options ?? {})) out.push([`questions.${id}.options.${code}`, label]);
   }
-  for (const [path, spoken] of Object.entries(texts.spoken ?? {})) out.push([`spoken.${path}`, spoken]);
+  for (const path of spokenPaths(texts)) out.push([`spoken.${path}`, lookupPath(texts.spoken, path) ?? '']);
   return out;
 }
 

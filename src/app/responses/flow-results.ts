@@ -3,7 +3,7 @@ import type { Question } from '../../engine/definition.js';
 import { lookupPath } from '../../engine/texts.js';
 import { RATING_CODES, YES_NO_CODES } from '../../engine/definition.js';
 import type { QuestionnaireVersion, Response, Storage } from '../../storage/ports.js';
-import { offsetMs } from '../hops/count-window.js';
+import { timestampWithOffset } from '../../text/time.js';
 
 /**
  * FLOIP Flow Results export (https://github.com/FLOIP/flow-results, specification.md): a
@@ -47,14 +47,6 @@ function packageId(deps: FlowResultsDeps, questionnaireId: string): string {
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** RFC 3339 with the programme time zone's offset (+00:00, never Z, as the spec asks). */
-export function timestampWithOffset(at: Date, timeZone: string): string {
-  const offset = offsetMs(at, timeZone);
-  const local = new Date(at.getTime() + offset).toISOString().slice(0, 23);
-  const minutes = Math.round(Math.abs(offset) / 60_000);
-  return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 function question(q: Question, label: string): FlowResultsQuestion {

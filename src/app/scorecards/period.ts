@@ -1,4 +1,4 @@
-import { offsetMs } from '../hops/count-window.js';
+import { offsetMs, startOfLocalDay } from '../../text/time.js';
 
 /**
  * Scorecard periods: an ISO week ("2026-W41", Monday to Monday) or a calendar month
@@ -71,12 +71,9 @@ export function localDate(at: Date, timeZone: string): LocalDate {
   return { y: shifted.getUTCFullYear(), m: shifted.getUTCMonth() + 1, d: shifted.getUTCDate() };
 }
 
-/** The instant local midnight starts that date (two rounds settle a DST change). */
+/** The instant local midnight starts that date. */
 function localMidnight(date: LocalDate, timeZone: string): Date {
-  const wall = Date.UTC(date.y, date.m - 1, date.d);
-  let guess = wall - offsetMs(new Date(wall), timeZone);
-  guess = wall - offsetMs(new Date(guess), timeZone);
-  return new Date(guess);
+  return startOfLocalDay(`${String(date.y).padStart(4, '0')}-${String(date.m).padStart(2, '0')}-${String(date.d).padStart(2, '0')}`, timeZone);
 }
 
 /** [from, to): the UTC instants of the period's first local midnight and the next period's. */

@@ -1,5 +1,5 @@
 import type { Storage } from '../../storage/ports.js';
-import { localDay, offsetMs } from '../hops/count-window.js';
+import { localDay, startOfLocalDay } from '../../text/time.js';
 
 /**
  * The dashboard's figures: complete reports per day, and the average satisfaction rating
@@ -18,11 +18,9 @@ export type DashboardData = {
   facilities: Array<{ code: string; name: string; reports: number; satisfaction: Array<{ day: string; average: number; n: number } | null> }>;
 };
 
-/** The instant a local day starts in `timeZone` (the zone's offset at `at`; DST shifts inside the day are ignored). */
+/** The instant the local day holding `at` starts in `timeZone`. */
 export function startOfDayInZone(at: Date, timeZone: string): Date {
-  const offset = offsetMs(at, timeZone);
-  const local = Math.floor((at.getTime() + offset) / 86_400_000) * 86_400_000;
-  return new Date(local - offset);
+  return startOfLocalDay(localDay(at, timeZone), timeZone);
 }
 
 /** The last `days` whole local days, today included. */

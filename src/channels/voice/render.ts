@@ -79,9 +79,12 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
 
   let listen: VoiceListen = { kind: 'keys', numDigits: 1, timeout: VOICE_TIMEOUTS.keys };
   if (prompt.listen?.voice === 'digits') {
+    // a screen's "Enter the code:" introduces the input field; aloud, "Then press the hash key." follows a full stop
+    endWithFullStop(segments);
     segments.push(sys('voice.then_hash'));
     listen = { kind: 'digits', finishOnKey: '#', timeout: VOICE_TIMEOUTS.digits };
   } else if (prompt.listen?.voice === 'record') {
+    endWithFullStop(segments);
     segments.push(sys('voice.record'));
     listen = { kind: 'record', finishOnKey: '#', maxLength: VOICE_TIMEOUTS.recordMaxLength, timeout: VOICE_TIMEOUTS.recordSilence };
   }
@@ -91,6 +94,12 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
     segments.push(sys('voice.repeat'));
   }
   return { segments, listen };
+}
+
+/** The words before an instruction end as a sentence: a trailing colon (a screen's lead-in to its input field) becomes a full stop. */
+function endWithFullStop(segments: Segment[]): void {
+  const last = segments[segments.length - 1];
+  if (last && /:\s*$/.test(last.text)) segments[segments.length - 1] = { ...last, text: `${last.text.replace(/:\s*$/, '')}.` };
 }
 
 export type VoiceRenderOptions = {

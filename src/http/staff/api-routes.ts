@@ -4,18 +4,20 @@ import { actorName } from './auth.js';
 import type { StaffContext } from './context.js';
 import type { StaffRegistry } from './registry.js';
 import { openApiDocument } from './registry.js';
+import { auditSentence } from '../../app/staff/audit.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../app/staff/staff-tokens.js';
 import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../app/questionnaires/questionnaire-lifecycle.js';
 import { diffQuestionnaires } from '../../app/questionnaires/questionnaire-diff.js';
 import { SimulatorHop, simulateDraftHop } from '../../app/questionnaires/simulate-draft.js';
 import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacilityCsv, knownDistricts, setFacilityActive, updateFacility } from '../../app/facilities/facility-admin.js';
 import { exportResponses } from '../../app/responses/export-responses.js';
-import { dashboardData, lastDays } from '../../app/staff/staff-dashboard.js';
+import type { DashboardView } from '../../app/staff/dashboard-views.js';
 import { languageCompleteness } from '../../app/questionnaires/language-completeness.js';
 import { publicResponse } from '../../app/responses/public-response.js';
 import { maskPhone } from '../../gateways/sms/port.js';
 import { parsePeriod } from '../../app/scorecards/period.js';
 import type { OutboxMessage } from '../../storage/ports.js';
+import { isCalendarDay, localDay, startOfLocalDay } from '../../text/time.js';
 
 /** The staff API under /api/v1: thin handlers over the use cases; inputs validated with zod. */
 
@@ -40,7 +42,13 @@ export const DraftBody = z.object({ definition: z.unknown(), texts: z.unknown(),
 export const ValidateBody = z.object({ questionnaireId: QuestionnaireId.optional(), definition: z.unknown(), texts: z.unknown() });
 export const PublishBody = z.object({ revision: z.number().int().min(0).optional() });
 const DiffQuery = z.object({ from: VersionNumber, to: VersionNumber }).strict();
-const isoDate = (name: string) => z.iso.datetime({ offset: true, error: `must be an ISO 8601 date-time such as 2026-10-01T00:00:00Z (${name})` }).optional();
+/** A date (YYYY-MM-DD, as a date picker sends it: a whole local day in the programme's time zone) or an ISO 8601 date-time with its offset. */
+const isoDate = (name: string) =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.string().refine(isCalendarDay)], {
+      error: `must be a date such as 2026-10-01 or an ISO 8601 date-time such as 2026-10-01T00:00:00Z (${name})`,
+    })
+    .optional();
 export const ExportQuery = z
   .object({
     format: z.enum(['csv', 'ndjson']).default('csv'),
@@ -102,15 +110,23 @@ export function publicOutboxMessage(m: OutboxMessage) {
   return { ...rest, phone: maskPhone(phone) };
 }
 
-export function exportFilter(q: z.infer<typeof ExportQuery>) {
+/** A bound of the export: a date-time as given; a date is its local day in the programme's time zone, `to` included. */
+function exportBound(value: string | undefined, timeZone: string, end: boolean): Date | undefined {
+  if (!value) return undefined;
+  if (!isCalendarDay(value)) return new Date(value);
+  const start = startOfLocalDay(value, timeZone);
+  return end ? startOfLocalDay(localDay(new Date(start.getTime() + 36 * 3_600_000), timeZone), timeZone) : start;
+}
+
+export function exportFilter(q: z.infer<typeof ExportQuery>, timeZone: string) {
   return {
     facilityCode: q.facility,
     district: q.district,
     facilityType: q.type,
     questionnaireId: q.questionnaire,
     questionnaireVersion: q.version,
-    from: q.from ? new Date(q.from) : undefined,
-    to: q.to ? new Date(q.to) : undefined,
+    from: exportBound(q.from, timeZone, false),
+    to: exportBound(q.to, timeZone, true),
     channel: q.channel,
     status: q.status,
   };
@@ -498,7 +514,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       if (!ctx.languages.includes(lang)) return void res.status(400).json({ error: `bad request: lang: must be one of ${ctx.languages.join(', ')}` });
       // attachment() sets a type from the file name (.ndjson is unknown: octet-stream), so the type comes after it
       res.attachment(exportFileName(q, ctx.clock.now())).type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-      await streamLines(res, exportResponses(ctx, exportFilter(q), { format: q.format, lang }));
+      await streamLines(res, exportResponses(ctx, exportFilter(q, ctx.timeZone), { format: q.format, lang }));
     },
   );
   route(
@@ -542,13 +558,14 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     async (req, res) => {
       const q = parse(DashboardQuery, req.query, res);
       if (!q) return;
-      res.json(await dashboardFor(ctx, q.days));
+      const view = await ctx.dashboard.lastDays(q.days);
+      res.type('json').send(dashboardJson(view));
     },
   );
   route({ method: 'get', path: '/api/v1/audit', role: 'viewer', kind: 'api', summary: 'The audit log, newest first', tag: 'audit', query: AuditQuery }, async (req, res) => {
     const q = parse(AuditQuery, req.query, res);
     if (!q) return;
-    res.json({ items: await ctx.storage.audit.list({ targetPrefix: q.target, limit: q.limit }) });
+    res.json({ items: (await ctx.storage.audit.list({ targetPrefix: q.target, limit: q.limit })).map((e) => ({ ...e, sentence: auditSentence(e) })) });
   });
 }
 
@@ -582,6 +599,10 @@ export function registerScorecardApiRoutes(reg: StaffRegistry, ctx: StaffContext
   );
 }
 
-export async function dashboardFor(ctx: StaffContext, days: number) {
-  return dashboardData(ctx.storage, { ...lastDays(ctx.clock.now(), days, ctx.timeZone), timeZone: ctx.timeZone });
+// a kept view is sent many times: serialise it once
+const serialised = new WeakMap<DashboardView, string>();
+function dashboardJson(view: DashboardView): string {
+  let json = serialised.get(view);
+  if (json === undefined) serialised.set(view, (json = JSON.stringify({ ...view.data, asOf: view.asOf })));
+  return json;
 }

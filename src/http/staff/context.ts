@@ -7,6 +7,7 @@ import type { validateQuestionnaire } from '../../app/questionnaires/validate-qu
 import type { StaffAuth } from './auth.js';
 import type { AudioCatalog } from '../../channels/voice/audio.js';
 import type { ScorecardPreview } from '../../app/scorecards/preview-scorecard.js';
+import type { DashboardViews } from '../../app/staff/dashboard-views.js';
 
 /** What the staff routes need from the assembled service. */
 export type StaffContext = {
@@ -31,4 +32,6 @@ export type StaffContext = {
   production: boolean;
   /** keys the FLOIP Flow Results pseudonyms (derived from the respondent-key secret, never that secret itself) */
   flowResultsSecret: string;
+  /** the dashboard's figures, kept for a few seconds per period */
+  dashboard: DashboardViews;
 };

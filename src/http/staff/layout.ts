@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Principal } from '../security.js';
 import { hasRole } from './auth.js';
 import { html, type SafeHtml } from './html.js';
+import { formatLocalTime } from '../../text/time.js';
 
 /** The frame of every staff page: skip link, navigation, headings, one <main>. */
 
@@ -98,6 +99,7 @@ export function notFoundPage(req: Request, message: string): string {
   return page({ title: 'Not found', req }, notice('error', html`${message}`));
 }
 
-export function fmtDate(d: Date | null | undefined): string {
-  return d ? `${new Date(d).toISOString().replace('T', ' ').slice(0, 16)} UTC` : '';
+/** A time as staff read it: in the programme's time zone, with the zone named. */
+export function fmtDate(d: Date | null | undefined, timeZone: string): string {
+  return d ? formatLocalTime(new Date(d), timeZone) : '';
 }

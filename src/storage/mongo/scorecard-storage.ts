@@ -33,7 +33,9 @@ const toMessage = (doc: Doc): OutboxMessage => {
  * $map or $objectToArray. Memory stays bounded by facilities x distinct answers, not reports.
  */
 export function tallyPipelines(query: TallyQuery): { reports: PipelineStage[]; answers: Array<{ questionId: string; pipeline: PipelineStage[] }> } {
-  const match = { counted: true, completedAt: { $gte: query.from, $lt: query.to } };
+  const match: Record<string, unknown> = { counted: true, completedAt: { $gte: query.from, $lt: query.to } };
+  // a plain equality on the answer's field path: served by the same index, portable to FerretDB
+  if (query.answered) match[`answers.${query.answered.questionId}.value`] = query.answered.value;
   const key = { f: '$facilityCode', t: '$facilityType', d: '$district', qn: '$questionnaireId', qv: '$questionnaireVersion' };
   return {
     reports: [{ $match: match }, { $group: { _id: key, n: { $sum: 1 } } }],

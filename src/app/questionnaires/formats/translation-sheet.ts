@@ -1,4 +1,4 @@
-import { requiredQuestionnaireKeys } from '../../../engine/texts.js';
+import { requiredQuestionnaireKeys, spokenPaths } from '../../../engine/texts.js';
 import { ussdLength } from '../../../text/gsm.js';
 import { type FormBundle, setText, textOf } from './form-bundle.js';
 import type { RowError, SheetOut, Workbook } from './spreadsheet.js';
@@ -16,7 +16,7 @@ export const TRANSLATION_SHEET = 'translations';
 export function translationKeys(bundle: FormBundle): string[] {
   const keys = requiredQuestionnaireKeys(bundle.definition);
   const spoken = new Set<string>();
-  for (const t of Object.values(bundle.texts)) for (const path of Object.keys(t?.spoken ?? {})) spoken.add(`spoken.${path}`);
+  for (const t of Object.values(bundle.texts)) for (const path of spokenPaths(t)) spoken.add(`spoken.${path}`);
   return [...keys, ...[...spoken].filter((k) => keys.includes(k.slice('spoken.'.length)))];
 }
 

@@ -20,7 +20,7 @@ import type { RowError, Sheet, SheetOut, SheetRow, Workbook } from './spreadshee
  * `required` is the opposite of optional; `relevant` holds a show-if as
  * `selected(${q}, 'code') or ...` (or `${q} = 3` for numbers). Two columns XLSForm leaves to
  * each tool keep what the engine needs besides: `role` (what the scorecards read) and
- * `spoken::<lang>` (how a text is said on a voice call), and the choices sheet's `positive`
+ * `spoken::<lang>` (how a text is said on a voice call; on both sheets), and the choices sheet's `positive`
  * and `none`. Anything else is refused with its row and column.
  */
 
@@ -51,7 +51,7 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
   };
   row({ type: 'note', name: 'intro', ...textCells('intro') });
   const choices: string[][] = [];
-  const choiceColumns = ['list_name', 'name', ...per('label'), 'positive', 'none'];
+  const choiceColumns = ['list_name', 'name', ...per('label'), ...per('spoken'), 'positive', 'none'];
   let yesNoListed = false;
   for (const q of def.questions) {
     const cells: Record<string, string> = { name: q.id, ...textCells(questionTextPath(q)), required: q.optional ? 'no' : 'yes', role: q.role ?? '' };
@@ -61,12 +61,13 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
         cells.type = `select_one ${listNameOf(q)}`;
         for (const o of q.options) {
           const labels = langs.map((l) => textOf(bundle, l, optionTextPath(q, o.code)));
-          choices.push([listNameOf(q), o.code, ...labels, o.positive ? 'yes' : '', o.none ? 'yes' : '']);
+          const spokenLabels = langs.map((l) => spoken(l, optionTextPath(q, o.code)));
+          choices.push([listNameOf(q), o.code, ...labels, ...spokenLabels, o.positive ? 'yes' : '', o.none ? 'yes' : '']);
         }
         break;
       case 'yesno':
         cells.type = `select_one ${YES_NO_LIST}`;
-        if (!yesNoListed) for (const code of ['yes', 'no']) choices.push([YES_NO_LIST, code, ...langs.map(() => code), '', '']);
+        if (!yesNoListed) for (const code of ['yes', 'no']) choices.push([YES_NO_LIST, code, ...langs.map(() => code), ...langs.map(() => ''), '', '']);
         yesNoListed = true;
         break;
       case 'rating':
@@ -156,6 +157,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
     lists.set(list, rows);
   }
   const choiceLabels = choicesSheet ? languageColumns(choicesSheet, 'label', opts, warnings) : new Map<string, string>();
+  const choiceSpoken = choicesSheet ? languageColumns(choicesSheet, 'spoken', opts, warnings) : new Map<string, string>();
   const labels = languageColumns(survey, 'label', opts, warnings);
   const spokenColumns = languageColumns(survey, 'spoken', opts, warnings);
   const audioColumns = languageColumns(survey, 'audio', opts, warnings);
@@ -248,6 +250,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
           opts2.push(option);
           codes.push(code);
           for (const [lang, column] of choiceLabels) setText(texts, lang, optionTextPath({ id: name }, code), o.cells[column] ?? '');
+          for (const [lang, column] of choiceSpoken) setText(texts, lang, `spoken.${optionTextPath({ id: name }, code)}`, o.cells[column] ?? '');
         }
         q.options = opts2;
       }

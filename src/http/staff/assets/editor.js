@@ -66,7 +66,49 @@
       });
   }
 
-  form.addEventListener('input', function () {
+  // The question list shows the wording in the chosen language, as typed (saved or not).
+  var picker = document.getElementById('shown-lang');
+  var kept = document.getElementById('shown-lang-kept');
+  function showWording() {
+    var lang = picker ? picker.value : '';
+    var cells = form.querySelectorAll('[data-wording]');
+    for (var i = 0; i < cells.length; i++) {
+      var box = form.querySelector('textarea[data-lang="' + lang + '"][data-path="' + cells[i].getAttribute('data-wording') + '"]');
+      var text = box ? box.value.trim() : '';
+      cells[i].textContent = text;
+      cells[i].setAttribute('lang', lang);
+      var missing = cells[i].nextElementSibling;
+      if (missing && missing.classList.contains('missing')) missing.hidden = Boolean(text);
+      else if (!text) {
+        var em = document.createElement('em');
+        em.className = 'missing';
+        em.textContent = 'no wording yet';
+        cells[i].parentNode.insertBefore(em, cells[i].nextSibling);
+      }
+    }
+  }
+  if (picker) {
+    var go = document.getElementById('shown-lang-go');
+    if (go) go.hidden = true;
+    picker.addEventListener('change', function () {
+      if (kept) kept.value = picker.value;
+      showWording();
+      history.replaceState(null, '', '?lang=' + encodeURIComponent(picker.value));
+    });
+  }
+
+  // Enter in a one-line box of the question list presses that box's own button, not another one.
+  form.addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter' || e.target.tagName !== 'INPUT') return;
+    var scope = e.target.closest('td, fieldset');
+    var own = scope && scope.querySelector('button[formaction]');
+    if (!own) return;
+    e.preventDefault();
+    own.click();
+  });
+
+  form.addEventListener('input', function (e) {
+    if (e.target.tagName === 'TEXTAREA' && e.target.hasAttribute('data-path')) showWording();
     clearTimeout(timer);
     timer = setTimeout(validate, 350);
   });

@@ -156,13 +156,13 @@ ${actions.map(
     const writer = hasRole(req.principal!, CHARTER_WRITE_ROLE);
     const history = (updates: StaffCharter['updates']) =>
       updates.length
-        ? html`<ol class="history">${updates.map((u) => html`<li><time datetime="${u.at.toISOString()}">${fmtDate(u.at)}</time>, ${u.by}: ${u.status ? html`<strong>${STATUS_LABEL[u.status]}</strong>${u.note ? '. ' : ''}` : ''}${u.note}</li>`)}</ol>`
+        ? html`<ol class="history">${updates.map((u) => html`<li><time datetime="${u.at.toISOString()}">${fmtDate(u.at, ctx.timeZone)}</time>, ${u.by}: ${u.status ? html`<strong>${STATUS_LABEL[u.status]}</strong>${u.note ? '. ' : ''}` : ''}${u.note}</li>`)}</ol>`
         : html`<p>No updates yet.</p>`;
     return page(
       { title: `Charter of ${facility.name}, ${c.dialogueDate}`, req, current: '/staff/facilities' },
       html`${flash ? notice('ok', flash) : ''}${fieldErrors(errors)}
 <p><a href="/staff/facilities/${facility.code}/charters">All charters of ${facility.name}</a>${writer ? html` · <a href="/staff/charters/${c.id}/edit">Edit the charter</a>` : ''}</p>
-<p>Last saved ${fmtDate(c.updatedAt)} by ${c.updatedBy}. ${c.overdueCount ? html`<strong class="status-bad">${c.overdueCount} overdue</strong>` : 'Nothing overdue.'}</p>
+<p>Last saved ${fmtDate(c.updatedAt, ctx.timeZone)} by ${c.updatedBy}. ${c.overdueCount ? html`<strong class="status-bad">${c.overdueCount} overdue</strong>` : 'Nothing overdue.'}</p>
 <h2>Who attended</h2>
 <ul>${c.attendance.map((g) => html`<li>${g.group}: ${g.count}</li>`)}</ul>
 <h2>Top issues voted</h2>
@@ -213,7 +213,7 @@ ${
 ${
   charters.length
     ? html`<table><caption>${charters.length} charter${charters.length === 1 ? '' : 's'}, latest dialogue first</caption><thead><tr><th scope="col">Dialogue</th><th scope="col">Actions</th><th scope="col">Overdue</th><th scope="col">Last saved</th></tr></thead><tbody>
-${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogueDate}</a></td><td>${c.actions}</td><td>${c.overdue ? html`<strong class="status-bad">${c.overdue}</strong>` : '0'}</td><td>${fmtDate(c.updatedAt)}, ${c.updatedBy}</td></tr>`)}</tbody></table>`
+${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogueDate}</a></td><td>${c.actions}</td><td>${c.overdue ? html`<strong class="status-bad">${c.overdue}</strong>` : '0'}</td><td>${fmtDate(c.updatedAt, ctx.timeZone)}, ${c.updatedBy}</td></tr>`)}</tbody></table>`
     : html`<p>No charter recorded yet.</p>`
 }`,
       ),

@@ -8,8 +8,8 @@ import { html } from '../html.js';
 import { csrfField, fmtDate, notice, page, safeNext, signInPage } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import { barChart, lineChart, SERIES_COLOURS } from '../charts.js';
-import { dashboardFor } from '../api-routes.js';
 import { languageCompleteness, type LanguageRow } from '../../../app/questionnaires/language-completeness.js';
+import { auditSentence } from '../../../app/staff/audit.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../../app/staff/staff-tokens.js';
 
 /** Sign-in, dashboard, languages, responses export, audit log, tokens and the static assets. */
@@ -63,14 +63,14 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
       .max(366)
       .catch(30)
       .parse(req.query.days ?? 30);
-    const d = await dashboardFor(ctx, days);
+    const { data: d, asOf } = await ctx.dashboard.lastDays(days);
     const shown = [...d.facilities].sort((a, b) => b.reports - a.reports).slice(0, SERIES_COLOURS.length);
     send(
       res,
       page(
         { title: 'Dashboard', req, current: '/staff' },
         html`<form method="get" action="/staff" class="row"><div><label for="days">Period (days)</label><select id="days" name="days">${[7, 30, 90, 365].map((n) => html`<option value="${n}"${n === days ? html` selected` : ''}>last ${n} days</option>`)}</select></div><div><button type="submit">Show</button></div></form>
-<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}).</p>
+<p>${d.total} complete reports from ${d.days[0]} to ${d.days[d.days.length - 1]} (${ctx.timeZone}). Figures as of ${fmtDate(asOf, ctx.timeZone)}${ctx.dashboard.maxAgeMs > 0 ? `, recomputed at most every ${ctx.dashboard.maxAgeMs / 1000} s` : ''}.</p>
 <h2>Reports per day</h2>
 ${barChart('Complete reports per day', d.days, d.reportsPerDay)}
 <h2>Satisfaction over time per facility</h2>
@@ -135,8 +135,8 @@ ${r.questionnaires.map((q) => html`<td>${pct(q.required - q.missing.length, q.re
 <div><label for="x-type">Facility type</label><select id="x-type" name="type">${opt('', 'all')}${types.map((t) => opt(t))}</select></div>
 <div><label for="x-q">Questionnaire version</label><select id="x-q" name="questionnaire">${opt('', 'all')}${[...new Set(versions.map((v) => v.id))].map((id) => opt(id))}</select></div>
 <div><label for="x-version">Version number</label><input id="x-version" name="version" type="number" min="1"></div>
-<div><label for="x-from">From (ISO date-time, e.g. 2026-10-01T00:00:00Z)</label><input id="x-from" name="from" type="text"></div>
-<div><label for="x-to">Until (not included)</label><input id="x-to" name="to" type="text"></div>
+<div><label for="x-from">From (day, ${ctx.timeZone})</label><input id="x-from" name="from" type="date"></div>
+<div><label for="x-to">To (day included)</label><input id="x-to" name="to" type="date"></div>
 <div><label for="x-channel">Channel</label><select id="x-channel" name="channel">${opt('', 'all')}${opt('ussd')}${opt('voice')}</select></div>
 <div><label for="x-status">Status</label><select id="x-status" name="status">${opt('', 'all')}${opt('complete')}${opt('in_progress', 'in progress')}${opt('abandoned')}</select></div>
 </div>
@@ -152,8 +152,8 @@ ${r.questionnaires.map((q) => html`<td>${pct(q.required - q.missing.length, q.re
       res,
       page(
         { title: 'Audit log', req, current: '/staff/audit' },
-        html`<table><caption>The latest ${entries.length} changes, newest first</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Which</th><th scope="col">Details</th></tr></thead><tbody>
-${entries.map((e) => html`<tr><td>${fmtDate(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`)}</tbody></table>`,
+        html`<table><caption>The latest ${entries.length} changes, newest first</caption><thead><tr><th scope="col">When</th><th scope="col">What happened</th></tr></thead><tbody>
+${entries.map((e) => html`<tr><td>${fmtDate(e.at, ctx.timeZone)}</td><td>${auditSentence(e)}</td></tr>`)}</tbody></table>`,
       ),
     );
   });
@@ -171,9 +171,9 @@ ${entries.map((e) => html`<tr><td>${fmtDate(e.at)}</td><td>${e.actor}</td><td>${
 <table><caption>Tokens</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">By</th><th scope="col">Status</th></tr></thead><tbody>
 ${tokens.map(
   (t) =>
-    html`<tr><td>${t.name}</td><td>${t.role}</td><td>${fmtDate(t.createdAt)}</td><td>${t.createdBy}</td><td>${
+    html`<tr><td>${t.name}</td><td>${t.role}</td><td>${fmtDate(t.createdAt, ctx.timeZone)}</td><td>${t.createdBy}</td><td>${
       t.revokedAt
-        ? `revoked ${fmtDate(t.revokedAt)}`
+        ? `revoked ${fmtDate(t.revokedAt, ctx.timeZone)}`
         : html`<form method="post" action="/staff/tokens/${t.id}/revoke">${csrfField(req)}<button type="submit" class="secondary" aria-label="Revoke the token of ${t.name}">Revoke</button></form>`
     }</td></tr>`,
 )}</tbody></table>`,

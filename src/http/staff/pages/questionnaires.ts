@@ -5,12 +5,15 @@ import { requiredQuestionnaireKeys } from '../../../engine/texts.js';
 import { actorName, hasRole } from '../auth.js';
 import type { StaffContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
+import { auditSentence } from '../../../app/staff/audit.js';
 import { csrfField, fmtDate, notice, notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../../app/questionnaires/questionnaire-lifecycle.js';
 import { diffQuestionnaires, flattenTexts, type DiffEntry } from '../../../app/questionnaires/questionnaire-diff.js';
 import type { ValidationIssue } from '../../../app/questionnaires/validate-questionnaire.js';
 import { applyStructureEdit, readStructureEdit, type StructureEdit } from '../../../app/questionnaires/edit-draft-structure.js';
+import { optionLabel, questionLabel, textIn, textKeyLabel } from '../../../app/questionnaires/text-labels.js';
+import { QUESTION_TYPES } from '../../../engine/question-types/registry.js';
 import type { Draft } from '../../../storage/staff-ports.js';
 import type { QuestionnaireVersion } from '../../../storage/ports.js';
 
@@ -92,6 +95,8 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
   const by = (req: Request) => actorName(req.principal);
   const canEdit = (req: Request) => hasRole(req.principal!, 'editor');
   const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
+  // the language the question list was shown in stays chosen after a save
+  const langQuery = (req: Request) => (ctx.languages.includes(String(req.body?.shown_lang)) ? `&lang=${req.body.shown_lang}` : '');
 
   route({ method: 'get', path: '/staff/questionnaires', role: 'viewer', kind: 'page', summary: 'Questionnaires' }, async (req, res) => {
     const list = await listQuestionnaires(ctx.storage, ctx.defaultLanguage);
@@ -103,7 +108,7 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
 <thead><tr><th scope="col">Questionnaire</th><th scope="col">Current version</th><th scope="col">All versions</th><th scope="col">Drafts</th></tr></thead><tbody>
 ${list.map(
   (q) => html`<tr><td><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
-<td>${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt)}` : html`<span class="status-bad">none published</span>`}</td>
+<td>${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt, ctx.timeZone)}` : html`<span class="status-bad">none published</span>`}</td>
 <td>${q.versions.length}</td>
 <td>${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
 )}</tbody></table>
@@ -148,7 +153,7 @@ ${
 <h2>Versions</h2>
 <table><thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Published</th><th scope="col">By</th><th scope="col">Actions</th></tr></thead><tbody>
 ${[...q.versions].reverse().map(
-  (v) => html`<tr><td>${v.version}</td><td>${statusOf(v, q.current)}</td><td>${fmtDate(v.publishedAt)}</td><td>${v.publishedBy ?? ''}</td>
+  (v) => html`<tr><td>${v.version}</td><td>${statusOf(v, q.current)}</td><td>${fmtDate(v.publishedAt, ctx.timeZone)}</td><td>${v.publishedBy ?? ''}</td>
 <td><a href="/staff/questionnaires/${q.id}/versions/${v.version}">View</a>${v.version > 1 ? html` · <a href="/staff/questionnaires/${q.id}/diff?from=${v.version - 1}&amp;to=${v.version}">Changes from v${v.version - 1}</a>` : ''}${
     canEdit(req) && v.status === 'published' ? html` · <a href="/staff/questionnaires/${q.id}/versions/${v.version}/retire">Retire…</a>` : ''
   }</td></tr>`,
@@ -156,7 +161,7 @@ ${[...q.versions].reverse().map(
 <h2>Drafts</h2>
 ${
   q.drafts.length
-    ? html`<ul>${q.drafts.map((d) => html`<li><a href="/staff/drafts/${d.id}">Draft ${d.id}</a>, from version ${d.basedOn ?? '(new)'}, last saved ${fmtDate(d.updatedAt)} by ${d.updatedBy}</li>`)}</ul>`
+    ? html`<ul>${q.drafts.map((d) => html`<li><a href="/staff/drafts/${d.id}">Draft ${d.id}</a>, from version ${d.basedOn ?? '(new)'}, last saved ${fmtDate(d.updatedAt, ctx.timeZone)} by ${d.updatedBy}</li>`)}</ul>`
     : html`<p>No drafts.</p>`
 }
 ${
@@ -172,7 +177,7 @@ ${
 }
 <p><a href="/staff/questionnaires/${q.id}/formats">Download or upload as XLSForm, translation sheet or FLOIP flow</a></p>
 <h2>History</h2>
-${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at)}: ${e.actor} — ${e.action} — ${e.target}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
+${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at, ctx.timeZone)}: ${auditSentence(e)}</li>`)}</ul>` : html`<p>Nothing recorded yet.</p>`}`,
       ),
     );
   });
@@ -196,7 +201,7 @@ ${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at)}: ${e.
       res,
       page(
         { title: `${v.id} version ${v.version} (${v.status})`, req, current: '/staff/questionnaires' },
-        html`<p><a href="/staff/questionnaires/${v.id}">Back to ${v.id}</a>. Published ${fmtDate(v.publishedAt)} by ${v.publishedBy ?? ''}. A published version never changes; start a draft to make a new one.</p>
+        html`<p><a href="/staff/questionnaires/${v.id}">Back to ${v.id}</a>. Published ${fmtDate(v.publishedAt, ctx.timeZone)} by ${v.publishedBy ?? ''}. A published version never changes; start a draft to make a new one.</p>
 <h2>Texts</h2><table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
 ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => html`<td lang="${l}">${textAt(v.texts, l, k)}</td>`)}</tr>`)}</tbody></table>
 <h2>Questions and structure</h2><pre>${JSON.stringify(v.definition, null, 2)}</pre>`,
@@ -269,34 +274,41 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
   }
 
   function editorPage(req: Request, draft: Draft, shown: { definitionText: string; texts: unknown }, issues: ValidationIssue[], message: SafeHtml | string = '', jsonOpen = false) {
-    const keys = editorKeys(safeJson(shown.definitionText) ?? draft.definition, shown.texts);
+    const definition = safeJson(shown.definitionText) ?? draft.definition;
+    const keys = editorKeys(definition, shown.texts);
     const editable = canEdit(req);
-    const hint = ctx.languages.map((l) => `${l}`).join(', ');
+    const shownLang = ctx.languages.includes(String(req.query.lang)) ? String(req.query.lang) : ctx.defaultLanguage;
+    const languageName = (l: string) => ctx.content.locales[l]?.meta.name ?? l;
+    const source = { definition, texts: shown.texts, lang: shownLang };
     return page(
       { title: `Draft of ${draft.questionnaireId}`, req, scripts: editable ? ['editor.js', 'simulator.js'] : [], current: '/staff/questionnaires' },
       html`${message}
-<p>Started from version ${draft.basedOn ?? '(new questionnaire)'} · last saved ${fmtDate(draft.updatedAt)} by ${draft.updatedBy} · <a href="/staff/questionnaires/${draft.questionnaireId}">all versions</a></p>
+<p>Started from version ${draft.basedOn ?? '(new questionnaire)'} · last saved ${fmtDate(draft.updatedAt, ctx.timeZone)} by ${draft.updatedBy} · <a href="/staff/questionnaires/${draft.questionnaireId}">all versions</a></p>
+<form method="get" action="/staff/drafts/${draft.id}" class="row language-picker"><div><label for="shown-lang">Show the questions in</label><select id="shown-lang" name="lang">${ctx.languages.map(
+        (l) => html`<option value="${l}"${l === shownLang ? html` selected` : ''}>${languageName(l)}</option>`,
+      )}</select></div><div><button type="submit" class="secondary" id="shown-lang-go">Show</button></div></form>
 <div class="editor">
 <div>
 <form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}">
-${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}">
+${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}"><input type="hidden" name="shown_lang" id="shown-lang-kept" value="${shownLang}">
+${editable ? html`<button type="submit" class="implicit-submit" tabindex="-1" aria-hidden="true">Save</button>` : ''}
+${questionTable(draft, safeJson(shown.definitionText), editable, source)}
 <h2>Texts in every language</h2>
-<p>Each row is one text a respondent sees; the columns are the languages (${hint}). An empty box is a missing translation.</p>
-<table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
-${keys.map(
-  (k) =>
-    html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => {
-      const fid = `t-${l}-${k.replace(/\./g, '-')}`;
-      return html`<td><label class="visually-hidden" for="${fid}">${k} in ${l}</label><textarea id="${fid}" name="t:${l}:${k}" data-lang="${l}" data-path="${k}" lang="${l}" rows="2"${editable ? '' : html` readonly`}>${textAt(shown.texts, l, k)}</textarea></td>`;
-    })}</tr>`,
-)}</tbody></table>
-${editable ? html`<p><button type="submit">Save draft</button> <a class="button secondary" href="/staff/drafts/${draft.id}/publish">Publish…</a></p>` : ''}
-${questionTable(draft, safeJson(shown.definitionText), editable)}
+<p>Each row is one text a respondent sees; the columns are the languages. An empty box is a missing translation.</p>
+<table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col" lang="${l}">${languageName(l)}</th>`)}</tr></thead><tbody>
+${keys.map((k) => {
+  const label = textKeyLabel(k, source);
+  return html`<tr><th scope="row" data-key="${k}">${label}</th>${ctx.languages.map((l) => {
+    const fid = `t-${l}-${k.replace(/\./g, '-')}`;
+    const value = textAt(shown.texts, l, k);
+    return html`<td><label class="visually-hidden" for="${fid}">${label}, in ${languageName(l)}</label><textarea id="${fid}" name="t:${l}:${k}" data-lang="${l}" data-path="${k}" lang="${l}" rows="${rowsFor(value)}"${editable ? '' : html` readonly`}>${value}</textarea></td>`;
+  })}</tr>`;
+})}</tbody></table>
 <details${jsonOpen ? html` open` : ''}><summary>Advanced: the questions as JSON</summary>
-<p><label for="definition">Questions and structure (JSON)</label> Question ids, types (choice, rating, yesno, number, text, facility), options, which are optional, scorecard roles (role, positive, none) and show-if rules. Save to add rows for new questions and options to the texts table.</p>
+<p><label for="definition">Questions and structure (JSON)</label> Question ids, types (${QUESTION_TYPES.map((t) => t.type).join(', ')}), options, which are optional, scorecard roles (role, positive, none) and show-if rules. Save to add rows for new questions and options to the texts table.</p>
 <textarea id="definition" name="definition" class="code" spellcheck="false"${editable ? '' : html` readonly`}>${shown.definitionText}</textarea>
 </details>
-${editable ? html`<p><button type="submit">Save the JSON and texts</button></p>` : ''}
+${editable ? html`<p class="save-bar"><button type="submit" id="save">Save draft</button> <a class="button secondary" href="/staff/drafts/${draft.id}/publish">Publish…</a></p>` : ''}
 </form>
 ${editable ? html`<form method="post" action="/staff/drafts/${draft.id}/delete">${csrfField(req)}<button type="submit" class="secondary">Delete this draft</button></form>` : ''}
 </div>
@@ -351,7 +363,7 @@ ${
     }
     const result = await saveDraft(lifecycle, draft.id, { definition: form.definition, texts: form.texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
     if (!result.ok) return send(res, editorPage(req, draft, form, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
-    res.redirect(303, `/staff/drafts/${draft.id}?saved=1`);
+    res.redirect(303, `/staff/drafts/${draft.id}?saved=1${langQuery(req)}`);
   });
 
   route({ method: 'post', path: '/staff/drafts/:draftId/structure', role: 'editor', kind: 'page', summary: 'Add, remove or move a question or option (saves the texts too)' }, async (req, res) => {
@@ -391,7 +403,7 @@ ${
     const revision = Number(req.body?.revision);
     const result = await saveDraft(lifecycle, draft.id, { definition: applied.definition, texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
     if (!result.ok) return send(res, editorPage(req, draft, shownAgain, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
-    res.redirect(303, `/staff/drafts/${draft.id}?saved=1#questions-h`);
+    res.redirect(303, `/staff/drafts/${draft.id}?saved=1${langQuery(req)}#questions-h`);
   });
 
   route({ method: 'post', path: '/staff/drafts/:draftId/delete', role: 'editor', kind: 'page', summary: 'Delete a draft' }, async (req, res) => {
@@ -443,38 +455,53 @@ function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Recor
   return copy;
 }
 
-const QUESTION_TYPES = ['choice', 'rating', 'yesno', 'number', 'text'] as const;
+/** Rows a text box starts with: enough for its text (about 36 characters a line), at least two; CSS field-sizing grows it as one types where the browser can. */
+export function rowsFor(text: string): number {
+  const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 36)), 0);
+  return Math.min(12, Math.max(2, lines));
+}
 
 /** The questions as a table with buttons; the buttons submit the whole editor form, so typed texts are kept. */
-function questionTable(draft: Draft, definition: unknown, editable: boolean): SafeHtml {
+function questionTable(draft: Draft, definition: unknown, editable: boolean, source: { definition: unknown; texts: unknown; lang: string }): SafeHtml {
   const questions = (definition as { questions?: unknown })?.questions;
   if (!Array.isArray(questions)) return html`<h2 id="questions-h">Questions</h2><p>The questions JSON below is not in a shape this table can show; fix it there.</p>`;
   const action = `/staff/drafts/${draft.id}/structure`;
   const button = (op: string, label: string, aria: string) => html`<button type="submit" class="secondary" formaction="${action}" name="op" value="${op}" aria-label="${aria}">${label}</button>`;
+  const typeLabel = new Map(QUESTION_TYPES.map((t) => [t.type as string, t.label]));
+  const words = (path: string) => textIn(source.texts, source.lang, path);
+  const wordingCell = (path: string, fallback: SafeHtml) => html`<span class="wording" data-wording="${path}" lang="${source.lang}">${words(path) ?? ''}</span>${words(path) ? '' : fallback}`;
   return html`<h2 id="questions-h">Questions</h2>
-<p>Each change here is saved at once, with the texts above. Respondents see the questions in this order; a question shown only after a given answer keeps its rule (see the JSON).</p>
-<table><thead><tr><th scope="col">#</th><th scope="col">Question id</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
+<p>Each change here is saved at once, with the texts below. Respondents see the questions in this order; a question shown only after a given answer keeps its rule (see the JSON).</p>
+<table class="questions"><thead><tr><th scope="col">#</th><th scope="col">Question</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
 ${(questions as Array<Record<string, unknown>>).map((q, i) => {
   const id = String(q?.id ?? '?');
+  const name = `${questionLabel(id, definition)} (${id})`;
   const options = Array.isArray(q?.options) ? (q.options as Array<{ code?: unknown }>).map((o) => String(o?.code ?? '?')) : null;
-  return html`<tr><td>${i + 1}</td><td><code>${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td>${String(q?.type ?? '?')}</td>
-<td>${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${id} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
+  return html`<tr><td>${i + 1}</td><td>${wordingCell(`questions.${id}.text`, html`<em class="missing">no wording yet</em>`)} <code class="key">${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td>${typeLabel.get(String(q?.type)) ?? String(q?.type ?? '?')}</td>
+<td>${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${name} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
 <td>${
     options === null
       ? '—'
-      : html`<ul>${options.map((code) => html`<li><code>${code}</code>${editable ? html` ${button(`remove-option:${id}/${code}`, '×', `Remove option ${code} from ${id}`)}` : ''}</li>`)}</ul>${
+      : html`<ol class="options">${options.map((code, j) => {
+          const option = optionLabel(id, code, source);
+          return html`<li>${wordingCell(`questions.${id}.options.${code}`, html`<em class="missing">no wording yet</em>`)} <code class="key">${code}</code>${
+            editable
+              ? html` ${j > 0 ? button(`option-up:${id}/${code}`, '↑', `Move ${option} of ${name} up`) : ''}${j < options.length - 1 ? button(`option-down:${id}/${code}`, '↓', `Move ${option} of ${name} down`) : ''}${button(`remove-option:${id}/${code}`, '×', `Remove ${option} from ${name}`)}`
+              : ''
+          }</li>`;
+        })}</ol>${
           editable
-            ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${id}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="[a-z][a-z0-9_]{0,31}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${id}`)}`
+            ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${name}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="[a-z][a-z0-9_]{0,31}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${name}`)}`
             : ''
         }`
   }</td>
-${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${id} up`)} ${button(`down:${id}`, '↓', `Move ${id} down`)} ${button(`remove:${id}`, 'Remove', `Remove question ${id}`)}</td>` : ''}</tr>`;
+${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${name} up`)} ${button(`down:${id}`, '↓', `Move ${name} down`)} ${button(`remove:${id}`, 'Remove', `Remove ${name}`)}</td>` : ''}</tr>`;
 })}</tbody></table>
 ${
   editable
     ? html`<fieldset><legend>Add a question at the end</legend><div class="row">
-<div><label for="new-id">Question id</label><input id="new-id" name="new_id" type="text" pattern="[a-z][a-z0-9_]{0,31}"></div>
-<div><label for="new-type">Type</label><select id="new-type" name="new_type">${QUESTION_TYPES.map((t) => html`<option>${t}</option>`)}</select></div>
+<div><label for="new-id">Question id (letters, digits and _)</label><input id="new-id" name="new_id" type="text" pattern="[a-z][a-z0-9_]{0,31}"></div>
+<div><label for="new-type">Type</label><select id="new-type" name="new_type">${QUESTION_TYPES.map((t) => html`<option value="${t.type}">${t.label}</option>`)}</select></div>
 <div><label for="new-options">Option codes (choice only; separated by spaces or commas)</label><input id="new-options" name="new_options" type="text"></div>
 <div><label for="new-optional"><input id="new-optional" name="new_optional" type="checkbox"> Optional</label></div>
 <div>${button('add', 'Add question', 'Add this question')}</div></div></fieldset>`
