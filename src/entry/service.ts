@@ -119,7 +119,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const ussd = {
     handleHop: createHopHandler({ ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, ussdAdapter({ screenLimit: config.ussd.screenLimit })),
     async handleSessionEnd(event: UssdSessionEvent) {
-      const ended = await abandonUnfinished({ storage, clock }, 'ussd', event.sessionId);
+      const ended = await abandonUnfinished({ storage, clock, cases: caseDesk }, 'ussd', event.sessionId);
       if (ended.abandoned) log.info({ sessionId: event.sessionId, status: event.status }, 'USSD session ended before the report was finished');
       return ended;
     },

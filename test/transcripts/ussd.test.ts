@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtUssdSession, Hop } from '../../src/channels/ussd/at-simulator.js';
 import { actOnCase } from '../../src/app/cases/act-on-case.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
-import { sequentialIds } from '../../src/gateways/ids.js';
+import { formatReference, sequentialIds } from '../../src/gateways/ids.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -199,5 +199,23 @@ describe('USSD transcripts: check a report', () => {
     tr.check('check-not-solved-reopened');
     expect(reopened!.status).toBe('reopened');
     expect(history.at(-1)).toMatchObject({ event: 'reopen', by: { kind: 'citizen' }, from: 'action_taken', to: 'reopened', channel: 'ussd' });
+  });
+
+  it('a concern left on "May we SMS you?" when the session drops', async () => {
+    const phone = t.phone('+254711000304', 'ATUid_follow_up_drop');
+    const tr = new Transcript(t, 'The session drops on the follow-up question: the report is complete and becomes a case all the same, with no contact (no answer is no consent)');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['1', '1001', '1', '3', '2', '2', '2', '2', '2', '1', '2']);
+    tr.note('the network drops the session; AT posts the end-of-session notification (twice: the second changes nothing)');
+    expect(await phone.notifyEnd('Incomplete')).toBe(200);
+    expect(await phone.notifyEnd('Incomplete')).toBe(200);
+    const session = await t.storage.sessions.get('ussd', phone.sessionId);
+    const reference = formatReference(session!.responseId!);
+    tr.note(`after the notification: ${(await storedLine(t.storage, session!.responseId)).replace(/^stored: /, '')}`);
+    tr.check('follow-up-dropped');
+    const c = await t.storage.cases.get(reference);
+    expect(c).toMatchObject({ status: 'open', contactConsent: false });
+    expect(await t.storage.caseContacts.get(reference)).toBeNull();
+    expect(await t.storage.cases.history(reference)).toHaveLength(1);
   });
 });
