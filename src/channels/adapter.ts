@@ -38,8 +38,11 @@ export interface ChannelAdapter<Req> {
   /** how many times a screen is asked again before the conversation gives up; null: never */
   readonly maxRetries: number | null;
   read(req: Req, last: LastHop, prompt: Prompt): Reading;
-  /** the reply for a prompt, and the channel's part of the hop it starts */
-  render(prompt: Prompt, hop: { previous: LastHop | null; page: number }): { reply: string; seq: number };
+  /**
+   * The reply for a prompt, and the channel's part of the hop it starts. `paged`: the same
+   * screen again on another page (a navigation key, not an answer), so its error line is not repeated.
+   */
+  render(prompt: Prompt, hop: { previous: LastHop | null; page: number; paged?: boolean }): { reply: string; seq: number };
   /** a short apology that ends the session, when the hop failed */
   renderFailure(prompt: Prompt): string;
   /** the reply shown once the conversation is over and another hop arrives */

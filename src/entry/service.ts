@@ -16,7 +16,7 @@ import { createPublicRoutes } from '../http/public/index.js';
 import { createPublicFigures } from '../app/public/public-figures.js';
 import { createPublicPages } from '../app/public/public-pages.js';
 import { openDataRows } from '../app/public/open-data.js';
-import { loadCharterTexts, loadPageTexts } from '../app/charters/charter-texts.js';
+import { loadCharterTexts, loadLocaleMessages } from '../app/charters/charter-texts.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
@@ -167,7 +167,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     pages: createPublicPages({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }),
     openData: (q) => openDataRows({ ...publicDeps, figures: publicFigures, defaultLanguage: config.defaultLanguage }, q),
     texts: {
-      page: loadPageTexts(root, 'public.json'),
+      page: loadLocaleMessages(root, 'public.json'),
       charter: loadCharterTexts(root),
       languages: languages.map((code) => ({ code, nativeName: content.locales[code]?.meta.nativeName ?? code, draft: content.locales[code]?.meta.draft ?? false })),
       defaultLanguage: config.defaultLanguage,

@@ -136,7 +136,7 @@ describe('questionnaire lifecycle', () => {
     const saved = await api(t, editor).put(`/api/v1/drafts/${draft.id}`, { definition: draft.definition, texts, revision: draft.revision });
     expect(saved.status).toBe(200);
     expect(saved.json.validation.ok).toBe(false);
-    expect(saved.json.validation.issues).toContainEqual({ where: `question "${draft.definition.questions[0].id}" text`, lang: 'sw', message: expect.any(String) });
+    expect(saved.json.validation.issues).toContainEqual({ where: 'Question 1 · Wording', lang: 'sw', message: expect.any(String) });
 
     const published = await api(t, editor).post(`/api/v1/drafts/${draft.id}/publish`);
     expect(published.status).toBe(422);
@@ -226,7 +226,10 @@ describe('questionnaire lifecycle', () => {
     const draft = (await api(t, editor).post('/api/v1/drafts', { questionnaireId: 'clinic' })).json;
     const before = (await t.storage.facilities.list()).length;
     let hop = (await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, {})).json;
-    expect(hop.screen.text).toMatch(/^CON Language/);
+    // the screen as a phone shows it; the protocol text beside it
+    expect(hop.screen.text).toMatch(/^Language/);
+    expect(hop.screen.wire).toBe(`CON ${hop.screen.text}`);
+    expect(hop.screen.end).toBe(false);
     const screens: string[] = [];
     for (const input of ['1', '1001', '1', '2', '4']) {
       hop = (await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: hop.state, page: hop.page, input })).json;
@@ -234,6 +237,10 @@ describe('questionnaire lifecycle', () => {
     }
     expect(screens[2]).toContain('How long did you wait');
     expect(hop.recorded).toEqual([{ questionId: 'staff', value: 4 }]);
+    // to the end: the last screen comes without END, marked as the last
+    for (const input of ['1', '5', '1', '1', '00', '00']) hop = (await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: hop.state, page: hop.page, input })).json;
+    expect(hop.screen).toMatchObject({ end: true, text: expect.stringMatching(/^Thank you/) });
+    expect(hop.screen.wire).toBe(`END ${hop.screen.text}`);
     // a state the draft's machine cannot continue (a question removed since) is refused, naming why
     const gone = await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: { value: { questions: 'q_removed' }, context: { ...hop.state.context } }, input: '1' });
     expect(gone.status).toBe(422);

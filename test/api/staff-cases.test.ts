@@ -126,9 +126,11 @@ describe('cases over the staff API', () => {
     expect((await act(manager, 'AB12-CD34-EF', { type: 'acknowledge' })).status).toBe(403);
     expect((await act(manager, '0000-0000-00', { type: 'acknowledge' })).status).toBe(404);
 
+    t.clock.advance(60_000);
     const acted = await act(manager, 'K7M3-P9QX-AB', { type: 'action_taken', action: 'extra_staff', note: 'Second nurse on Mondays' });
     expect(acted.json).toMatchObject({ case: { status: 'action_taken' }, transition: { actionCode: 'extra_staff', note: 'Second nurse on Mondays' } });
     expect(await t.storage.caseContacts.get('K7M3-P9QX-AB')).not.toBeNull();
+    t.clock.advance(60_000);
     expect((await act(editor, 'K7M3-P9QX-AB', { type: 'resolve' })).json.case).toMatchObject({ status: 'resolved', resolvedByTimeout: false });
     expect(await t.storage.caseContacts.get('K7M3-P9QX-AB')).toBeNull();
 
@@ -141,5 +143,59 @@ describe('cases over the staff API', () => {
     expect(audit[1].details).toEqual({ facilityCode: '1001', from: 'acknowledged', to: 'action_taken', action: 'extra_staff' });
     expect(JSON.stringify(audit)).not.toContain(NUMBER.slice(4));
     expect(t.logs.join('')).not.toContain(NUMBER.slice(4));
+  });
+});
+
+describe('cases in the console', () => {
+  const page = (path: string, token: string, init: RequestInit = {}) =>
+    fetch(t.url + path, { redirect: 'manual', ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+  const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+  it('finds a case from the search box on every page, as a citizen reads the reference out', async () => {
+    const dashboard = await (await page('/staff', viewer)).text();
+    expect(dashboard).toContain('action="/staff/cases/find"');
+    for (const typed of ['AB12-CD34-EF', 'ab12cd34ef', ' ab12 cd34-ef ']) {
+      const found = await page(`/staff/cases/find?reference=${encodeURIComponent(typed)}`, viewer);
+      expect(found.status, typed).toBe(303);
+      expect(found.headers.get('location'), typed).toBe('/staff/cases/AB12-CD34-EF');
+    }
+    const missing = await page('/staff/cases/find?reference=<b>nope</b>', viewer);
+    expect(missing.headers.get('location')).toBe('/staff/cases?notFound=%3Cb%3Enope%3C%2Fb%3E');
+    const listed = await (await page(missing.headers.get('location')!, viewer)).text();
+    expect(listed).toContain('No case has the reference &lt;b&gt;nope&lt;/b&gt;');
+    expect(listed).not.toContain('<b>nope</b>');
+  });
+
+  it('lists cases with filters, and a facility manager sees only its own', async () => {
+    const all = await (await page('/staff/cases', viewer)).text();
+    expect(all).toContain('href="/staff/cases/AB12-CD34-EF"');
+    const open = await (await page('/staff/cases?status=open', viewer)).text();
+    expect(open).toContain('AB12-CD34-EF');
+    expect(open).not.toContain('href="/staff/cases/K7M3-P9QX-AB"');
+    const mine = await (await page('/staff/cases', manager)).text();
+    expect(mine).not.toContain('AB12-CD34-EF');
+    expect((await page('/staff/cases/AB12-CD34-EF', manager)).status).toBe(403);
+    expect((await page('/staff/cases/0000-0000-00', viewer)).status).toBe(404);
+    // the manager's navigation offers the cases and nothing it cannot open
+    expect(mine).toContain('href="/staff/cases"');
+    expect(mine).not.toContain('href="/staff/questionnaires"');
+  });
+
+  it('acts from the case page, escapes what was typed, and shows a refusal on the page', async () => {
+    const before = await (await page('/staff/cases/AB12-CD34-EF', editor)).text();
+    expect(before).toContain('action="/staff/cases/AB12-CD34-EF/actions"');
+    expect(before).toContain('<option value="acknowledge">');
+    expect(await (await page('/staff/cases/AB12-CD34-EF', viewer)).text()).not.toContain('/actions"');
+    const saved = await page('/staff/cases/AB12-CD34-EF/actions', editor, form({ type: 'acknowledge', note: '<script>alert(1)</script>' }));
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe('/staff/cases/AB12-CD34-EF?saved=1');
+    const after = await (await page('/staff/cases/AB12-CD34-EF?saved=1', viewer)).text();
+    expect(after).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(after).not.toContain('<script>alert(1)</script>');
+    expect(after).toContain('<strong>Acknowledged</strong>');
+    const refused = await page('/staff/cases/AB12-CD34-EF/actions', editor, form({ type: 'resolve' }));
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('a case that is acknowledged cannot take &quot;resolve&quot;');
+    expect((await page('/staff/cases/AB12-CD34-EF/actions', viewer, form({ type: 'note', note: 'x' }))).status).toBe(403);
   });
 });

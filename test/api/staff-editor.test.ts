@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const rowHeaders = (page: string) => [...page.matchAll(/<th scope="row" data-key="([^"]+)">([^<]*)<\/th>/g)].map((m) => ({ key: m[1]!, label: m[2]! }));
-const htmlText = (s: string) =>
+const unentity = (s: string) =>
   s
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
@@ -27,11 +27,11 @@ describe('the draft editor page', () => {
     const page = (await api(t, editor).get(`/staff/drafts/${draftId}`)).text;
     const rows = rowHeaders(page);
     expect(rows.length).toBeGreaterThan(20);
-    const byKey = new Map(rows.map((r) => [r.key, htmlText(r.label)]));
+    const byKey = new Map(rows.map((r) => [r.key, unentity(r.label)]));
     expect(byKey.get('questions.wait.options.lt30m')).toBe("Question 1 · Option 'Under 30 min'");
     expect(byKey.get('questions.staff.text')).toBe('Question 2 · Wording');
     for (const r of rows) expect(r.label).not.toMatch(/questions\.|options\./);
-    expect(htmlText(page)).toContain('<label class="visually-hidden" for="t-zu-questions-wait-options-lt30m">Question 1 · Option \'Under 30 min\', in isiZulu</label>');
+    expect(unentity(page)).toContain('<label class="visually-hidden" for="t-zu-questions-wait-options-lt30m">Question 1 · Option \'Under 30 min\', in isiZulu</label>');
   });
 
   it('gives a long text a box tall enough for it, and has one save button', async () => {
@@ -85,7 +85,7 @@ describe('the draft editor page', () => {
   it('offers exactly the question types the engine registers, by their names', async () => {
     const page = (await api(t, editor).get(`/staff/drafts/${draftId}`)).text;
     const select = /<select id="new-type" name="new_type">(.*?)<\/select>/s.exec(page)![1]!;
-    const offered = [...select.matchAll(/<option value="([^"]+)">([^<]+)<\/option>/g)].map((m) => [m[1], htmlText(m[2]!)]);
+    const offered = [...select.matchAll(/<option value="([^"]+)">([^<]+)<\/option>/g)].map((m) => [m[1], unentity(m[2]!)]);
     expect(offered).toEqual(QUESTION_TYPES.map((q) => [q.type, q.label]));
   });
 });

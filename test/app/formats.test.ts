@@ -122,7 +122,7 @@ describe('XLSForm', () => {
     ]);
     // the draft is validated like any other: the missing intro and Zulu are named
     const report = validateQuestionnaire({ definition: result.definition, texts: result.texts }, validation);
-    expect(report.issues).toContainEqual({ where: 'intro', lang: 'en', message: 'translation missing' });
+    expect(report.issues).toContainEqual({ where: 'Introduction', lang: 'en', message: 'translation missing' });
   });
 
   it('parses only the show-if conditions it can keep', () => {

@@ -62,6 +62,38 @@ describe('honest cells', () => {
     expect(cells.reduce((n, c) => n + (c.cell.shown ? 0 : c.count), 0)).toBeGreaterThanOrEqual(5);
   });
 
+  it('empty cells need no cover: 0 other and 0 did not say give no one away', () => {
+    const cells = partitionCells(
+      14,
+      [
+        { key: 'woman', count: 7 },
+        { key: 'man', count: 7 },
+        { key: 'other', count: 0 },
+        { key: 'none', count: 0 },
+      ],
+      5,
+    );
+    expect(shownKeys(cells)).toEqual(['woman', 'man']);
+    expect(cells[2]!.cell).toEqual({ shown: false, reason: 'too_few' });
+  });
+
+  it('a cover-only cell (named no problem) needs no cover itself but covers the others', () => {
+    const problems = (total: number, counts: Record<string, number>) =>
+      shownKeys(
+        partitionCells(
+          total,
+          Object.entries(counts).map(([key, count]) => ({ key, count })),
+          5,
+          'none',
+        ),
+      );
+    // 6 of 10 named long wait, 4 named no problem: long wait is the finding, and nobody is exposed
+    expect(problems(10, { long_wait: 6, none: 4 })).toEqual(['long_wait']);
+    // 2 named rude staff: with 3 "no problem" the 5 hidden cover each other; with 1 they do not
+    expect(problems(11, { long_wait: 6, rude: 2, none: 3 })).toEqual(['long_wait']);
+    expect(problems(10, { long_wait: 7, rude: 2, none: 1 })).toEqual([]);
+  });
+
   it('below the minimum total, every cell is suppressed', () => {
     expect(shownKeys(partitionCells(4, [{ key: 'a', count: 4 }], 5))).toEqual([]);
   });
@@ -91,7 +123,6 @@ describe('honest cells', () => {
     const list = [...[1, 2, 3, 4, 5, 6].map((n) => kase(n, { status: 'resolved', firstActionAt: acted(n) })), kase(7, { status: 'escalated' }), kase(8, {})];
     const figures = summarise(list, 5);
     expect(figures).toMatchObject({
-      available: true,
       received: 8,
       actedOn: { shown: true, count: 6 },
       confirmedSolved: { shown: true, count: 6 },

@@ -115,6 +115,23 @@ describe('voice renderer', () => {
     expect(voiceScreen(gender, systemTexts).segments[0]!.text).toBe('You are:');
   });
 
+  it('the thank-you, said, offers its reference again with star and hangs up on silence; recorded (no reference in it), it just ends', () => {
+    // satisfaction 4, no problem: no concern, so the thank-you ends the report
+    const answers = ['1001', '1', '1', '1', '1', '4', '1', '1', '1', '1'];
+    const thanks = run(clinic, answers, { input: { languages: ['en'] } }).at(-1)!.prompt;
+    expect(thanks.id).toBe('end:thanks');
+    const withRef = { ...thanks, body: [systemTexts.system('en', 'end.thanks', { facility: 'Riverside Clinic', ref: 'R000-001' })] };
+    const said = parseAtVoiceXml(renderVoiceXml(voiceScreen(withRef, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=12` }));
+    expect(said.children.map((c) => c.name)).toEqual(['GetDigits']);
+    expect(said.children[0]!.attrs).toEqual({ numDigits: '1', timeout: '10', callbackUrl: `${BASE}/voice?seq=12` });
+    expect(said.children[0]!.children[0]!.text).toBe(
+      'Thank you! Your report on Riverside Clinic is saved. Your reference number is R000-001. Results go to the managers. To hear your reference number again, press star.',
+    );
+    const audio = createAudioCatalog({ en: new Map<string, AudioEntry>([['system.end.thanks', { file: 'thanks.wav', draft: false }]]) }, BASE);
+    const played = parseAtVoiceXml(renderVoiceXml(voiceScreen(withRef, systemTexts), { audio, callbackUrl: `${BASE}/voice?seq=12` }));
+    expect(played.children.map((c) => c.name)).toEqual(['Play']);
+  });
+
   it('ends with the closing words and nothing that listens', () => {
     const end = run(clinic, ['1001', '2'], { input: { languages: ['en'] } }).at(-1)!.prompt;
     const xml = renderVoiceXml(voiceScreen(end, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=9` });

@@ -103,8 +103,10 @@ describe('public pages', () => {
     expect(body).toContain('Owner: Facility in-charge');
     expect(body).toMatch(/<span class="status overdue">Overdue<\/span>/);
     expect(body).toContain('1 action is overdue.');
-    // cases are not wired yet: said so, no figure
-    expect(body).toContain('What was done about individual reports is not yet available here.');
+    // "you said, we did": the cases opened in October at this facility, as the cases repository has them
+    const opened = (await t.storage.cases.list({ facilityCodes: ['1001'] }, 1000)).filter((c) => c.openedAt.toISOString().startsWith('2026-10'));
+    expect(body).toContain('<h2 id="cases">You said, we did</h2>');
+    expect(body).toContain(`<span class="label">Reports followed up</span><span class="value">${opened.length}</span>`);
   });
 
   it('the minimum-count rule in every cell: a facility below it shows no percentage anywhere; small groups are suppressed with a complementary cell', async () => {
@@ -185,6 +187,10 @@ describe('public pages', () => {
     expect(sw.res.headers.get('content-language')).toBe('sw');
     expect(sw.body).toContain('Tafsiri hii ni rasimu');
     expect(sw.body).toContain('Ripoti 13');
+    // group labels come from the gender question, not from a problem option with the same code
+    expect(sw.body).toContain('<th scope="row">Mwanamke</th>');
+    expect(sw.body).toContain('<th scope="row">Mwingine</th>');
+    expect(sw.body).not.toContain('<th scope="row">Jingine</th>');
     const zu = await page('/public/facilities/1001?lang=zu');
     expect(zu.body).toContain('<html lang="zu">');
     expect(zu.body).toContain('Lokhu kuhumusha kuwuhlaka');

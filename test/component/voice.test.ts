@@ -47,12 +47,14 @@ describe('voice over HTTP, three voice languages', () => {
       ] as const) {
         const call = t.call(`+2547110030${String(++n).padStart(2, '0')}`);
         const hops = [await call.dial(), await call.press(key), await call.press(code), await call.press('1')];
-        while (hops.at(-1)!.listening && hops.length < 40) hops.push(await call.press('1'));
+        // until a reply that does not come back on silence: the end (the said thank-you still waits for *)
+        while (hops.at(-1)!.body.includes('<Redirect>') && hops.length < 40) hops.push(await call.press('1'));
         for (const h of hops) {
           expect(h.status).toBe(200);
           expect(atVoiceXmlProblems(h.body), h.body).toEqual([]);
         }
-        expect(hops.at(-1)!.listening, `${qid} ${lang} did not end`).toBeNull();
+        expect(hops.at(-1)!.body, `${qid} ${lang} did not end`).not.toContain('<Redirect>');
+        expect(hops.at(-1)!.listening, `${qid} ${lang}`).toBe(lang === 'en' ? 'keys' : null);
         if (lang !== 'en') for (const h of hops.slice(1)) expect(h.body, `${qid} ${lang}`).not.toContain('<Say>');
         const session = await t.storage.sessions.get('voice', call.sessionId);
         const response = await t.storage.responses.get(session!.responseId!);

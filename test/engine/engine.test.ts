@@ -186,6 +186,29 @@ describe('conversation steps', () => {
     expect(second!.effects).toEqual([{ type: 'resumeDeclined', responseId: 'R1' }]);
   });
 
+  it('where 0 goes back, as the README says: question → previous on the path, consent → facility, facility → language only with several languages; none on the language menu, the resume offer or the first question', () => {
+    const [language, fac] = run(q, ['1']);
+    expect(language!.prompt.nav.back).toBe(false);
+    expect(fac!.prompt.nav.back).toBe(true);
+    expect(run(q, ['1', { type: 'BACK' }]).at(-1)!.prompt.id).toBe('language');
+    const [onlyOne] = run(q, [], { input: { languages: ['en'] } });
+    expect(onlyOne!.prompt.id).toBe('facility');
+    expect(onlyOne!.prompt.nav.back).toBe(false);
+    const consent = run(q, ['1', facility.code]).at(-1)!.prompt;
+    expect(consent.id).toBe('consent');
+    expect(consent.nav.back).toBe(true);
+    const first = at([]).send({ type: 'REPEAT' }).prompt;
+    expect(first.id).toBe('q:visited');
+    expect(first.nav.back).toBe(false);
+    // a resumed report goes back into the answers of the earlier call
+    const offer: ResumeOffer = { responseId: 'R1', lang: 'en', facility, questionnaire: { id: q.id, version: 1 }, resumeAt: resumePointOf(at(['1', '3']).state!)! };
+    const [resume, resumed, back] = run(q, ['1', { type: 'BACK' }], { input: { resumeOffer: offer } });
+    expect(resume!.prompt.nav.back).toBe(false);
+    expect(resumed!.prompt.id).toBe('q:service');
+    expect(back!.prompt.id).toBe('q:times');
+    expect(back!.effects).toContainEqual({ type: 'answerWithdrawn', questionId: 'times' });
+  });
+
   it('ends politely with the answers kept when the hop fails outside the engine', () => {
     const failed = at(['1']).send({ type: 'FAILED' });
     expect(failed.prompt.id).toBe('end:error');

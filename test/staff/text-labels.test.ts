@@ -14,7 +14,7 @@ describe('what a text key is, in words', () => {
     expect(label('questions.wait.options.gt4h')).toBe("Question 2 · Option 'Ngaphezu kwamahora 4'");
     expect(textKeyLabel('questions.wait.options.gt4h', { definition, texts: {}, lang: 'en' })).toBe("Question 2 · Option 'gt4h'");
     expect(label('questions.gone.text')).toBe("Question 'gone' (not in the list) · Wording");
-    expect(label('title')).toBe('Title (staff see it; callers do not)');
+    expect(label('title')).toBe('Title');
     expect(label('spoken.questions.wait.text')).toBe('Spoken on voice · Question 2 · Wording');
   });
 });

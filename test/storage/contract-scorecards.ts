@@ -296,6 +296,20 @@ export function scorecardContract(get: () => Storage) {
       expect(await s.outbox.recordDelivery('ATXid_unknown', success)).toBeNull();
     });
 
+    it('records one of many copies of one final report that arrive at once, and tells only that copy it was recorded', async () => {
+      const s = get();
+      await s.outbox.enqueue(outboxMessage());
+      const m = (await s.outbox.claimNext('A', at(1), 60_000))!;
+      await s.outbox.markSent(m.key, 'A', { providerMessageId: 'ATXid_10', cost: null, at: at(1) });
+      const copies = Array.from({ length: 10 }, (_, i) => ({ status: 'Success' as const, final: true, failureReason: null, networkCode: '63902', retryCount: 0, at: at(2 + i) }));
+      const replies = await Promise.all(copies.map((d) => s.outbox.recordDelivery('ATXid_10', d)));
+      const stored = (await s.outbox.get(m.key))!.delivery!;
+      // exactly one copy comes back as the one recorded (the delivery route counts that one), and it is the one stored
+      const recordedAsSent = copies.filter((d, i) => replies[i]!.delivery?.at.getTime() === d.at.getTime());
+      expect(recordedAsSent).toHaveLength(1);
+      expect(stored).toEqual(recordedAsSent[0]);
+    });
+
     it('lists by period, subject and status, sorted by period then key', async () => {
       const s = get();
       await s.outbox.enqueue(outboxMessage({ key: 'facility:1002|2026-10|t', subjectCode: '1002' }));

@@ -156,6 +156,29 @@ describe('USSD transcripts', () => {
     await say(tr, phone, ['1', '1']);
     tr.check('extended-dial-string');
   });
+
+  it('paging after a wrong answer', async () => {
+    const phone = t.phone('+254711000209');
+    const tr = new Transcript(t, 'A wrong answer on a long menu: the error line shows once; 98 and 0 move between pages without it, and every option stays reachable');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    const wrong = await say(tr, phone, ['3', '1001', '1', '1', '4', '1', '4', '99']);
+    const error = 'Phendula ngenombolo 1 kuya ku-8.';
+    expect(wrong.body).toContain(error);
+    const seen = new Set<string>();
+    const note = (body: string) => {
+      for (const m of body.matchAll(/^([1-9])\. /gm)) seen.add(m[1]!);
+    };
+    note(wrong.body);
+    for (const key of ['98', '0', '98']) {
+      const moved = await say(tr, phone, [key]);
+      expect(moved.body, `after ${key}`).not.toContain(error);
+      note(moved.body);
+    }
+    expect([...seen].sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    const last = await say(tr, phone, ['7']);
+    expect(last.body).toContain('Ungawutusa');
+    tr.check('paging-after-error');
+  });
 });
 
 describe('USSD transcripts: check a report', () => {

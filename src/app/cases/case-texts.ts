@@ -1,4 +1,4 @@
-import { loadPageTexts, type CharterTexts } from '../charters/charter-texts.js';
+import { loadLocaleMessages, type CharterTexts } from '../charters/charter-texts.js';
 import { formatMessage } from '../../text/messages.js';
 
 /**
@@ -10,7 +10,7 @@ import { formatMessage } from '../../text/messages.js';
 export type CaseTexts = Record<string, CharterTexts>;
 
 export function loadCaseTexts(root: string): CaseTexts {
-  return loadPageTexts(root, 'cases.json');
+  return loadLocaleMessages(root, 'cases.json');
 }
 
 /** One text in a language, falling back to `fallback` for a missing key, or null when neither has it. */

@@ -14,11 +14,14 @@ const CharterTextFile = z.object({ _draft: z.string().optional() }).catchall(z.s
 export type CharterTexts = { lang: string; draft: boolean; texts: Record<string, string> };
 
 export function loadCharterTexts(root: string): Record<string, CharterTexts> {
-  return loadPageTexts(root, 'charter.json');
+  return loadLocaleMessages(root, 'charter.json');
 }
 
-/** A page's texts, locales/<lang>/<fileName> in every language that has the file (charter.json, public.json). */
-export function loadPageTexts(root: string, fileName: string): Record<string, CharterTexts> {
+/**
+ * Every locales/<lang>/<fileName> of ICU messages (a "_draft" key marks unreviewed texts); a
+ * file that does not validate, or a message that does not parse, stops the load, naming it.
+ */
+export function loadLocaleMessages(root: string, fileName: string): Record<string, CharterTexts> {
   const dir = join(root, 'locales');
   const out: Record<string, CharterTexts> = {};
   for (const lang of readdirSync(dir).sort()) {

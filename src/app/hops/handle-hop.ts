@@ -55,7 +55,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       }
       const reading = adapter.read(req, last, prompt);
       if (reading.kind === 'page') {
-        const { reply, seq } = adapter.render(prompt, { previous: last, page: reading.page });
+        const { reply, seq } = adapter.render(prompt, { previous: last, page: reading.page, paged: true });
         const won = await claim(session, { lastInput: inputKey, lastReply: reply, page: reading.page, ...voiceState(seq) });
         return won ? reply : await winnersReply(reply, session.revision);
       }

@@ -34,7 +34,14 @@ export type PeriodFigures = {
   national: FacilityMetrics;
 };
 
-export type GroupFigures = { code: string; facility: Map<string, FacilityMetrics>; district: Map<string, FacilityMetrics>; national: FacilityMetrics };
+export type GroupFigures = {
+  code: string;
+  /** the question that asks it (the first, when several do), for its label */
+  questionId: string;
+  facility: Map<string, FacilityMetrics>;
+  district: Map<string, FacilityMetrics>;
+  national: FacilityMetrics;
+};
 /** Per dimension, null when no questionnaire version asks it. */
 export type DisaggregatedFigures = Record<Dimension, GroupFigures[] | null>;
 
@@ -127,7 +134,7 @@ export function createPublicFigures(deps: PublicFiguresDeps) {
       for (const [code, questionIdsOfGroup] of pairs) {
         const tallies: ResponseTally[] = [];
         for (const questionId of questionIdsOfGroup) tallies.push(...(await storage.responses.tallyCounted({ ...bounds, questionIds, answered: { questionId, value: code } })));
-        groups.push({ code, ...fold(facilities, tallies, roles) });
+        groups.push({ code, questionId: [...questionIdsOfGroup][0]!, ...fold(facilities, tallies, roles) });
       }
       out[dimension] = groups;
     }

@@ -127,7 +127,7 @@ export function problemRows(m: FacilityMetrics, minCount: number, label: Label):
   }
   const named = [...byCode].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   const rest = m.reports - named.reduce((n, [, p]) => n + p.count, 0);
-  const cells = partitionCells(m.reports, [...named.map(([code, p]) => ({ key: code, count: p.count })), { key: '\u0000none', count: rest }], minCount);
+  const cells = partitionCells(m.reports, [...named.map(([code, p]) => ({ key: code, count: p.count })), { key: '\u0000none', count: rest }], minCount, '\u0000none');
   const rows = cells
     .filter((c) => c.key !== '\u0000none')
     .map((c) => {
@@ -141,14 +141,14 @@ function disaggregation(groups: DisaggregatedFigures, scope: Scope, total: Facil
   return DIMENSIONS.map((dimension) => {
     const list = groups[dimension];
     if (!list) return { dimension, collected: false, groups: [], notAnswered: { shown: false, reason: 'too_few' } };
-    const perGroup = list.map((g) => ({ code: g.code, m: metricsOf(g, scope) ?? EMPTY }));
+    const perGroup = list.map((g) => ({ code: g.code, questionId: g.questionId, m: metricsOf(g, scope) ?? EMPTY }));
     const notAnswered = total.reports - perGroup.reduce((n, g) => n + g.m.reports, 0);
     const cells = partitionCells(total.reports, [...perGroup.map((g) => ({ key: g.code, count: g.m.reports })), { key: '\u0000none', count: notAnswered }], minCount);
     const rows = perGroup.map((g, i) => {
       const reports = cells[i]!.cell;
       // a group's share only where its count is published: a suppressed group's share would give it away
       const satisfaction: Cell = reports.shown ? shareCell(g.m.satisfied, g.m.satisfactionAnswers, minCount) : { shown: false, reason: reports.reason };
-      return { code: g.code, label: label(null, null, g.code), reports, satisfaction };
+      return { code: g.code, label: label(null, g.questionId, g.code), reports, satisfaction };
     });
     return { dimension, collected: true, groups: rows, notAnswered: cells[cells.length - 1]!.cell };
   });

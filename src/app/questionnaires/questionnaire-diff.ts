@@ -1,3 +1,5 @@
+import { optionLabel, questionLabel, textIn, textKeyLabel } from './text-labels.js';
+
 /**
  * What changed between two versions of a questionnaire (or a version and a draft): the
  * definition, keyed by question id and option code rather than position, and every text
@@ -71,4 +73,53 @@ export function diffQuestionnaires(before: Side, after: Side): DiffEntry[] {
 
 function union(a: Iterable<string>, b: Iterable<string>): string[] {
   return [...new Set([...a, ...b])];
+}
+
+/** A change as the publish page shows it: what it is in words, and an option by its wording (never `{}`). */
+export type ReadableChange = { area: DiffEntry['area']; what: string; lang?: string; before: string | null; after: string | null };
+
+const FLAG_WORDS: Record<string, string> = { positive: 'counts as good', none: 'means no problem' };
+
+/** An option's stored fields in words: "'Under 30 min'", "'All of them' (counts as good)". */
+function optionInWords(json: string | null, wording: string | undefined, code: string): string | null {
+  if (json === null) return null;
+  let fields: Record<string, unknown> = {};
+  try {
+    fields = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    // shown as stored
+  }
+  const flags = Object.entries(fields)
+    .filter(([, v]) => v === true)
+    .map(([k]) => FLAG_WORDS[k] ?? k);
+  const others = Object.entries(fields).filter(([, v]) => v !== true && v !== false && v !== undefined);
+  return `'${wording ?? code}'${flags.length ? ` (${flags.join(', ')})` : ''}${others.length ? ` ${others.map(([k, v]) => `${k}: ${String(v)}`).join(', ')}` : ''}`;
+}
+
+export function readableDiff(changes: DiffEntry[], before: Side, after: Side, lang: string): ReadableChange[] {
+  const source = (side: Side) => ({ definition: side.definition, texts: side.texts, lang });
+  return changes.map((c) => {
+    if (c.area === 'text') {
+      const side = c.after === null ? before : after;
+      return { area: c.area, what: textKeyLabel(c.path, source(side)), lang: c.lang, before: c.before, after: c.after };
+    }
+    const option = /^question "([^"]+)" option "([^"]+)"$/.exec(c.path);
+    if (option) {
+      const [, id, code] = option as unknown as [string, string, string];
+      const key = `questions.${id}.options.${code}`;
+      const side = c.after === null ? before : after;
+      return {
+        area: c.area,
+        what: `${questionLabel(id, side.definition)} · ${optionLabel(id, code, source(side))}`,
+        before: optionInWords(c.before, textIn(before.texts, lang, key), code),
+        after: optionInWords(c.after, textIn(after.texts, lang, key), code),
+      };
+    }
+    const field = /^question "([^"]+)" (.+)$/.exec(c.path);
+    if (field) {
+      const side = c.after === null ? before : after;
+      return { area: c.area, what: `${questionLabel(field[1]!, side.definition)} (${field[1]}) · ${field[2]}`, before: c.before, after: c.after };
+    }
+    return { area: c.area, what: c.path, before: c.before, after: c.after };
+  });
 }

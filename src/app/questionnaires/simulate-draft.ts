@@ -28,8 +28,15 @@ export const SimulatorHop = z.object({
 });
 export type SimulatorHop = z.infer<typeof SimulatorHop>;
 
+/** A screen as the phone shows it: no CON/END protocol prefix; `end` when it is the session's last screen. `wire` is what Africa's Talking receives. */
+export type PhoneScreen = { text: string; end: boolean; wire: string };
+
+export function phoneScreen(screen: UssdScreen): PhoneScreen {
+  return { text: screen.text.replace(/^(CON|END) /, ''), end: screen.end, wire: screen.text };
+}
+
 export type SimulatorReply =
-  | { ok: true; screen: UssdScreen; state: ConversationState; page: number; recorded: Array<{ questionId: string; value: unknown }>; facilityHint: string[] }
+  | { ok: true; screen: PhoneScreen; state: ConversationState; page: number; recorded: Array<{ questionId: string; value: unknown }>; facilityHint: string[] }
   | { ok: false; message: string };
 
 export async function simulateDraftHop(
@@ -59,17 +66,17 @@ export async function simulateDraftHop(
   try {
     if (!hop.state) {
       const turn = await runner.begin({ channel: 'ussd', respondentKey: 'simulator', languages: deps.languages, maxRetries: null }, null, deps.clock.now());
-      const screen = renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit);
+      const screen = phoneScreen(renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit));
       return { ok: true, screen, state: turn.state, page: 0, recorded: [], facilityHint };
     }
     const state = hop.state as unknown as ConversationState; // checked by the machine itself: a foreign state throws below
     const current = await runner.promptOf(state, null);
     if (current.kind === 'end') return { ok: false, message: 'this simulated session has ended; dial again' };
     const reading = ussd.read({ sessionId: 'sim', serviceCode: '*', phoneNumber: '+0', text: hop.input }, { inputKey: '', page: hop.page, seq: 0 }, current);
-    if (reading.kind === 'page') return { ok: true, screen: renderUssd(current, reading.page, deps.screenLimit), state, page: reading.page, recorded: [], facilityHint };
+    if (reading.kind === 'page') return { ok: true, screen: phoneScreen(renderUssd(current, reading.page, deps.screenLimit, { error: false })), state, page: reading.page, recorded: [], facilityHint };
     const turn = await runner.advance(state, reading.event);
     const recorded = turn.effects.flatMap((e) => (e.type === 'answerRecorded' ? [{ questionId: e.questionId, value: e.value }] : []));
-    return { ok: true, screen: renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit), state: turn.state, page: 0, recorded, facilityHint };
+    return { ok: true, screen: phoneScreen(renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit)), state: turn.state, page: 0, recorded, facilityHint };
   } catch {
     // a state from an older draft (a question removed since) cannot continue
     return { ok: false, message: 'the draft changed under this simulated session; dial again' };

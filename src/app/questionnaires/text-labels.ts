@@ -53,8 +53,8 @@ export function optionLabel(questionId: string, code: string, source: Source): s
 
 /** The label of a text key, e.g. "Question 2 · Option 'Under 30 minutes'". */
 export function textKeyLabel(key: string, source: Source): string {
-  if (key === 'title') return 'Title (staff see it; callers do not)';
-  if (key === 'intro') return 'Introduction (before the first question)';
+  if (key === 'title') return 'Title';
+  if (key === 'intro') return 'Introduction';
   const option = /^questions\.([a-z][a-z0-9_]*)\.options\.([a-z][a-z0-9_]*)$/.exec(key);
   if (option) return `${questionLabel(option[1]!, source.definition)} · ${optionLabel(option[1]!, option[2]!, source)}`;
   const question = /^questions\.([a-z][a-z0-9_]*)\.text$/.exec(key);

@@ -3,8 +3,9 @@ import type { SystemTextSource } from '../../engine/prompt.js';
 import { allowedPlaceholders, lookupPath, missingQuestionnaireKeys, QuestionnaireTexts, spokenPaths } from '../../engine/texts.js';
 import { messageProblem } from '../../text/messages.js';
 import { walkQuestionnaire } from '../../engine/walk.js';
-import { layout } from '../../channels/ussd/render.js';
-import { ussdLength } from '../../text/gsm.js';
+import { overflowsOf } from '../../channels/ussd/render.js';
+import { questionLabel, textKeyLabel } from './text-labels.js';
+import type { Prompt } from '../../engine/prompt.js';
 import { loadQuestionnaire } from './questionnaire-catalog.js';
 
 /**
@@ -40,18 +41,20 @@ export function validateQuestionnaire(
   const definition = def.data;
   const textsInput = (input.texts ?? {}) as Record<string, unknown>;
   const texts: Record<string, QuestionnaireTexts> = {};
+  // a text is named by what it is ("Question 2 · Option 'Under 30 min'"), its option by the default language's wording
+  const label = (key: string) => textKeyLabel(key, { definition: input.definition, texts: input.texts, lang: options.systemTexts.defaultLanguage });
   for (const lang of options.languages) {
     const parsed = QuestionnaireTexts.safeParse(textsInput[lang], { reportInput: true });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push({ where: textPath(issue.path), lang, message: textIssueMessage(issue) });
+      for (const issue of parsed.error.issues) issues.push({ where: textPath(issue.path, label), lang, message: textIssueMessage(issue) });
       continue;
     }
     texts[lang] = parsed.data;
-    for (const key of missingQuestionnaireKeys(definition, parsed.data)) issues.push({ where: textPath(key.split('.')), lang, message: 'translation missing' });
+    for (const key of missingQuestionnaireKeys(definition, parsed.data)) issues.push({ where: textPath(key.split('.'), label), lang, message: 'translation missing' });
     // a misspelt {placeholder} would reach citizens as written
     for (const [path, text] of textEntries(parsed.data)) {
       const problem = messageProblem(text, allowedPlaceholders(path));
-      if (problem) issues.push({ where: textPath(path.split('.')), lang, message: `"${text}" ${problem}` });
+      if (problem) issues.push({ where: textPath(path.split('.'), label), lang, message: `"${text}" ${problem}` });
     }
   }
   if (issues.length > 0) return { ok: false, issues, definition, texts, paths };
@@ -61,20 +64,26 @@ export function validateQuestionnaire(
     const walk = walkQuestionnaire(loaded, lang, { texts: options.systemTexts });
     paths[lang] = walk.paths;
     for (const trail of walk.stuck) issues.push({ where: 'paths', lang, message: `a path does not end: ${trail}` });
+    // each text that makes a screen too long is named once per language, with the most it is over (a screen with its error line included)
+    const worst = new Map<string, { over: number; withError: boolean }>();
     for (const screen of walk.screens) {
-      const fit = layout(screen, options.screenLimit);
-      if (!fit.fits) {
-        const longest = Math.max(...screen.body.map((b) => ussdLength(b.text)));
-        issues.push({
-          where: screen.question ? `question "${screen.question.id}"` : `screen "${screen.id}"`,
-          lang,
-          message: `does not fit a ${options.screenLimit}-character USSD screen${screen.error ? ' with its error line' : ''} (its text alone is ${longest})`,
-        });
+      for (const o of overflowsOf(screen, options.screenLimit)) {
+        const key = o.text.key.startsWith(`${definition.id}.`) ? o.text.key.slice(definition.id.length + 1) : o.text.key;
+        const where = key.startsWith('system.') ? `System message "${key.slice('system.'.length)}" on ${screenName(screen, input.definition)}` : label(key);
+        const seen = worst.get(where);
+        if (!seen || o.over > seen.over) worst.set(where, { over: o.over, withError: screen.error !== null });
       }
     }
+    for (const [where, { over, withError }] of worst)
+      issues.push({ where, lang, message: `the screen is ${over} character${over === 1 ? '' : 's'} over ${options.screenLimit}${withError ? ' with its error line' : ''}` });
   }
   for (const check of options.channelChecks ?? []) issues.push(...check({ definition, texts }));
   return { ok: issues.length === 0, issues: dedupe(issues), definition, texts, paths };
+}
+
+/** "Question 2" for a question's screen, else the screen's name. */
+function screenName(screen: Prompt, definition: unknown): string {
+  return screen.question ? questionLabel(screen.question.id, definition) : `the ${screen.id} screen`;
 }
 
 /** A text that is absent or empty is a missing translation, whatever the schema calls it. */
@@ -93,7 +102,9 @@ function describePath(definition: unknown, path: ReadonlyArray<PropertyKey>): st
   return path.length ? path.join('.') : 'questionnaire';
 }
 
-function textPath(path: ReadonlyArray<PropertyKey>): string {
+function textPath(path: ReadonlyArray<PropertyKey>, label: (key: string) => string): string {
+  const key = path.join('.');
+  if (/^(title|intro|questions\.[a-z][a-z0-9_]*\.(text|options\.[a-z][a-z0-9_]*))$/.test(key)) return label(key);
   if (path[0] === 'questions' && typeof path[1] === 'string') {
     const rest = path.slice(2).join('.');
     return `question "${path[1]}"${rest ? ` ${rest}` : ''}`;

@@ -27,7 +27,7 @@ export function ussdAdapter(settings: { screenLimit: number }): ChannelAdapter<U
       if (t === SKIP && prompt.nav.skip) return { kind: 'event', event: { type: 'SKIP' } };
       return { kind: 'event', event: { type: 'ANSWER', text: typed } };
     },
-    render: (prompt, hop) => ({ reply: renderUssd(prompt, hop.page, settings.screenLimit).text, seq: 0 }),
+    render: (prompt, hop) => ({ reply: renderUssd(prompt, hop.page, settings.screenLimit, { error: !hop.paged }).text, seq: 0 }),
     renderFailure: (prompt) => renderUssd(prompt, 0, settings.screenLimit).text,
     isOver: (prompt) => prompt.kind === 'end',
   };

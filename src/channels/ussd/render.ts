@@ -1,4 +1,5 @@
 import type { Prompt } from '../../engine/prompt.js';
+import type { Text } from '../../engine/texts.js';
 import { gsm7Septets, isGsm7, ussdLength } from '../../text/gsm.js';
 import { BACK, MORE, SKIP } from './protocol.js';
 
@@ -25,8 +26,8 @@ function footer(prompt: Prompt, page: number): string[] {
   return lines;
 }
 
-function compose(prompt: Prompt, page: number, from: number, to: number, hasMore: boolean): string {
-  const lines = header(prompt);
+function compose(prompt: Prompt, page: number, from: number, to: number, hasMore: boolean, showError: boolean): string {
+  const lines = showError ? header(prompt) : prompt.body.map((b) => b.text);
   for (let i = from; i < to; i++) lines.push(optionLine(i + 1, prompt.options[i]!.label.text));
   if (hasMore) lines.push(`${MORE}. ${prompt.nav.labels.more.text}`);
   lines.push(...footer(prompt, page));
@@ -90,22 +91,59 @@ function computeLayout(prompt: Prompt, limit: number): UssdLayout {
   return { pages, fits };
 }
 
-export function renderUssd(prompt: Prompt, page: number, limit: number): UssdScreen {
-  const key = `${limit}:${page}`;
+/** A text that makes a screen too long, and by how much the screen it sits on is over the limit. */
+export type Overflow = { text: Text; length: number; over: number };
+
+/**
+ * Which text makes a screen that does not fit too long, for the checks to name it. An option
+ * is to blame when the page holding it alone (with the wording, "more" and the footer) is
+ * over; the wording (or the error line) is to blame when even its shortest option cannot
+ * join it. Empty when the screen fits.
+ */
+export function overflowsOf(prompt: Prompt, limit: number): Overflow[] {
+  if (layout(prompt, limit).fits) return [];
+  const head = header(prompt).map(measure);
+  const headTexts = [...(prompt.error ? [prompt.error] : []), ...prompt.body];
+  const longestHead = () => headTexts.reduce((a, b) => (ussdLength(b.text) > ussdLength(a.text) ? b : a));
+  if (prompt.kind !== 'menu' || prompt.options.length === 0) {
+    const lines = prompt.kind === 'end' ? head : [...head, ...footer(prompt, 0).map(measure)];
+    const length = screenLength(lines);
+    return [{ text: longestHead(), length, over: length - limit }];
+  }
+  const total = prompt.options.length;
+  const more = measure(`${MORE}. ${prompt.nav.labels.more.text}`);
+  const alone = (i: number) => {
+    const foot = footer(i === 0 ? prompt : { ...prompt, nav: { ...prompt.nav, back: true } }, i === 0 ? 0 : 1).map(measure);
+    return screenLength([...head, measure(optionLine(i + 1, prompt.options[i]!.label.text)), ...(i < total - 1 ? [more] : []), ...foot]);
+  };
+  const lengths = prompt.options.map((_, i) => alone(i));
+  const shortest = Math.min(...lengths);
+  if (shortest > limit) return [{ text: longestHead(), length: shortest, over: shortest - limit }];
+  return prompt.options.flatMap((o, i) => (lengths[i]! > limit ? [{ text: o.label, length: lengths[i]!, over: lengths[i]! - limit }] : []));
+}
+
+/**
+ * `error: false` leaves the prompt's error line out: a navigation key (98, or 0 to a
+ * previous page) is not a wrong answer, so the error is shown once, with the screen it was
+ * made for. The pages stay those of the screen with its error, so no option is skipped.
+ */
+export function renderUssd(prompt: Prompt, page: number, limit: number, options: { error?: boolean } = {}): UssdScreen {
+  const showError = options.error !== false || prompt.error === null;
+  const key = `${limit}:${page}:${showError ? 'e' : ''}`;
   let byPage = screens.get(prompt);
   if (!byPage) screens.set(prompt, (byPage = new Map()));
   let screen = byPage.get(key);
-  if (!screen) byPage.set(key, (screen = computeScreen(prompt, page, limit)));
+  if (!screen) byPage.set(key, (screen = computeScreen(prompt, page, limit, showError)));
   return screen;
 }
 const screens = new WeakMap<Prompt, Map<string, UssdScreen>>();
 
-function computeScreen(prompt: Prompt, page: number, limit: number): UssdScreen {
+function computeScreen(prompt: Prompt, page: number, limit: number, showError: boolean): UssdScreen {
   if (prompt.kind === 'end') return { text: `END ${clip(header(prompt).join('\n'), limit - 4)}`, end: true };
   const { pages } = layout(prompt, limit);
   const p = Math.min(Math.max(page, 0), pages.length - 1);
   const { from, to } = pages[p]!;
-  const text = `CON ${compose(prompt, p, from, to, p < pages.length - 1)}`;
+  const text = `CON ${compose(prompt, p, from, to, p < pages.length - 1, showError)}`;
   // validation keeps shipped screens inside the limit; an unvalidated text must still not break the session
   return { text: ussdLength(text) <= limit ? text : `CON ${clip(text.slice(4), limit - 4)}`, end: false };
 }

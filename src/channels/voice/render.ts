@@ -15,8 +15,9 @@ import { el, xmlDocument, type XmlNode } from './xml.js';
  * played first and the keypad listens during the last one and for `timeout` seconds after.
  * A `Redirect` back to us follows, so silence comes back as a callback without digits.
  *
- * Keys: menus 1-9 (one key), `0` skips an optional question, `*` repeats, numbers and
- * facility codes end with `#`, free text is recorded after the beep.
+ * Keys: menus 1-9 (one key), `0` skips an optional question, `*` repeats (on the thank-you
+ * too, for the reference), numbers and facility codes end with `#`, free text is recorded
+ * after the beep.
  */
 
 /** One thing said on a call: its key (which names its recording), and the words (the spoken form where a text has one). */
@@ -26,11 +27,20 @@ export type VoiceListen =
   | { kind: 'keys'; numDigits: 1; timeout: number }
   | { kind: 'digits'; finishOnKey: '#'; timeout: number }
   | { kind: 'record'; finishOnKey: '#'; maxLength: number; timeout: number }
+  /**
+   * The thank-you, which quotes the report's reference: when it is said (a recording cannot
+   * quote a reference, so it is left out of them), `offer` follows and the call waits a moment
+   * for `*` to say it all again; silence then ends the call (no Redirect). Played, it just ends.
+   */
+  | { kind: 'replay'; numDigits: 1; timeout: number; offer: Segment }
   | { kind: 'none' };
 
 export type VoiceScreen = { segments: Segment[]; listen: VoiceListen };
 
 export const VOICE_TIMEOUTS = { keys: 10, digits: 20, recordSilence: 10, recordMaxLength: 60 };
+
+/** the endings that quote the report's reference: the thank-you, and the answers to "May we SMS you?" */
+const QUOTES_REFERENCE: ReadonlySet<string> = new Set(['end:thanks', 'end:follow_up_yes', 'end:follow_up_no']);
 
 /** Engine error lines that name numbers or codes get a voice wording without variables. */
 const VOICE_ERROR: Record<string, string> = {
@@ -61,6 +71,8 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
 
   if (prompt.kind === 'end') {
     segments.push(...prompt.body.map((b) => of(b)));
+    // the thank-you quotes the report's reference: a caller who did not catch it can hear it again
+    if (QUOTES_REFERENCE.has(prompt.id)) return { segments, listen: { kind: 'replay', numDigits: 1, timeout: VOICE_TIMEOUTS.keys, offer: sys('voice.repeat_reference') } };
     return { segments, listen: { kind: 'none' } };
   }
 
@@ -137,11 +149,18 @@ function sentence(text: string): string {
 const node = (a: Action): XmlNode => (a.kind === 'say' ? el('Say', undefined, a.text) : el('Play', { url: a.url }));
 
 export function renderVoiceXml(screen: VoiceScreen, options: VoiceRenderOptions): string {
+  if (screen.listen.kind === 'replay') {
+    const closing = screen.segments[screen.segments.length - 1];
+    const said = closing !== undefined && !options.audio.url(closing.lang, closing.key);
+    screen = said ? { segments: [...screen.segments, screen.listen.offer], listen: screen.listen } : { segments: screen.segments, listen: { kind: 'none' } };
+  }
   const actions = actionsFor(screen.segments, options);
   if (screen.listen.kind === 'none' || actions.length === 0) return xmlDocument(el('Response', undefined, actions.map(node)));
   const before = actions.slice(0, -1).map(node);
   const last = node(actions[actions.length - 1]!);
   const l = screen.listen;
+  // a key (`*`) brings the same closing words back (the session has ended, so its last reply is repeated); silence hangs up
+  if (l.kind === 'replay') return xmlDocument(el('Response', undefined, [...before, el('GetDigits', { numDigits: l.numDigits, timeout: l.timeout, callbackUrl: options.callbackUrl }, [last])]));
   const listener =
     l.kind === 'keys'
       ? el('GetDigits', { numDigits: l.numDigits, timeout: l.timeout, callbackUrl: options.callbackUrl }, [last])

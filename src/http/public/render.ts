@@ -59,6 +59,7 @@ export function layout(ctx: RenderContext, title: string, body: SafeHtml): strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${t('public.site')}</title>
 <link rel="stylesheet" href="/public/assets/public.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <a class="skip" href="#main">${t('public.skip')}</a>
@@ -71,7 +72,7 @@ ${draft ? html`<p class="draft" role="note">${t('public.draft')}</p>` : ''}
 <h1>${title}</h1>
 ${body}
 </main>
-<footer><p><a href="/public/data/scorecards.csv">${t('public.footer.data')}</a> <a href="/public/data/scorecards.json">JSON</a></p></footer>
+<footer><p>${t('public.footer.data')}</p><p><a href="/public/data/scorecards.csv">scorecards.csv</a> · <a href="/public/data/scorecards.json">scorecards.json</a></p></footer>
 </body>
 </html>`.value;
 }
@@ -133,7 +134,7 @@ function trendSection(ctx: RenderContext, page: PublicPage): SafeHtml {
   }));
   const desc = page.trend.map((p) => `${monthLabel(ctx.lang, p.period)}: ${p.satisfaction.shown ? `${p.satisfaction.pct}%` : t('public.not_enough')}`).join('; ');
   return html`<h2 id="trend">${t('public.trend.heading')}</h2>
-${monthBars('trend', t('public.trend.chart'), desc, bars)}
+${bars.some((b) => b.pct !== null) ? monthBars('trend', t('public.trend.chart'), desc, bars) : ''}
 <div class="table-wrap"><table>
 <thead><tr><th scope="col">${t('public.col.month')}</th><th scope="col">${t('public.col.reports')}</th><th scope="col">${t('public.col.satisfied')}</th></tr></thead>
 <tbody>${page.trend.map((p) => html`<tr><th scope="row">${p.complete ? monthLabel(ctx.lang, p.period) : t('public.period.running', { month: monthLabel(ctx.lang, p.period) })}</th><td class="num">${p.reports}</td><td class="num">${cellText(ctx, p.satisfaction)}</td></tr>`)}</tbody>
@@ -157,7 +158,6 @@ function groupsSection(ctx: RenderContext, groups: Disaggregation[]): SafeHtml {
 function casesSection(ctx: RenderContext, c: CaseFigures): SafeHtml {
   const t = tr(ctx);
   const heading = html`<h2 id="cases">${t('public.cases.heading')}</h2>`;
-  if (!c.available) return html`${heading}<p class="note">${t('public.cases.unavailable')}</p>`;
   const row = (key: string, value: SafeHtml) => html`<li><span class="label">${t(key)}</span><span class="value">${value}</span></li>`;
   return html`${heading}<ul class="figures">
 ${row('public.cases.received', html`${c.received}`)}
@@ -174,6 +174,9 @@ function rankText(ctx: RenderContext, r: Rank, district: string): string {
   if ('reason' in r) return t(r.reason === 'too_few' ? 'public.rank.too_few' : 'public.rank.no_answers');
   return t('public.rank.position', { position: r.position, of: r.of, district });
 }
+
+/** A date that does not break across lines at its hyphens (non-breaking hyphens). */
+const unbroken = (day: string) => day.replace(/-/g, '\u2011');
 
 const typeName = (ctx: RenderContext, type: string) => {
   try {
@@ -202,7 +205,7 @@ function facilityTable(ctx: RenderContext, list: FacilitySummary[]): SafeHtml {
 <thead><tr><th scope="col">${t('public.col.facility')}</th><th scope="col">${t('public.col.reports')}</th><th scope="col">${t('public.col.satisfied')}</th><th scope="col">${t('public.col.rank')}</th></tr></thead>
 <tbody>${list.map(
     (f) =>
-      html`<tr><th scope="row"><a href="${href(`/public/facilities/${encodeURIComponent(f.code)}`, { period: ctx.period, lang: ctx.lang })}">${f.name}</a><br><span class="meta">${typeName(ctx, f.type)}</span></th><td class="num">${f.headline.reports}</td><td class="num">${cellText(ctx, f.headline.satisfaction)}</td><td>${'reason' in f.rank ? html`<span class="na">–</span>` : html`${f.rank.position} / ${f.rank.of}`}</td></tr>`,
+      html`<tr><th scope="row"><a href="${href(`/public/facilities/${encodeURIComponent(f.code)}`, { period: ctx.period, lang: ctx.lang })}">${f.name}</a><br><span class="meta">${typeName(ctx, f.type)}</span></th><td class="num">${f.headline.reports}</td><td class="num">${cellText(ctx, f.headline.satisfaction)}</td><td>${'reason' in f.rank ? html`<span class="na" aria-hidden="true">–</span><span class="vh">${rankText(ctx, f.rank, f.district)}</span>` : html`${f.rank.position} / ${f.rank.of}`}</td></tr>`,
   )}</tbody>
 </table></div>`;
 }
@@ -237,7 +240,7 @@ function charterSection(ctx: RenderContext, page: FacilityPage): SafeHtml {
   const actions = ch.actions.map(
     (a) => html`<li>
 <p class="title">${a.title}</p>
-<p class="meta">${c('charter.action.owner', { owner: a.owner })} · ${c('charter.action.due', { date: a.dueDate })}</p>
+<p class="meta">${c('charter.action.owner', { owner: a.owner })} · ${c('charter.action.due', { date: unbroken(a.dueDate) })}</p>
 <p><span class="status">${c(`charter.status.${a.status}`)}</span>${a.overdue ? html` <span class="status overdue">${c('charter.action.overdue')}</span>` : ''}${a.linkedCases ? html` · ${c('charter.action.cases', { count: a.linkedCases })}` : ''}</p>
 ${a.droppedReason ? html`<p>${c('charter.action.dropped_reason', { reason: a.droppedReason })}</p>` : ''}
 <h4>${c('charter.progress')}</h4>

@@ -11,6 +11,7 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 a { color: var(--link); }
 a:focus, button:focus, select:focus { outline: 3px solid #f0a500; outline-offset: 2px; }
 .skip { position: absolute; left: -9999px; }
+.vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; z-index: 10; }
 header { background: #0f2a47; color: #fff; padding: 8px 12px; }
 header a { color: #fff; }
@@ -37,7 +38,8 @@ form.period button { background: #0f2a47; color: #fff; border: 0; border-radius:
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 0.95rem; }
 th, td { text-align: left; padding: 6px 8px 6px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
-td.num { white-space: nowrap; }
+td.num { white-space: normal; }
+.na { overflow-wrap: anywhere; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 svg.chart { width: 100%; height: auto; display: block; margin: 8px 0; }
 .actions { list-style: none; padding: 0; }

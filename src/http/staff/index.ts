@@ -9,7 +9,7 @@ import { registerGeneralPages } from './pages/general.js';
 import { registerScorecardPages } from './pages/scorecards.js';
 import { registerFormatRoutes } from './pages/formats.js';
 import { registerCharterRoutes } from './pages/charters.js';
-import { registerCaseRoutes } from './pages/cases.js';
+import { registerCasePages, registerCaseRoutes } from './pages/cases.js';
 import { registerFlowResultsRoutes } from './flow-results-routes.js';
 
 /** Paths whose routes parse their own request bodies (see registry.ts for the limits). */
@@ -48,6 +48,7 @@ export function createStaffRoutes(ctx: StaffContext) {
   registerFormatRoutes(reg, ctx);
   registerCharterRoutes(reg, ctx);
   registerCaseRoutes(reg, ctx);
+  registerCasePages(reg, ctx);
   registerFlowResultsRoutes(reg, ctx);
   registerApiRoutes(reg, ctx);
   registerScorecardApiRoutes(reg, ctx);

@@ -13,8 +13,9 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const NAV: Array<{ href: string; label: string; role: 'viewer' | 'editor' | 'admin' }> = [
+const NAV: Array<{ href: string; label: string; role: Principal['role'] }> = [
   { href: '/staff', label: 'Dashboard', role: 'viewer' },
+  { href: '/staff/cases', label: 'Cases', role: 'facility_manager' },
   { href: '/staff/questionnaires', label: 'Questionnaires', role: 'viewer' },
   { href: '/staff/languages', label: 'Languages', role: 'viewer' },
   { href: '/staff/facilities', label: 'Facilities', role: 'viewer' },
@@ -33,6 +34,7 @@ export function page(opts: PageOptions, body: SafeHtml): string {
     ? html`<nav aria-label="Staff pages"><ul>${NAV.filter((n) => hasRole(principal, n.role)).map(
         (n) => html`<li><a href="${n.href}"${opts.current === n.href ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
       )}</ul>
+      <form method="get" action="/staff/cases/find" role="search" class="case-search"><label for="case-search">Find a case by reference</label> <input id="case-search" name="reference" type="search" maxlength="20" placeholder="K7M3-P9QX-AB" autocomplete="off"> <button type="submit">Find</button></form>
       <form method="post" action="/staff/sign-out" class="signout">${csrfField(opts.req)}<span>${principal.name} (${principal.role})</span> <button type="submit">Sign out</button></form></nav>`
     : '';
   return html`<!doctype html>

@@ -199,6 +199,21 @@ export function createMongoOutbox(outbox: Models['outbox'], claims: Models['outb
     },
     async recordDelivery(providerMessageId, delivery) {
       const slot = providerSlot('', providerMessageId);
+      const current = await outbox.findOne({ providerSlot: slot }).lean<Doc>();
+      if (!current) return null;
+      if (delivery.final) {
+        // FerretDB applies a filtered update as a read, then a write: two copies of one final
+        // report at once could both pass the filter below, and the later would replace the
+        // first's time (so be counted as a second delivery). The first claims the slot with a
+        // unique insert; a copy that loses the claim writes nothing.
+        try {
+          await claims.collection.insertOne({ _id: `delivered|${slot}` as never, owner: 'delivery-report', at: delivery.at });
+        } catch (e) {
+          if (!isDuplicateKey(e)) throw e;
+          const settled = await outbox.findOne({ providerSlot: slot }).lean<Doc>();
+          return toMessage(settled ?? current);
+        }
+      }
       // a final status is never replaced: the filter leaves such documents alone
       await outbox.updateOne({ providerSlot: slot, 'delivery.final': { $ne: true } }, { $set: { delivery, updatedAt: delivery.at } });
       const doc = await outbox.findOne({ providerSlot: slot }).lean<Doc>();

@@ -8,6 +8,7 @@
   var list = document.getElementById('issues');
   var summary = document.getElementById('issues-summary');
   var timer = null;
+  var names = JSON.parse(form.getAttribute('data-language-names') || '{}');
   var seq = 0;
 
   function setPath(target, lang, path, value) {
@@ -39,7 +40,7 @@
     summary.className = ok ? 'status-ok' : 'status-bad';
     issues.forEach(function (issue) {
       var li = document.createElement('li');
-      li.textContent = issue.where + (issue.lang ? ' [' + issue.lang + ']' : '') + ': ' + issue.message;
+      li.textContent = issue.where + (issue.lang ? ' (' + (names[issue.lang] || issue.lang) + ')' : '') + ': ' + issue.message;
       list.appendChild(li);
     });
   }
@@ -78,7 +79,8 @@
       cells[i].textContent = text;
       cells[i].setAttribute('lang', lang);
       var missing = cells[i].nextElementSibling;
-      if (missing && missing.classList.contains('missing')) missing.hidden = Boolean(text);
+      var isNote = missing === null ? false : missing.classList.contains('missing');
+      if (isNote) missing.hidden = Boolean(text);
       else if (!text) {
         var em = document.createElement('em');
         em.className = 'missing';
@@ -101,7 +103,7 @@
   form.addEventListener('keydown', function (e) {
     if (e.key !== 'Enter' || e.target.tagName !== 'INPUT') return;
     var scope = e.target.closest('td, fieldset');
-    var own = scope && scope.querySelector('button[formaction]');
+    var own = scope === null ? null : scope.querySelector('button[formaction]');
     if (!own) return;
     e.preventDefault();
     own.click();

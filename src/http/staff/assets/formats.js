@@ -79,7 +79,7 @@
             line('The draft does not pass its checks yet; fix these before publishing:');
             list(
               r.report.issues.map(function (i) {
-                return i.where + (i.lang ? ' [' + i.lang + ']' : '') + ': ' + i.message;
+                return i.where + (i.lang ? ' (' + i.lang + ')' : '') + ': ' + i.message;
               }),
             );
           }

@@ -9,6 +9,7 @@
   var screen = document.getElementById('sim-screen');
   var input = document.getElementById('sim-input');
   var status = document.getElementById('sim-status');
+  var endNote = document.getElementById('sim-end');
   var state = null;
   var page = 0;
 
@@ -25,11 +26,13 @@
             status.textContent = data.error || 'The simulator could not answer (' + res.status + ').';
             return;
           }
+          // the screen as the phone shows it (the server drops the CON/END protocol prefix)
           screen.textContent = data.screen.text;
           page = data.page;
+          endNote.hidden = !data.screen.end;
           if (data.screen.end) {
             state = null;
-            status.textContent = 'Session ended. Press Dial to try again.';
+            status.textContent = 'That was the last screen: the phone closes the session. Press Dial to try again.';
           } else {
             state = data.state;
             status.textContent = data.recorded.length
@@ -51,6 +54,7 @@
 
   document.getElementById('sim-dial').addEventListener('click', function () {
     state = null;
+    endNote.hidden = true;
     page = 0;
     hop('');
   });

@@ -5,7 +5,10 @@ import type { StaffContext } from '../context.js';
 import type { StaffRegistry } from '../registry.js';
 import type { Principal } from '../../security.js';
 import { actOnCase, MAX_CASE_NOTE, type ActOnCaseResult } from '../../../app/cases/act-on-case.js';
-import { caseForStaff, CASE_LIST_LIMIT, listCases } from '../../../app/cases/case-views.js';
+import { caseForStaff, CASE_LIST_LIMIT, listCases, type StaffCase } from '../../../app/cases/case-views.js';
+import { caseText, loadCaseTexts } from '../../../app/cases/case-texts.js';
+import { html } from '../html.js';
+import { csrfField, fmtDate, forbiddenPage, notFoundPage, notice, page } from '../layout.js';
 import { recordAudit } from '../../../app/staff/audit.js';
 import { CASE_STATUSES } from '../../../engine/cases/case-machine.js';
 import { parseReference } from '../../../gateways/ids.js';
@@ -127,18 +130,162 @@ export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) 
         channel: 'api',
       });
       if (!result.ok) return answerFailure(res, result);
-      await recordAudit(deps, {
-        actor: actorName(principal),
-        action: `case.${result.transition.event}`,
-        target: `case ${reference}`,
-        details: { facilityCode: result.case.facilityCode, from: result.transition.from, to: result.transition.to, ...(result.transition.actionCode ? { action: result.transition.actionCode } : {}) },
-      });
+      await auditCaseAction(deps, principal, result);
       res.json({ case: result.case, transition: result.transition });
     },
   );
 }
 
+const FAILURE_STATUS = { not_found: 404, forbidden: 403, invalid: 400, not_allowed: 409, conflict: 409 } as const;
+
 function answerFailure(res: Response, result: Extract<ActOnCaseResult, { ok: false }>) {
-  const status = { not_found: 404, forbidden: 403, invalid: 400, not_allowed: 409, conflict: 409 }[result.reason];
+  const status = FAILURE_STATUS[result.reason];
   failure(res, status, result.message, result.reason === 'not_allowed' ? { allowed: result.allowed } : {});
+}
+
+/**
+ * The console's case pages: the list with status and facility filters, one case with its
+ * history and the action form, and the reference search every page's header carries.
+ */
+export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
+  const deps = { storage: ctx.storage, clock: ctx.clock };
+  const texts = loadCaseTexts(ctx.root);
+  const label = (key: string, fallback: string) => caseText(texts, 'en', 'en', key) ?? fallback;
+  const statusLabel = (s: string) => label(`status.${s}`, s);
+  const actionLabel = (a: string) => label(`action.${a}`, a);
+  const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
+  const EVENT_LABEL: Record<string, string> = {
+    acknowledge: 'Acknowledge',
+    action_taken: 'Action taken',
+    refer: 'Refer up (cannot act here)',
+    resolve: 'Resolved',
+    reopen: 'Reopen',
+    note: 'Add a note',
+  };
+
+  route({ method: 'get', path: '/staff/cases', role: 'facility_manager', kind: 'page', summary: 'Follow-up cases, with status and facility filters' }, async (req, res) => {
+    const q = CaseListQuery.safeParse(req.query);
+    const scope = caseScope(req.principal!);
+    const query = q.success ? q.data : { limit: 100 };
+    const refused = q.success && q.data.facility && scope && !scope.includes(q.data.facility);
+    const cases = refused ? [] : await listCases(ctx.storage, { facilities: scope, ...query });
+    const notFound = typeof req.query.notFound === 'string' ? req.query.notFound : '';
+    send(
+      res,
+      page(
+        { title: 'Cases', req, current: '/staff/cases' },
+        html`${q.success ? '' : notice('error', 'That filter is not one this page knows; showing every case.')}${refused ? notice('error', 'That facility is not one of yours.') : ''}${notFound ? notice('error', html`No case has the reference ${notFound}. A reference is 10 letters and digits, such as K7M3-P9QX-AB.`) : ''}
+<p>Reports that named a concern, newest first. ${scope ? `You see the cases of your facilities: ${scope.join(', ')}.` : ''}</p>
+<form method="get" action="/staff/cases" class="row">
+<div><label for="f-status">Status</label><select id="f-status" name="status"><option value="">Any</option>${CASE_STATUSES.map((s) => html`<option value="${s}"${q.success && q.data.status === s ? html` selected` : ''}>${statusLabel(s)}</option>`)}</select></div>
+<div><label for="f-facility">Facility code</label><input id="f-facility" name="facility" type="text" inputmode="numeric" maxlength="8" value="${q.success ? (q.data.facility ?? '') : ''}"></div>
+<div><button type="submit">Filter</button></div></form>
+${
+  cases.length
+    ? html`<table><caption>${cases.length} case${cases.length === 1 ? '' : 's'}</caption><thead><tr><th scope="col">Reference</th><th scope="col">Facility</th><th scope="col">Status</th><th scope="col">Concern</th><th scope="col">Opened</th></tr></thead><tbody>
+${cases.map(
+  (c) =>
+    html`<tr><td><a href="/staff/cases/${c.reference}">${c.reference}</a></td><td>${c.facilityCode}</td><td>${statusLabel(c.status)}</td><td>${Object.entries(c.concern)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}</td><td>${fmtDate(c.openedAt, ctx.timeZone)}</td></tr>`,
+)}</tbody></table>`
+    : html`<p>No cases.</p>`
+}`,
+      ),
+    );
+  });
+
+  route({ method: 'get', path: '/staff/cases/find', role: 'facility_manager', kind: 'page', summary: 'Find a case by its reference, as a citizen reads it out' }, async (req, res) => {
+    const typed = typeof req.query.reference === 'string' ? req.query.reference.slice(0, 40) : '';
+    const reference = parseReference(typed);
+    if (reference && (await ctx.storage.cases.get(reference))) return void res.redirect(303, `/staff/cases/${reference}`);
+    res.redirect(303, `/staff/cases?notFound=${encodeURIComponent(reference ?? typed)}`);
+  });
+
+  function casePage(req: Request, view: StaffCase, error = '', flash = '') {
+    const c = view.case;
+    const acting = mayActOnCases(req.principal!) && view.allowed.some((e) => e in EVENT_LABEL);
+    return page(
+      { title: `Case ${c.reference}`, req, current: '/staff/cases' },
+      html`${flash ? notice('ok', flash) : ''}${error ? notice('error', error) : ''}
+<p><a href="/staff/cases">All cases</a></p>
+<p>Facility ${c.facilityCode} (${c.district}). Status: <strong>${statusLabel(c.status)}</strong>${c.resolvedByTimeout ? ' (closed after no reply)' : ''}. Opened ${fmtDate(c.openedAt, ctx.timeZone)}. ${c.contactConsent ? 'The citizen agreed to SMS updates.' : 'The citizen did not ask for SMS updates.'}</p>
+<h2>The report</h2>
+<table><thead><tr><th scope="col">Question</th><th scope="col">Answer</th></tr></thead><tbody>${view.answers.map((a) => html`<tr><td>${a.questionId}</td><td>${String(a.value)}${a.questionId in c.concern ? html` <strong class="status-bad">concern</strong>` : ''}</td></tr>`)}</tbody></table>
+<h2>History</h2>
+<ol class="history">${view.history.map(
+        (h) =>
+          html`<li><time datetime="${h.at.toISOString()}">${fmtDate(h.at, ctx.timeZone)}</time>, ${h.by.label} (${h.channel}): ${h.event === 'open' ? 'opened' : (EVENT_LABEL[h.event] ?? h.event)}${h.from !== h.to ? html`, now <strong>${statusLabel(h.to)}</strong>` : ''}${h.actionCode ? html`. What was done: ${actionLabel(h.actionCode)}` : ''}${h.note ? html`. Note: ${h.note}` : ''}</li>`,
+      )}</ol>
+${
+  acting
+    ? html`<h2>Act on this case</h2>
+<form method="post" action="/staff/cases/${c.reference}/actions" class="stack">${csrfField(req)}
+<label for="a-type">What happened</label><select id="a-type" name="type">${view.allowed.filter((e) => e in EVENT_LABEL).map((e) => html`<option value="${e}">${EVENT_LABEL[e]}</option>`)}</select>
+<label for="a-action">What was done (with "Action taken")</label><select id="a-action" name="action"><option value="">—</option>${view.actions.map((a) => html`<option value="${a}">${actionLabel(a)}</option>`)}</select>
+<label for="a-note">Note (optional, no phone numbers)</label><input id="a-note" name="note" type="text" maxlength="${MAX_CASE_NOTE}">
+<button type="submit">Save</button></form>`
+    : ''
+}`,
+    );
+  }
+
+  async function pageCase(req: Request, res: Response): Promise<StaffCase | null> {
+    const reference = parseReference(String(req.params.reference ?? ''));
+    const view = reference ? await caseForStaff(ctx.storage, reference) : null;
+    if (!view) {
+      send(res, notFoundPage(req, 'No such case.'), 404);
+      return null;
+    }
+    const scope = caseScope(req.principal!);
+    if (scope && !scope.includes(view.case.facilityCode)) {
+      send(res, forbiddenPage(req, 'This case is not at one of your facilities'), 403);
+      return null;
+    }
+    return view;
+  }
+
+  route({ method: 'get', path: '/staff/cases/:reference', role: 'facility_manager', kind: 'page', summary: 'One case: the report, its history and the action form' }, async (req, res) => {
+    const view = await pageCase(req, res);
+    if (view) send(res, casePage(req, view, '', req.query.saved === '1' ? 'Saved.' : ''));
+  });
+
+  route({ method: 'post', path: '/staff/cases/:reference/actions', role: 'facility_manager', kind: 'page', summary: 'Act on a case from its page' }, async (req, res) => {
+    const view = await pageCase(req, res);
+    if (!view) return;
+    const principal = req.principal!;
+    if (!mayActOnCases(principal)) return send(res, forbiddenPage(req, `Acting on a case needs the facility_manager or editor role; you have ${principal.role}`), 403);
+    const raw = (req.body ?? {}) as Record<string, unknown>;
+    const body = CaseActionBody.safeParse({
+      type: raw.type,
+      ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note } : {}),
+      ...(typeof raw.action === 'string' && raw.action ? { action: raw.action } : {}),
+    });
+    if (!body.success) return send(res, casePage(req, view, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')), 400);
+    const result = await actOnCase(deps, {
+      actor: { kind: principal.role === 'facility_manager' ? 'manager' : 'staff', label: actorName(principal) },
+      facilities: caseScope(principal),
+      reference: view.case.reference,
+      event: body.data.type,
+      actionCode: body.data.action ?? null,
+      note: body.data.note ?? null,
+      channel: 'console',
+    });
+    if (!result.ok) {
+      const status = FAILURE_STATUS[result.reason];
+      const fresh = (await caseForStaff(ctx.storage, view.case.reference)) ?? view;
+      return send(res, casePage(req, fresh, result.message), status);
+    }
+    await auditCaseAction(deps, principal, result);
+    res.redirect(303, `/staff/cases/${view.case.reference}?saved=1`);
+  });
+}
+
+async function auditCaseAction(deps: { storage: StaffContext['storage']; clock: StaffContext['clock'] }, principal: Principal, result: Extract<ActOnCaseResult, { ok: true }>) {
+  await recordAudit(deps, {
+    actor: actorName(principal),
+    action: `case.${result.transition.event}`,
+    target: `case ${result.case.reference}`,
+    details: { facilityCode: result.case.facilityCode, from: result.transition.from, to: result.transition.to, ...(result.transition.actionCode ? { action: result.transition.actionCode } : {}) },
+  });
 }

@@ -9,7 +9,7 @@ import { auditSentence } from '../../../app/staff/audit.js';
 import { csrfField, fmtDate, notice, notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../../app/questionnaires/questionnaire-lifecycle.js';
-import { diffQuestionnaires, flattenTexts, type DiffEntry } from '../../../app/questionnaires/questionnaire-diff.js';
+import { diffQuestionnaires, flattenTexts, readableDiff, type ReadableChange } from '../../../app/questionnaires/questionnaire-diff.js';
 import type { ValidationIssue } from '../../../app/questionnaires/validate-questionnaire.js';
 import { applyStructureEdit, readStructureEdit, type StructureEdit } from '../../../app/questionnaires/edit-draft-structure.js';
 import { optionLabel, questionLabel, textIn, textKeyLabel } from '../../../app/questionnaires/text-labels.js';
@@ -24,8 +24,9 @@ const VersionParam = z.coerce.number().int().min(1);
 const DraftIdParam = z.string().regex(/^d_[0-9a-f]{12}$/);
 const TEXT_PATH = /^(title|intro|questions\.[a-z][a-z0-9_]{0,31}\.(text|options\.[a-z][a-z0-9_]{0,31}))$/;
 
-function issueList(issues: ValidationIssue[]): SafeHtml {
-  return html`${issues.map((i) => html`<li>${i.where}${i.lang ? ` [${i.lang}]` : ''}: ${i.message}</li>`)}`;
+/** "Question 2 · Option 'Under 30 min' (isiZulu): the screen is 14 characters over 182". */
+function issueList(issues: ValidationIssue[], languageName: (lang: string) => string): SafeHtml {
+  return html`${issues.map((i) => html`<li>${i.where}${i.lang ? ` (${languageName(i.lang)})` : ''}: ${i.message}</li>`)}`;
 }
 
 function statusOf(v: QuestionnaireVersion, current: QuestionnaireVersion | null): string {
@@ -80,12 +81,12 @@ export function readEditorForm(body: Record<string, unknown>, languages: string[
   }
 }
 
-function diffTable(changes: DiffEntry[], caption: string): SafeHtml {
+function diffTable(changes: ReadableChange[], caption: string, languageName: (lang: string) => string): SafeHtml {
   if (changes.length === 0) return html`<p>No differences.</p>`;
   return html`<table class="diff"><caption>${caption}</caption><thead><tr><th scope="col">Part</th><th scope="col">What</th><th scope="col">Language</th><th scope="col">Before</th><th scope="col">After</th></tr></thead><tbody>
 ${changes.map(
   (c) =>
-    html`<tr><td>${c.area}</td><td>${c.path}</td><td>${c.lang ?? ''}</td><td>${c.before === null ? html`<em>(none)</em>` : html`<del>${c.before}</del>`}</td><td>${c.after === null ? html`<em>(removed)</em>` : html`<ins>${c.after}</ins>`}</td></tr>`,
+    html`<tr><td>${c.area === 'text' ? 'wording' : 'structure'}</td><td>${c.what}</td><td>${c.lang ? languageName(c.lang) : ''}</td><td>${c.before === null ? html`<em>(none)</em>` : html`<del>${c.before}</del>`}</td><td>${c.after === null ? html`<em>(removed)</em>` : html`<ins>${c.after}</ins>`}</td></tr>`,
 )}</tbody></table>`;
 }
 
@@ -96,6 +97,7 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
   const canEdit = (req: Request) => hasRole(req.principal!, 'editor');
   const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
   // the language the question list was shown in stays chosen after a save
+  const languageName = (l: string) => ctx.content.locales[l]?.meta.name ?? l;
   const langQuery = (req: Request) => (ctx.languages.includes(String(req.body?.shown_lang)) ? `&lang=${req.body.shown_lang}` : '');
 
   route({ method: 'get', path: '/staff/questionnaires', role: 'viewer', kind: 'page', summary: 'Questionnaires' }, async (req, res) => {
@@ -220,7 +222,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
       res,
       page(
         { title: `${a.id}: version ${a.version} → ${b.version}`, req, current: '/staff/questionnaires' },
-        html`<p><a href="/staff/questionnaires/${a.id}">Back to ${a.id}</a></p>${diffTable(diffQuestionnaires(a, b), `Changes from version ${a.version} to ${b.version}`)}`,
+        html`<p><a href="/staff/questionnaires/${a.id}">Back to ${a.id}</a></p>${diffTable(readableDiff(diffQuestionnaires(a, b), a, b, ctx.defaultLanguage), `Changes from version ${a.version} to ${b.version}`, languageName)}`,
       ),
     );
   });
@@ -289,7 +291,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
       )}</select></div><div><button type="submit" class="secondary" id="shown-lang-go">Show</button></div></form>
 <div class="editor">
 <div>
-<form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}">
+<form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}" data-language-names="${JSON.stringify(Object.fromEntries(ctx.languages.map((l) => [l, languageName(l)])))}">
 ${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}"><input type="hidden" name="shown_lang" id="shown-lang-kept" value="${shownLang}">
 ${editable ? html`<button type="submit" class="implicit-submit" tabindex="-1" aria-hidden="true">Save</button>` : ''}
 ${questionTable(draft, safeJson(shown.definitionText), editable, source)}
@@ -315,13 +317,14 @@ ${editable ? html`<form method="post" action="/staff/drafts/${draft.id}/delete">
 <aside aria-labelledby="checks-h">
 <h2 id="checks-h">Checks</h2>
 <div role="status" aria-live="polite"><p id="issues-summary" class="${issues.length ? 'status-bad' : 'status-ok'}">${issues.length ? `${issues.length} problem(s) to fix before publishing:` : 'No problems found: this draft can be published.'}</p>
-<ul id="issues" class="issues">${issueList(issues)}</ul></div>
+<ul id="issues" class="issues">${issueList(issues, languageName)}</ul></div>
 ${
   editable
     ? html`<h2 id="phone-h">Try it on a phone</h2>
 <div id="phone" class="phone" data-draft="${draft.id}" aria-labelledby="phone-h">
 <p>Runs the saved draft as USSD (save first). Nothing is recorded.</p>
 <pre id="sim-screen" aria-live="polite" aria-label="Phone screen">Press Dial.</pre>
+<p id="sim-end" class="end-note" hidden>Last screen: the session ends here.</p>
 <form id="sim-form"><label for="sim-input">Reply</label><input id="sim-input" name="reply" type="text" autocomplete="off" inputmode="numeric">
 <div class="row"><button type="submit">Send</button><button type="button" id="sim-dial" class="secondary">Dial</button></div></form>
 <p id="sim-status" role="status"></p>
@@ -414,16 +417,17 @@ ${
   });
 
   async function publishPage(req: Request, draft: Draft, issues: ValidationIssue[]) {
+    const languageName = (l: string) => ctx.content.locales[l]?.meta.name ?? l;
     const current = await ctx.storage.questionnaires.latestPublished(draft.questionnaireId);
     const all = await ctx.storage.questionnaires.listVersions(draft.questionnaireId);
     const next = Math.max(0, ...all.map((v) => v.version)) + 1;
-    const changes = current ? diffQuestionnaires(current, draft) : [];
+    const changes = current ? readableDiff(diffQuestionnaires(current, draft), current, draft, ctx.defaultLanguage) : [];
     return page(
       { title: `Publish ${draft.questionnaireId} version ${next}?`, req, current: '/staff/questionnaires' },
       issues.length
-        ? html`${notice('error', html`<p>This draft cannot be published until these are fixed:</p><ul class="issues">${issueList(issues)}</ul>`)}<p><a href="/staff/drafts/${draft.id}">Back to the draft</a></p>`
+        ? html`${notice('error', html`<p>This draft cannot be published until these are fixed:</p><ul class="issues">${issueList(issues, languageName)}</ul>`)}<p><a href="/staff/drafts/${draft.id}">Back to the draft</a></p>`
         : html`${notice('info', html`<p>Version ${next} will be fixed for good once published. New reports will use it at once; respondents already part-way through finish on the version they started.</p>`)}
-${current ? diffTable(changes, `Changes from the current version ${current.version}`) : html`<p>This will be the first published version.</p>`}
+${current ? diffTable(changes, `Changes from the current version ${current.version}`, languageName) : html`<p>This will be the first published version.</p>`}
 <form method="post" action="/staff/drafts/${draft.id}/publish">${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}"><button type="submit">Publish version ${next}</button> <a href="/staff/drafts/${draft.id}">Cancel</a></form>`,
     );
   }
