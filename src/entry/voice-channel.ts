@@ -93,7 +93,7 @@ export function prepareVoiceChannel(input: {
         baseUrl && languages.length > 0
           ? {
               handleHop: createHopHandler({ ...deps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, adapter),
-              handleCallEnd: (end: Parameters<typeof recordCallEnd>[1]) => recordCallEnd({ ...deps, cases: deps.record.cases }, end),
+              handleCallEnd: (end: Parameters<typeof recordCallEnd>[1]) => recordCallEnd(deps, end),
             }
           : null;
       return voiceRoutes(handler, deps.callbackGuard, { root, languages: Object.keys(content.locales) }, deps.metrics);
