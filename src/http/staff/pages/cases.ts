@@ -43,8 +43,6 @@ export const CaseActionBody = z
   })
   .strict();
 
-/** The facilities a principal is limited to, or null for every facility. */
-export const caseScope = facilityScope;
 /** Acting on cases: a facility_manager (its facilities) or an editor and above; viewers only read. */
 export const mayActOnCases = (p: Principal) => p.role === 'facility_manager' || hasRole(p, 'editor');
 
@@ -70,7 +68,7 @@ export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) 
     async (req, res) => {
       const q = CaseListQuery.safeParse(req.query);
       if (!q.success) return badRequest(res, q.error);
-      const scope = caseScope(req.principal!);
+      const scope = facilityScope(req.principal!);
       if (q.data.facility && scope && !scope.includes(q.data.facility)) return failure(res, 403, `facility ${q.data.facility} is not one of yours`);
       const cases = await listCases(ctx.storage, { facilities: scope, ...q.data });
       res.json({ items: cases });
@@ -83,7 +81,7 @@ export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) 
     if (!reference) return void failure(res, 404, 'not a report reference: 10 letters and digits, such as K7M3-P9QX-AB');
     const view = await caseForStaff(ctx.storage, reference);
     if (!view) return void failure(res, 404, `no case ${reference}`);
-    const scope = caseScope(req.principal!);
+    const scope = facilityScope(req.principal!);
     if (scope && !scope.includes(view.case.facilityCode)) return void failure(res, 403, `case ${reference} is not at one of your facilities`);
     return view;
   }
@@ -122,7 +120,7 @@ export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) 
       if (!reference) return failure(res, 404, 'not a report reference: 10 letters and digits, such as K7M3-P9QX-AB');
       const result = await actOnCase(deps, {
         actor: { kind: principal.role === 'facility_manager' ? 'manager' : 'staff', label: actorName(principal) },
-        facilities: caseScope(principal),
+        facilities: facilityScope(principal),
         reference,
         event: body.data.type,
         actionCode: body.data.action ?? null,
@@ -165,7 +163,7 @@ export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
 
   route({ method: 'get', path: '/staff/cases', role: 'facility_manager', kind: 'page', summary: 'Follow-up cases, with status and facility filters' }, async (req, res) => {
     const q = CaseListQuery.safeParse(req.query);
-    const scope = caseScope(req.principal!);
+    const scope = facilityScope(req.principal!);
     const query = q.success ? q.data : { limit: 100 };
     const refused = q.success && q.data.facility && scope && !scope.includes(q.data.facility);
     const cases = refused ? [] : await listCases(ctx.storage, { facilities: scope, ...query });
@@ -237,7 +235,7 @@ ${
       send(res, notFoundPage(req, 'No such case.'), 404);
       return null;
     }
-    const scope = caseScope(req.principal!);
+    const scope = facilityScope(req.principal!);
     if (scope && !scope.includes(view.case.facilityCode)) {
       send(res, forbiddenPage(req, 'This case is not at one of your facilities'), 403);
       return null;
@@ -264,7 +262,7 @@ ${
     if (!body.success) return send(res, casePage(req, view, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')), 400);
     const result = await actOnCase(deps, {
       actor: { kind: principal.role === 'facility_manager' ? 'manager' : 'staff', label: actorName(principal) },
-      facilities: caseScope(principal),
+      facilities: facilityScope(principal),
       reference: view.case.reference,
       event: body.data.type,
       actionCode: body.data.action ?? null,
