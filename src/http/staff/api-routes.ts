@@ -599,10 +599,15 @@ export function registerScorecardApiRoutes(reg: StaffRegistry, ctx: StaffContext
   );
 }
 
-// a kept view is sent many times: serialise it once
-const serialised = new WeakMap<DashboardView, string>();
-function dashboardJson(view: DashboardView): string {
+/**
+ * A kept view is sent many times: serialise and encode it once. Why a Buffer, not the string:
+ * Express encodes a string body into a fresh buffer on every send, and a year's view is some
+ * 140 KB of external memory per view; on a process holding a large heap (the memory store),
+ * that churn set off full collections that held citizens' hops for tens of milliseconds.
+ */
+const serialised = new WeakMap<DashboardView, Buffer>();
+function dashboardJson(view: DashboardView): Buffer {
   let json = serialised.get(view);
-  if (json === undefined) serialised.set(view, (json = JSON.stringify({ ...view.data, asOf: view.asOf })));
+  if (json === undefined) serialised.set(view, (json = Buffer.from(JSON.stringify({ ...view.data, asOf: view.asOf }))));
   return json;
 }
