@@ -6,6 +6,11 @@ import { validateQuestionnaire, type ValidationIssue } from './validate-question
  * Publishing: validate everything first, then store a new immutable version numbered after
  * the newest one. Sessions already running stay pinned to the version they started on.
  */
+/** The number the next published version of a questionnaire gets: one after the newest, whatever its status. */
+export function nextVersionNumber(versions: readonly Pick<QuestionnaireVersion, 'version'>[]): number {
+  return Math.max(0, ...versions.map((v) => v.version)) + 1;
+}
+
 export type PublishResult = { ok: true; version: QuestionnaireVersion; paths: Record<string, number> } | { ok: false; issues: ValidationIssue[] };
 
 export async function publishQuestionnaire(
@@ -22,7 +27,7 @@ export async function publishQuestionnaire(
     const now = deps.clock.now();
     const version: QuestionnaireVersion = {
       id: definition.id,
-      version: Math.max(0, ...existing.map((v) => v.version)) + 1,
+      version: nextVersionNumber(existing),
       status: 'published',
       definition,
       texts: report.texts!,

@@ -3,7 +3,8 @@ import type { Clock } from '../../gateways/clock.js';
 import type { QuestionnaireVersion, Storage } from '../../storage/ports.js';
 import type { Draft } from '../../storage/staff-ports.js';
 import { recordAudit } from '../staff/audit.js';
-import { publishQuestionnaire } from './publish-questionnaire.js';
+import { nextVersionNumber, publishQuestionnaire } from './publish-questionnaire.js';
+import { diffQuestionnaires, readableDiff, type ReadableChange } from './questionnaire-diff.js';
 import { validateQuestionnaire, type ValidationIssue, type ValidationReport } from './validate-questionnaire.js';
 
 /**
@@ -132,11 +133,37 @@ export async function publishDraft(deps: LifecycleDeps, id: string, by: string, 
   return { ok: true, version: result.version };
 }
 
+/** What publishing a draft would make: the version number it gets, and what changes from the current version. */
+export type PublishPreview = { nextVersion: number; current: QuestionnaireVersion | null; changes: ReadableChange[] };
+
+export async function previewPublish(storage: Storage, draft: Draft, defaultLanguage: string): Promise<PublishPreview> {
+  const current = await storage.questionnaires.latestPublished(draft.questionnaireId);
+  const nextVersion = nextVersionNumber(await storage.questionnaires.listVersions(draft.questionnaireId));
+  const changes = current ? readableDiff(diffQuestionnaires(current, draft), current, draft, defaultLanguage) : [];
+  return { nextVersion, current, changes };
+}
+
 export async function deleteDraft(deps: LifecycleDeps, id: string, by: string): Promise<boolean> {
   const draft = await deps.storage.drafts.get(id);
   if (!draft || !(await deps.storage.drafts.delete(id))) return false;
   await recordAudit(deps, { actor: by, action: 'draft.deleted', target: `questionnaire ${draft.questionnaireId} draft ${id}` });
   return true;
+}
+
+/**
+ * What retiring a version would change for new reports: nothing but the list when a newer
+ * version is current; else they go back to the newest other published version, or, with none
+ * left, find no survey for the facility types it served. Only a published version retires.
+ */
+export type RetireEffect = { kind: 'not_published' } | { kind: 'superseded' } | { kind: 'falls_back'; version: number } | { kind: 'none_left'; facilityTypes: string[] };
+
+export async function retireEffect(storage: Storage, v: QuestionnaireVersion): Promise<RetireEffect> {
+  if (v.status !== 'published') return { kind: 'not_published' };
+  const current = (await storage.questionnaires.latestPublished(v.id))?.version === v.version;
+  if (!current) return { kind: 'superseded' };
+  const others = (await storage.questionnaires.listVersions(v.id)).filter((x) => x.status === 'published' && x.version !== v.version);
+  const fallback = others.sort((a, b) => b.version - a.version)[0];
+  return fallback ? { kind: 'falls_back', version: fallback.version } : { kind: 'none_left', facilityTypes: v.definition.facilityTypes };
 }
 
 /**

@@ -18,6 +18,19 @@ export type DashboardData = {
   facilities: Array<{ code: string; name: string; reports: number; satisfaction: Array<{ day: string; average: number; n: number } | null> }>;
 };
 
+export type DaySatisfaction = DashboardData['facilities'][number]['satisfaction'][number];
+
+/**
+ * A facility's average satisfaction over the whole period, weighted by each day's ratings (an
+ * average of the daily averages would let a day with one rating count as much as a busy one),
+ * or null when nobody rated it.
+ */
+export function periodSatisfaction(days: readonly DaySatisfaction[]): { average: number; ratings: number } | null {
+  const rated = days.filter((d): d is NonNullable<DaySatisfaction> => d !== null);
+  const ratings = rated.reduce((sum, d) => sum + d.n, 0);
+  return ratings ? { average: rated.reduce((sum, d) => sum + d.average * d.n, 0) / ratings, ratings } : null;
+}
+
 /** The instant the local day holding `at` starts in `timeZone`. */
 export function startOfDayInZone(at: Date, timeZone: string): Date {
   return startOfLocalDay(localDay(at, timeZone), timeZone);

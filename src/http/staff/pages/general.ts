@@ -10,6 +10,7 @@ import type { StaffRegistry } from '../registry.js';
 import { barChart, lineChart, SERIES_COLOURS } from '../charts.js';
 import { languageCompleteness, type LanguageRow } from '../../../app/questionnaires/language-completeness.js';
 import { auditSentence } from '../../../app/staff/audit.js';
+import { periodSatisfaction } from '../../../app/staff/staff-dashboard.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../../app/staff/staff-tokens.js';
 
 /** Sign-in, dashboard, languages, responses export, audit log, tokens and the static assets. */
@@ -86,10 +87,8 @@ ${
 }
 <table><caption>Per facility in this period</caption><thead><tr><th scope="col">Facility</th><th scope="col">Reports</th><th scope="col">Average satisfaction</th></tr></thead><tbody>
 ${d.facilities.map((f) => {
-  const rated = f.satisfaction.filter((p): p is NonNullable<typeof p> => p !== null);
-  const n = rated.reduce((s, p) => s + p.n, 0);
-  const avg = n ? rated.reduce((s, p) => s + p.average * p.n, 0) / n : null;
-  return html`<tr><td>${f.name} (${f.code})</td><td>${f.reports}</td><td>${avg === null ? '—' : `${avg.toFixed(2)} (${n} ratings)`}</td></tr>`;
+  const period = periodSatisfaction(f.satisfaction);
+  return html`<tr><td>${f.name} (${f.code})</td><td>${f.reports}</td><td>${period === null ? '—' : `${period.average.toFixed(2)} (${period.ratings} ratings)`}</td></tr>`;
 })}</tbody></table>
 <details><summary>Reports per day as a table</summary><table><thead><tr><th scope="col">Day</th><th scope="col">Reports</th></tr></thead><tbody>
 ${d.days.map((day, i) => html`<tr><td>${day}</td><td>${d.reportsPerDay[i]}</td></tr>`)}</tbody></table></details>`,

@@ -8,7 +8,18 @@ import { html, type SafeHtml } from '../html.js';
 import { auditSentence } from '../../../app/staff/audit.js';
 import { csrfField, fmtDate, notice, notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
-import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../../app/questionnaires/questionnaire-lifecycle.js';
+import {
+  deleteDraft,
+  listQuestionnaires,
+  NEW_QUESTIONNAIRE_ID,
+  previewPublish,
+  publishDraft,
+  retireEffect,
+  retireVersion,
+  saveDraft,
+  startDraft,
+  validateDraft,
+} from '../../../app/questionnaires/questionnaire-lifecycle.js';
 import { diffQuestionnaires, flattenTexts, readableDiff, type ReadableChange } from '../../../app/questionnaires/questionnaire-diff.js';
 import type { ValidationIssue } from '../../../app/questionnaires/validate-questionnaire.js';
 import { applyStructureEdit, readStructureEdit, type StructureEdit } from '../../../app/questionnaires/edit-draft-structure.js';
@@ -236,25 +247,24 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
   route({ method: 'get', path: '/staff/questionnaires/:id/versions/:version/retire', role: 'editor', kind: 'page', summary: 'Confirm retiring a version' }, async (req, res) => {
     const v = await retireTarget(req);
     if (!v) return send(res, notFoundPage(req, 'No such version.'), 404);
-    if (v.status !== 'published')
+    const effect = await retireEffect(ctx.storage, v);
+    if (effect.kind === 'not_published')
       return send(
         res,
         page({ title: 'Retire', req }, notice('error', html`Version ${v.version} is ${v.status}; only a published version can be retired. <a href="/staff/questionnaires/${v.id}">Back</a>`)),
         409,
       );
-    const others = (await ctx.storage.questionnaires.listVersions(v.id)).filter((x) => x.status === 'published' && x.version !== v.version);
-    const fallback = others.sort((a, b) => b.version - a.version)[0];
-    const current = (await ctx.storage.questionnaires.latestPublished(v.id))?.version === v.version;
-    const effect = !current
-      ? html`New reports already use a newer version; this only takes version ${v.version} off the list.`
-      : fallback
-        ? html`New reports will use version ${fallback.version} again.`
-        : html`<strong>No version will be left published</strong>: respondents at ${v.definition.facilityTypes.join(', ')} facilities will be told there is no survey for their facility until a new version is published.`;
+    const outcome =
+      effect.kind === 'superseded'
+        ? html`New reports already use a newer version; this only takes version ${v.version} off the list.`
+        : effect.kind === 'falls_back'
+          ? html`New reports will use version ${effect.version} again.`
+          : html`<strong>No version will be left published</strong>: respondents at ${effect.facilityTypes.join(', ')} facilities will be told there is no survey for their facility until a new version is published.`;
     send(
       res,
       page(
         { title: `Retire ${v.id} version ${v.version}?`, req, current: '/staff/questionnaires' },
-        html`${notice('info', html`<p>Respondents who already started on version ${v.version} will finish on it. ${effect}</p>`)}
+        html`${notice('info', html`<p>Respondents who already started on version ${v.version} will finish on it. ${outcome}</p>`)}
 <form method="post" action="/staff/questionnaires/${v.id}/versions/${v.version}/retire">${csrfField(req)}<button type="submit" class="danger">Retire version ${v.version}</button> <a href="/staff/questionnaires/${v.id}">Cancel</a></form>`,
       ),
     );
@@ -419,10 +429,7 @@ ${
 
   async function publishPage(req: Request, draft: Draft, issues: ValidationIssue[]) {
     const languageName = (l: string) => ctx.content.locales[l]?.meta.name ?? l;
-    const current = await ctx.storage.questionnaires.latestPublished(draft.questionnaireId);
-    const all = await ctx.storage.questionnaires.listVersions(draft.questionnaireId);
-    const next = Math.max(0, ...all.map((v) => v.version)) + 1;
-    const changes = current ? readableDiff(diffQuestionnaires(current, draft), current, draft, ctx.defaultLanguage) : [];
+    const { nextVersion: next, current, changes } = await previewPublish(ctx.storage, draft, ctx.defaultLanguage);
     return page(
       { title: `Publish ${draft.questionnaireId} version ${next}?`, req, current: '/staff/questionnaires' },
       issues.length
