@@ -3,6 +3,7 @@ import type { SystemTextSource } from '../../engine/prompt.js';
 import { lookupPath } from '../../engine/texts.js';
 import type { QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';
+import { isCalendarDay, localDay, startOfLocalDay } from '../../text/time.js';
 import { publicResponse } from './public-response.js';
 
 /**
@@ -52,6 +53,42 @@ export function createAnswerLabeller(texts: SystemTextSource, lang: string) {
           return String(value);
       }
     };
+  };
+}
+
+/** What staff ask an export for: codes and names as the download form and the API take them. */
+export type ExportRequest = {
+  facility?: string;
+  district?: string;
+  type?: string;
+  questionnaire?: string;
+  version?: number;
+  /** a date-time with its offset, or a calendar day (YYYY-MM-DD) */
+  from?: string;
+  to?: string;
+  channel?: ResponseFilter['channel'];
+  status?: ResponseFilter['status'];
+};
+
+/** A bound of the export: a date-time as given; a date is its local day in the programme's time zone, `to` included. */
+function exportBound(value: string | undefined, timeZone: string, end: boolean): Date | undefined {
+  if (!value) return undefined;
+  if (!isCalendarDay(value)) return new Date(value);
+  const start = startOfLocalDay(value, timeZone);
+  return end ? startOfLocalDay(localDay(new Date(start.getTime() + 36 * 3_600_000), timeZone), timeZone) : start;
+}
+
+export function exportFilter(q: ExportRequest, timeZone: string): ResponseFilter {
+  return {
+    facilityCode: q.facility,
+    district: q.district,
+    facilityType: q.type,
+    questionnaireId: q.questionnaire,
+    questionnaireVersion: q.version,
+    from: exportBound(q.from, timeZone, false),
+    to: exportBound(q.to, timeZone, true),
+    channel: q.channel,
+    status: q.status,
   };
 }
 

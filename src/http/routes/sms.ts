@@ -1,21 +1,19 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Storage, DeliveryStatus } from '../../storage/ports.js';
+import { DELIVERY_STATUSES, recordDeliveryReport } from '../../app/scorecards/record-delivery-report.js';
+import type { Storage } from '../../storage/ports.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { parseOr400 } from '../validation.js';
 
 /**
  * Africa's Talking SMS delivery reports. Answered with 200 as soon as the report is
- * valid (AT retries otherwise); the status is then recorded by the provider's message id.
- * Recording is idempotent: a final status is never replaced, so repeats change nothing.
+ * valid (AT retries otherwise); the status is then recorded by the provider's message id
+ * (see recordDeliveryReport: repeats change nothing).
  */
-
-const FINAL: DeliveryStatus[] = ['Success', 'Failed', 'Rejected', 'AbsentSubscriber', 'Expired'];
-const STATUSES = [...FINAL, 'Sent', 'Submitted', 'Buffered'] as const;
 
 export const DeliveryReport = z.object({
   id: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100, 'is too long'),
-  status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` }),
+  status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` }),
   phoneNumber: z.string().max(32, 'is too long').optional(),
   networkCode: z.string().max(16, 'is too long').optional(),
   failureReason: z.string().max(200, 'is too long').optional(),
@@ -33,19 +31,11 @@ export function smsRoutes(
     if (!report) return;
     res.type('text/plain').send('OK');
     try {
-      const at = deps.now();
-      const updated = await storage.outbox.recordDelivery(report.id, {
-        status: report.status,
-        final: FINAL.includes(report.status),
-        failureReason: report.failureReason || null,
-        networkCode: report.networkCode || null,
-        retryCount: report.retryCount ?? null,
-        at,
-      });
-      // a final status is never replaced, so a repeated Success comes back with the first report's time
-      if (updated) deps.metrics?.deliveryReport(report.status, report.status === 'Success' && updated.delivery?.status === 'Success' && updated.delivery.at.getTime() === at.getTime());
-      if (!updated) deps.log.info({ providerMessageId: report.id, status: report.status }, 'delivery report for a message we do not know: ignored');
-      else deps.log.info({ message: updated.key, providerMessageId: report.id, status: report.status, recorded: updated.delivery?.status }, 'delivery report');
+      const { id: providerMessageId, status, failureReason, networkCode, retryCount } = report;
+      const recorded = await recordDeliveryReport({ storage, now: deps.now }, { providerMessageId, status, failureReason, networkCode, retryCount });
+      if (!recorded.known) return deps.log.info({ providerMessageId: report.id, status: report.status }, 'delivery report for a message we do not know: ignored');
+      deps.metrics?.deliveryReport(report.status, recorded.firstSuccess);
+      deps.log.info({ message: recorded.message.key, providerMessageId: report.id, status: report.status, recorded: recorded.message.delivery?.status }, 'delivery report');
     } catch (err) {
       deps.log.error({ err, providerMessageId: report.id }, 'could not record a delivery report');
     }

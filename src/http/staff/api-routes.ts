@@ -10,14 +10,13 @@ import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, re
 import { diffQuestionnaires } from '../../app/questionnaires/questionnaire-diff.js';
 import { SimulatorHop, simulateDraftHop } from '../../app/questionnaires/simulate-draft.js';
 import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacilityCsv, knownDistricts, setFacilityActive, updateFacility } from '../../app/facilities/facility-admin.js';
-import { exportResponses } from '../../app/responses/export-responses.js';
+import { exportFilter, exportResponses } from '../../app/responses/export-responses.js';
 import type { DashboardView } from '../../app/staff/dashboard-views.js';
 import { languageCompleteness } from '../../app/questionnaires/language-completeness.js';
 import { publicResponse } from '../../app/responses/public-response.js';
-import { maskPhone } from '../../gateways/sms/port.js';
 import { parsePeriod } from '../../app/scorecards/period.js';
-import type { OutboxMessage } from '../../storage/ports.js';
-import { isCalendarDay, localDay, startOfLocalDay } from '../../text/time.js';
+import { publicOutboxMessage } from '../../app/scorecards/public-outbox-message.js';
+import { isCalendarDay } from '../../text/time.js';
 
 /** The staff API under /api/v1: thin handlers over the use cases; inputs validated with zod. */
 
@@ -102,35 +101,6 @@ const scorecardFacility = z
 const listLimit = z.coerce.number({ error: 'must be a number from 1 to 5000' }).int().min(1).max(5000).default(500);
 export const ScorecardQuery = z.object({ period, facility: scorecardFacility, district: z.string().min(1).max(64).optional(), limit: listLimit }).strict();
 export const OutboxQuery = z.object({ period, facility: scorecardFacility, status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(), limit: listLimit }).strict();
-
-/** What staff may see of an outbox message: the number masked, no lease owner. */
-export function publicOutboxMessage(m: OutboxMessage) {
-  const { phone, leaseOwner, ...rest } = m;
-  void leaseOwner;
-  return { ...rest, phone: maskPhone(phone) };
-}
-
-/** A bound of the export: a date-time as given; a date is its local day in the programme's time zone, `to` included. */
-function exportBound(value: string | undefined, timeZone: string, end: boolean): Date | undefined {
-  if (!value) return undefined;
-  if (!isCalendarDay(value)) return new Date(value);
-  const start = startOfLocalDay(value, timeZone);
-  return end ? startOfLocalDay(localDay(new Date(start.getTime() + 36 * 3_600_000), timeZone), timeZone) : start;
-}
-
-export function exportFilter(q: z.infer<typeof ExportQuery>, timeZone: string) {
-  return {
-    facilityCode: q.facility,
-    district: q.district,
-    facilityType: q.type,
-    questionnaireId: q.questionnaire,
-    questionnaireVersion: q.version,
-    from: exportBound(q.from, timeZone, false),
-    to: exportBound(q.to, timeZone, true),
-    channel: q.channel,
-    status: q.status,
-  };
-}
 
 /** How long a download may wait for the client to take more before it is cut off. */
 export const STREAM_STALL_MS = 60_000;
