@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { QuestionnaireDefinition } from '../engine/definition.js';
 import type { SystemTextSource } from '../engine/prompt.js';
 import { LocaleMeta, QuestionnaireTexts, type Text } from '../engine/texts.js';
-import { formatMessage } from '../text/messages.js';
+import { formatMessage, inLanguageOrDefault } from '../text/messages.js';
 
 /**
  * Loads what ships in the repository: questionnaire definitions from flows/ and every
@@ -87,12 +87,11 @@ export function createSystemTexts(content: ShippedContent, defaultLanguage: stri
   return {
     defaultLanguage,
     system(lang: string, key: string, vars?: Record<string, string | number>): Text {
-      const from = content.locales[lang]?.system[key] !== undefined ? lang : defaultLanguage;
-      const template = content.locales[from]?.system[key] ?? key;
+      const found = inLanguageOrDefault(lang, defaultLanguage, (l) => content.locales[l]?.system[key]);
       const values = vars ? { ...deploymentVars, ...vars } : deploymentVars;
-      const text = { key: `system.${key}`, text: formatMessage(lang, template, values) };
+      const text = { key: `system.${key}`, text: formatMessage(lang, found?.text ?? key, values) };
       // "spoken.<key>" is how a voice call says it where the screen's wording reads badly aloud, in the text's own language
-      const spoken = content.locales[from]?.system[`spoken.${key}`];
+      const spoken = found && content.locales[found.lang]?.system[`spoken.${key}`];
       return spoken === undefined ? text : { ...text, spoken: formatMessage(lang, spoken, values) };
     },
     languageName(lang: string): Text {

@@ -1,4 +1,4 @@
-import { formatMessage, type MessageValues } from '../text/messages.js';
+import { formatMessage, inLanguageOrDefault, type MessageValues } from '../text/messages.js';
 import { COMPLETE, questionIdOfState, questionState, type LoadedQuestionnaire, type ResumePoint } from './conversation.js';
 import type { Question } from './definition.js';
 import type { Listening, PromptOption } from './question-types/question-type.js';
@@ -196,10 +196,9 @@ function questionPrompt(question: Question, q: LoadedQuestionnaire, lang: string
 /** A questionnaire text in `lang`, else the default language; a missing one shows its key (validation refuses that before publishing). */
 export function questionnaireText(q: Pick<LoadedQuestionnaire, 'id' | 'texts'>, lang: string, defaultLanguage: string, path: string, vars?: MessageValues): Text {
   const key = `${q.id}.${path}`;
-  const from = lookupPath(q.texts[lang], path) !== undefined ? lang : defaultLanguage;
-  const found = lookupPath(q.texts[from], path);
-  const text = { key, text: found === undefined ? key : formatMessage(lang, found, vars) };
+  const found = inLanguageOrDefault(lang, defaultLanguage, (l) => lookupPath(q.texts[l], path));
+  const text = { key, text: found === undefined ? key : formatMessage(lang, found.text, vars) };
   // the spoken form comes from the same language as the text, never from another
-  const spoken = lookupPath(q.texts[from]?.spoken, path);
+  const spoken = found && lookupPath(q.texts[found.lang]?.spoken, path);
   return spoken === undefined ? text : { ...text, spoken: formatMessage(lang, spoken, vars) };
 }

@@ -80,16 +80,17 @@ function namesOf(format: IntlMessageFormat): string[] {
 }
 
 /**
- * The one lookup with fallback: the text in this language, else in the default language,
- * else undefined. Every catalog of texts (system messages, questionnaire texts, scorecard
- * templates) goes through it.
+ * The one lookup with fallback: the text `find` gives in this language, else in the default
+ * language, else undefined. Every catalog of texts (system messages, questionnaire texts,
+ * scorecard templates, page and case texts) goes through it. It says which language the text
+ * came from, because a spoken form must come from that same language, and some catalogs
+ * format a message in the language it is written in.
  */
-export function inLanguageOrDefault<T>(byLanguage: Record<string, T | undefined> | undefined, lang: string, defaultLanguage: string, pick: (texts: T) => string | undefined): string | undefined {
-  const own = byLanguage?.[lang];
-  const found = own === undefined ? undefined : pick(own);
-  if (found !== undefined) return found;
-  const fallback = byLanguage?.[defaultLanguage];
-  return fallback === undefined ? undefined : pick(fallback);
+export function inLanguageOrDefault(lang: string, defaultLanguage: string, find: (language: string) => string | undefined): { lang: string; text: string } | undefined {
+  const own = find(lang);
+  if (own !== undefined) return { lang, text: own };
+  const fallback = find(defaultLanguage);
+  return fallback === undefined ? undefined : { lang: defaultLanguage, text: fallback };
 }
 
 /** A month's name as the language writes it (1 = January), from the platform's CLDR data. */

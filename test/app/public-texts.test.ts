@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { charterText, loadLocaleMessages } from '../../src/app/charters/charter-texts.js';
+import { loadLocaleMessages, requiredMessageIn } from '../../src/app/locale-messages.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { placeholdersOf } from '../../src/text/messages.js';
 
@@ -18,12 +18,12 @@ describe('public page texts', () => {
   });
 
   it('agree with the numbers they hold (ICU plural)', () => {
-    expect(charterText(texts, 'en', 'en', 'public.reports', { count: 0 })).toBe('No reports');
-    expect(charterText(texts, 'en', 'en', 'public.reports', { count: 1 })).toBe('1 report');
-    expect(charterText(texts, 'en', 'en', 'public.reports', { count: 12 })).toBe('12 reports');
-    expect(charterText(texts, 'zu', 'en', 'public.reports', { count: 1 })).toBe('Umbiko 1');
-    expect(charterText(texts, 'zu', 'en', 'public.reports', { count: 5 })).toBe('Imibiko 5');
-    expect(charterText(texts, 'en', 'en', 'public.min_rule', { min: 1 })).toMatch(/^A figure is shown only when at least 1 report stands/);
-    expect(charterText(texts, 'en', 'en', 'public.cases.days', { days: 3 })).toBe('3 days');
+    expect(requiredMessageIn(texts, 'en', 'en', 'public.reports', { count: 0 })).toBe('No reports');
+    expect(requiredMessageIn(texts, 'en', 'en', 'public.reports', { count: 1 })).toBe('1 report');
+    expect(requiredMessageIn(texts, 'en', 'en', 'public.reports', { count: 12 })).toBe('12 reports');
+    expect(requiredMessageIn(texts, 'zu', 'en', 'public.reports', { count: 1 })).toBe('Umbiko 1');
+    expect(requiredMessageIn(texts, 'zu', 'en', 'public.reports', { count: 5 })).toBe('Imibiko 5');
+    expect(requiredMessageIn(texts, 'en', 'en', 'public.min_rule', { min: 1 })).toMatch(/^A figure is shown only when at least 1 report stands/);
+    expect(requiredMessageIn(texts, 'en', 'en', 'public.cases.days', { days: 3 })).toBe('3 days');
   });
 });

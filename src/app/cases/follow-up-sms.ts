@@ -1,4 +1,4 @@
-import { charterText } from '../charters/charter-texts.js';
+import { messageIn, requiredMessageIn } from '../locale-messages.js';
 import type { ContactVault } from '../../gateways/contact-vault.js';
 import type { Case, NewOutboxMessage, OutboxMessage, Storage } from '../../storage/ports.js';
 import { smsSegments } from '../../text/gsm.js';
@@ -22,7 +22,7 @@ export type CaseSms = { text: string; segments: number };
 
 /** A text of cases.json in `lang` (falling back to the default language), with its SMS segments. */
 export function caseSms(deps: Pick<CaseSmsDeps, 'texts' | 'defaultLanguage'>, lang: string, key: string, values: Record<string, string | number>): CaseSms {
-  const text = charterText(deps.texts, deps.texts[lang] ? lang : deps.defaultLanguage, deps.defaultLanguage, key, values);
+  const text = requiredMessageIn(deps.texts, lang, deps.defaultLanguage, key, values);
   return { text, segments: smsSegments(text).segments };
 }
 
@@ -34,8 +34,7 @@ export const citizenSmsKey = (reference: string, seq: number) => `case:${referen
 
 /** The action's words in `lang`, or its code when no text names it. */
 function actionWords(deps: Pick<CaseSmsDeps, 'texts' | 'defaultLanguage'>, lang: string, code: string): string {
-  const key = `action.${code}`;
-  return deps.texts[lang]?.texts[key] !== undefined || deps.texts[deps.defaultLanguage]?.texts[key] !== undefined ? charterText(deps.texts, lang, deps.defaultLanguage, key) : code;
+  return messageIn(deps.texts, lang, deps.defaultLanguage, `action.${code}`) ?? code;
 }
 
 /**

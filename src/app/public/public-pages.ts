@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Facility, QuestionnaireVersion } from '../../storage/ports.js';
+import { inLanguageOrDefault } from '../../text/messages.js';
 import { charterForFacility, type PublicCharter } from '../charters/charter-views.js';
 import type { FacilityMetrics } from '../scorecards/metrics.js';
 import { formatPeriod, parsePeriod, periodContaining, periodJustEnded, previousPeriod, type Period } from '../scorecards/period.js';
@@ -104,7 +105,8 @@ export function headline(m: FacilityMetrics, minCount: number): Headline {
 export function labeller(versions: QuestionnaireVersion[], lang: string, fallback: string) {
   return (questionnaireId: string | null, questionId: string | null, code: string): string => {
     const candidates = versions.filter((v) => questionnaireId === null || v.id === questionnaireId);
-    for (const language of [lang, fallback]) {
+    // the first version that names the code in a language: a label in the visitor's language beats one in the default
+    const labelIn = (language: string): string | undefined => {
       for (const v of candidates) {
         const qs = v.texts[language]?.questions ?? {};
         const ids = questionId ? [questionId] : Object.keys(qs);
@@ -113,8 +115,9 @@ export function labeller(versions: QuestionnaireVersion[], lang: string, fallbac
           if (label) return label;
         }
       }
-    }
-    return code;
+      return undefined;
+    };
+    return inLanguageOrDefault(lang, fallback, labelIn)?.text ?? code;
   };
 }
 

@@ -3,6 +3,7 @@ import type { SystemTextSource } from '../../engine/prompt.js';
 import { lookupPath } from '../../engine/texts.js';
 import type { QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';
+import { inLanguageOrDefault } from '../../text/messages.js';
 import { isCalendarDay, localDay, startOfLocalDay } from '../../text/time.js';
 import { publicResponse } from './public-response.js';
 
@@ -38,7 +39,7 @@ type Labeller = (questionId: string, value: AnswerValue) => string;
 export function createAnswerLabeller(texts: SystemTextSource, lang: string) {
   return (version: QuestionnaireVersion): Labeller => {
     const questions = new Map<string, Question>(version.definition.questions.map((q) => [q.id, q]));
-    const fromTexts = (path: string) => lookupPath(version.texts[lang], path) ?? lookupPath(version.texts[texts.defaultLanguage], path);
+    const fromTexts = (path: string) => inLanguageOrDefault(lang, texts.defaultLanguage, (l) => lookupPath(version.texts[l], path))?.text;
     return (questionId, value) => {
       const q = questions.get(questionId);
       if (!q) return String(value);

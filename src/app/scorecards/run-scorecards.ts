@@ -1,6 +1,7 @@
 import type { Clock } from '../../gateways/clock.js';
 import { isE164, maskPhone } from '../../gateways/sms/port.js';
 import type { Facility, Manager, QuestionnaireVersion, Scorecard, Storage } from '../../storage/ports.js';
+import { inLanguageOrDefault } from '../../text/messages.js';
 import { composeDistrictMessage, composeFacilityMessage, type ComposedSms, type ScorecardTemplates } from './compose.js';
 import { computeScorecards, namedTopProblem, questionIdsToTally, roleLookup } from './metrics.js';
 import { overdueByFacility } from '../charters/charter-views.js';
@@ -176,10 +177,7 @@ function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Sco
         top === null || top === 'too_few'
           ? top
           : {
-              label:
-                texts.get(top.questionnaireId)?.[language]?.questions[top.questionId]?.options?.[top.code] ??
-                texts.get(top.questionnaireId)?.[deps.defaultLanguage]?.questions[top.questionId]?.options?.[top.code] ??
-                top.code,
+              label: inLanguageOrDefault(language, deps.defaultLanguage, (l) => texts.get(top.questionnaireId)?.[l]?.questions[top.questionId]?.options?.[top.code])?.text ?? top.code,
               count: top.count,
             };
       const link = settings.publicBaseUrl ? `${settings.publicBaseUrl}/public/facilities/${encodeURIComponent(f.code)}` : null;

@@ -1,8 +1,7 @@
-import { charterText, type CharterTexts } from '../../app/charters/charter-texts.js';
+import { messageIn, requiredMessageIn, type MessageCatalog } from '../../app/locale-messages.js';
 import type { Cell } from '../../app/public/honest-cells.js';
 import type { Disaggregation, DistrictPage, FacilityPage, FacilitySummary, Headline, NationalPage, PublicPage, Rank } from '../../app/public/public-pages.js';
 import type { CaseFigures } from '../../app/public/case-figures.js';
-import { caseText, type CaseTexts } from '../../app/cases/case-texts.js';
 import { monthName, type MessageValues } from '../../text/messages.js';
 import { html, join, type SafeHtml } from '../staff/html.js';
 import { horizontalBars, monthBars } from './charts.js';
@@ -13,10 +12,10 @@ import { horizontalBars, monthBars } from './charts.js';
  */
 
 export type PublicTexts = {
-  page: Record<string, CharterTexts>;
-  charter: Record<string, CharterTexts>;
+  page: MessageCatalog;
+  charter: MessageCatalog;
   /** locales/<lang>/cases.json: what a manager can say was done */
-  cases: CaseTexts;
+  cases: MessageCatalog;
   /** per language: its own name and whether its texts are drafts (locales/<lang>/meta.json) */
   languages: Array<{ code: string; nativeName: string; draft: boolean }>;
   defaultLanguage: string;
@@ -25,7 +24,7 @@ export type PublicTexts = {
 export type RenderContext = { lang: string; texts: PublicTexts; path: string; period: string | null };
 
 function tr(ctx: RenderContext) {
-  return (key: string, values: MessageValues = {}) => charterText(ctx.texts.page, ctx.lang, ctx.texts.defaultLanguage, key, values);
+  return (key: string, values: MessageValues = {}) => requiredMessageIn(ctx.texts.page, ctx.lang, ctx.texts.defaultLanguage, key, values);
 }
 
 export function monthLabel(lang: string, key: string): string {
@@ -173,7 +172,7 @@ ${row('public.cases.median', c.medianDaysToAction === null ? html`<span class="n
     c.actionsTaken.length
       ? html`<h3>${t('public.cases.done_heading')}</h3><ul class="done">${c.actionsTaken.map(
           (a) =>
-            html`<li><time datetime="${a.day}">${unbroken(a.day)}</time>: ${(a.actionCode && caseText(ctx.texts.cases, ctx.lang, ctx.texts.defaultLanguage, `action.${a.actionCode}`)) ?? t('public.cases.done_unnamed')}${a.note ? html`. ${a.note}` : ''}</li>`,
+            html`<li><time datetime="${a.day}">${unbroken(a.day)}</time>: ${(a.actionCode && messageIn(ctx.texts.cases, ctx.lang, ctx.texts.defaultLanguage, `action.${a.actionCode}`)) ?? t('public.cases.done_unnamed')}${a.note ? html`. ${a.note}` : ''}</li>`,
         )}</ul>`
       : ''
   }`;
@@ -243,7 +242,7 @@ ${facilityTable(ctx, page.facilities)}`;
 }
 
 function charterSection(ctx: RenderContext, page: FacilityPage): SafeHtml {
-  const c = (key: string, values: MessageValues = {}) => charterText(ctx.texts.charter, ctx.lang, ctx.texts.defaultLanguage, key, values);
+  const c = (key: string, values: MessageValues = {}) => requiredMessageIn(ctx.texts.charter, ctx.lang, ctx.texts.defaultLanguage, key, values);
   const heading = html`<h2 id="charter">${c('charter.heading')}</h2>`;
   const ch = page.charter;
   if (!ch) return html`${heading}<p>${c('charter.none')}</p>`;

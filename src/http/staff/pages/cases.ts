@@ -6,7 +6,8 @@ import type { StaffRegistry } from '../registry.js';
 import type { Principal } from '../../security.js';
 import { actOnCase, MAX_CASE_NOTE, type ActOnCaseResult } from '../../../app/cases/act-on-case.js';
 import { caseForStaff, CASE_LIST_LIMIT, listCases, type StaffCase } from '../../../app/cases/case-views.js';
-import { caseText, loadCaseTexts } from '../../../app/cases/case-texts.js';
+import { loadCaseTexts } from '../../../app/cases/case-texts.js';
+import { messageIn } from '../../../app/locale-messages.js';
 import { html } from '../html.js';
 import { csrfField, fmtDate, forbiddenPage, notFoundPage, notice, page } from '../layout.js';
 import { recordAudit } from '../../../app/staff/audit.js';
@@ -148,7 +149,7 @@ function answerFailure(res: Response, result: Extract<ActOnCaseResult, { ok: fal
 export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
   const deps = { storage: ctx.storage, clock: ctx.clock };
   const texts = loadCaseTexts(ctx.root);
-  const label = (key: string, fallback: string) => caseText(texts, 'en', 'en', key) ?? fallback;
+  const label = (key: string, fallback: string) => messageIn(texts, 'en', 'en', key) ?? fallback;
   const statusLabel = (s: string) => label(`status.${s}`, s);
   const actionLabel = (a: string) => label(`action.${a}`, a);
   const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
