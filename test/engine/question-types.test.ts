@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Question, QuestionnaireDefinition } from '../../src/engine/definition.js';
+import type { FormText } from '../../src/engine/question-types/question-type.js';
 import { QUESTION_TYPES, questionType } from '../../src/engine/question-types/registry.js';
 import { prepareQuestionnaire } from '../../src/engine/conversation.js';
 import { promptFor } from '../../src/engine/prompt.js';
@@ -12,7 +13,9 @@ import { content, run, systemTexts } from '../support/engine.js';
 /**
  * Every registered question type has its case table (question-types/<type>.json, as goflow
  * keeps testdata beside each action), and every table holds: a valid question, parse cases,
- * export labels, invalid definitions. A registered type without one fails here.
+ * export labels, invalid definitions. A registered type without one fails here, as does one
+ * that lacks a part (parsing, prompt, listening, export label, the exchange formats, editor
+ * defaults, texts, walk inputs) or whose formats disagree with its answers.
  */
 
 const Case = z.object({
@@ -22,6 +25,11 @@ const Case = z.object({
   labels: z.array(z.object({ value: z.union([z.string(), z.number()]), label: z.string() })).min(1),
   invalid: z.array(z.record(z.string(), z.unknown())).min(1),
 });
+
+/** What each registered type must hold: its behaviour, */
+const PARTS = ['check', 'answerCodes', 'parse', 'options', 'exportLabel', 'flowResults', 'floipBlock', 'xlsFormRow', 'editorDefaults', 'textKeys', 'walkInputs'] as const;
+/** and its facts. */
+const PROPERTIES = ['type', 'label', 'schema', 'takesRecording', 'lookup', 'listening', 'systemKeys'] as const;
 
 const tableOf = (type: string) => join(import.meta.dirname, 'question-types', `${type}.json`);
 
@@ -51,6 +59,38 @@ describe.each(QUESTION_TYPES.map((t) => t.type))('question type "%s"', (name) =>
     for (const bad of table.invalid) {
       const r = QuestionnaireDefinition.safeParse({ id: 'x', facilityTypes: ['clinic'], questions: [bad] });
       expect(r.success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('has every part a question type holds', () => {
+    for (const part of PARTS) expect(typeof type[part], `${name}.${part}`).toBe('function');
+    for (const property of PROPERTIES) expect(type[property], `${name}.${property}`).toBeDefined();
+  });
+
+  it('describes the same answers and texts in every exchange format (Flow Results, FLOIP, XLSForm)', () => {
+    const own = questionType(question);
+    const codes = own.answerCodes(question)?.map(String);
+    const textKeys = own.textKeys(question);
+    const named = (text: FormText) => ('system' in text ? own.systemKeys.includes(text.system) : textKeys.includes(text.question));
+
+    const results = own.flowResults(question);
+    if (results.type === 'select_one') expect(results.type_options.choices).toEqual(codes);
+    if (results.type === 'numeric' && codes) expect(results.type_options.range).toEqual([codes[0], codes.at(-1)].map(Number));
+
+    const block = own.floipBlock(question);
+    expect(block.type).toMatch(/^MobilePrimitives\.\w+Response$/);
+    // a menu offers its choices, and every choice shows a text the type names
+    expect(block.choices !== undefined, 'FLOIP choices for a menu').toBe(own.listening.ussd === 'menu');
+    if (block.choices) {
+      expect(block.choices.map((c) => c.name)).toEqual(codes);
+      for (const c of block.choices) expect(named(c.prompt), JSON.stringify(c.prompt)).toBe(true);
+    }
+
+    const row = own.xlsFormRow(question);
+    expect(row.type).toMatch(/^[a-z_]+$/);
+    if (row.list) {
+      expect(row.list.choices.map((c) => c.code)).toEqual(codes);
+      for (const c of row.list.choices) if (c.text !== null) expect(textKeys, c.text).toContain(c.text);
     }
   });
 

@@ -1,9 +1,8 @@
 import type { AnswerValue, Question } from '../../engine/definition.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
-import { lookupPath } from '../../engine/texts.js';
+import { exportLabelFor } from '../../engine/labels.js';
 import type { QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';
-import { inLanguageOrDefault } from '../../text/messages.js';
 import { isCalendarDay, localDay, startOfLocalDay } from '../../text/time.js';
 import { publicResponse } from './public-response.js';
 
@@ -39,20 +38,9 @@ type Labeller = (questionId: string, value: AnswerValue) => string;
 export function createAnswerLabeller(texts: SystemTextSource, lang: string) {
   return (version: QuestionnaireVersion): Labeller => {
     const questions = new Map<string, Question>(version.definition.questions.map((q) => [q.id, q]));
-    const fromTexts = (path: string) => inLanguageOrDefault(lang, texts.defaultLanguage, (l) => lookupPath(version.texts[l], path))?.text;
     return (questionId, value) => {
       const q = questions.get(questionId);
-      if (!q) return String(value);
-      switch (q.type) {
-        case 'choice':
-          return fromTexts(`questions.${q.id}.options.${String(value)}`) ?? String(value);
-        case 'rating':
-          return texts.system(lang, `rating.${String(value)}`).text;
-        case 'yesno':
-          return texts.system(lang, `answer.${String(value)}`).text;
-        default:
-          return String(value);
-      }
+      return q ? exportLabelFor(q, value, version.texts, lang, texts) : String(value);
     };
   };
 }

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { Question } from '../../engine/definition.js';
 import { lookupPath } from '../../engine/texts.js';
-import { RATING_CODES, YES_NO_CODES } from '../../engine/definition.js';
+import type { FlowResultsAnswers } from '../../engine/question-types/question-type.js';
+import { questionType } from '../../engine/question-types/registry.js';
 import type { QuestionnaireVersion, Response, Storage } from '../../storage/ports.js';
 import { timestampWithOffset } from '../../text/time.js';
 
@@ -30,7 +31,7 @@ export const FLOW_RESULTS_FIELDS = [
   { name: 'response_metadata', title: 'Response Metadata', type: 'object' },
 ] as const;
 
-export type FlowResultsQuestion = { type: 'select_one' | 'numeric' | 'text'; label: string; type_options: { choices?: string[]; range?: [number, number] } };
+export type FlowResultsQuestion = { type: FlowResultsAnswers['type']; label: string; type_options: FlowResultsAnswers['type_options'] };
 
 export type FlowResultsDeps = { storage: Storage; settings: { timeZone: string; defaultLanguage: string; exportSecret: string } };
 
@@ -49,20 +50,10 @@ function packageId(deps: FlowResultsDeps, questionnaireId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** A question as the package lists it: its type says how its answers are described. */
 function question(q: Question, label: string): FlowResultsQuestion {
-  switch (q.type) {
-    case 'choice':
-      return { type: 'select_one', label, type_options: { choices: q.options.map((o) => o.code) } };
-    case 'yesno':
-      return { type: 'select_one', label, type_options: { choices: [...YES_NO_CODES] } };
-    case 'rating':
-      return { type: 'numeric', label, type_options: { range: [RATING_CODES[0], RATING_CODES[RATING_CODES.length - 1]!] } };
-    case 'number':
-      return { type: 'numeric', label, type_options: { range: [q.min, q.max] } };
-    default:
-      // free text and the facility code typed in
-      return { type: 'text', label, type_options: {} };
-  }
+  const { type, type_options } = questionType(q).flowResults(q);
+  return { type, label, type_options };
 }
 
 async function publishedVersions(deps: FlowResultsDeps, questionnaireId: string): Promise<QuestionnaireVersion[]> {

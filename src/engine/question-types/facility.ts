@@ -6,6 +6,9 @@ import { baseQuestionFields, type QuestionType } from './question-type.js';
 export const FacilityQuestion = z.object({ ...baseQuestionFields, type: z.literal('facility') });
 export type FacilityQuestion = z.infer<typeof FacilityQuestion>;
 
+/** The most digits a facility code has, which an IVR runner collects. */
+const MAX_FACILITY_DIGITS = 8;
+
 export const facility: QuestionType<typeof FacilityQuestion> = {
   type: 'facility',
   label: 'Facility code (checked against the registry)',
@@ -18,6 +21,10 @@ export const facility: QuestionType<typeof FacilityQuestion> = {
   options: () => [],
   listening: { ussd: 'input', voice: 'digits' },
   exportLabel: (_q, value) => String(value),
+  // the code is typed in: free text to the formats, told apart by an appearance (XLSForm) or the vendor metadata (FLOIP)
+  flowResults: () => ({ type: 'text', type_options: {} }),
+  floipBlock: () => ({ type: 'MobilePrimitives.NumericResponse', config: { IVR: { max_digits: MAX_FACILITY_DIGITS } } }),
+  xlsFormRow: () => ({ type: 'text', appearance: 'facility' }),
   editorDefaults: () => ({}),
   textKeys: () => ['text'],
   systemKeys: ['error.facility_format', 'error.facility_unknown'],

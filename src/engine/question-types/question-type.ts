@@ -5,10 +5,11 @@ import type { Text } from '../texts.js';
 /**
  * What a question type is, in one place. Each type is one file in this folder and one
  * entry in ./registry.ts: its definition schema, how an answer is read, what its screen
- * offers, how USSD and voice listen for it, how an export labels its answers, what the
- * editor starts a new one with, and which texts it needs. The conversation machine, the
- * path walker, the channels, the exports and the editor ask the type; none of them names
- * a type.
+ * offers, how USSD and voice listen for it, how an export labels its answers, how the
+ * exchange formats (FLOIP Flow Results, FLOIP flows, XLSForm) describe it, what the editor
+ * starts a new one with, and which texts it needs. The conversation machine, the path
+ * walker, the channels, the exports, the format converters and the editor ask the type;
+ * none of them names a type.
  */
 
 export type AnswerValue = string | number;
@@ -56,6 +57,34 @@ export type LabelTexts = {
   system(key: string): string;
 };
 
+/** How a FLOIP Flow Results package describes a question's answers: one of the spec's question types and its options. */
+export type FlowResultsAnswers = { type: 'select_one' | 'numeric' | 'text'; type_options: { choices?: string[]; range?: [number, number] } };
+
+/** A text a format shows for a question: one of the question's own (a path below `questions.<id>.`) or a system text. */
+export type FormText = { question: string } | { system: string };
+
+/**
+ * A question as a FLOIP Flow Spec block: its MobilePrimitives block type, its menu choices
+ * (each with the text it shows), config besides the prompt, and what the spec has no field
+ * for, carried in the vendor metadata so that an export reads back as the same question.
+ */
+export type FloipBlock = { type: string; choices?: Array<{ name: string; prompt: FormText }>; config?: Record<string, unknown>; metadata?: Record<string, unknown> };
+
+/** An option of an XLSForm choices list: its code, its text (a path below `questions.<id>.`, or null to show the code itself) and the engine's flags. */
+export type XlsFormChoice = { code: string; text: string | null; positive?: boolean; none?: boolean };
+
+/**
+ * A question as an XLSForm survey row: its type, the columns it fills, and the choices list a
+ * select_one reads. A `shared` list is one for every question of the type, written once.
+ */
+export type XlsFormRow = {
+  type: string;
+  constraint?: string;
+  appearance?: string;
+  parameters?: string;
+  list?: { name: string; shared: boolean; choices: XlsFormChoice[] };
+};
+
 /** A question type's definition schema: an object with the base fields and a literal `type`. */
 export type QuestionSchema = z.ZodObject<typeof baseQuestionFields & { type: z.ZodLiteral<string> }>;
 
@@ -80,6 +109,12 @@ export interface QuestionType<S extends QuestionSchema = QuestionSchema, Q exten
   readonly listening: Listening;
   /** the label of a stored value in exports and staff views */
   exportLabel(q: Q, value: AnswerValue, t: LabelTexts): string;
+  /** how a FLOIP Flow Results package describes its answers */
+  flowResults(q: Q): FlowResultsAnswers;
+  /** its block in a FLOIP Flow Spec container */
+  floipBlock(q: Q): FloipBlock;
+  /** its row in an XLSForm survey sheet */
+  xlsFormRow(q: Q): XlsFormRow;
   /** what a new question of this type starts with in the editor (besides id and type) */
   editorDefaults(): Record<string, unknown>;
   /** the questionnaire text keys it needs, below `questions.<id>.` (`text` included) */

@@ -10,6 +10,9 @@ export const TextQuestion = z.object({
 });
 export type TextQuestion = z.infer<typeof TextQuestion>;
 
+/** How long a FLOIP IVR runner records a spoken answer. */
+const MAX_RECORDING_SECONDS = 60;
+
 export const text: QuestionType<typeof TextQuestion> = {
   type: 'text',
   label: 'Free text (typed, or spoken on voice)',
@@ -22,6 +25,9 @@ export const text: QuestionType<typeof TextQuestion> = {
   options: () => [],
   listening: { ussd: 'input', voice: 'record' },
   exportLabel: (_q, value) => String(value),
+  flowResults: () => ({ type: 'text', type_options: {} }),
+  floipBlock: (q) => ({ type: 'MobilePrimitives.OpenResponse', config: { IVR: { max_duration_seconds: MAX_RECORDING_SECONDS } }, metadata: { max_length: q.maxLength } }),
+  xlsFormRow: (q) => ({ type: 'text', constraint: `string-length(.) <= ${q.maxLength}` }),
   editorDefaults: () => ({ maxLength: 140 }),
   textKeys: () => ['text'],
   systemKeys: ['error.text_empty', 'error.text_long'],

@@ -4,6 +4,8 @@ import { baseQuestionFields, menuPick, menuWalk, type QuestionType } from './que
 
 /** Yes (1) or no (2); stored as "yes" or "no". */
 export const YES_NO_CODES = ['yes', 'no'] as const;
+/** The XLSForm choices list every yes/no question shares, as XLSForm's own examples name it. */
+export const YES_NO_LIST = 'yes_no';
 
 export const YesNoQuestion = z.object({ ...baseQuestionFields, type: z.literal('yesno') });
 export type YesNoQuestion = z.infer<typeof YesNoQuestion>;
@@ -20,6 +22,10 @@ export const yesNo: QuestionType<typeof YesNoQuestion> = {
   options: (_q, t) => YES_NO_CODES.map((c) => ({ value: c, label: t.system(`answer.${c}`) })),
   listening: { ussd: 'menu', voice: 'key' },
   exportLabel: (_q, value, t) => t.system(`answer.${String(value)}`),
+  flowResults: () => ({ type: 'select_one', type_options: { choices: [...YES_NO_CODES] } }),
+  floipBlock: () => ({ type: 'MobilePrimitives.SelectOneResponse', choices: YES_NO_CODES.map((c) => ({ name: c, prompt: { system: `answer.${c}` } })) }),
+  // the list's labels are its codes: the words "yes" and "no" are system texts, not the questionnaire's
+  xlsFormRow: () => ({ type: 'select_one', list: { name: YES_NO_LIST, shared: true, choices: YES_NO_CODES.map((code) => ({ code, text: null })) } }),
   editorDefaults: () => ({}),
   textKeys: () => ['text'],
   systemKeys: ['answer.yes', 'answer.no', 'error.choice'],

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { RATING_CODES, YES_NO_CODES } from '../../../engine/definition.js';
-import { QuestionRole, ShowIf } from '../../../engine/question-types/question-type.js';
+import { type FormText, QuestionRole, ShowIf } from '../../../engine/question-types/question-type.js';
+import { questionType } from '../../../engine/question-types/registry.js';
 import { type AudioLookup, completeTexts, type FormBundle, ID_PATTERN, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
 
 /**
  * A questionnaire as a FLOIP Flow Spec container (https://github.com/FLOIP/flow-spec): one
  * flow supporting USSD and IVR, its languages, a resource per text holding each language's
  * text (and the recording, where one exists) per mode, and one MobilePrimitives block per
- * screen: Message for the introduction, SelectOneResponse for choice, yes/no and rating,
- * NumericResponse for numbers and facility codes, OpenResponse for free text. Blocks run in
+ * screen: Message for the introduction, and for each question the block its type says
+ * (floipBlock in src/engine/question-types/). Blocks run in
  * order through their default exit; a show-if on the question just before is a branch in
  * that question's exits. What the spec has no field for (the question type
  * behind a SelectOneResponse, roles, show-if conditions, facility types, titles) travels in
@@ -18,8 +19,6 @@ import { type AudioLookup, completeTexts, type FormBundle, ID_PATTERN, type Impo
 
 export const SPECIFICATION_VERSION = '1.0.0-rc3';
 export const VENDOR = 'org_citizen-report-card';
-const MAX_FACILITY_DIGITS = 8;
-const MAX_RECORDING_SECONDS = 60;
 
 /** ISO 639-1 (the service's language codes) to ISO 639-3 (FLOIP's). */
 const ISO_639_3: Record<string, string> = {
@@ -96,44 +95,25 @@ export function toFloipContainer(bundle: FormBundle, opts: FloipOptions) {
     const meta: Record<string, unknown> = { question_type: q.type, optional: q.optional };
     if (q.role) meta.role = q.role;
     if (q.showIf) meta.show_if = q.showIf;
+    const part = questionType(q).floipBlock(q);
     const block: Block = {
       uuid: uuidFor(def.id, 'block', q.id),
       name: q.id,
       label: textOf(bundle, opts.defaultLanguage, questionTextPath(q)) || q.id,
-      type: '',
+      type: part.type,
       config: { prompt: own(questionTextPath(q)) },
       exits: [],
     };
-    const choices = (items: Array<{ name: string; prompt: string }>) =>
-      items.map((c, i) => ({ ...c, ivr_test: { test_expression: `block.response = ${i + 1}` }, text_tests: [{ test_expression: `block.response = ${i + 1}` }] }));
-    switch (q.type) {
-      case 'choice':
-        block.type = 'MobilePrimitives.SelectOneResponse';
-        block.config.choices = choices(q.options.map((o) => ({ name: o.code, prompt: own(optionTextPath(q, o.code)) })));
-        meta.choices = Object.fromEntries(q.options.filter((o) => o.positive || o.none).map((o) => [o.code, { ...(o.positive ? { positive: true } : {}), ...(o.none ? { none: true } : {}) }]));
-        break;
-      case 'yesno':
-        block.type = 'MobilePrimitives.SelectOneResponse';
-        block.config.choices = choices(YES_NO_CODES.map((c) => ({ name: c, prompt: system(`answer.${c}`) })));
-        break;
-      case 'rating':
-        block.type = 'MobilePrimitives.SelectOneResponse';
-        block.config.choices = choices(RATING_CODES.map((r) => ({ name: String(r), prompt: system(`rating.${r}`) })));
-        break;
-      case 'number':
-        block.type = 'MobilePrimitives.NumericResponse';
-        Object.assign(block.config, { validation_minimum: q.min, validation_maximum: q.max, IVR: { max_digits: String(q.max).length } });
-        break;
-      case 'facility':
-        block.type = 'MobilePrimitives.NumericResponse';
-        block.config.IVR = { max_digits: MAX_FACILITY_DIGITS };
-        break;
-      case 'text':
-        block.type = 'MobilePrimitives.OpenResponse';
-        block.config.IVR = { max_duration_seconds: MAX_RECORDING_SECONDS };
-        meta.max_length = q.maxLength;
-        break;
-    }
+    const prompt = (text: FormText) => ('system' in text ? system(text.system) : own(`questions.${q.id}.${text.question}`));
+    if (part.choices)
+      block.config.choices = part.choices.map((c, i) => ({
+        name: c.name,
+        prompt: prompt(c.prompt),
+        ivr_test: { test_expression: `block.response = ${i + 1}` },
+        text_tests: [{ test_expression: `block.response = ${i + 1}` }],
+      }));
+    Object.assign(block.config, part.config);
+    Object.assign(meta, part.metadata);
     block.vendor_metadata = { [VENDOR]: meta };
     blocks.push(block);
   }

@@ -1,21 +1,16 @@
-import type { Question } from '../../../engine/definition.js';
 import { QuestionRole } from '../../../engine/question-types/question-type.js';
+import { RATING_RANGE_PARAMETERS } from '../../../engine/question-types/rating.js';
+import { questionType } from '../../../engine/question-types/registry.js';
+import { YES_NO_LIST } from '../../../engine/question-types/yes-no.js';
 import { type AudioLookup, completeTexts, type FormBundle, ID_PATTERN, ID_RULE, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
 import type { RowError, Sheet, SheetOut, SheetRow, Workbook } from './spreadsheet.js';
 
 /**
  * XLSForm (https://xlsform.org) to and from a questionnaire. The survey sheet holds one row
  * per question, with a `note` row first for the introduction; the choices sheet holds the
- * options; the settings sheet the id, titles, default language and facility types.
- *
- * | engine   | XLSForm                                                   |
- * |----------|-----------------------------------------------------------|
- * | choice   | select_one <list>                                          |
- * | yesno    | select_one yes_no (the list holds exactly yes, no)        |
- * | rating   | range, parameters start=1 end=5 step=1                     |
- * | number   | integer, constraint `. >= min and . <= max`                |
- * | text     | text, constraint `string-length(.) <= max`                 |
- * | facility | text, appearance facility                                 |
+ * options; the settings sheet the id, titles, default language and facility types. Each
+ * question type says how it is written (xlsFormRow in src/engine/question-types/); the
+ * import below reads those rows back.
  *
  * `required` is the opposite of optional; `relevant` holds a show-if as
  * `selected(${q}, 'code') or ...` (or `${q} = 3` for numbers). Two columns XLSForm leaves to
@@ -24,12 +19,8 @@ import type { RowError, Sheet, SheetOut, SheetRow, Workbook } from './spreadshee
  * and `none`. Anything else is refused with its row and column.
  */
 
-export const YES_NO_LIST = 'yes_no';
-const RATING_PARAMETERS = 'start=1 end=5 step=1';
 const METADATA_TYPES = new Set(['start', 'end', 'today', 'deviceid', 'subscriberid', 'simserial', 'phonenumber', 'username', 'email', 'audit', 'start-geopoint']);
 export const SUPPORTED_XLSFORM_TYPES = ['note', 'select_one', 'integer', 'range', 'text'];
-
-const listNameOf = (q: Question) => (q.type === 'yesno' ? YES_NO_LIST : q.id === YES_NO_LIST ? `${q.id}_list` : q.id);
 
 export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defaultLanguage: string; audio?: AudioLookup }): SheetOut[] {
   const { definition: def } = bundle;
@@ -52,40 +43,22 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
   row({ type: 'note', name: 'intro', ...textCells('intro') });
   const choices: string[][] = [];
   const choiceColumns = ['list_name', 'name', ...per('label'), ...per('spoken'), 'positive', 'none'];
-  let yesNoListed = false;
+  const listsWritten = new Set<string>();
   for (const q of def.questions) {
     const cells: Record<string, string> = { name: q.id, ...textCells(questionTextPath(q)), required: q.optional ? 'no' : 'yes', role: q.role ?? '' };
     if (q.showIf) cells.relevant = relevantOf(q.showIf.question, q.showIf.anyOf);
-    switch (q.type) {
-      case 'choice':
-        cells.type = `select_one ${listNameOf(q)}`;
-        for (const o of q.options) {
-          const labels = langs.map((l) => textOf(bundle, l, optionTextPath(q, o.code)));
-          const spokenLabels = langs.map((l) => spoken(l, optionTextPath(q, o.code)));
-          choices.push([listNameOf(q), o.code, ...labels, ...spokenLabels, o.positive ? 'yes' : '', o.none ? 'yes' : '']);
-        }
-        break;
-      case 'yesno':
-        cells.type = `select_one ${YES_NO_LIST}`;
-        if (!yesNoListed) for (const code of ['yes', 'no']) choices.push([YES_NO_LIST, code, ...langs.map(() => code), ...langs.map(() => ''), '', '']);
-        yesNoListed = true;
-        break;
-      case 'rating':
-        cells.type = 'range';
-        cells.parameters = RATING_PARAMETERS;
-        break;
-      case 'number':
-        cells.type = 'integer';
-        cells.constraint = `. >= ${q.min} and . <= ${q.max}`;
-        break;
-      case 'text':
-        cells.type = 'text';
-        cells.constraint = `string-length(.) <= ${q.maxLength}`;
-        break;
-      case 'facility':
-        cells.type = 'text';
-        cells.appearance = 'facility';
-        break;
+    const { type, list, ...columns } = questionType(q).xlsFormRow(q);
+    Object.assign(cells, columns);
+    cells.type = list ? `${type} ${list.name}` : type;
+    // a shared list (yes_no) is written once, however many questions read it
+    if (list && !(list.shared && listsWritten.has(list.name))) {
+      for (const c of list.choices) {
+        const path = c.text === null ? null : `questions.${q.id}.${c.text}`;
+        const labels = langs.map((l) => (path === null ? c.code : textOf(bundle, l, path)));
+        const spokenLabels = langs.map((l) => (path === null ? '' : spoken(l, path)));
+        choices.push([list.name, c.code, ...labels, ...spokenLabels, c.positive ? 'yes' : '', c.none ? 'yes' : '']);
+      }
+      listsWritten.add(list.name);
     }
     row(cells);
   }
@@ -256,7 +229,8 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
       }
     } else if (type === 'range') {
       const params = (c.parameters ?? '').replace(/\s+/g, ' ').trim();
-      if (params !== RATING_PARAMETERS && params !== '') err('survey', r.row, 'parameters', `'${c.parameters}' is not supported: a range is a rating from 1 to 5, so write ${RATING_PARAMETERS}`);
+      if (params !== RATING_RANGE_PARAMETERS && params !== '')
+        err('survey', r.row, 'parameters', `'${c.parameters}' is not supported: a range is a rating from 1 to 5, so write ${RATING_RANGE_PARAMETERS}`);
       q.type = 'rating';
     } else if (type === 'integer') {
       q.type = 'number';
