@@ -51,6 +51,11 @@ describe('scorecard preview', () => {
     const bad = await api(t, viewer).get('/api/v1/scorecards/preview?facility=1001&period=October');
     expect(bad.status).toBe(400);
     expect(bad.json.fields[0].field).toBe('period');
+    // the staff API's one error shape: the summary names the field too
+    expect(bad.json.error).toMatch(/^bad request: period: /);
+    const missing = await api(t, viewer).get('/api/v1/scorecards/preview?period=2026-10');
+    expect(missing.status).toBe(400);
+    expect(missing.json).toEqual({ error: 'bad request: facility: is required', fields: [{ field: 'facility', message: 'is required' }] });
     expect((await api(t, viewer).get('/api/v1/scorecards/preview?facility=9999&period=2026-10')).status).toBe(404);
   });
 

@@ -6,6 +6,7 @@ import { csvLine } from '../../text/csv.js';
 import { CONTENT_SECURITY_POLICY } from '../staff/index.js';
 import { districtPage, errorPage, facilityPage, nationalPage, type PublicTexts, type RenderContext } from './render.js';
 import { PUBLIC_CSS } from './style.js';
+import { formProblems } from '../validation.js';
 
 /**
  * The public pages and open data: no sign-in, server-rendered, no script. The staff pages'
@@ -57,7 +58,7 @@ export function createPublicRoutes(ctx: PublicContext): Router {
         const base: RenderContext = { lang: rawLang, texts: ctx.texts, path: req.path, period: null };
         const parsed = query.safeParse(req.query);
         if (!parsed.success) {
-          const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+          const message = formProblems(parsed.error).join('; ');
           return void res
             .status(400)
             .set('Cache-Control', CACHE.error)
@@ -109,7 +110,7 @@ export function createPublicRoutes(ctx: PublicContext): Router {
           .status(400)
           .set('Cache-Control', CACHE.error)
           .type('text/plain')
-          .send(`Bad request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          .send(`Bad request: ${formProblems(parsed.error).join('; ')}`);
       }
       const result = await ctx.openData(parsed.data);
       if (!result.ok) return void res.status(result.status).set('Cache-Control', CACHE.error).type('text/plain').send(`Bad request: ${result.message}`);

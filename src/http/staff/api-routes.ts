@@ -17,19 +17,9 @@ import { publicResponse } from '../../app/responses/public-response.js';
 import { parsePeriod } from '../../app/scorecards/period.js';
 import { publicOutboxMessage } from '../../app/scorecards/public-outbox-message.js';
 import { isCalendarDay } from '../../text/time.js';
+import { parseOr400 } from '../validation.js';
 
 /** The staff API under /api/v1: thin handlers over the use cases; inputs validated with zod. */
-
-const bad = (res: Response, error: z.ZodError) => {
-  const fields = error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-  res.status(400).json({ error: `bad request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields });
-};
-function parse<T>(schema: z.ZodType<T>, value: unknown, res: Response): T | null {
-  const r = schema.safeParse(value ?? {});
-  if (r.success) return r.data;
-  bad(res, r.error);
-  return null;
-}
 
 const QuestionnaireId = z.string().regex(NEW_QUESTIONNAIRE_ID, 'use lower-case letters, digits and _, starting with a letter');
 const VersionNumber = z.coerce.number().int().min(1, 'must be a version number (1 or more)');
@@ -176,7 +166,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'json', schema: TokenRequest },
     },
     async (req, res) => {
-      const body = parse(TokenRequest, req.body, res);
+      const body = parseOr400(TokenRequest, req.body, res);
       if (!body) return;
       const created = await createApiToken(ctx, { ...body, by: by(req) });
       res.status(201).json({ token: created.token, ...created.record });
@@ -205,7 +195,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     },
   );
   route({ method: 'get', path: '/api/v1/questionnaires/:id/versions/:version', role: 'viewer', kind: 'api', summary: 'One version: definition and texts', tag: 'questionnaires' }, async (req, res) => {
-    const p = parse(VersionParams, req.params, res);
+    const p = parseOr400(VersionParams, req.params, res);
     if (!p) return;
     const v = await ctx.storage.questionnaires.getVersion(p.id, p.version);
     if (!v) return void res.status(404).json({ error: `${p.id} has no version ${p.version}` });
@@ -222,8 +212,8 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       query: DiffQuery,
     },
     async (req, res) => {
-      const q = parse(DiffQuery, req.query, res);
-      const id = parse(QuestionnaireId, req.params.id, res);
+      const q = parseOr400(DiffQuery, req.query, res);
+      const id = parseOr400(QuestionnaireId, req.params.id, res);
       if (!q || !id) return;
       const [a, b] = await Promise.all([ctx.storage.questionnaires.getVersion(id, q.from), ctx.storage.questionnaires.getVersion(id, q.to)]);
       if (!a || !b) return void res.status(404).json({ error: `${id} has no version ${!a ? q.from : q.to}` });
@@ -240,7 +230,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       tag: 'questionnaires',
     },
     async (req, res) => {
-      const p = parse(VersionParams, req.params, res);
+      const p = parseOr400(VersionParams, req.params, res);
       if (!p) return;
       const result = await retireVersion(lifecycle, p.id, p.version, by(req));
       if (!result.ok) return void res.status(409).json({ error: result.message });
@@ -263,7 +253,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'json', schema: DraftStartBody },
     },
     async (req, res) => {
-      const body = parse(DraftStartBody, req.body, res);
+      const body = parseOr400(DraftStartBody, req.body, res);
       if (!body) return;
       const result = await startDraft(lifecycle, body, by(req));
       if (!result.ok) return void res.status(404).json({ error: result.message });
@@ -271,7 +261,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     },
   );
   route({ method: 'get', path: '/api/v1/drafts/:draftId', role: 'viewer', kind: 'api', summary: 'One draft with its validation report', tag: 'drafts' }, async (req, res) => {
-    const p = parse(DraftParams, req.params, res);
+    const p = parseOr400(DraftParams, req.params, res);
     if (!p) return;
     const draft = await ctx.storage.drafts.get(p.draftId);
     if (!draft) return void res.status(404).json({ error: `no draft ${p.draftId}` });
@@ -289,8 +279,8 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'json', schema: DraftBody },
     },
     async (req, res) => {
-      const p = parse(DraftParams, req.params, res);
-      const body = p && parse(DraftBody, req.body, res);
+      const p = parseOr400(DraftParams, req.params, res);
+      const body = p && parseOr400(DraftBody, req.body, res);
       if (!p || !body) return;
       const result = await saveDraft(lifecycle, p.draftId, body, by(req));
       if (!result.ok) return void res.status(result.reason === 'not_found' ? 404 : 409).json({ error: result.message });
@@ -299,7 +289,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     },
   );
   route({ method: 'delete', path: '/api/v1/drafts/:draftId', role: 'editor', kind: 'api', summary: 'Delete a draft', tag: 'drafts' }, async (req, res) => {
-    const p = parse(DraftParams, req.params, res);
+    const p = parseOr400(DraftParams, req.params, res);
     if (!p) return;
     if (!(await deleteDraft(lifecycle, p.draftId, by(req)))) return void res.status(404).json({ error: `no draft ${p.draftId}` });
     res.json({ deleted: p.draftId });
@@ -315,7 +305,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'json', schema: ValidateBody },
     },
     async (req, res) => {
-      const body = parse(ValidateBody, req.body, res);
+      const body = parseOr400(ValidateBody, req.body, res);
       if (!body) return;
       const questionnaireId = body.questionnaireId ?? String((body.definition as { id?: unknown } | null)?.id ?? '');
       const { ok, issues, paths } = validateDraft(ctx, { questionnaireId, definition: body.definition, texts: body.texts });
@@ -333,8 +323,8 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'json', schema: PublishBody },
     },
     async (req, res) => {
-      const p = parse(DraftParams, req.params, res);
-      const body = p && parse(PublishBody, req.body, res);
+      const p = parseOr400(DraftParams, req.params, res);
+      const body = p && parseOr400(PublishBody, req.body, res);
       if (!p || !body) return;
       const result = await publishDraft(lifecycle, p.draftId, by(req), body.revision);
       if (!result.ok) return void res.status(result.notFound ? 404 : 422).json({ error: 'not published', issues: result.issues });
@@ -352,8 +342,8 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'json', schema: SimulatorHop },
     },
     async (req, res) => {
-      const p = parse(DraftParams, req.params, res);
-      const hop = p && parse(SimulatorHop, req.body, res);
+      const p = parseOr400(DraftParams, req.params, res);
+      const hop = p && parseOr400(SimulatorHop, req.body, res);
       if (!p || !hop) return;
       const draft = await ctx.storage.drafts.get(p.draftId);
       if (!draft) return void res.status(404).json({ error: `no draft ${p.draftId}` });
@@ -399,7 +389,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'csv' },
     },
     async (req, res) => {
-      const q = parse(ImportQuery, req.query, res);
+      const q = parseOr400(ImportQuery, req.query, res);
       if (!q) return;
       if (typeof req.body !== 'string') return void res.status(415).json({ error: 'send the CSV file as the body with Content-Type: text/csv' });
       const result = await importFacilityCsv(registry, req.body, q.dryRun === 'true', by(req));
@@ -407,7 +397,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     },
   );
   route({ method: 'get', path: '/api/v1/facilities/:code', role: 'viewer', kind: 'api', summary: 'One facility', tag: 'facilities' }, async (req, res) => {
-    const p = parse(FacilityParams, req.params, res);
+    const p = parseOr400(FacilityParams, req.params, res);
     if (!p) return;
     const f = await ctx.storage.facilities.findByCode(p.code);
     if (!f) return void res.status(404).json({ error: `no facility ${p.code}` });
@@ -424,7 +414,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       body: { type: 'json', schema: FacilityInput.omit({ code: true }) },
     },
     async (req, res) => {
-      const p = parse(FacilityParams, req.params, res);
+      const p = parseOr400(FacilityParams, req.params, res);
       if (!p) return;
       const result = await updateFacility(registry, p.code, req.body, by(req));
       if (!result.ok) return void res.status(result.notFound ? 404 : 400).json({ error: 'not saved', fields: result.errors });
@@ -441,7 +431,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       tag: 'facilities',
     },
     async (req, res) => {
-      const p = parse(FacilityParams, req.params, res);
+      const p = parseOr400(FacilityParams, req.params, res);
       if (!p) return;
       if (!(await setFacilityActive(registry, p.code, false, by(req)))) return void res.status(404).json({ error: `no facility ${p.code}` });
       res.json({ deactivated: p.code });
@@ -456,7 +446,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   route(
     { method: 'post', path: '/api/v1/districts', role: 'admin', kind: 'api', summary: 'Add a district to the known list', tag: 'facilities', body: { type: 'json', schema: DistrictBody } },
     async (req, res) => {
-      const body = parse(DistrictBody, req.body, res);
+      const body = parseOr400(DistrictBody, req.body, res);
       if (!body) return;
       const added = await addDistrict(registry, body.name, by(req));
       res.status(added ? 201 : 200).json({ name: body.name, added });
@@ -478,7 +468,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
     async (req, res) => {
       // the download form sends every field; an empty one means "all"
       const given = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
-      const q = parse(ExportQuery, given, res);
+      const q = parseOr400(ExportQuery, given, res);
       if (!q) return;
       const lang = q.lang ?? ctx.defaultLanguage;
       if (!ctx.languages.includes(lang)) return void res.status(400).json({ error: `bad request: lang: must be one of ${ctx.languages.join(', ')}` });
@@ -499,7 +489,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       produces: ['application/json', 'application/x-ndjson'],
     },
     async (req, res) => {
-      const q = parse(ResponsesQuery, req.query, res);
+      const q = parseOr400(ResponsesQuery, req.query, res);
       if (!q) return;
       const filter = { facilityCode: q.facility, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, status: q.status };
       const limit = q.limit;
@@ -526,14 +516,14 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
   route(
     { method: 'get', path: '/api/v1/dashboard', role: 'viewer', kind: 'api', summary: 'Reports per day and satisfaction per facility per day', tag: 'responses', query: DashboardQuery },
     async (req, res) => {
-      const q = parse(DashboardQuery, req.query, res);
+      const q = parseOr400(DashboardQuery, req.query, res);
       if (!q) return;
       const view = await ctx.dashboard.lastDays(q.days);
       res.type('json').send(dashboardJson(view));
     },
   );
   route({ method: 'get', path: '/api/v1/audit', role: 'viewer', kind: 'api', summary: 'The audit log, newest first', tag: 'audit', query: AuditQuery }, async (req, res) => {
-    const q = parse(AuditQuery, req.query, res);
+    const q = parseOr400(AuditQuery, req.query, res);
     if (!q) return;
     res.json({ items: (await ctx.storage.audit.list({ targetPrefix: q.target, limit: q.limit })).map((e) => ({ ...e, sentence: auditSentence(e) })) });
   });
@@ -552,7 +542,7 @@ export function registerScorecardApiRoutes(reg: StaffRegistry, ctx: StaffContext
       query: ScorecardQuery,
     },
     async (req, res) => {
-      const q = parse(ScorecardQuery, req.query, res);
+      const q = parseOr400(ScorecardQuery, req.query, res);
       if (!q) return;
       const items = await ctx.storage.scorecards.list({ period: q.period, facilityCode: q.facility, district: q.district, limit: q.limit });
       res.json({ items, count: items.length, limit: q.limit });
@@ -561,7 +551,7 @@ export function registerScorecardApiRoutes(reg: StaffRegistry, ctx: StaffContext
   route(
     { method: 'get', path: '/api/v1/outbox', role: 'viewer', kind: 'api', summary: 'SMS scorecard messages and their delivery status, phone numbers masked', tag: 'scorecards', query: OutboxQuery },
     async (req, res) => {
-      const q = parse(OutboxQuery, req.query, res);
+      const q = parseOr400(OutboxQuery, req.query, res);
       if (!q) return;
       const items = await ctx.storage.outbox.list({ period: q.period, subjectCode: q.facility, status: q.status, limit: q.limit });
       res.json({ items: items.map(publicOutboxMessage), count: items.length, limit: q.limit });

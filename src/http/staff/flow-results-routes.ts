@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { StaffContext } from './context.js';
 import type { StaffRegistry } from './registry.js';
 import { streamLines } from './api-routes.js';
+import { fieldProblems, sendBadRequest } from '../validation.js';
 import { flowResultsJson, flowResultsPackage, flowResultsRows } from '../../app/responses/flow-results.js';
 import { NEW_QUESTIONNAIRE_ID } from '../../app/questionnaires/questionnaire-lifecycle.js';
 
@@ -24,10 +25,7 @@ export function registerFlowResultsRoutes(reg: StaffRegistry, ctx: StaffContext)
   const parse = (req: Request) => {
     const params = Params.safeParse(req.params);
     const query = FlowResultsQuery.safeParse(req.query);
-    const fields = [
-      ...(params.success ? [] : params.error.issues.map((i) => ({ field: 'questionnaireId', message: i.message }))),
-      ...(query.success ? [] : query.error.issues.map((i) => ({ field: i.path.join('.') || 'key', message: i.message }))),
-    ];
+    const fields = [...(params.success ? [] : fieldProblems(params.error, 'questionnaireId')), ...(query.success ? [] : fieldProblems(query.error, 'key'))];
     return params.success && query.success ? { ok: true as const, id: params.data.questionnaireId, key: query.data.key } : { ok: false as const, fields };
   };
 
@@ -43,7 +41,7 @@ export function registerFlowResultsRoutes(reg: StaffRegistry, ctx: StaffContext)
     },
     async (req, res) => {
       const p = parse(req);
-      if (!p.ok) return void res.status(400).json({ error: `bad request: ${p.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields: p.fields });
+      if (!p.ok) return sendBadRequest(res, p.fields);
       const dataUrl = `${req.protocol}://${req.host}/api/v1/flow-results/${p.id}/responses?key=${encodeURIComponent(p.key)}`;
       const descriptor = await flowResultsPackage(deps, p.id, dataUrl);
       if (!descriptor) return void res.status(404).json({ error: `no published questionnaire ${p.id}` });
@@ -63,7 +61,7 @@ export function registerFlowResultsRoutes(reg: StaffRegistry, ctx: StaffContext)
     },
     async (req, res) => {
       const p = parse(req);
-      if (!p.ok) return void res.status(400).json({ error: `bad request: ${p.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields: p.fields });
+      if (!p.ok) return sendBadRequest(res, p.fields);
       const rows = await flowResultsRows(deps, p.id, p.key);
       if (!rows) return void res.status(404).json({ error: `no published questionnaire ${p.id}` });
       res.type('application/json');

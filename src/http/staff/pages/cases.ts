@@ -13,6 +13,7 @@ import { csrfField, fmtDate, forbiddenPage, notFoundPage, notice, page } from '.
 import { recordAudit } from '../../../app/staff/audit.js';
 import { CASE_STATUSES } from '../../../engine/cases/case-machine.js';
 import { parseReference } from '../../../gateways/ids.js';
+import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js';
 
 /**
  * Follow-up cases in the staff API: the list, one case with its history and its report's
@@ -48,10 +49,6 @@ export const CaseActionBody = z
 export const mayActOnCases = (p: Principal) => p.role === 'facility_manager' || hasRole(p, 'editor');
 
 const failure = (res: Response, status: number, error: string, extra: object = {}) => void res.status(status).json({ error, ...extra });
-const badRequest = (res: Response, error: z.ZodError) => {
-  const fields = error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-  res.status(400).json({ error: `bad request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields });
-};
 
 export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) {
   const deps = { storage: ctx.storage, clock: ctx.clock };
@@ -68,7 +65,7 @@ export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) 
     },
     async (req, res) => {
       const q = CaseListQuery.safeParse(req.query);
-      if (!q.success) return badRequest(res, q.error);
+      if (!q.success) return sendBadRequest(res, fieldProblems(q.error));
       const scope = facilityScope(req.principal!);
       if (q.data.facility && scope && !scope.includes(q.data.facility)) return failure(res, 403, `facility ${q.data.facility} is not one of yours`);
       const cases = await listCases(ctx.storage, { facilities: scope, ...q.data });
@@ -116,7 +113,7 @@ export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) 
       const principal = req.principal!;
       if (!mayActOnCases(principal)) return failure(res, 403, `acting on a case needs the facility_manager or editor role; you have ${principal.role}`);
       const body = CaseActionBody.safeParse(req.body ?? {});
-      if (!body.success) return badRequest(res, body.error);
+      if (!body.success) return sendBadRequest(res, fieldProblems(body.error));
       const reference = parseReference(String(req.params.reference ?? ''));
       if (!reference) return failure(res, 404, 'not a report reference: 10 letters and digits, such as K7M3-P9QX-AB');
       const result = await actOnCase(deps, {
@@ -260,7 +257,7 @@ ${
       ...(typeof raw.note === 'string' && raw.note.trim() ? { note: raw.note } : {}),
       ...(typeof raw.action === 'string' && raw.action ? { action: raw.action } : {}),
     });
-    if (!body.success) return send(res, casePage(req, view, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')), 400);
+    if (!body.success) return send(res, casePage(req, view, formProblems(body.error).join('; ')), 400);
     const result = await actOnCase(deps, {
       actor: { kind: principal.role === 'facility_manager' ? 'manager' : 'staff', label: actorName(principal) },
       facilities: facilityScope(principal),

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { MAX_SPREADSHEET_BYTES } from '../../../app/questionnaires/formats/spreadsheet.js';
 import { downloadFormat, type FormatName, type FormatsDeps, importForm, importTranslations } from '../../../app/questionnaires/formats/questionnaire-formats.js';
@@ -8,6 +8,7 @@ import type { StaffContext } from '../context.js';
 import { html } from '../html.js';
 import { notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
+import { fieldProblems, sendBadRequest } from '../../validation.js';
 
 /**
  * Questionnaires in the formats staff already use: XLSForm, a translation sheet and FLOIP
@@ -42,11 +43,6 @@ export function formatsDeps(ctx: StaffContext): FormatsDeps {
   };
 }
 
-function badRequest(res: Response, error: z.ZodError) {
-  const fields = error.issues.map((i) => ({ field: i.path.join('.') || '(query)', message: i.message }));
-  res.status(400).json({ error: `bad request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields });
-}
-
 const DOWNLOADS: Array<{ format: FormatName; summary: string; produces: string }> = [
   { format: 'xlsform', summary: 'The questionnaire as an XLSForm workbook (survey, choices, settings)', produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
   { format: 'translations', summary: 'Every text in one sheet for translators: key, context, a column per language', produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
@@ -69,9 +65,9 @@ export function registerFormatRoutes(reg: StaffRegistry, ctx: StaffContext) {
       { method: 'get', path: `/api/v1/questionnaires/:id/${d.format}`, role: 'viewer', kind: 'api', summary: d.summary, tag: 'formats', query: FormatSourceQuery, produces: [d.produces] },
       async (req, res) => {
         const params = IdParams.safeParse(req.params);
-        if (!params.success) return badRequest(res, params.error);
+        if (!params.success) return sendBadRequest(res, fieldProblems(params.error, '(query)'));
         const query = FormatSourceQuery.safeParse(req.query);
-        if (!query.success) return badRequest(res, query.error);
+        if (!query.success) return sendBadRequest(res, fieldProblems(query.error, '(query)'));
         const out = await downloadFormat(deps, params.data.id, d.format, query.data, by(req));
         if (!out.ok) return void res.status(out.status).json({ error: out.message });
         res.attachment(out.fileName).type(out.contentType).send(out.body);
@@ -91,7 +87,7 @@ export function registerFormatRoutes(reg: StaffRegistry, ctx: StaffContext) {
     },
     async (req, res) => {
       const params = IdParams.safeParse(req.params);
-      if (!params.success) return badRequest(res, params.error);
+      if (!params.success) return sendBadRequest(res, fieldProblems(params.error, '(query)'));
       const out = await importForm(deps, params.data.id, 'xlsform', req.body, by(req));
       if (!out.ok) return void res.status(out.status).json(out);
       res.status(201).json(out);
@@ -109,7 +105,7 @@ export function registerFormatRoutes(reg: StaffRegistry, ctx: StaffContext) {
     },
     async (req, res) => {
       const params = IdParams.safeParse(req.params);
-      if (!params.success) return badRequest(res, params.error);
+      if (!params.success) return sendBadRequest(res, fieldProblems(params.error, '(query)'));
       const out = await importForm(deps, params.data.id, 'floip', req.body, by(req));
       if (!out.ok) return void res.status(out.status).json(out);
       res.status(201).json(out);
@@ -127,7 +123,7 @@ export function registerFormatRoutes(reg: StaffRegistry, ctx: StaffContext) {
     },
     async (req, res) => {
       const params = DraftParams.safeParse(req.params);
-      if (!params.success) return badRequest(res, params.error);
+      if (!params.success) return sendBadRequest(res, fieldProblems(params.error, '(query)'));
       const out = await importTranslations(deps, params.data.draftId, req.body, by(req));
       if (!out.ok) return void res.status(out.status).json(out);
       res.json(out);

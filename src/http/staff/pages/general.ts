@@ -12,6 +12,7 @@ import { languageCompleteness, type LanguageRow } from '../../../app/questionnai
 import { auditSentence } from '../../../app/staff/audit.js';
 import { periodSatisfaction } from '../../../app/staff/staff-dashboard.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../../app/staff/staff-tokens.js';
+import { formProblems } from '../../validation.js';
 
 /** Sign-in, dashboard, languages, responses export, audit log, tokens and the static assets. */
 
@@ -187,7 +188,7 @@ ${tokens.map(
   route({ method: 'post', path: '/staff/tokens', role: 'admin', kind: 'page', summary: 'Create an API token' }, async (req, res) => {
     const facilities = typeof req.body?.facilities === 'string' ? req.body.facilities.split(/[\s,]+/).filter(Boolean) : [];
     const parsed = TokenRequest.safeParse({ name: req.body?.name, role: req.body?.role, ...(facilities.length ? { facilities } : {}) });
-    if (!parsed.success) return send(res, await tokensPage(req, notice('error', parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; '))), 400);
+    if (!parsed.success) return send(res, await tokensPage(req, notice('error', formProblems(parsed.error).join('; '))), 400);
     const created = await createApiToken(ctx, { ...parsed.data, by: by(req) });
     res.set('Cache-Control', 'no-store');
     send(

@@ -9,6 +9,7 @@ import type { StaffRegistry } from '../registry.js';
 import { isPeriod, type ScorecardPreview } from '../../../app/scorecards/preview-scorecard.js';
 import { namedTopProblem } from '../../../app/scorecards/metrics.js';
 import type { Scorecard } from '../../../storage/ports.js';
+import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js';
 
 /**
  * Scorecard preview: the exact SMS each manager of a facility would get for a period, with
@@ -41,8 +42,8 @@ export function registerScorecardPages(reg: StaffRegistry, ctx: StaffContext) {
     },
     async (req, res) => {
       const q = ScorecardPreviewQuery.safeParse(req.query);
-      if (!q.success) return void res.status(400).json({ error: 'bad request', fields: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
-      if (!q.data.facility) return void res.status(400).json({ error: 'bad request', fields: [{ field: 'facility', message: 'is required' }] });
+      if (!q.success) return sendBadRequest(res, fieldProblems(q.error));
+      if (!q.data.facility) return sendBadRequest(res, [{ field: 'facility', message: 'is required' }]);
       const facility = await ctx.storage.facilities.findByCode(q.data.facility);
       if (!facility) return void res.status(404).json({ error: `no facility ${q.data.facility}` });
       res.json(await ctx.scorecards.preview(facility.code, q.data.period ?? ctx.scorecards.defaultPeriod()));
@@ -54,7 +55,7 @@ export function registerScorecardPages(reg: StaffRegistry, ctx: StaffContext) {
     const facilities = await ctx.storage.facilities.list({ activeOnly: true });
     const chosen = q.success ? q.data : {};
     const period = chosen.period ?? ctx.scorecards.defaultPeriod();
-    const errors = q.success ? [] : q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const errors = q.success ? [] : formProblems(q.error);
     const facility = chosen.facility ? facilities.find((f) => f.code === chosen.facility) : undefined;
     if (chosen.facility && !facility) errors.push(`facility: no active facility has code ${chosen.facility}`);
     const preview = facility && errors.length === 0 ? await ctx.scorecards.preview(facility.code, period) : null;
