@@ -1,3 +1,4 @@
+import { FACILITY_CODE } from './codes.js';
 /**
  * Turns what a respondent typed (or keyed) into an answer value, or says why it is not one.
  * Pure and channel-neutral: USSD and voice both number menu options from 1.
@@ -35,8 +36,6 @@ export function parseFreeText(text: string, maxLength: number): Parsed<string> {
   if ([...cleaned].length > maxLength) return fail('error.text_long', { max: maxLength });
   return ok(cleaned);
 }
-
-export const FACILITY_CODE = /^\d{3,8}$/;
 
 export function parseFacilityCode(text: string): Parsed<string> {
   const t = text.trim();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OptionCode, QuestionId, type AnswerValue } from './question-types/question-type.js';
 import { questionSchemas, questionType } from './question-types/registry.js';
+import { IDENTIFIER } from './codes.js';
 
 /**
  * A questionnaire definition: structure only. Display text lives in locale bundles
@@ -16,7 +17,7 @@ export { RATING_CODES } from './question-types/rating.js';
 export { YES_NO_CODES } from './question-types/yes-no.js';
 
 export const MAX_QUESTIONS = 8;
-export const FacilityType = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'use lower-case letters, digits and _ (max 32), starting with a letter');
+export const FacilityType = z.string().regex(IDENTIFIER, 'use lower-case letters, digits and _ (max 32), starting with a letter');
 
 export const Question = z.discriminatedUnion('type', questionSchemas());
 export type Question = z.infer<typeof Question>;

@@ -3,6 +3,7 @@ import { isClosedCaseStatus, nextCaseStatus, allowedCaseEvents } from '../../eng
 import type { Clock } from '../../gateways/clock.js';
 import { parseReference } from '../../gateways/ids.js';
 import type { Case, CaseActor, CaseEventType, CaseTransition, Storage } from '../../storage/ports.js';
+import { WRITTEN_NUMBER } from '../../text/phone-numbers.js';
 
 export type ActOnCaseInput = {
   actor: CaseActor;
@@ -26,8 +27,6 @@ export type ActOnCaseResult =
   | { ok: false; reason: 'not_allowed'; message: string; allowed: CaseEventType[] };
 
 export const MAX_CASE_NOTE = 280;
-// a run of 8 or more digits (spaces, dashes, dots, brackets between): what a phone number looks like
-const LOOKS_LIKE_A_NUMBER = /\+?\d(?:[\s().-]*\d){7,}/;
 const ATTEMPTS = 3;
 
 /**
@@ -41,7 +40,7 @@ export async function actOnCase(deps: { storage: Storage; clock: Clock }, input:
   if (!reference) return { ok: false, reason: 'not_found', message: `"${input.reference}" is not a report reference` };
   const note = input.note?.trim() || null;
   if (note && note.length > MAX_CASE_NOTE) return { ok: false, reason: 'invalid', message: `a note is at most ${MAX_CASE_NOTE} characters` };
-  if (note && LOOKS_LIKE_A_NUMBER.test(note)) return { ok: false, reason: 'invalid', message: 'a note may not hold a phone number or other long number' };
+  if (note && WRITTEN_NUMBER.test(note)) return { ok: false, reason: 'invalid', message: 'a note may not hold a phone number or other long number' };
   if (input.event === 'note' && !note) return { ok: false, reason: 'invalid', message: 'write the note' };
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -1,6 +1,7 @@
 import { allowedCaseEvents } from '../../engine/cases/case-machine.js';
 import type { Case, CaseFilter, CaseStatus, CaseTransition, Storage } from '../../storage/ports.js';
 import { caseActions } from './act-on-case.js';
+import { WRITTEN_NUMBER } from '../../text/phone-numbers.js';
 
 /**
  * What staff see of a case: the case, its history and its report's answers (codes, as stored).
@@ -18,7 +19,8 @@ export type StaffCase = {
   actions: string[];
 };
 
-const NUMBER_LIKE = /\+?\d(?:[\s().-]*\d){7,}/g;
+// every written number in a text, for replace()
+const WRITTEN_NUMBERS = new RegExp(WRITTEN_NUMBER.source, 'g');
 export const REMOVED_NUMBER = '[number removed]';
 
 export async function caseForStaff(storage: Storage, reference: string): Promise<StaffCase | null> {
@@ -28,7 +30,7 @@ export async function caseForStaff(storage: Storage, reference: string): Promise
   return {
     case: c,
     history: await storage.cases.history(reference),
-    answers: (response?.answers ?? []).map((a) => ({ questionId: a.questionId, value: typeof a.value === 'string' ? a.value.replace(NUMBER_LIKE, REMOVED_NUMBER) : a.value })),
+    answers: (response?.answers ?? []).map((a) => ({ questionId: a.questionId, value: typeof a.value === 'string' ? a.value.replace(WRITTEN_NUMBERS, REMOVED_NUMBER) : a.value })),
     allowed: allowedCaseEvents(c.status),
     actions: await caseActions(storage, c),
   };

@@ -3,6 +3,7 @@ import type { ContactVault } from '../../gateways/contact-vault.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
 import { actOnCase } from './act-on-case.js';
 import { caseLanguage, caseSms, type CaseSmsDeps } from './follow-up-sms.js';
+import { DIGIT_RUNS } from '../../text/phone-numbers.js';
 
 /**
  * A citizen answers the follow-up SMS ("Reply 1 if solved, 2 if not") by SMS. Their case is
@@ -39,7 +40,7 @@ export async function receiveSmsReply(deps: SmsReplyDeps, sms: IncomingSms): Pro
       await deps.reply(to, text);
     } catch (err) {
       // the error may quote the request: no run of digits that could be the number is logged
-      const error = (err instanceof Error ? err.message : String(err)).replace(/\+?\d{6,}/g, '[number]');
+      const error = (err instanceof Error ? err.message : String(err)).replace(DIGIT_RUNS, '[number]');
       deps.log.warn({ smsId: sms.id, error }, 'the answer to an SMS reply was not sent');
     }
   };

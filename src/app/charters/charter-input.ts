@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FACILITY_CODE } from '../../engine/answers.js';
+import { FACILITY_CODE } from '../../engine/codes.js';
 import { parseReference } from '../../gateways/ids.js';
 import { CHARTER_ACTION_STATUSES } from '../../storage/charter-ports.js';
 import type { FieldError } from '../facilities/facility-admin.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FACILITY_CODE } from '../../engine/answers.js';
+import { FACILITY_CODE } from '../../engine/codes.js';
 import type { Clock } from '../../gateways/clock.js';
 import type { Facility, Storage } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';

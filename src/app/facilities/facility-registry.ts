@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FACILITY_CODE } from '../../engine/answers.js';
+import { FACILITY_CODE, IDENTIFIER } from '../../engine/codes.js';
 import { parseCsv } from '../../text/csv.js';
 import type { Facility, Manager, Storage } from '../../storage/ports.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
@@ -28,10 +28,7 @@ export const managerPhoneProblem = (defaultCountry: CountryCode) => `is not a va
 const Row = z.object({
   code: z.string().trim().regex(FACILITY_CODE, 'must be 3 to 8 digits'),
   name: z.string().trim().min(2, 'is required').max(FACILITY_NAME_MAX, `must be at most ${FACILITY_NAME_MAX} characters`),
-  type: z
-    .string()
-    .trim()
-    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a facility type such as clinic, police or social_grant'),
+  type: z.string().trim().regex(IDENTIFIER, 'must be a facility type such as clinic, police or social_grant'),
   district: z.string().trim().min(2, 'is required').max(60),
   manager_name: z.string().trim().max(80),
   // our own exports write "'+27..." so spreadsheets keep the number as text; accept that back

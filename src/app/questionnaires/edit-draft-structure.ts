@@ -6,6 +6,7 @@
  */
 
 import { QUESTION_TYPE_NAMES, questionType } from '../../engine/question-types/registry.js';
+import { IDENTIFIER } from '../../engine/codes.js';
 
 export type StructureEdit =
   | { op: 'add'; id: string; type: string; optional: boolean; options: string[] }
@@ -15,7 +16,6 @@ export type StructureEdit =
   | { op: 'remove-option' | 'option-up' | 'option-down'; question: string; code: string };
 
 type Q = Record<string, unknown> & { id?: unknown; options?: unknown };
-const CODE = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Reads the button pressed (`op` = "remove:wait", "add-option:wait", ...) and its fields. */
 export function readStructureEdit(body: Record<string, unknown>): StructureEdit | { error: string } {
@@ -67,15 +67,15 @@ export function applyStructureEdit(definition: unknown, edit: StructureEdit): { 
     case 'types': {
       // which kinds of facility this questionnaire serves; publishing checks that no other live one serves them too
       if (edit.types.length === 0) return { ok: false, message: 'name at least one facility type, such as clinic or water_point' };
-      const bad = edit.types.find((t) => !CODE.test(t));
+      const bad = edit.types.find((t) => !IDENTIFIER.test(t));
       if (bad) return { ok: false, message: `facility type "${bad}" must use lower-case letters, digits and _, and start with a letter` };
       def.facilityTypes = [...new Set(edit.types)];
       break;
     }
     case 'add': {
-      if (!CODE.test(edit.id)) return { ok: false, message: 'a question id uses lower-case letters, digits and _, and starts with a letter' };
+      if (!IDENTIFIER.test(edit.id)) return { ok: false, message: 'a question id uses lower-case letters, digits and _, and starts with a letter' };
       if (def.questions.some((q) => q?.id === edit.id)) return { ok: false, message: `there is already a question "${edit.id}"` };
-      const bad = edit.options.find((o) => !CODE.test(o));
+      const bad = edit.options.find((o) => !IDENTIFIER.test(o));
       if (bad) return { ok: false, message: `option code "${bad}" must use lower-case letters, digits and _, and start with a letter` };
       // what a new question of its type starts with comes from the type itself (the engine's registry)
       const q: Q = { id: edit.id, type: edit.type, optional: edit.optional, ...questionType({ type: edit.type }).editorDefaults() };
@@ -110,7 +110,7 @@ export function applyStructureEdit(definition: unknown, edit: StructureEdit): { 
     case 'add-option': {
       const q = def.questions[index]!;
       if (!Array.isArray(q.options)) return { ok: false, message: `"${edit.question}" has no options` };
-      if (!CODE.test(edit.code)) return { ok: false, message: 'an option code uses lower-case letters, digits and _, and starts with a letter' };
+      if (!IDENTIFIER.test(edit.code)) return { ok: false, message: 'an option code uses lower-case letters, digits and _, and starts with a letter' };
       if ((q.options as Array<{ code?: unknown }>).some((o) => o?.code === edit.code)) return { ok: false, message: `"${edit.question}" already has option "${edit.code}"` };
       (q.options as unknown[]).push({ code: edit.code });
       break;

@@ -16,8 +16,6 @@ import { validateQuestionnaire, type ValidationIssue, type ValidationReport } fr
 
 export type LifecycleDeps = { storage: Storage; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1] };
 
-export const NEW_QUESTIONNAIRE_ID = /^[a-z][a-z0-9_]{0,31}$/;
-
 /** Versions of one questionnaire, the current one (newest published) and its drafts. */
 export type QuestionnaireSummary = {
   id: string;

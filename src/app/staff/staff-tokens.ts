@@ -5,6 +5,7 @@ import type { Storage } from '../../storage/ports.js';
 import type { ApiToken, StaffRole } from '../../storage/staff-ports.js';
 import { hashToken, newRawToken } from '../../gateways/tokens.js';
 import { recordAudit } from './audit.js';
+import { FACILITY_CODE } from '../../engine/codes.js';
 
 /**
  * API tokens for staff: a random token is shown once; only its sha256 is stored. A token
@@ -16,11 +17,7 @@ export const TokenRequest = z
     role: z.enum(['admin', 'editor', 'viewer', 'facility_manager'], { error: 'must be admin, editor, viewer or facility_manager' }),
     name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
     /** facility_manager only: the facility codes it answers for */
-    facilities: z
-      .array(z.string().regex(/^\d{3,8}$/, 'must be facility codes of 3 to 8 digits'))
-      .min(1)
-      .max(200)
-      .optional(),
+    facilities: z.array(z.string().regex(FACILITY_CODE, 'must be facility codes of 3 to 8 digits')).min(1).max(200).optional(),
   })
   .superRefine((t, ctx) => {
     if (t.role === 'facility_manager' && !t.facilities?.length) ctx.addIssue({ code: 'custom', path: ['facilities'], message: 'a facility_manager token names its facilities' });

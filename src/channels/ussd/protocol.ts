@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FACILITY_CODE } from '../../engine/codes.js';
+import { CALLER_NUMBER } from '../../text/phone-numbers.js';
 
 /**
  * Africa's Talking USSD callback: a form POST with sessionId, serviceCode, phoneNumber,
@@ -8,10 +10,7 @@ import { z } from 'zod';
 export const UssdRequest = z.object({
   sessionId: z.string().trim().min(1, 'sessionId is required').max(128, 'sessionId is too long'),
   serviceCode: z.string().trim().min(1, 'serviceCode is required').max(64, 'serviceCode is too long'),
-  phoneNumber: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9]{6,15}$/, 'phoneNumber must be an international number such as +254711000111'),
+  phoneNumber: z.string().trim().regex(CALLER_NUMBER, 'phoneNumber must be an international number such as +254711000111'),
   networkCode: z.string().trim().max(16).optional(),
   // odd text is an answer to judge, not a malformed request; the body limit caps its size
   text: z.string({ error: 'text is required (empty on the first hop)' }),
@@ -46,7 +45,7 @@ export function newInputSince(acceptedText: string, text: string): string | null
 /** The facility code pre-filled by an extended dial string, if the first hop carried one. */
 export function prefilledFacilityCode(firstHopText: string): string | null {
   const first = firstHopText.split('*')[0]?.trim() ?? '';
-  return /^\d{3,8}$/.test(first) ? first : null;
+  return FACILITY_CODE.test(first) ? first : null;
 }
 
 export const MORE = '98';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALLER_NUMBER } from '../../text/phone-numbers.js';
 
 /**
  * Africa's Talking voice callback: a form POST. During the call (isActive=1) it carries
@@ -8,10 +9,7 @@ import { z } from 'zod';
  * beyond a 200. Fields AT adds that we do not use are ignored.
  */
 
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9]{6,15}$/, 'must be an international number such as +254711000111');
+const phone = z.string().trim().regex(CALLER_NUMBER, 'must be an international number such as +254711000111');
 /** empty form fields count as absent, as AT leaves some fields empty */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { parseFacilityCode } from '../answers.js';
 import { baseQuestionFields, type QuestionType } from './question-type.js';
+import { FACILITY_CODE_DIGITS } from '../codes.js';
 
 /** Another facility's code (e.g. where the visitor was referred to): counts only once found in the registry. */
 export const FacilityQuestion = z.object({ ...baseQuestionFields, type: z.literal('facility') });
 export type FacilityQuestion = z.infer<typeof FacilityQuestion>;
-
-/** The most digits a facility code has, which an IVR runner collects. */
-const MAX_FACILITY_DIGITS = 8;
 
 export const facility: QuestionType<typeof FacilityQuestion> = {
   type: 'facility',
@@ -23,7 +21,7 @@ export const facility: QuestionType<typeof FacilityQuestion> = {
   exportLabel: (_q, value) => String(value),
   // the code is typed in: free text to the formats, told apart by an appearance (XLSForm) or the vendor metadata (FLOIP)
   flowResults: () => ({ type: 'text', type_options: {} }),
-  floipBlock: () => ({ type: 'MobilePrimitives.NumericResponse', config: { IVR: { max_digits: MAX_FACILITY_DIGITS } } }),
+  floipBlock: () => ({ type: 'MobilePrimitives.NumericResponse', config: { IVR: { max_digits: FACILITY_CODE_DIGITS.max } } }),
   xlsFormRow: () => ({ type: 'text', appearance: 'facility' }),
   editorDefaults: () => ({}),
   textKeys: () => ['text'],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Parsed } from '../answers.js';
 import type { Text } from '../texts.js';
+import { IDENTIFIER } from '../codes.js';
 
 /**
  * What a question type is, in one place. Each type is one file in this folder and one
@@ -14,10 +15,9 @@ import type { Text } from '../texts.js';
 
 export type AnswerValue = string | number;
 
-const idPattern = /^[a-z][a-z0-9_]{0,31}$/;
 const idMessage = 'use lower-case letters, digits and _ (max 32), starting with a letter';
-export const QuestionId = z.string().regex(idPattern, idMessage);
-export const OptionCode = z.string().regex(idPattern, idMessage);
+export const QuestionId = z.string().regex(IDENTIFIER, idMessage);
+export const OptionCode = z.string().regex(IDENTIFIER, idMessage);
 
 /** What a question means to the scorecards; lets metrics find "satisfaction" without guessing ids. */
 export const QuestionRole = z.enum(['waiting', 'staff_conduct', 'availability', 'satisfaction', 'main_problem', 'recommend', 'gender', 'age_band', 'access', 'other']);

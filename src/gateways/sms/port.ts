@@ -1,3 +1,5 @@
+import { E164_NUMBER } from '../../text/phone-numbers.js';
+
 /**
  * The SMS port. A gateway sends one message to one number and says what became of it:
  * accepted by the provider, failed for good (retrying cannot help), or failed for now.
@@ -18,5 +20,5 @@ export function maskPhone(phone: string): string {
 
 /** E.164: a plus, a country code and at most 15 digits. */
 export function isE164(phone: string): boolean {
-  return /^\+[1-9]\d{7,14}$/.test(phone);
+  return E164_NUMBER.test(phone);
 }

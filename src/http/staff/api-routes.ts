@@ -6,7 +6,7 @@ import type { StaffRegistry } from './registry.js';
 import { openApiDocument } from './registry.js';
 import { auditSentence } from '../../app/staff/audit.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../app/staff/staff-tokens.js';
-import { deleteDraft, listQuestionnaires, NEW_QUESTIONNAIRE_ID, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../app/questionnaires/questionnaire-lifecycle.js';
+import { deleteDraft, listQuestionnaires, publishDraft, retireVersion, saveDraft, startDraft, validateDraft } from '../../app/questionnaires/questionnaire-lifecycle.js';
 import { diffQuestionnaires } from '../../app/questionnaires/questionnaire-diff.js';
 import { SimulatorHop, simulateDraftHop } from '../../app/questionnaires/simulate-draft.js';
 import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacilityCsv, knownDistricts, setFacilityActive, updateFacility } from '../../app/facilities/facility-admin.js';
@@ -18,14 +18,15 @@ import { parsePeriod } from '../../app/scorecards/period.js';
 import { publicOutboxMessage } from '../../app/scorecards/public-outbox-message.js';
 import { isCalendarDay } from '../../text/time.js';
 import { parseOr400 } from '../validation.js';
+import { FACILITY_CODE, IDENTIFIER } from '../../engine/codes.js';
 
 /** The staff API under /api/v1: thin handlers over the use cases; inputs validated with zod. */
 
-const QuestionnaireId = z.string().regex(NEW_QUESTIONNAIRE_ID, 'use lower-case letters, digits and _, starting with a letter');
+const QuestionnaireId = z.string().regex(IDENTIFIER, 'use lower-case letters, digits and _, starting with a letter');
 const VersionNumber = z.coerce.number().int().min(1, 'must be a version number (1 or more)');
 const VersionParams = z.object({ id: QuestionnaireId, version: VersionNumber });
 const DraftParams = z.object({ draftId: z.string().regex(/^d_[0-9a-f]{12}$/, 'is not a draft id') });
-const FacilityParams = z.object({ code: z.string().regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits') });
+const FacilityParams = z.object({ code: z.string().regex(FACILITY_CODE, 'must be a facility code of 3 to 8 digits') });
 export const DraftStartBody = z.object({ questionnaireId: QuestionnaireId, fromVersion: VersionNumber.optional() });
 export const DraftBody = z.object({ definition: z.unknown(), texts: z.unknown(), revision: z.number().int().min(0) });
 export const ValidateBody = z.object({ questionnaireId: QuestionnaireId.optional(), definition: z.unknown(), texts: z.unknown() });
@@ -45,15 +46,9 @@ export const ExportQuery = z
       .string()
       .regex(/^[a-z]{2,3}$/)
       .optional(),
-    facility: z
-      .string()
-      .regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits')
-      .optional(),
+    facility: z.string().regex(FACILITY_CODE, 'must be a facility code of 3 to 8 digits').optional(),
     district: z.string().min(1).max(60).optional(),
-    type: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,31}$/)
-      .optional(),
+    type: z.string().regex(IDENTIFIER).optional(),
     questionnaire: QuestionnaireId.optional(),
     version: VersionNumber.optional(),
     from: isoDate('from'),
@@ -69,10 +64,7 @@ const AuditQuery = z.object({ target: z.string().max(120).optional(), limit: z.c
 
 export const ResponsesQuery = z
   .object({
-    facility: z
-      .string()
-      .regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits')
-      .optional(),
+    facility: z.string().regex(FACILITY_CODE, 'must be a facility code of 3 to 8 digits').optional(),
     from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-10-01T00:00:00Z' }).optional(),
     to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z' }).optional(),
     status: z.enum(['in_progress', 'complete', 'abandoned']).optional(),

@@ -5,14 +5,14 @@ import type { StaffRegistry } from './registry.js';
 import { streamLines } from './api-routes.js';
 import { fieldProblems, sendBadRequest } from '../validation.js';
 import { flowResultsJson, flowResultsPackage, flowResultsRows } from '../../app/responses/flow-results.js';
-import { NEW_QUESTIONNAIRE_ID } from '../../app/questionnaires/questionnaire-lifecycle.js';
+import { IDENTIFIER } from '../../engine/codes.js';
 
 /**
  * FLOIP Flow Results for staff (never public): the package descriptor and its rows. The
  * export key names who the export is for; pseudonyms differ per key (see flow-results.ts).
  */
 
-const Params = z.object({ questionnaireId: z.string().regex(NEW_QUESTIONNAIRE_ID, 'is not a questionnaire id') });
+const Params = z.object({ questionnaireId: z.string().regex(IDENTIFIER, 'is not a questionnaire id') });
 export const FlowResultsQuery = z
   .object({
     key: z.string({ error: 'is required: name the export, e.g. key=partner-2026 (ids differ per key)' }).regex(/^[A-Za-z0-9_-]{3,64}$/, 'use 3 to 64 letters, digits, - or _'),

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { RATING_CODES, YES_NO_CODES } from '../../../engine/definition.js';
 import { type FormText, QuestionRole, ShowIf } from '../../../engine/question-types/question-type.js';
 import { questionType } from '../../../engine/question-types/registry.js';
-import { type AudioLookup, completeTexts, type FormBundle, ID_PATTERN, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
+import { type AudioLookup, completeTexts, type FormBundle, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
+import { IDENTIFIER } from '../../../engine/codes.js';
 
 /**
  * A questionnaire as a FLOIP Flow Spec container (https://github.com/FLOIP/flow-spec): one
@@ -314,7 +315,7 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
     }
     const id = toIdentifier(block.name);
     if (id !== block.name) warnings.push(`block '${block.name}' became question '${id}'`);
-    if (!ID_PATTERN.test(id) || ids.has(id)) {
+    if (!IDENTIFIER.test(id) || ids.has(id)) {
       errors.push({ ...where, message: `its name gives the question id '${id}', which ${ids.has(id) ? 'another block already has' : 'is not a valid id'}` });
       continue;
     }

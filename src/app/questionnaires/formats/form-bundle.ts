@@ -63,5 +63,4 @@ export function completeTexts(texts: Record<string, Record<string, unknown>>, la
   return texts;
 }
 
-export const ID_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 export const ID_RULE = 'use lower-case letters, digits and _ (at most 32), starting with a letter';

@@ -2,8 +2,9 @@ import { QuestionRole } from '../../../engine/question-types/question-type.js';
 import { RATING_RANGE_PARAMETERS } from '../../../engine/question-types/rating.js';
 import { questionType } from '../../../engine/question-types/registry.js';
 import { YES_NO_LIST } from '../../../engine/question-types/yes-no.js';
-import { type AudioLookup, completeTexts, type FormBundle, ID_PATTERN, ID_RULE, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
+import { type AudioLookup, completeTexts, type FormBundle, ID_RULE, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
 import type { RowError, Sheet, SheetOut, SheetRow, Workbook } from './spreadsheet.js';
+import { IDENTIFIER } from '../../../engine/codes.js';
 
 /**
  * XLSForm (https://xlsform.org) to and from a questionnaire. The survey sheet holds one row
@@ -178,7 +179,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
       err('survey', r.row, 'type', `'${c.type}' is not supported; use one of ${SUPPORTED_XLSFORM_TYPES.join(', ')}`);
       continue;
     }
-    if (!ID_PATTERN.test(name)) {
+    if (!IDENTIFIER.test(name)) {
       err('survey', r.row, 'name', name ? `'${name}' cannot be a question id: ${ID_RULE}` : 'is empty: every question needs a name');
       continue;
     }
@@ -210,7 +211,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
         const opts2: Array<Record<string, unknown>> = [];
         for (const o of options) {
           const code = o.cells.name ?? '';
-          if (!ID_PATTERN.test(code)) {
+          if (!IDENTIFIER.test(code)) {
             err('choices', o.row, 'name', code ? `'${code}' cannot be an option code: ${ID_RULE}` : 'is empty: every option needs a name');
             continue;
           }

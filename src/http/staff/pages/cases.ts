@@ -14,6 +14,7 @@ import { recordAudit } from '../../../app/staff/audit.js';
 import { CASE_STATUSES } from '../../../engine/cases/case-machine.js';
 import { parseReference } from '../../../gateways/ids.js';
 import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js';
+import { FACILITY_CODE, IDENTIFIER } from '../../../engine/codes.js';
 
 /**
  * Follow-up cases in the staff API: the list, one case with its history and its report's
@@ -24,10 +25,7 @@ import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js
 
 export const CaseListQuery = z
   .object({
-    facility: z
-      .string()
-      .regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits')
-      .optional(),
+    facility: z.string().regex(FACILITY_CODE, 'must be a facility code of 3 to 8 digits').optional(),
     status: z.enum(CASE_STATUSES, { error: `must be one of ${CASE_STATUSES.join(', ')}` }).optional(),
     limit: z.coerce.number().int().min(1).max(CASE_LIST_LIMIT).default(100),
   })
@@ -38,10 +36,7 @@ export const CaseActionBody = z
   .object({
     type: z.enum(['acknowledge', 'action_taken', 'refer', 'resolve', 'reopen', 'note'], { error: 'must be acknowledge, action_taken, refer, resolve, reopen or note' }),
     note: z.string().max(MAX_CASE_NOTE, `must be at most ${MAX_CASE_NOTE} characters`).optional(),
-    action: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be an action code such as extra_staff')
-      .optional(),
+    action: z.string().regex(IDENTIFIER, 'must be an action code such as extra_staff').optional(),
   })
   .strict();
 

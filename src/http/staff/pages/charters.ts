@@ -11,6 +11,7 @@ import { CharterInput, ProgressInput, StatusChangeInput } from '../../../app/cha
 import type { FieldError } from '../../../app/facilities/facility-admin.js';
 import type { Facility } from '../../../storage/ports.js';
 import { CHARTER_ACTION_STATUSES } from '../../../storage/charter-ports.js';
+import { FACILITY_CODE } from '../../../engine/codes.js';
 
 /**
  * Commitment charters in the console and the staff API: a facility's charters, recording
@@ -24,7 +25,7 @@ import { CHARTER_ACTION_STATUSES } from '../../../storage/charter-ports.js';
  * read them, and a facility manager reads and writes its own facilities' only.
  */
 
-const CodeParam = z.string().regex(/^\d{3,8}$/);
+const CodeParam = z.string().regex(FACILITY_CODE);
 const CharterId = z.string().regex(/^ch-[0-9a-f]{12}$/);
 const ActionId = z.string().regex(/^a\d{1,4}$/);
 const ROWS_EXTRA = 2;

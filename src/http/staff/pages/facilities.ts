@@ -19,10 +19,11 @@ import {
 } from '../../../app/facilities/facility-admin.js';
 import { FACILITY_CSV_COLUMNS } from '../../../app/facilities/facility-registry.js';
 import type { Facility } from '../../../storage/ports.js';
+import { FACILITY_CODE, FACILITY_CODE_PATTERN } from '../../../engine/codes.js';
 
 /** Facilities and managers: list, create, edit, deactivate, import (dry run first), export, districts. */
 
-const CodeParam = z.string().regex(/^\d{3,8}$/);
+const CodeParam = z.string().regex(FACILITY_CODE);
 const MANAGER_ROWS_EXTRA = 1;
 
 type FormValues = { code: string; name: string; type: string; district: string; active: boolean; managers: Array<{ name: string; phone: string; language: string; role: string }> };
@@ -62,7 +63,7 @@ export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
     return html`${fieldErrors(errors)}
 <form method="post" action="${action}" class="stack">${csrfField(req)}
 <div class="row">
-<div><label for="f-code">Code (3 to 8 digits; respondents type it)</label><input id="f-code" name="code" type="text" inputmode="numeric" pattern="[0-9]{3,8}" value="${values.code}" required${mode === 'edit' ? html` readonly` : ''}></div>
+<div><label for="f-code">Code (3 to 8 digits; respondents type it)</label><input id="f-code" name="code" type="text" inputmode="numeric" pattern="${FACILITY_CODE_PATTERN}" value="${values.code}" required${mode === 'edit' ? html` readonly` : ''}></div>
 <div><label for="f-name">Name</label><input id="f-name" name="name" type="text" maxlength="40" value="${values.name}" required></div>
 <div><label for="f-type">Type</label><select id="f-type" name="type">${types.map((t) => html`<option${t === values.type ? html` selected` : ''}>${t}</option>`)}</select></div>
 <div><label for="f-district">District</label><select id="f-district" name="district">${districts.map((d) => html`<option${d === values.district ? html` selected` : ''}>${d}</option>`)}</select></div>

@@ -2,7 +2,8 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { MAX_SPREADSHEET_BYTES } from '../../../app/questionnaires/formats/spreadsheet.js';
 import { downloadFormat, type FormatName, type FormatsDeps, importForm, importTranslations } from '../../../app/questionnaires/formats/questionnaire-formats.js';
-import { listQuestionnaires, NEW_QUESTIONNAIRE_ID } from '../../../app/questionnaires/questionnaire-lifecycle.js';
+import { listQuestionnaires } from '../../../app/questionnaires/questionnaire-lifecycle.js';
+import { IDENTIFIER } from '../../../engine/codes.js';
 import { actorName, hasRole } from '../auth.js';
 import type { StaffContext } from '../context.js';
 import { html } from '../html.js';
@@ -16,7 +17,7 @@ import { fieldProblems, sendBadRequest } from '../../validation.js';
  * file's bytes to the API from formats.js (no inline script) and show each row's problem.
  */
 
-const QuestionnaireId = z.string().regex(NEW_QUESTIONNAIRE_ID, 'use lower-case letters, digits and _, starting with a letter');
+const QuestionnaireId = z.string().regex(IDENTIFIER, 'use lower-case letters, digits and _, starting with a letter');
 const DraftId = z.string().regex(/^d_[0-9a-f]{12}$/, 'is not a draft id');
 export const FormatSourceQuery = z
   .object({

@@ -11,7 +11,6 @@ import type { StaffRegistry } from '../registry.js';
 import {
   deleteDraft,
   listQuestionnaires,
-  NEW_QUESTIONNAIRE_ID,
   previewPublish,
   publishDraft,
   retireEffect,
@@ -27,13 +26,14 @@ import { optionLabel, questionLabel, textIn, textKeyLabel } from '../../../app/q
 import { QUESTION_TYPES } from '../../../engine/question-types/registry.js';
 import type { Draft } from '../../../storage/staff-ports.js';
 import type { QuestionnaireVersion } from '../../../storage/ports.js';
+import { IDENTIFIER, IDENTIFIER_PATTERN } from '../../../engine/codes.js';
 
 /** Questionnaire pages: list, one questionnaire's versions, draft editor with phone, publish, retire, diff. */
 
-const IdParam = z.string().regex(NEW_QUESTIONNAIRE_ID);
+const IdParam = z.string().regex(IDENTIFIER);
 const VersionParam = z.coerce.number().int().min(1);
 const DraftIdParam = z.string().regex(/^d_[0-9a-f]{12}$/);
-const TEXT_PATH = /^(title|intro|questions\.[a-z][a-z0-9_]{0,31}\.(text|options\.[a-z][a-z0-9_]{0,31}))$/;
+const TEXT_PATH = new RegExp(`^(title|intro|questions\\.${IDENTIFIER_PATTERN}\\.(text|options\\.${IDENTIFIER_PATTERN}))$`);
 
 /** "Question 2 · Option 'Under 30 min' (isiZulu): the screen is 14 characters over 182". */
 function issueList(issues: ValidationIssue[], languageName: (lang: string) => string): SafeHtml {
@@ -127,7 +127,7 @@ ${list.map(
 )}</tbody></table>
 ${
   canEdit(req)
-    ? html`<h2>Start a new questionnaire</h2><form method="post" action="/staff/questionnaires" class="row">${csrfField(req)}<div><label for="new-id">Questionnaire id (lower-case letters, digits and _)</label><input id="new-id" name="questionnaireId" type="text" pattern="[a-z][a-z0-9_]{0,31}" required></div><div><button type="submit">Start draft</button></div></form>`
+    ? html`<h2>Start a new questionnaire</h2><form method="post" action="/staff/questionnaires" class="row">${csrfField(req)}<div><label for="new-id">Questionnaire id (lower-case letters, digits and _)</label><input id="new-id" name="questionnaireId" type="text" pattern="${IDENTIFIER_PATTERN}" required></div><div><button type="submit">Start draft</button></div></form>`
     : ''
 }`,
       ),
@@ -513,7 +513,7 @@ ${(questions as Array<Record<string, unknown>>).map((q, i) => {
           }</li>`;
         })}</ol>${
           editable
-            ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${name}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="[a-z][a-z0-9_]{0,31}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${name}`)}`
+            ? html`<label class="visually-hidden" for="new-option-${id}">New option code for ${name}</label><input id="new-option-${id}" name="new_option_${id}" type="text" placeholder="new_option_code" pattern="${IDENTIFIER_PATTERN}"> ${button(`add-option:${id}`, 'Add option', `Add the new option to ${name}`)}`
             : ''
         }`
   }</td>
@@ -522,7 +522,7 @@ ${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${name} up`)} ${button(`
 ${
   editable
     ? html`<fieldset><legend>Add a question at the end</legend><div class="row">
-<div><label for="new-id">Question id (letters, digits and _)</label><input id="new-id" name="new_id" type="text" pattern="[a-z][a-z0-9_]{0,31}"></div>
+<div><label for="new-id">Question id (letters, digits and _)</label><input id="new-id" name="new_id" type="text" pattern="${IDENTIFIER_PATTERN}"></div>
 <div><label for="new-type">Type</label><select id="new-type" name="new_type">${QUESTION_TYPES.map((t) => html`<option value="${t.type}">${t.label}</option>`)}</select></div>
 <div><label for="new-options">Option codes (choice only; separated by spaces or commas)</label><input id="new-options" name="new_options" type="text"></div>
 <div><label for="new-optional"><input id="new-optional" name="new_optional" type="checkbox"> Optional</label></div>

@@ -10,6 +10,7 @@ import { isPeriod, type ScorecardPreview } from '../../../app/scorecards/preview
 import { namedTopProblem } from '../../../app/scorecards/metrics.js';
 import type { Scorecard } from '../../../storage/ports.js';
 import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js';
+import { FACILITY_CODE } from '../../../engine/codes.js';
 
 /**
  * Scorecard preview: the exact SMS each manager of a facility would get for a period, with
@@ -18,10 +19,7 @@ import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js
 
 export const ScorecardPreviewQuery = z
   .object({
-    facility: z
-      .string()
-      .regex(/^\d{3,8}$/, 'must be a facility code of 3 to 8 digits')
-      .optional(),
+    facility: z.string().regex(FACILITY_CODE, 'must be a facility code of 3 to 8 digits').optional(),
     period: z.string().refine(isPeriod, 'must be a month such as 2026-10 or an ISO week such as 2026-W41').optional(),
   })
   .strict();
