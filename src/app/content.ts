@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { QuestionnaireDefinition } from '../engine/definition.js';
 import type { SystemTextSource } from '../engine/prompt.js';
 import { LocaleMeta, QuestionnaireTexts, type Text } from '../engine/texts.js';
+import { readJsonFile } from '../text/json-file.js';
 import { formatMessage, inLanguageOrDefault } from '../text/messages.js';
 
 /**
@@ -21,19 +22,15 @@ export type ShippedContent = {
 
 const SystemTexts = z.record(z.string(), z.string().min(1));
 
-function readJson<T>(file: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+/** Every locales/<lang>/<fileName> there is, read against its schema, by language. */
+export function readLocaleFiles<T>(root: string, fileName: string, schema: z.ZodType<T>): Record<string, T> {
+  const dir = join(root, 'locales');
+  const out: Record<string, T> = {};
+  for (const lang of readdirSync(dir).sort()) {
+    const file = join(dir, lang, fileName);
+    if (existsSync(file)) out[lang] = readJsonFile(file, schema);
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`${file}: ${issues}`);
-  }
-  return parsed.data;
+  return out;
 }
 
 export function loadShippedContent(root: string): ShippedContent {
@@ -41,20 +38,20 @@ export function loadShippedContent(root: string): ShippedContent {
   const flows = readdirSync(flowsDir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => readJson(join(flowsDir, f), QuestionnaireDefinition));
+    .map((f) => readJsonFile(join(flowsDir, f), QuestionnaireDefinition));
 
   const localesDir = join(root, 'locales');
   const locales: Record<string, Locale> = {};
   for (const lang of readdirSync(localesDir).sort()) {
     const dir = join(localesDir, lang);
     if (!existsSync(join(dir, 'meta.json'))) continue;
-    const meta = readJson(join(dir, 'meta.json'), LocaleMeta);
+    const meta = readJsonFile(join(dir, 'meta.json'), LocaleMeta);
     if (meta.code !== lang) throw new Error(`${dir}/meta.json: code "${meta.code}" does not match its folder "${lang}"`);
-    const system = readJson(join(dir, 'system.json'), SystemTexts);
+    const system = readJsonFile(join(dir, 'system.json'), SystemTexts);
     const questionnaires: Record<string, QuestionnaireTexts> = {};
     for (const flow of flows) {
       const file = join(dir, `${flow.id}.json`);
-      if (existsSync(file)) questionnaires[flow.id] = readJson(file, QuestionnaireTexts);
+      if (existsSync(file)) questionnaires[flow.id] = readJsonFile(file, QuestionnaireTexts);
     }
     locales[lang] = { meta, system, questionnaires };
   }

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatMessage, inLanguageOrDefault, type MessageValues, placeholdersOf } from '../text/messages.js';
+import { readLocaleFiles } from './content.js';
 
 /**
  * Catalogs of ICU messages kept one file per language (locales/<lang>/public.json,
@@ -19,19 +19,13 @@ export type MessageCatalog = Record<string, LocaleMessages>;
  * file that does not validate, or a message that does not parse, stops the load, naming it.
  */
 export function loadLocaleMessages(root: string, fileName: string): MessageCatalog {
-  const dir = join(root, 'locales');
   const out: MessageCatalog = {};
-  for (const lang of readdirSync(dir).sort()) {
-    const file = join(dir, lang, fileName);
-    if (!existsSync(file)) continue;
-    const parsed = MessageFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-    const { _draft, ...texts } = parsed.data;
+  for (const [lang, { _draft, ...texts }] of Object.entries(readLocaleFiles(root, fileName, MessageFile))) {
     for (const [key, message] of Object.entries(texts)) {
       try {
         placeholdersOf(message as string);
       } catch (e) {
-        throw new Error(`${file}: ${key} is not a valid message (${(e as Error).message})`);
+        throw new Error(`${join(root, 'locales', lang, fileName)}: ${key} is not a valid message (${(e as Error).message})`);
       }
     }
     out[lang] = { lang, draft: _draft !== undefined, texts: texts as Record<string, string> };

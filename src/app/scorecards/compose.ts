@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { isGsm7, smsSegments, toGsm7Lookalikes, type Encoding } from '../../text/gsm.js';
 import type { Scorecard } from '../../storage/scorecard-ports.js';
 import { parsePeriod } from './period.js';
+import { readLocaleFiles } from '../content.js';
 import { formatMessage, monthName } from '../../text/messages.js';
 
 /**
@@ -52,18 +51,7 @@ export type ScorecardTemplates = z.infer<typeof ScorecardTemplates> & { lang: st
 
 /** Every locales/<lang>/scorecard.json; a file that does not validate stops the load, naming it. */
 export function loadScorecardTemplates(root: string): Record<string, ScorecardTemplates> {
-  const dir = join(root, 'locales');
-  const out: Record<string, ScorecardTemplates> = {};
-  for (const lang of readdirSync(dir).sort()) {
-    const file = join(dir, lang, 'scorecard.json');
-    if (!existsSync(file)) continue;
-    const parsed = ScorecardTemplates.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) {
-      throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-    }
-    out[lang] = { ...parsed.data, lang };
-  }
-  return out;
+  return Object.fromEntries(Object.entries(readLocaleFiles(root, 'scorecard.json', ScorecardTemplates)).map(([lang, templates]) => [lang, { ...templates, lang }]));
 }
 
 /** Makes any text GSM-7: look-alikes first, then accents dropped, then "?" for the rest. */

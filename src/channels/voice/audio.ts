@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from '../../text/json-file.js';
 
 /**
  * Recorded prompts. Each language has `locales/<lang>/audio.json`: a manifest from prompt
@@ -45,21 +46,6 @@ export type AudioCatalog = {
   summary(): Record<string, { human: number; draft: number }>;
 };
 
-function readManifest(file: string): AudioManifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-  const parsed = AudioManifest.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`${file}: ${issues}`);
-  }
-  return parsed.data;
-}
-
 /** Loads every language's manifest; a listed file that does not exist stops the load. */
 export function loadAudioManifests(root: string, languages: string[], options: { useDrafts: boolean }): Record<string, Map<string, AudioEntry>> {
   const out: Record<string, Map<string, AudioEntry>> = {};
@@ -70,7 +56,7 @@ export function loadAudioManifests(root: string, languages: string[], options: {
     if (options.useDrafts) sources.push([join(dir, DRAFT_MANIFEST), true]);
     for (const [file, draft] of sources) {
       if (!existsSync(file)) continue;
-      for (const [key, entry] of Object.entries(readManifest(file).recordings)) {
+      for (const [key, entry] of Object.entries(readJsonFile(file, AudioManifest).recordings)) {
         if (draft && entries.has(key)) continue; // a human recording always wins
         if (!existsSync(join(dir, AUDIO_DIR, entry.file))) throw new Error(`${file}: ${key} names ${entry.file}, which is not in ${join(dir, AUDIO_DIR)}`);
         entries.set(key, { ...entry, draft: draft || entry.draft });
