@@ -2,6 +2,8 @@ import { Schema, type Connection } from 'mongoose';
 import { isDuplicateKey } from './errors.js';
 import type { Case, CaseContactRepository, CaseRepository, CaseTransition, SealedContact } from '../case-ports.js';
 import { checkTransitionSeq } from '../case-rules.js';
+import { type Doc, docWithId, plainWithId } from './documents.js';
+import { options } from './schema-options.js';
 
 /**
  * Mongo versions of the cases and their sealed contacts, in the portable subset (FerretDB 1.24:
@@ -20,8 +22,6 @@ import { checkTransitionSeq } from '../case-rules.js';
  */
 
 const { Mixed } = Schema.Types;
-type Doc = Record<string, unknown>;
-const options = { versionKey: false, minimize: false, autoIndex: false, autoCreate: false, id: false, strict: true } as const;
 
 const caseSchema = new Schema(
   {
@@ -42,7 +42,7 @@ const caseSchema = new Schema(
     resolvedByTimeout: Boolean,
     revision: Number,
   },
-  { ...options, collection: 'cases' },
+  options('cases'),
 );
 caseSchema.index({ facilityCode: 1, openedAt: -1 });
 caseSchema.index({ status: 1, openedAt: -1 });
@@ -64,7 +64,7 @@ const transitionSchema = new Schema(
     /** the case after this step, for rolling a stopped writer forward */
     after: Mixed,
   },
-  { ...options, collection: 'case_transitions' },
+  options('case_transitions'),
 );
 transitionSchema.index({ reference: 1, seq: 1 }, { unique: true });
 
@@ -77,19 +77,13 @@ const contactSchema = new Schema(
     storedAt: Date,
     purgeAfter: Date,
   },
-  { ...options, collection: 'case_contacts' },
+  options('case_contacts'),
 );
 contactSchema.index({ numberHash: 1, storedAt: -1 });
 contactSchema.index({ purgeAfter: 1 });
 
-function caseToDoc(c: Case): Doc {
-  const { reference, ...rest } = c;
-  return { _id: reference, ...rest };
-}
-function caseFromDoc(doc: Doc): Case {
-  const { _id, ...rest } = doc;
-  return { reference: String(_id), ...rest } as Case;
-}
+const caseToDoc = (c: Case): Doc => docWithId(c, 'reference');
+const caseFromDoc = (doc: Doc): Case => plainWithId<Case>(doc, 'reference');
 function transitionToDoc(reference: string, t: CaseTransition, after: Case): Doc {
   return { _id: `${reference}#${t.seq}`, reference, ...t, after: caseToDoc(after) };
 }
@@ -159,10 +153,7 @@ export function createMongoCases(conn: Connection): CaseRepository {
   };
 }
 
-function contactFromDoc(doc: Doc): SealedContact {
-  const { _id, ...rest } = doc;
-  return { reference: String(_id), ...rest } as SealedContact;
-}
+const contactFromDoc = (doc: Doc): SealedContact => plainWithId<SealedContact>(doc, 'reference');
 
 export function createMongoCaseContacts(conn: Connection): CaseContactRepository {
   const contacts = conn.model('CaseContact', contactSchema);

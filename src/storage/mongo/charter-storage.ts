@@ -1,6 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
 import { isDuplicateKey } from './errors.js';
 import type { Charter, CharterRepository } from '../charter-ports.js';
+import { type Doc, docWithId, plainWithId } from './documents.js';
+import { options } from './schema-options.js';
 
 /**
  * Mongo version of the charters repository: one document per charter, its actions and
@@ -9,7 +11,6 @@ import type { Charter, CharterRepository } from '../charter-ports.js';
  */
 
 const { Mixed } = Schema.Types;
-type Doc = Record<string, unknown>;
 
 const charterSchema = new Schema(
   {
@@ -26,21 +27,17 @@ const charterSchema = new Schema(
     updatedBy: String,
     revision: Number,
   },
-  { collection: 'charters', versionKey: false, minimize: false, autoIndex: false, autoCreate: false, id: false, strict: true },
+  options('charters'),
 );
 charterSchema.index({ facilityCode: 1, dialogueDate: -1, createdAt: -1, _id: -1 });
 
 function fromDoc(doc: Doc): Charter {
-  const { _id, ...rest } = doc;
-  const charter = { id: String(_id), ...rest } as Charter;
+  const charter = plainWithId<Charter>(doc);
   // dates inside Mixed arrays come back as Dates from the driver; keep the type exact anyway
   charter.updates = charter.updates.map((u) => ({ ...u, at: new Date(u.at) }));
   return charter;
 }
-function toDoc(charter: Charter): Doc {
-  const { id, ...rest } = charter;
-  return { _id: id, ...rest };
-}
+const toDoc = (charter: Charter): Doc => docWithId(charter);
 
 /** Registers the model (its index is built with every other collection's, in indexes.ts). */
 export function createMongoCharters(conn: Connection): CharterRepository {

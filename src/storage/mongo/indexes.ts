@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import type { Doc } from './documents.js';
 
 /**
  * Builds the indexes each schema declares, explicitly, once per start, and checks what the
@@ -30,7 +31,6 @@ export class IndexProblem extends Error {
 /** Another failed build of the same index is not tried before this long (any instance). */
 export const REBUILD_AFTER_MS = 10 * 60_000;
 
-type Doc = Record<string, unknown>;
 type ServerError = { code?: number; codeName?: string; message?: string };
 
 export function declaredIndexes(models: Array<Model<unknown>>): DeclaredIndex[] {

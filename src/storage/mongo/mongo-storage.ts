@@ -17,6 +17,7 @@ import { createMongoOutbox, createMongoScorecards, tallyCountedInMongo, type Sto
 import { createServerClock } from './server-clock.js';
 import { declaredIndexes, ensureIndexes, type IndexReport } from './indexes.js';
 import { isDuplicateKey } from './errors.js';
+import { type Doc, plainFromDoc, plainWithId } from './documents.js';
 
 /**
  * The Mongo adapter: a thin translation of the storage ports to MongoDB through Mongoose.
@@ -89,32 +90,16 @@ const CLAIM_KEEP_MS = 86_400_000;
 /** question ids are field names in the answers map: letters, digits and _ only (the engine's rule) */
 const FIELD_SAFE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-type Doc = Record<string, unknown>;
-
 // fields the adapter keeps for itself, never handed out
 const RESPONSE_INTERNAL = ['countSlot', 'completedDay', 'rev'] as const;
 const FACILITY_INTERNAL = ['writtenAt'] as const;
 const SESSION_INTERNAL = ['ttlAt'] as const;
 
-/** Drops Mongo's own fields and the adapter's; maps `_id` to `id` for types whose identity is the _id. */
-function strip<T>(doc: Doc, internal: readonly string[] = []): T {
-  const { _id, __v, ...rest } = doc;
-  void __v;
-  void _id;
-  for (const f of internal) delete rest[f];
-  return rest as T;
-}
-function withId<T>(doc: Doc, internal: readonly string[] = []): T {
-  const { _id, __v, ...rest } = doc;
-  void __v;
-  for (const f of internal) delete rest[f];
-  return { id: _id, ...rest } as T;
-}
 type StoredAnswers = Record<string, { value: StoredAnswer['value']; at: Date }>;
 /** The stored map (in answer order) as the port's list. */
 const answerList = (answers: unknown): StoredAnswer[] => Object.entries((answers ?? {}) as StoredAnswers).map(([questionId, a]) => ({ questionId, value: a.value, at: a.at }));
 const toResponse = (doc: Doc) => {
-  const r = withId<Response>(doc, RESPONSE_INTERNAL);
+  const r = plainWithId<Response>(doc, 'id', RESPONSE_INTERNAL);
   return { ...r, answers: answerList(doc.answers) };
 };
 const answerField = (questionId: string) => {
@@ -225,7 +210,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
       .findOne({ ...query, status: 'published' })
       .sort({ version: -1 })
       .lean<Doc>();
-    return doc ? strip<QuestionnaireVersion>(doc) : null;
+    return doc ? plainFromDoc<QuestionnaireVersion>(doc) : null;
   };
   /** A write that found nothing: a complete response (left alone, as the port says), or none at all. */
   const unlessComplete = async (id: string) => {
@@ -351,7 +336,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     facilities: {
       async findByCode(code) {
         const doc = await facilities.findOne({ code: String(code) }).lean<Doc>();
-        return doc ? strip<Facility>(doc, FACILITY_INTERNAL) : null;
+        return doc ? plainFromDoc<Facility>(doc, FACILITY_INTERNAL) : null;
       },
       async list(filter = {}) {
         const q: Doc = {};
@@ -359,7 +344,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         if (filter.type) q.type = filter.type;
         if (filter.activeOnly) q.active = true;
         const docs = await facilities.find(q).sort({ code: 1 }).lean<Doc[]>();
-        return docs.map((d) => strip<Facility>(d, FACILITY_INTERNAL));
+        return docs.map((d) => plainFromDoc<Facility>(d, FACILITY_INTERNAL));
       },
       async count() {
         return facilities.countDocuments();
@@ -399,7 +384,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     questionnaires: {
       async getVersion(id, version) {
         const doc = await questionnaires.findOne({ id, version }).lean<Doc>();
-        return doc ? strip<QuestionnaireVersion>(doc) : null;
+        return doc ? plainFromDoc<QuestionnaireVersion>(doc) : null;
       },
       async latestPublishedForFacilityType(facilityType) {
         return latest({ 'definition.facilityTypes': facilityType });
@@ -412,7 +397,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
           .find(id ? { id } : {})
           .sort({ id: 1, version: 1 })
           .lean<Doc[]>();
-        return docs.map((d) => strip<QuestionnaireVersion>(d));
+        return docs.map((d) => plainFromDoc<QuestionnaireVersion>(d));
       },
       async insertVersion(version) {
         try {
@@ -423,7 +408,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         }
         const doc = await questionnaires.findOne({ id: version.id, version: version.version }).lean<Doc>();
         if (!doc) throw new Error(`questionnaire ${version.id}@${version.version} vanished after insert`);
-        return strip<QuestionnaireVersion>(doc);
+        return plainFromDoc<QuestionnaireVersion>(doc);
       },
       async retireVersion(id, version) {
         const result = await questionnaires.updateOne({ id, version, status: 'published' }, { $set: { status: 'retired' } });
@@ -520,7 +505,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     sessions: {
       async get(channel, sessionId) {
         const doc = await sessions.findOne({ channel, sessionId, ttlAt: { $gt: await serverNow() } }).lean<Doc>();
-        return doc ? strip<HopSession>(doc, SESSION_INTERNAL) : null;
+        return doc ? plainFromDoc<HopSession>(doc, SESSION_INTERNAL) : null;
       },
       async create(session) {
         const ttlAt = await time.onServer(session.expiresAt, 'session');

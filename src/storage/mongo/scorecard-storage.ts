@@ -3,6 +3,7 @@ import type { Models } from './models.js';
 import { isDuplicateKey } from './errors.js';
 import type { OutboxMessage, OutboxRepository, ResponseTally, Scorecard, ScorecardRepository, TallyQuery } from '../scorecard-ports.js';
 import { compareTallies, duplicateProviderIdNote, pendingOutboxMessage, sortAnswerCounts } from '../scorecard-rules.js';
+import { type Doc, plainFromDoc, plainWithId } from './documents.js';
 
 /**
  * Thin Mongo versions of the scorecard ports. Uniqueness comes from indexes (see
@@ -10,19 +11,9 @@ import { compareTallies, duplicateProviderIdNote, pendingOutboxMessage, sortAnsw
  * server's clock.
  */
 
-type Doc = Record<string, unknown>;
-
-function strip<T>(doc: Doc): T {
-  const { _id, ...rest } = doc;
-  void _id;
-  return rest as T;
-}
-const toMessage = (doc: Doc): OutboxMessage => {
-  const { _id, dueAt, providerSlot, ...rest } = doc;
-  void dueAt;
-  void providerSlot;
-  return { key: _id, ...rest } as OutboxMessage;
-};
+// the outbox's own fields: the send queue's order and the unique slot of a provider's message id
+const OUTBOX_INTERNAL = ['dueAt', 'providerSlot'] as const;
+const toMessage = (doc: Doc): OutboxMessage => plainWithId<OutboxMessage>(doc, 'key', OUTBOX_INTERNAL);
 
 /**
  * The tally as simple aggregations, all served by the index { counted: 1, completedAt: 1 } on
@@ -69,7 +60,7 @@ export async function tallyCountedInMongo(responses: Models['responses'], query:
 export function createMongoScorecards(scorecards: Models['scorecards']): ScorecardRepository {
   const get = async (facilityCode: string, period: string) => {
     const doc = await scorecards.findOne({ facilityCode, period }).lean<Doc>();
-    return doc ? strip<Scorecard>(doc) : null;
+    return doc ? plainFromDoc<Scorecard>(doc) : null;
   };
   return {
     async saveIfAbsent(scorecard) {
@@ -91,7 +82,7 @@ export function createMongoScorecards(scorecards: Models['scorecards']): Scoreca
       if (filter.district) q.district = filter.district;
       let find = scorecards.find(q).sort({ period: 1, facilityCode: 1 });
       if (filter.limit) find = find.limit(filter.limit);
-      return (await find.lean<Doc[]>()).map((d) => strip<Scorecard>(d));
+      return (await find.lean<Doc[]>()).map((d) => plainFromDoc<Scorecard>(d));
     },
   };
 }

@@ -1,12 +1,10 @@
 import { Schema, type Connection } from 'mongoose';
 import { isDuplicateKey } from './errors.js';
 import type { SmsInboxRepository } from '../sms-inbox.js';
+import { options } from './schema-options.js';
 
 /** Incoming SMS handled: `_id` is Africa's Talking's message id, so the insert is the claim (no index beyond _id). */
-const smsInboxSchema = new Schema(
-  { _id: { type: String, required: true }, receivedAt: Date },
-  { collection: 'sms_inbox', versionKey: false, minimize: false, autoIndex: false, autoCreate: false, id: false, strict: true },
-);
+const smsInboxSchema = new Schema({ _id: { type: String, required: true }, receivedAt: Date }, options('sms_inbox'));
 
 export function createMongoSmsInbox(conn: Connection): SmsInboxRepository {
   const inbox = conn.model('SmsInbox', smsInboxSchema);

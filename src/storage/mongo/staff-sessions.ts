@@ -2,6 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import type { StaffSession, StaffSessionRepository } from '../staff-sessions.js';
 import { options } from './schema-options.js';
 import { isDuplicateKey } from './errors.js';
+import { type Doc, docWithId, plainWithId } from './documents.js';
 
 /**
  * Staff sessions in Mongo, kept to the portable basics (MongoDB and FerretDB alike): the
@@ -14,17 +15,14 @@ const staffSessionSchema = new Schema(
   options('staff_sessions'),
 );
 
-type Doc = Record<string, unknown>;
-
 export function createMongoStaffSessions(conn: Connection): StaffSessionRepository {
   const sessions = conn.model('StaffSession', staffSessionSchema);
   const activeAt = (id: string, now: Date) => ({ _id: id, revokedAt: null, expiresAt: { $gt: now } });
   return {
     async create(session) {
       await sessions.deleteMany({ expiresAt: { $lte: session.createdAt } });
-      const { id, ...rest } = session;
       try {
-        await sessions.create({ _id: id, ...rest });
+        await sessions.create(docWithId(session));
         return true;
       } catch (e) {
         if (isDuplicateKey(e)) return false;
@@ -34,8 +32,9 @@ export function createMongoStaffSessions(conn: Connection): StaffSessionReposito
     async findActive(id, now) {
       const doc = await sessions.findOne(activeAt(id, now)).lean<Doc>();
       if (!doc) return null;
-      const { _id, ...rest } = doc;
-      return { id: _id, ...rest, revokedAt: (rest.revokedAt as Date | undefined) ?? null } as StaffSession;
+      const session = plainWithId<StaffSession>(doc);
+      // a session never revoked was stored without the field
+      return { ...session, revokedAt: session.revokedAt ?? null };
     },
     async revoke(id, at) {
       const result = await sessions.updateOne(activeAt(id, at), { $set: { revokedAt: at } });

@@ -1,6 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
 import { isDuplicateKey } from './errors.js';
 import type { ApiToken, AuditEntry, AuditRepository, DistrictRepository, Draft, DraftRepository, TokenRepository } from '../staff-ports.js';
+import { type Doc, docWithId, plainWithId } from './documents.js';
+import { options } from './schema-options.js';
 
 /**
  * Mongo versions of the staff repositories: schemas, unique keys and thin queries only.
@@ -8,8 +10,6 @@ import type { ApiToken, AuditEntry, AuditRepository, DistrictRepository, Draft, 
  */
 
 const { Mixed } = Schema.Types;
-type Doc = Record<string, unknown>;
-const opts = (collection: string) => ({ collection, versionKey: false, minimize: false, autoIndex: false, autoCreate: false, id: false, strict: true }) as const;
 
 const tokenSchema = new Schema(
   {
@@ -22,11 +22,11 @@ const tokenSchema = new Schema(
     createdBy: String,
     revokedAt: Date,
   },
-  opts('api_tokens'),
+  options('api_tokens'),
 );
 tokenSchema.index({ hash: 1 }, { unique: true });
 
-const auditSchema = new Schema({ _id: { type: String, required: true }, at: Date, actor: String, action: String, target: String, details: Mixed }, opts('audit_log'));
+const auditSchema = new Schema({ _id: { type: String, required: true }, at: Date, actor: String, action: String, target: String, details: Mixed }, options('audit_log'));
 auditSchema.index({ at: -1, _id: -1 });
 auditSchema.index({ target: 1, at: -1 });
 
@@ -43,20 +43,11 @@ const draftSchema = new Schema(
     updatedBy: String,
     revision: Number,
   },
-  opts('questionnaire_drafts'),
+  options('questionnaire_drafts'),
 );
 draftSchema.index({ questionnaireId: 1, createdAt: 1 });
 
-const districtSchema = new Schema({ _id: { type: String, required: true } }, opts('districts'));
-
-function withId<T>(doc: Doc): T {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest } as T;
-}
-function withoutId(value: { id: string }): Doc {
-  const { id, ...rest } = value;
-  return { _id: id, ...rest };
-}
+const districtSchema = new Schema({ _id: { type: String, required: true } }, options('districts'));
 
 export async function createMongoStaffStorage(conn: Connection): Promise<{
   tokens: TokenRepository;
@@ -82,18 +73,18 @@ export async function createMongoStaffStorage(conn: Connection): Promise<{
   // a draft's definition may hold undefined-free JSON only; `null` revokedAt etc. are kept as given
   return {
     tokens: {
-      insert: (t) => insert(tokens, withoutId(t)),
+      insert: (t) => insert(tokens, docWithId(t)),
       async findByHash(hash) {
         const d = await tokens.findOne({ hash }).lean<Doc>();
-        return d ? withId<ApiToken>(d) : null;
+        return d ? plainWithId<ApiToken>(d) : null;
       },
       async get(id) {
         const d = await tokens.findById(id).lean<Doc>();
-        return d ? withId<ApiToken>(d) : null;
+        return d ? plainWithId<ApiToken>(d) : null;
       },
       async list() {
         const docs = await tokens.find().sort({ createdAt: -1, _id: -1 }).lean<Doc[]>();
-        return docs.map((d) => withId<ApiToken>(d));
+        return docs.map((d) => plainWithId<ApiToken>(d));
       },
       async revoke(id, at) {
         const r = await tokens.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } });
@@ -102,7 +93,7 @@ export async function createMongoStaffStorage(conn: Connection): Promise<{
     },
     audit: {
       async append(entry) {
-        await audit.create(withoutId(entry));
+        await audit.create(docWithId(entry));
       },
       async list(filter = {}) {
         const q: Doc = {};
@@ -112,24 +103,24 @@ export async function createMongoStaffStorage(conn: Connection): Promise<{
           .sort({ at: -1, _id: -1 })
           .limit(filter.limit ?? 100)
           .lean<Doc[]>();
-        return docs.map((d) => withId<AuditEntry>(d));
+        return docs.map((d) => plainWithId<AuditEntry>(d));
       },
     },
     drafts: {
-      create: (d) => insert(drafts as unknown as typeof tokens, withoutId(d)),
+      create: (d) => insert(drafts as unknown as typeof tokens, docWithId(d)),
       async get(id) {
         const d = await drafts.findById(id).lean<Doc>();
-        return d ? withId<Draft>(d) : null;
+        return d ? plainWithId<Draft>(d) : null;
       },
       async list(questionnaireId) {
         const docs = await drafts
           .find(questionnaireId ? { questionnaireId } : {})
           .sort({ createdAt: 1, _id: 1 })
           .lean<Doc[]>();
-        return docs.map((d) => withId<Draft>(d));
+        return docs.map((d) => plainWithId<Draft>(d));
       },
       async update(draft, expectedRevision) {
-        const r = await drafts.replaceOne({ _id: draft.id, revision: expectedRevision }, { ...withoutId(draft), revision: expectedRevision + 1 });
+        const r = await drafts.replaceOne({ _id: draft.id, revision: expectedRevision }, { ...docWithId(draft), revision: expectedRevision + 1 });
         return r.matchedCount === 1;
       },
       async delete(id) {

@@ -1,6 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
 import { isDuplicateKey } from './errors.js';
 import type { VoiceCallRecord, VoiceCallRepository } from '../voice-calls.js';
+import { type Doc, plainFromDoc } from './documents.js';
+import { options } from './schema-options.js';
 
 /** Finished voice calls; the unique sessionId makes a repeated end notification a no-op. */
 const voiceCallSchema = new Schema(
@@ -15,7 +17,7 @@ const voiceCallSchema = new Schema(
     hangupCause: String,
     endedAt: Date,
   },
-  { collection: 'voice_calls', versionKey: false, minimize: false, autoIndex: false, autoCreate: false, id: false, strict: true },
+  options('voice_calls'),
 );
 voiceCallSchema.index({ sessionId: 1 }, { unique: true });
 voiceCallSchema.index({ responseId: 1 });
@@ -34,11 +36,8 @@ export async function createMongoVoiceCalls(conn: Connection): Promise<VoiceCall
       }
     },
     async get(sessionId) {
-      const doc = await calls.findOne({ sessionId }).lean<Record<string, unknown>>();
-      if (!doc) return null;
-      const { _id, ...rest } = doc;
-      void _id;
-      return rest as VoiceCallRecord;
+      const doc = await calls.findOne({ sessionId }).lean<Doc>();
+      return doc ? plainFromDoc<VoiceCallRecord>(doc) : null;
     },
   };
 }
