@@ -11,7 +11,6 @@ import { IDENTIFIER } from './codes.js';
  */
 
 export { OptionCode, QuestionId, QuestionRole, ShowIf, type AnswerValue } from './question-types/question-type.js';
-export type { QuestionTypeName } from './question-types/registry.js';
 export { ChoiceOption } from './question-types/choice.js';
 export { RATING_CODES } from './question-types/rating.js';
 export { YES_NO_CODES } from './question-types/yes-no.js';

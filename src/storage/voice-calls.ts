@@ -27,6 +27,4 @@ export interface VoiceCallRepository {
 export type VoiceHopState = {
   /** sequence number of the last reply sent; its URLs carry ?seq= so AT's answer names it */
   seq: number;
-  /** failed tries (silence, wrong key) at the current screen */
-  retries: number;
 };

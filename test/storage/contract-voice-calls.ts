@@ -55,7 +55,7 @@ function voiceSession(over: Partial<HopSession> = {}): HopSession {
     createdAt: T0,
     updatedAt: T0,
     expiresAt: FAR_FUTURE,
-    voice: { seq: 4, retries: 1 },
+    voice: { seq: 4 },
     ...over,
   };
 }
@@ -93,9 +93,9 @@ export function voiceCallsContract(name: string, make: () => Promise<{ storage: 
       const session = voiceSession();
       expect(await s.sessions.create(session)).toBe(true);
       expect(await s.sessions.get('voice', 'ATVId_1')).toStrictEqual(session);
-      const next = { ...session, lastInput: '4|dtmf:', voice: { seq: 5, retries: 2 } };
+      const next = { ...session, lastInput: '4|dtmf:', voice: { seq: 5 } };
       expect(await s.sessions.update(next, 0)).toBe(true);
-      expect(await s.sessions.update({ ...next, voice: { seq: 9, retries: 0 } }, 0)).toBe(false);
+      expect(await s.sessions.update({ ...next, voice: { seq: 9 } }, 0)).toBe(false);
       expect(await s.sessions.get('voice', 'ATVId_1')).toStrictEqual({ ...next, revision: 1 });
     });
   });

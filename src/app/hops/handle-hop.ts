@@ -154,5 +154,5 @@ function referenceOf(responseId: string | null): string | null {
 }
 
 function voiceState(seq: number): Partial<HopSession> {
-  return seq > 0 ? { voice: { seq, retries: 0 } } : {};
+  return seq > 0 ? { voice: { seq } } : {};
 }

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { choice } from './choice.js';
 import { facility } from './facility.js';
 import { number } from './number.js';
@@ -16,7 +15,6 @@ export const QUESTION_TYPES = [choice, rating, yesNo, number, text, facility] as
 
 type SchemasOf<T> = { -readonly [K in keyof T]: T[K] extends { schema: infer S } ? S : never };
 type RegisteredSchemas = SchemasOf<typeof QUESTION_TYPES>;
-export type QuestionTypeName = z.infer<RegisteredSchemas[number]>['type'];
 
 /** The registered schemas as a tuple, which z.discriminatedUnion needs (Array.map loses tuple types). */
 export function questionSchemas(): RegisteredSchemas {
