@@ -93,6 +93,14 @@ export function inLanguageOrDefault(lang: string, defaultLanguage: string, find:
   return fallback === undefined ? undefined : { lang: defaultLanguage, text: fallback };
 }
 
+/**
+ * "1 rating", "2 ratings": a count with its English noun, for the staff console, which is in
+ * English only (what citizens and managers read are ICU messages with plural rules per language).
+ */
+export function countedNoun(count: number, one: string, other = `${one}s`): string {
+  return `${count} ${count === 1 ? one : other}`;
+}
+
 /** A month's name as the language writes it (1 = January), from the platform's CLDR data. */
 export function monthName(lang: string, month: number, width: 'long' | 'short' = 'long'): string {
   const key = `${lang}|${width}`;

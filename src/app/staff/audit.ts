@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../gateways/clock.js';
 import type { AuditEntry, Storage } from '../../storage/ports.js';
+import { countedNoun } from '../../text/messages.js';
 
 // entries of one instant keep the order they were made in: the list sorts by time, then id
 let sequence = 0;
@@ -22,7 +23,8 @@ type Entry = Pick<AuditEntry, 'actor' | 'action' | 'target' | 'details'>;
 const FORMAT_NAMES: Record<string, string> = { xlsform: 'an XLSForm', translations: 'a translation sheet', floip: 'a FLOIP flow' };
 const CHARTER_STATUS: Record<string, string> = { planned: 'planned', in_progress: 'in progress', done: 'done', dropped: 'dropped' };
 
-const plural = (n: unknown, one: string, many = `${one}s`) => `${n} ${Number(n) === 1 ? one : many}`;
+// the details of an entry are as they were stored: counts arrive as unknown
+const plural = (n: unknown, one: string) => countedNoun(Number(n), one);
 
 /** The publish check's paths per language: ", 41 conversation paths checked in en, sw, zu". */
 function pathsChecked(paths: unknown): string {

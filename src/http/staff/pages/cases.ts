@@ -15,6 +15,7 @@ import { CASE_STATUSES } from '../../../engine/cases/case-machine.js';
 import { parseReference } from '../../../gateways/ids.js';
 import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js';
 import { FACILITY_CODE, IDENTIFIER } from '../../../engine/codes.js';
+import { countedNoun } from '../../../text/messages.js';
 
 /**
  * Follow-up cases in the staff API: the list, one case with its history and its report's
@@ -173,7 +174,7 @@ export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
 <div><button type="submit">Filter</button></div></form>
 ${
   cases.length
-    ? html`<table><caption>${cases.length} case${cases.length === 1 ? '' : 's'}</caption><thead><tr><th scope="col">Reference</th><th scope="col">Facility</th><th scope="col">Status</th><th scope="col">Concern</th><th scope="col">Opened</th></tr></thead><tbody>
+    ? html`<table><caption>${countedNoun(cases.length, 'case')}</caption><thead><tr><th scope="col">Reference</th><th scope="col">Facility</th><th scope="col">Status</th><th scope="col">Concern</th><th scope="col">Opened</th></tr></thead><tbody>
 ${cases.map(
   (c) =>
     html`<tr><td><a href="/staff/cases/${c.reference}">${c.reference}</a></td><td>${c.facilityCode}</td><td>${statusLabel(c.status)}</td><td>${Object.entries(c.concern)

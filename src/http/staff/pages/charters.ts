@@ -12,6 +12,7 @@ import type { FieldError } from '../../../app/facilities/facility-admin.js';
 import type { Facility } from '../../../storage/ports.js';
 import { CHARTER_ACTION_STATUSES } from '../../../storage/charter-ports.js';
 import { FACILITY_CODE } from '../../../engine/codes.js';
+import { countedNoun } from '../../../text/messages.js';
 
 /**
  * Commitment charters in the console and the staff API: a facility's charters, recording
@@ -228,7 +229,7 @@ ${
 <p><a href="/staff/facilities/${facility.code}">Facility ${facility.code}</a>${writer ? html` · <a href="/staff/facilities/${facility.code}/charters/new">Record a charter</a>` : ''}</p>
 ${
   charters.length
-    ? html`<table><caption>${charters.length} charter${charters.length === 1 ? '' : 's'}, latest dialogue first</caption><thead><tr><th scope="col">Dialogue</th><th scope="col">Actions</th><th scope="col">Overdue</th><th scope="col">Last saved</th></tr></thead><tbody>
+    ? html`<table><caption>${countedNoun(charters.length, 'charter')}, latest dialogue first</caption><thead><tr><th scope="col">Dialogue</th><th scope="col">Actions</th><th scope="col">Overdue</th><th scope="col">Last saved</th></tr></thead><tbody>
 ${charters.map((c) => html`<tr><td><a href="/staff/charters/${c.id}">${c.dialogueDate}</a></td><td>${c.actions}</td><td>${c.overdue ? html`<strong class="status-bad">${c.overdue}</strong>` : '0'}</td><td>${fmtDate(c.updatedAt, ctx.timeZone)}, ${c.updatedBy}</td></tr>`)}</tbody></table>`
     : html`<p>No charter recorded yet.</p>`
 }`,

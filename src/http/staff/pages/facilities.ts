@@ -20,6 +20,7 @@ import {
 import { FACILITY_CSV_COLUMNS } from '../../../app/facilities/facility-registry.js';
 import type { Facility } from '../../../storage/ports.js';
 import { FACILITY_CODE, FACILITY_CODE_PATTERN } from '../../../engine/codes.js';
+import { countedNoun } from '../../../text/messages.js';
 
 /** Facilities and managers: list, create, edit, deactivate, import (dry run first), export, districts. */
 
@@ -99,7 +100,7 @@ ${rows.map(
 <p><a href="/api/v1/facilities/export" download>Download the registry as CSV</a>${editor ? html` · <a href="/staff/facilities/new">Add a facility</a>` : ''}</p>
 <form method="get" action="/staff/facilities" class="row" role="search"><div><label for="facility-q">Search by code, name or district</label><input id="facility-q" name="q" type="search" value="${found.q}" maxlength="60"></div><div><button type="submit">Search</button>${found.q ? html` <a href="/staff/facilities">Show all</a>` : ''}</div></form>
 <div id="facility-list">
-<table><caption>${found.q ? `${found.matching} of ${found.total} facilities match "${found.q}"` : `${found.total} facilities`}${found.pages > 1 ? ` · page ${found.page} of ${found.pages}` : ''}</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
+<table><caption>${found.q ? `${found.matching} of ${found.total} facilities match "${found.q}"` : countedNoun(found.total, 'facility', 'facilities')}${found.pages > 1 ? ` · page ${found.page} of ${found.pages}` : ''}</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
 ${facilities.map(
   (
     f,

@@ -13,6 +13,7 @@ import { auditSentence } from '../../../app/staff/audit.js';
 import { periodSatisfaction } from '../../../app/staff/staff-dashboard.js';
 import { createApiToken, listApiTokens, revokeApiToken, TokenRequest } from '../../../app/staff/staff-tokens.js';
 import { formProblems } from '../../validation.js';
+import { countedNoun } from '../../../text/messages.js';
 
 /** Sign-in, dashboard, languages, responses export, audit log, tokens and the static assets. */
 
@@ -89,7 +90,7 @@ ${
 <table><caption>Per facility in this period</caption><thead><tr><th scope="col">Facility</th><th scope="col">Reports</th><th scope="col">Average satisfaction</th></tr></thead><tbody>
 ${d.facilities.map((f) => {
   const period = periodSatisfaction(f.satisfaction);
-  return html`<tr><td>${f.name} (${f.code})</td><td>${f.reports}</td><td>${period === null ? '—' : `${period.average.toFixed(2)} (${period.ratings} ratings)`}</td></tr>`;
+  return html`<tr><td>${f.name} (${f.code})</td><td>${f.reports}</td><td>${period === null ? '—' : `${period.average.toFixed(2)} (${countedNoun(period.ratings, 'rating')})`}</td></tr>`;
 })}</tbody></table>
 <details><summary>Reports per day as a table</summary><table><thead><tr><th scope="col">Day</th><th scope="col">Reports</th></tr></thead><tbody>
 ${d.days.map((day, i) => html`<tr><td>${day}</td><td>${d.reportsPerDay[i]}</td></tr>`)}</tbody></table></details>`,

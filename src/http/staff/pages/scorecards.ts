@@ -11,6 +11,7 @@ import { namedTopProblem } from '../../../app/scorecards/metrics.js';
 import type { Scorecard } from '../../../storage/ports.js';
 import { fieldProblems, formProblems, sendBadRequest } from '../../validation.js';
 import { FACILITY_CODE } from '../../../engine/codes.js';
+import { countedNoun } from '../../../text/messages.js';
 
 /**
  * Scorecard preview: the exact SMS each manager of a facility would get for a period, with
@@ -106,7 +107,7 @@ export function registerScorecardPages(reg: StaffRegistry, ctx: StaffContext) {
       queued.success && fresh.success && req.query.queued !== undefined
         ? notice(
             'ok',
-            `Sent for ${period}: ${queued.data} message${queued.data === 1 ? '' : 's'} in the outbox, ${fresh.data} of them new (the others were already queued and are not sent again). Sending has started; reload to follow it.`,
+            `Sent for ${period}: ${countedNoun(queued.data, 'message')} in the outbox, ${fresh.data} of them new (the others were already queued and are not sent again). Sending has started; reload to follow it.`,
           )
         : '';
     send(
@@ -169,7 +170,7 @@ ${p.messages.length === 0 ? html`<p>This facility has no active manager with a v
 ${p.messages.map(
   (m) => html`<section class="sms"><h3>${m.subjectKind === 'facility' ? 'Facility manager' : 'District summary'}: ${m.recipientName} (${m.language})</h3>
 <pre>${m.text}</pre>
-<p>${m.units} characters, ${m.segments} SMS segment${m.segments === 1 ? '' : 's'}, ${m.encoding}</p></section>`,
+<p>${m.units} characters, ${countedNoun(m.segments, 'SMS segment')}, ${m.encoding}</p></section>`,
 )}`
     : ''
 }`,
