@@ -1,4 +1,4 @@
-import type { Response } from '../../storage/ports.js';
+import type { Response, ResponseFilter, Storage } from '../../storage/ports.js';
 
 /** What staff may see of a response: the respondent key, never a phone number. */
 export function publicResponse(r: Response) {
@@ -21,4 +21,13 @@ export function publicResponse(r: Response) {
     completedAt: r.completedAt,
     abandonedAt: r.abandonedAt,
   };
+}
+
+/** The first `limit` responses the filter matches, as staff may see them, one at a time from the storage cursor. */
+export async function* publicResponses(storage: Storage, filter: ResponseFilter, limit: number): AsyncGenerator<ReturnType<typeof publicResponse>> {
+  let sent = 0;
+  for await (const r of storage.responses.stream(filter)) {
+    if (sent++ >= limit) return;
+    yield publicResponse(r);
+  }
 }

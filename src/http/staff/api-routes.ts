@@ -13,7 +13,7 @@ import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacility
 import { exportFilter, exportResponses } from '../../app/responses/export-responses.js';
 import type { DashboardView } from '../../app/staff/dashboard-views.js';
 import { languageCompleteness } from '../../app/questionnaires/language-completeness.js';
-import { publicResponse } from '../../app/responses/public-response.js';
+import { publicResponses } from '../../app/responses/public-response.js';
 import { parsePeriod } from '../../app/scorecards/period.js';
 import { publicOutboxMessage } from '../../app/scorecards/public-outbox-message.js';
 import { isCalendarDay } from '../../text/time.js';
@@ -484,14 +484,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       const q = parseOr400(ResponsesQuery, req.query, res);
       if (!q) return;
       const filter = { facilityCode: q.facility, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, status: q.status };
-      const limit = q.limit;
-      async function* limited() {
-        let sent = 0;
-        for await (const r of ctx.storage.responses.stream(filter)) {
-          if (sent++ >= limit) return;
-          yield publicResponse(r);
-        }
-      }
+      const limited = () => publicResponses(ctx.storage, filter, q.limit);
       if (q.format === 'ndjson') {
         async function* lines() {
           for await (const r of limited()) yield `${JSON.stringify(r)}\n`;
