@@ -66,7 +66,7 @@ export async function startDraft(deps: LifecycleDeps, input: DraftStart, by: str
   if (!basis) {
     // a new questionnaire serves what staff chose, never a type picked for them
     facilityTypes = [...new Set(input.facilityTypes ?? [])];
-    if (facilityTypes.length === 0) return { ok: false, reason: 'invalid', message: 'choose which kind(s) of service the new questionnaire serves (facilityTypes), such as water_point' };
+    if (facilityTypes.length === 0) return { ok: false, reason: 'invalid', message: 'choose which kind(s) of service the new questionnaire serves, such as water_point' };
     const stored = new Set((await storage.facilityTypes.list()).map((t) => t.code));
     const unknown = facilityTypes.filter((t) => !stored.has(t));
     if (unknown.length)

@@ -54,6 +54,14 @@ export function registerFacilityTypeRoutes(reg: StaffRegistry, ctx: StaffContext
     })}`;
   }
 
+  /** A field as the form labels it: "Name (one), in isiZulu" rather than names.zu.name. */
+  const inWords = (errors: FieldError[]): FieldError[] =>
+    errors.map((e) => {
+      const name = /^names\.([a-z]{2,3})\.(name|plural)$/.exec(e.field);
+      if (name) return { ...e, field: `${name[2] === 'name' ? 'Name (one)' : 'Several'}, in ${languageName(name[1]!)}` };
+      return { ...e, field: e.field === 'code' ? 'Code' : e.field === 'revision' ? 'Saved meanwhile' : e.field.replace(/^names\.([a-z]{2,3})$/, (_m, l: string) => `Names in ${l}`) };
+    });
+
   function useLine(u: FacilityTypeUse, editor: boolean): SafeHtml {
     if (u.live) return html`<a href="/staff/questionnaires/${u.live.id}">${u.live.id}</a> v${u.live.version}`;
     const facilities = u.facilities.active;
@@ -71,7 +79,7 @@ export function registerFacilityTypeRoutes(reg: StaffRegistry, ctx: StaffContext
     const unnamed = uses.filter((u) => !u.type);
     return page(
       { title: 'Facility types', req, current: '/staff/facility-types' },
-      html`${flash}${fieldErrors(errors)}
+      html`${flash}${fieldErrors(inWords(errors))}
 <p>A facility type is a kind of service citizens report on: a clinic, a police station, a water point. Every facility has one type, and one live questionnaire serves each type. Public pages and scorecard SMS call a type by the names below, in the reader's language.</p>
 <p>A new kind of service: add it here with its names, <a href="/staff/facilities/new">add its facilities</a>, <a href="/staff/questionnaires#new-questionnaire">start a questionnaire</a> for it, try it on the phone, then publish it. Until then its facilities can be added, but citizens who dial them are told there is no survey yet.</p>
 <table><caption>${named.length} facility types</caption><thead><tr><th scope="col">Type</th>${ctx.languages.map((l) => html`<th scope="col" lang="${l}">${languageName(l)}</th>`)}<th scope="col">Facilities</th><th scope="col">Live questionnaire</th></tr></thead><tbody>
@@ -139,7 +147,7 @@ ${nameFields(form, true)}
     const shown: TypeForm = form ?? { code, names: t.names, revision: t.revision };
     return page(
       { title: `Facility type ${t.names[ctx.defaultLanguage]?.name ?? code} (${code})`, req, current: '/staff/facility-types' },
-      html`${fieldErrors(errors)}<p><a href="/staff/facility-types">All facility types</a> · added ${fmtDate(t.createdAt, ctx.timeZone)} by ${t.createdBy} · names last changed ${fmtDate(t.updatedAt, ctx.timeZone)} by ${t.updatedBy}</p>
+      html`${fieldErrors(inWords(errors))}<p><a href="/staff/facility-types">All facility types</a> · added ${fmtDate(t.createdAt, ctx.timeZone)} by ${t.createdBy} · names last changed ${fmtDate(t.updatedAt, ctx.timeZone)} by ${t.updatedBy}</p>
 <p>${use.facilities.active} active ${use.facilities.active === 1 ? 'facility has' : 'facilities have'} this type${use.facilities.inactive ? `, and ${use.facilities.inactive} inactive` : ''}. Live questionnaire: ${useLine(use, editor)}.</p>
 <form method="post" action="/staff/facility-types/${code}" class="stack">${csrfField(req)}<input type="hidden" name="revision" value="${shown.revision ?? t.revision}">
 <p>The code <code>${code}</code> never changes: facilities and questionnaires refer to it. Its names may change; public pages and the next scorecard SMS use the new ones.</p>

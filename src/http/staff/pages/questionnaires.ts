@@ -87,10 +87,23 @@ export function readEditorForm(body: Record<string, unknown>, languages: string[
     node[parts[parts.length - 1]!] = text;
   }
   try {
-    return { definition: JSON.parse(definitionText), definitionText, texts };
+    return { definition: withChosenTypes(JSON.parse(definitionText), body), definitionText, texts };
   } catch (e) {
     return { definitionText, texts, jsonError: (e as Error).message };
   }
+}
+
+/**
+ * The kinds of service are checkboxes beside the JSON, saved with the rest: when the officer
+ * changed them, they win over the JSON's list; left as they were, the JSON's list stands (so
+ * an edit made in the JSON is not undone by checkboxes nobody touched).
+ */
+function withChosenTypes(definition: unknown, body: Record<string, unknown>): unknown {
+  if (!('facility_types_was' in body) || typeof definition !== 'object' || definition === null || Array.isArray(definition)) return definition;
+  const was = formList(body, 'facility_types_was').flatMap((v) => v.split(','));
+  const chosen = formList(body, 'facility_types');
+  const same = was.length === chosen.length && was.every((t) => chosen.includes(t));
+  return same ? definition : { ...definition, facilityTypes: chosen };
 }
 
 function diffTable(changes: ReadableChange[], caption: string, languageName: (lang: string) => string): SafeHtml {
@@ -310,6 +323,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
     return page(
       { title: `Draft of ${draft.questionnaireId}`, req, scripts: editable ? ['editor.js', 'simulator.js'] : [], current: '/staff/questionnaires' },
       html`${message}
+<p class="jump"><a href="#checks-h">Go to the checks and the phone ↓</a></p>
 <p>Started from version ${draft.basedOn ?? '(new questionnaire)'} · last saved ${fmtDate(draft.updatedAt, ctx.timeZone)} by ${draft.updatedBy} · <a href="/staff/questionnaires/${draft.questionnaireId}">all versions</a></p>
 <form method="get" action="/staff/drafts/${draft.id}" class="row language-picker"><div><label for="shown-lang">Show the questions in</label><select id="shown-lang" name="lang">${ctx.languages.map(
         (l) => html`<option value="${l}"${l === shownLang ? html` selected` : ''}>${languageName(l)}</option>`,
@@ -489,7 +503,7 @@ function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Recor
 
 /**
  * The kinds of service the questionnaire serves, chosen among the stored facility types and
- * saved with a button like the questions. A type the definition names that was never added
+ * saved with the draft (see withChosenTypes). A type the definition names that was never added
  * stays on screen, checked and marked, so saving does not drop it unseen.
  */
 function facilityTypesField(definition: unknown, editable: boolean, draft: Draft, uses: FacilityTypeUse[], defaultLanguage: string): SafeHtml {
@@ -505,8 +519,8 @@ function facilityTypesField(definition: unknown, editable: boolean, draft: Draft
   return html`<fieldset class="type-choice"><legend>Which kind(s) of service this questionnaire serves</legend>
 ${uses.map((u) => html`<label for="ft-${u.code}" class="check"><input id="ft-${u.code}" name="facility_types" type="checkbox" value="${u.code}"${chosen.includes(u.code) ? html` checked` : ''}> ${label(u.code)}${serving(u)}</label>`)}
 ${unknown.map((c) => html`<label for="ft-${c}" class="check"><input id="ft-${c}" name="facility_types" type="checkbox" value="${c}" checked> ${label(c)}</label>`)}
-<p class="meta">Each kind of service has one live questionnaire. A kind not listed here is added on the <a href="/staff/facility-types">Facility types</a> page.</p>
-<p><button type="submit" class="secondary" formaction="/staff/drafts/${draft.id}/structure" name="op" value="types">Save kinds of service</button></p></fieldset>`;
+<p class="meta">Saved with the draft. Each kind of service has one live questionnaire. A kind not listed here is added on the <a href="/staff/facility-types">Facility types</a> page.</p>
+<input type="hidden" name="facility_types_was" value="${chosen.join(',')}"></fieldset>`;
 }
 
 /** Rows a text box starts with: enough for its text (about 36 characters a line), at least two; CSS field-sizing grows it as one types where the browser can. */
