@@ -111,7 +111,6 @@ describe.skipIf(Boolean(chromiumMissing))('a new kind of service, from its type 
     await page.getByRole('checkbox', { name: /^Water point/ }).check();
     await page.getByRole('button', { name: 'Start draft' }).click();
     await page.waitForURL(/\/staff\/drafts\/d_[0-9a-f]{12}$/);
-    const draftUrl = page.url();
     await seen(page.getByRole('heading', { level: 1 }), 'Draft of water');
     expect(await page.getByRole('checkbox', { name: /^Water point/ }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: /^Clinic/ }).isChecked()).toBe(false);
