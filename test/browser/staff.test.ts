@@ -98,6 +98,10 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await page.waitForURL(`${t.url}/staff/questionnaires/clinic?published=2`);
     await seen(page.getByRole('status').first(), 'Published version 2');
     await seen(page.locator('table').first(), 'published (current)');
+    // what the editor does not show as a question's wording (how texts are said on a voice call) is kept
+    const [v1, v2] = await Promise.all([t.storage.questionnaires.getVersion('clinic', 1), t.storage.questionnaires.getVersion('clinic', 2)]);
+    for (const lang of ['en', 'sw', 'zu']) expect(v2!.texts[lang]!.spoken, lang).toEqual(v1!.texts[lang]!.spoken);
+    expect(v1!.texts.en!.spoken?.questions?.wait?.options?.lt30m).toBe('Under 30 minutes');
 
     // the session started before publishing finishes on version 1
     let last = firstQuestion;
@@ -257,7 +261,7 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await page.getByLabel('Show the questions in').selectOption('zu');
     await seen(wording, 'Ngaphansi kwemiz 30');
     expect(page.url()).toMatch(/\?lang=zu$/);
-    const box = page.getByLabel("Question 1 · Option 'Under 30 min', in isiZulu");
+    const box = page.getByLabel("Question 1 · Option 'Under 30 min', in isiZulu", { exact: true });
     const before = (await box.boundingBox())!.height;
     await box.fill(`Ngaphansi kwemizuzu engu-30 ${'futhi kuningi okunye okubhaliwe lapha '.repeat(5)}`);
     await seen(wording, /^Ngaphansi kwemizuzu engu-30 futhi/);

@@ -34,7 +34,8 @@ export function formList(body: Record<string, unknown>, name: string): string[] 
 const IdParam = z.string().regex(NEW_QUESTIONNAIRE_ID);
 const VersionParam = z.coerce.number().int().min(1);
 const DraftIdParam = z.string().regex(/^d_[0-9a-f]{12}$/);
-const TEXT_PATH = /^(title|intro|questions\.[a-z][a-z0-9_]{0,31}\.(text|options\.[a-z][a-z0-9_]{0,31}))$/;
+/** A text the editor shows and saves; `spoken.` ones are how a text is said on a voice call (kept, or they would be lost on save). */
+const TEXT_PATH = /^(spoken\.)?(title|intro|questions\.[a-z][a-z0-9_]{0,31}\.(text|options\.[a-z][a-z0-9_]{0,31}))$/;
 
 /** "Question 2 · Option 'Under 30 min' (isiZulu): the screen is 14 characters over 182". */
 function issueList(issues: ValidationIssue[], languageName: (lang: string) => string): SafeHtml {
@@ -236,14 +237,16 @@ ${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at, ctx.ti
     const v = id.success && version.success ? await ctx.storage.questionnaires.getVersion(id.data, version.data) : null;
     if (!v) return send(res, notFoundPage(req, 'No such version.'), 404);
     const keys = editorKeys(v.definition, v.texts);
+    const types = (await facilityTypeUses(ctx.storage)).filter((u) => u.type);
     send(
       res,
       page(
         { title: `${v.id} version ${v.version} (${v.status})`, req, current: '/staff/questionnaires' },
         html`<p><a href="/staff/questionnaires/${v.id}">Back to ${v.id}</a>. Published ${fmtDate(v.publishedAt, ctx.timeZone)} by ${v.publishedBy ?? ''}. A published version never changes; start a draft to make a new one.</p>
-<h2>Texts</h2><table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
-${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => html`<td lang="${l}">${textAt(v.texts, l, k)}</td>`)}</tr>`)}</tbody></table>
-<h2>Questions and structure</h2><pre>${JSON.stringify(v.definition, null, 2)}</pre>`,
+${facilityTypesField(v.definition, false, v.id, types, ctx.defaultLanguage)}
+<h2>Texts</h2><table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col" lang="${l}">${languageName(l)}</th>`)}</tr></thead><tbody>
+${keys.map((k) => html`<tr><th scope="row">${textKeyLabel(k, { definition: v.definition, texts: v.texts, lang: ctx.defaultLanguage })} <code class="key">${k}</code></th>${ctx.languages.map((l) => html`<td lang="${l}">${textAt(v.texts, l, k)}</td>`)}</tr>`)}</tbody></table>
+<details><summary>Advanced: the questions as JSON</summary><pre>${JSON.stringify(v.definition, null, 2)}</pre></details>`,
       ),
     );
   });
@@ -333,7 +336,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
 <form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}" data-language-names="${JSON.stringify(Object.fromEntries(ctx.languages.map((l) => [l, languageName(l)])))}">
 ${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}"><input type="hidden" name="shown_lang" id="shown-lang-kept" value="${shownLang}">
 ${editable ? html`<button type="submit" class="implicit-submit" tabindex="-1" aria-hidden="true">Save</button>` : ''}
-${facilityTypesField(definition, editable, draft, types, ctx.defaultLanguage)}
+${facilityTypesField(definition, editable, draft.questionnaireId, types, ctx.defaultLanguage)}
 ${questionTable(draft, safeJson(shown.definitionText), editable, source)}
 <h2>Texts in every language</h2>
 <p>Each row is one text a respondent sees; the columns are the languages. An empty box is a missing translation.</p>
@@ -493,10 +496,14 @@ ${current ? diffTable(changes, `Changes from the current version ${current.versi
 /** Texts of a removed question or option go with it, so no orphan rows are left behind. */
 function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Record<string, unknown> {
   if (edit.op !== 'remove' && edit.op !== 'remove-option') return texts;
-  const copy = structuredClone(texts) as Record<string, { questions?: Record<string, { options?: Record<string, unknown> }> }>;
+  type Tree = { questions?: Record<string, { options?: Record<string, unknown> }> };
+  const copy = structuredClone(texts) as Record<string, Tree & { spoken?: Tree }>;
   for (const lang of Object.values(copy)) {
-    if (edit.op === 'remove') delete lang.questions?.[edit.question];
-    else if (edit.op === 'remove-option') delete lang.questions?.[edit.question]?.options?.[edit.code];
+    // the spoken form goes with its text
+    for (const tree of [lang, lang.spoken]) {
+      if (edit.op === 'remove') delete tree?.questions?.[edit.question];
+      else if (edit.op === 'remove-option') delete tree?.questions?.[edit.question]?.options?.[edit.code];
+    }
   }
   return copy;
 }
@@ -506,7 +513,7 @@ function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Recor
  * saved with the draft (see withChosenTypes). A type the definition names that was never added
  * stays on screen, checked and marked, so saving does not drop it unseen.
  */
-function facilityTypesField(definition: unknown, editable: boolean, draft: Draft, uses: FacilityTypeUse[], defaultLanguage: string): SafeHtml {
+function facilityTypesField(definition: unknown, editable: boolean, questionnaireId: string, uses: FacilityTypeUse[], defaultLanguage: string): SafeHtml {
   const given = (definition as { facilityTypes?: unknown })?.facilityTypes;
   const chosen = Array.isArray(given) ? given.map(String) : [];
   const nameOf = (code: string) => uses.find((u) => u.code === code)?.type?.names[defaultLanguage]?.name;
@@ -515,7 +522,7 @@ function facilityTypesField(definition: unknown, editable: boolean, draft: Draft
   if (!editable) return html`<p>Serves: ${chosen.length ? chosen.map((c, i) => html`${i ? ', ' : ''}${label(c)}`) : html`<strong>no kind of service yet</strong>`}</p>`;
   const unknown = chosen.filter((c) => !uses.some((u) => u.code === c));
   const serving = (u: FacilityTypeUse) =>
-    u.live && u.live.id !== draft.questionnaireId ? html` <span class="meta">(served by ${u.live.id} v${u.live.version} now: publishing this one for it is refused while that one is live)</span>` : '';
+    u.live && u.live.id !== questionnaireId ? html` <span class="meta">(served by ${u.live.id} v${u.live.version} now: publishing this one for it is refused while that one is live)</span>` : '';
   return html`<fieldset class="type-choice"><legend>Which kind(s) of service this questionnaire serves</legend>
 ${uses.map((u) => html`<label for="ft-${u.code}" class="check"><input id="ft-${u.code}" name="facility_types" type="checkbox" value="${u.code}"${chosen.includes(u.code) ? html` checked` : ''}> ${label(u.code)}${serving(u)}</label>`)}
 ${unknown.map((c) => html`<label for="ft-${c}" class="check"><input id="ft-${c}" name="facility_types" type="checkbox" value="${c}" checked> ${label(c)}</label>`)}
