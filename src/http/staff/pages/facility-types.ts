@@ -147,8 +147,10 @@ ${nameFields(form, true)}
     const shown: TypeForm = form ?? { code, names: t.names, revision: t.revision };
     return page(
       { title: `Facility type ${t.names[ctx.defaultLanguage]?.name ?? code} (${code})`, req, current: '/staff/facility-types' },
-      html`${fieldErrors(inWords(errors))}<p><a href="/staff/facility-types">All facility types</a> · added ${fmtDate(t.createdAt, ctx.timeZone)} by ${t.createdBy} · names last changed ${fmtDate(t.updatedAt, ctx.timeZone)} by ${t.updatedBy}</p>
-<p>${use.facilities.active} active ${use.facilities.active === 1 ? 'facility has' : 'facilities have'} this type${use.facilities.inactive ? `, and ${use.facilities.inactive} inactive` : ''}. Live questionnaire: ${useLine(use, editor)}.</p>
+      html`${fieldErrors(inWords(errors))}<p><a href="/staff/facility-types">All facility types</a> · added ${fmtDate(t.createdAt, ctx.timeZone)} by ${t.createdBy}${t.revision > 0 ? ` · names last changed ${fmtDate(t.updatedAt, ctx.timeZone)} by ${t.updatedBy}` : ''}</p>
+<p>${use.facilities.active} active ${use.facilities.active === 1 ? 'facility has' : 'facilities have'} this type${use.facilities.inactive ? `, and ${use.facilities.inactive} inactive` : ''}${
+        editor ? html` (<a href="/staff/facilities/new?type=${code}">add a facility of this type</a>)` : ''
+      }. Live questionnaire: ${useLine(use, editor)}.</p>
 <form method="post" action="/staff/facility-types/${code}" class="stack">${csrfField(req)}<input type="hidden" name="revision" value="${shown.revision ?? t.revision}">
 <p>The code <code>${code}</code> never changes: facilities and questionnaires refer to it. Its names may change; public pages and the next scorecard SMS use the new ones.</p>
 ${nameFields(shown, editor)}
