@@ -75,6 +75,8 @@ async function main() {
         await page.waitForTimeout(150);
       }
       await page.locator('#sim-screen').filter({ hasText: 'wait' }).waitFor();
+      // from the top: the page's heading, the kinds of service, the checks and the phone
+      await page.evaluate(() => window.scrollTo(0, 0));
       await shot('04-draft-editor');
       await page.getByLabel('Question 1 · Wording, in isiZulu').fill('Ulinde isikhathi esingakanani ngaphambi kokusizwa?');
       await page.locator('#issues-summary').filter({ hasText: 'No problems' }).waitFor();
@@ -115,6 +117,17 @@ async function main() {
       await page.goto(`${draftUrl}?lang=sw`);
       await shot('14-draft-editor-sw', true);
 
+      // the draft at a phone's width while it is still a draft (it is published next)
+      await page.setViewportSize({ width: 360, height: 780 });
+      for (const [name, url] of [
+        ['04-draft-editor', draftUrl],
+        ['05-publish-confirm', publishUrl],
+      ] as const) {
+        await page.goto(url);
+        await shot(`${name}-360`, true);
+      }
+      await page.setViewportSize({ width: 1200, height: 820 });
+
       // the pages that had no screenshot yet: a published version and its changes, the formats,
       // cases, charters, tokens, a facility's form and the facility types
       await page.goto(publishUrl);
@@ -153,8 +166,6 @@ async function main() {
       await page.setViewportSize({ width: 360, height: 780 });
       for (const [name, path] of [
         ['02-dashboard', '/staff'],
-        ['04-draft-editor', new URL(draftUrl).pathname],
-        ['05-publish-confirm', new URL(publishUrl).pathname],
         ['07-facilities', '/staff/facilities'],
         ['08-responses-export', '/staff/responses'],
         ['09-scorecard-preview', '/staff/scorecards?facility=1002&period=2026-09'],
