@@ -10,21 +10,27 @@ const clock = manualClock('2026-10-05T08:00:00Z');
 const texts = {
   publicName: (lang: string, code: string) => ({ en: { clinic: 'Clinic' }, zu: { clinic: 'Umtholampilo' } })[lang as 'en' | 'zu']?.[code as 'clinic'],
   scorecardPlural: (lang: string, code: string) => ({ en: { clinic: 'clinics' }, zu: { clinic: 'imitholampilo' } })[lang as 'en' | 'zu']?.[code as 'clinic'],
+  otherPlural: (lang: string) => ({ en: 'facilities', zu: 'izikhungo' })[lang as 'en' | 'zu'],
 };
 
 describe('the shipped facility types', () => {
   it("take each language's names from the locales, the default language's where one has none", () => {
-    expect(shippedFacilityTypes(['clinic'], ['en', 'sw', 'zu'], 'en', texts)).toEqual([
-      { code: 'clinic', names: { en: { name: 'Clinic', plural: 'clinics' }, sw: { name: 'Clinic', plural: 'clinics' }, zu: { name: 'Umtholampilo', plural: 'imitholampilo' } } },
-    ]);
-    expect(() => shippedFacilityTypes(['police'], ['en'], 'en', texts)).toThrow(
-      'facility type police ships without a name: add public.type.police to locales/en/public.json and types.police to locales/en/scorecard.json',
-    );
+    expect(shippedFacilityTypes(['clinic'], ['en', 'sw', 'zu'], 'en', texts)).toEqual({
+      types: [{ code: 'clinic', names: { en: { name: 'Clinic', plural: 'clinics' }, sw: { name: 'Clinic', plural: 'clinics' }, zu: { name: 'Umtholampilo', plural: 'imitholampilo' } } }],
+      unnamed: [],
+    });
+  });
+
+  it('a type the locales do not name is called by its code, and "facilities" for several, and listed as unnamed', () => {
+    expect(shippedFacilityTypes(['test_point'], ['en', 'zu'], 'en', texts)).toEqual({
+      types: [{ code: 'test_point', names: { en: { name: 'test_point', plural: 'facilities' }, zu: { name: 'test_point', plural: 'izikhungo' } } }],
+      unnamed: ['test_point'],
+    });
   });
 
   it('are stored once; a later start leaves names staff changed as they are', async () => {
     const storage = createMemoryStorage();
-    const shipped = shippedFacilityTypes(['clinic'], ['en', 'zu'], 'en', texts);
+    const shipped = shippedFacilityTypes(['clinic'], ['en', 'zu'], 'en', texts).types;
     expect(await seedFacilityTypes({ storage, clock }, shipped)).toEqual(['clinic']);
     const stored = (await storage.facilityTypes.get('clinic'))!;
     expect(stored).toMatchObject({ createdBy: 'seed', revision: 0, names: shipped[0]!.names });

@@ -181,23 +181,34 @@ export async function seedFacilityTypes(deps: { storage: Storage; clock: Clock }
 /**
  * The shipped types' names from the locales: the public pages' `public.type.<code>` for one,
  * the scorecard's `types.<code>` for several. A language without them takes the default
- * language's; a default language without them is a shipping mistake and stops the start.
+ * language's. A shipped questionnaire whose type the locales do not name at all (a deployment
+ * that added a flow and not its names) still starts: the type is called by its code for one
+ * and by the scorecard's word for facilities (`type.other`) for several, as pages and SMS did
+ * before types were kept, and `unnamed` lists it so the start can say staff should name it.
  */
 export function shippedFacilityTypes(
   codes: string[],
   languages: string[],
   defaultLanguage: string,
-  texts: { publicName: (lang: string, code: string) => string | undefined; scorecardPlural: (lang: string, code: string) => string | undefined },
-): ShippedFacilityType[] {
-  return codes.map((code) => {
+  texts: {
+    publicName: (lang: string, code: string) => string | undefined;
+    scorecardPlural: (lang: string, code: string) => string | undefined;
+    /** "facilities" in a language: the scorecard's `type.other` */
+    otherPlural: (lang: string) => string | undefined;
+  },
+): { types: ShippedFacilityType[]; unnamed: string[] } {
+  const unnamed = new Set<string>();
+  const types = codes.map((code) => {
     const names: Record<string, FacilityTypeName> = {};
     for (const lang of languages) {
-      const name = texts.publicName(lang, code) ?? texts.publicName(defaultLanguage, code);
-      const plural = texts.scorecardPlural(lang, code) ?? texts.scorecardPlural(defaultLanguage, code);
-      if (!name || !plural)
-        throw new Error(`facility type ${code} ships without a name: add public.type.${code} to locales/${defaultLanguage}/public.json and types.${code} to locales/${defaultLanguage}/scorecard.json`);
+      let name = texts.publicName(lang, code) ?? texts.publicName(defaultLanguage, code);
+      let plural = texts.scorecardPlural(lang, code) ?? texts.scorecardPlural(defaultLanguage, code);
+      if (!name || !plural) unnamed.add(code);
+      name ||= code;
+      plural ||= texts.otherPlural(lang) ?? texts.otherPlural(defaultLanguage) ?? code;
       names[lang] = { name, plural };
     }
     return { code, names };
   });
+  return { types, unnamed: [...unnamed] };
 }
