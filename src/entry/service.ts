@@ -40,6 +40,8 @@ import type { UssdSessionEvent } from '../channels/ussd/protocol.js';
 import { prepareVoiceChannel } from './voice-channel.js';
 import { createQuestionnaireCatalog } from '../app/questionnaires/questionnaire-catalog.js';
 import { seedEmptyStore } from '../app/seed.js';
+import { shippedFacilityTypes } from '../app/facilities/facility-types.js';
+import { loadScorecardTemplates } from '../app/scorecards/compose.js';
 import { defaultPreviewPeriod, previewScorecard } from '../app/scorecards/preview-scorecard.js';
 import { systemClock, type Clock } from '../gateways/clock.js';
 import { randomIds, type IdGenerator } from '../gateways/ids.js';
@@ -101,7 +103,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
   const voice = prepareVoiceChannel({ config, root, content, languages, texts, log });
   const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
-  await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo });
+  await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo, facilityTypes: shippedTypes(root, content, languages, config.defaultLanguage, log) });
 
   const runner = createConversationRunner({
     storage,
@@ -346,6 +348,23 @@ function warnAboutOpenDoors(config: Config, log: Logger) {
 }
 
 /** The configured languages (or every shipped one), default first; unknown codes stop the start. */
+/** The shipped questionnaires' facility types, named as the public pages and the scorecard SMS name them in each language. */
+function shippedTypes(root: string, content: ShippedContent, languages: string[], defaultLanguage: string, log: Logger) {
+  const publicTexts = loadLocaleMessages(root, 'public.json');
+  const scorecard = loadScorecardTemplates(root);
+  const shipped = shippedFacilityTypes([...new Set(content.flows.flatMap((f) => f.facilityTypes))].sort(), languages, defaultLanguage, {
+    publicName: (lang, code) => publicTexts[lang]?.texts[`public.type.${code}`],
+    scorecardPlural: (lang, code) => scorecard[lang]?.types[code],
+    otherPlural: (lang) => scorecard[lang]?.['type.other'],
+  });
+  if (shipped.unnamed.length)
+    log.warn(
+      { facilityTypes: shipped.unnamed },
+      `facility types without names in the locales (public.type.<code> in public.json, types.<code> in scorecard.json): ${shipped.unnamed.join(', ')}. Where they are not stored yet they are stored called by their code; name them on the staff Facility types page`,
+    );
+  return shipped.types;
+}
+
 export function offeredLanguages(content: ShippedContent, config: Pick<Config, 'languages' | 'defaultLanguage' | 'ussd'>): string[] {
   const shipped = Object.keys(content.locales);
   const wanted = config.languages ?? [config.defaultLanguage, ...shipped.filter((l) => l !== config.defaultLanguage)];

@@ -222,6 +222,8 @@ import type { AuditRepository, DistrictRepository, DraftRepository, TokenReposit
 import type { StaffSessionRepository } from './staff-sessions.js';
 import type { CharterRepository } from './charter-ports.js';
 export type * from './charter-ports.js';
+import type { FacilityTypeRepository } from './facility-type-ports.js';
+export type * from './facility-type-ports.js';
 import type { CaseContactRepository, CaseRepository } from './case-ports.js';
 import type { SmsInboxRepository } from './sms-inbox.js';
 export type { SmsInboxRepository } from './sms-inbox.js';
@@ -231,6 +233,8 @@ export type Storage = {
   /** which adapter this is, for logs and test output */
   kind: 'memory' | 'mongo';
   facilities: FacilityRepository;
+  /** the kinds of service staff manage, with their names in every language */
+  facilityTypes: FacilityTypeRepository;
   questionnaires: QuestionnaireRepository;
   responses: ResponseRepository;
   sessions: SessionRepository;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
+import { WATER_POINT } from '../support/facility-types.js';
 
 /** One live questionnaire per facility type: publishing says which type and which questionnaire stand in the way. */
 
@@ -9,6 +10,8 @@ let editor: string;
 beforeAll(async () => {
   t = await startTestService();
   editor = await tokenFor(t, 'editor');
+  // a questionnaire serves stored facility types only: water_point is added as staff add it
+  expect((await api(t, editor).post('/api/v1/facility-types', WATER_POINT)).status).toBe(201);
 });
 afterAll(() => t.stop());
 
@@ -19,6 +22,14 @@ async function publishWithTypes(questionnaireId: string, facilityTypes: string[]
 }
 
 describe('facility types when publishing', () => {
+  it('refuses a type staff have not added, naming it', async () => {
+    const res = await publishWithTypes('police', ['police', 'borehole']);
+    expect(res.status).toBe(422);
+    expect(res.json.issues).toEqual([
+      { where: 'facility type "borehole"', message: expect.stringMatching(/^is not a facility type staff have added: add it, with its name in every language, on the Facility types page/) },
+    ]);
+  });
+
   it('refuses a type another live questionnaire serves, naming both', async () => {
     const res = await publishWithTypes('police', ['police', 'clinic']);
     expect(res.status).toBe(422);

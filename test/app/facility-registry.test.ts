@@ -32,7 +32,7 @@ describe('facility registry CSV', () => {
     const r = parseFacilityCsv(csv, known);
     expect(r.errors).toEqual([
       { row: 3, field: 'code', message: 'must be 3 to 8 digits' },
-      { row: 4, field: 'type', message: '"hospital" has no questionnaire; known types: clinic, police, social_grant' },
+      { row: 4, field: 'type', message: '"hospital" is not a facility type: add it on the Facility types page first; known types: clinic, police, social_grant' },
       { row: 5, field: 'manager_phone', message: 'is not a valid phone number: write it as +27821234567, or without the country code for ZA' },
       { row: 5, field: 'manager_language', message: 'must be one of en, sw, zu' },
       { row: 5, field: 'manager_role', message: 'must be facility or district' },

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 
 /** Headless Debian chromium for the staff page tests and screenshots; absent binary means skip, with a reason. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,4 +22,14 @@ export async function launchChromium(options: { viewport?: { width: number; heig
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits (up to 5 s) until the locator's element holds the text; fails with what it held instead. */
+export async function seen(locator: Locator, text: string | RegExp): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
+  } catch {
+    const held = await locator.allTextContents().catch(() => []);
+    throw new Error(`expected ${String(text)} in ${locator.toString()}; it held: ${JSON.stringify(held).slice(0, 800)}`);
+  }
 }

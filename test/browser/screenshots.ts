@@ -1,7 +1,10 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startTestService } from '../support/service.js';
-import { tokenFor } from '../support/staff.js';
+import { openCaseForReport } from '../../src/app/cases/open-case.js';
+import type { IdGenerator } from '../../src/gateways/ids.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { api, tokenFor } from '../support/staff.js';
+import { WATER_POINT } from '../support/facility-types.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
 
 /**
@@ -17,7 +20,7 @@ async function main() {
     return;
   }
   mkdirSync(OUT, { recursive: true });
-  const t = await startTestService({ LOG_LEVEL: 'silent' });
+  const t = await startTestService({ LOG_LEVEL: 'silent' }, { ids: readableIds() });
   try {
     // two weeks of reports at three clinics, with satisfaction that differs by facility and drifts over time
     t.clock.set('2026-09-21T07:00:00Z');
@@ -72,6 +75,8 @@ async function main() {
         await page.waitForTimeout(150);
       }
       await page.locator('#sim-screen').filter({ hasText: 'wait' }).waitFor();
+      // from the top: the page's heading, the kinds of service, the checks and the phone
+      await page.evaluate(() => window.scrollTo(0, 0));
       await shot('04-draft-editor');
       await page.getByLabel('Question 1 · Wording, in isiZulu').fill('Ulinde isikhathi esingakanani ngaphambi kokusizwa?');
       await page.locator('#issues-summary').filter({ hasText: 'No problems' }).waitFor();
@@ -112,18 +117,72 @@ async function main() {
       await page.goto(`${draftUrl}?lang=sw`);
       await shot('14-draft-editor-sw', true);
 
+      // the draft at a phone's width while it is still a draft (it is published next)
+      await page.setViewportSize({ width: 360, height: 780 });
+      for (const [name, url] of [
+        ['04-draft-editor', draftUrl],
+        ['05-publish-confirm', publishUrl],
+      ] as const) {
+        await page.goto(url);
+        await shot(`${name}-360`, true);
+      }
+      await page.setViewportSize({ width: 1200, height: 820 });
+
+      // the pages that had no screenshot yet: a published version and its changes, the formats,
+      // cases, charters, tokens, a facility's form and the facility types
+      await page.goto(publishUrl);
+      await page.getByRole('button', { name: 'Publish version 2' }).click();
+      await page.waitForURL(/published=2/);
+      await page.goto(`${t.url}/staff/questionnaires/clinic/versions/1`);
+      await shot('15-version', true);
+      await page.goto(`${t.url}/staff/questionnaires/clinic/diff?from=1&to=2`);
+      await shot('16-diff', true);
+      await page.goto(`${t.url}/staff/questionnaires/clinic/formats`);
+      await shot('17-formats', true);
+      const reference = await openSomeCases(t, token);
+      await page.goto(`${t.url}/staff/cases`);
+      await shot('18-cases', true);
+      await page.goto(`${t.url}/staff/cases/${reference}`);
+      await shot('19-case', true);
+      const charter = await api(t, token).post('/api/v1/facilities/1002/charters', CHARTER);
+      if (charter.status !== 201) throw new Error(`charter not recorded: ${charter.text}`);
+      await api(t, token).post(`/api/v1/charters/${charter.json.id}/progress`, { actionId: 'a2', note: 'Numbers printed; the committee hands them out from 7:00', revision: charter.json.revision });
+      await page.goto(`${t.url}/staff/facilities/1002/charters`);
+      await shot('20-charters', true);
+      await page.goto(`${t.url}/staff/charters/${charter.json.id}`);
+      await shot('21-charter', true);
+      await page.goto(`${t.url}/staff/tokens`);
+      await shot('22-tokens', true);
+      await page.goto(`${t.url}/staff/facilities/1001`);
+      await shot('23-facility-edit', true);
+      const type = await api(t, token).post('/api/v1/facility-types', WATER_POINT);
+      if (type.status !== 201) throw new Error(`facility type not added: ${type.text}`);
+      await page.goto(`${t.url}/staff/facility-types`);
+      await shot('24-facility-types', true);
+      await page.goto(`${t.url}/staff/facility-types/water_point`);
+      await shot('25-facility-type', true);
+
       // the same pages at a phone's width (360 px)
       await page.setViewportSize({ width: 360, height: 780 });
       for (const [name, path] of [
         ['02-dashboard', '/staff'],
-        ['04-draft-editor', new URL(draftUrl).pathname],
-        ['05-publish-confirm', new URL(publishUrl).pathname],
         ['07-facilities', '/staff/facilities'],
         ['08-responses-export', '/staff/responses'],
         ['09-scorecard-preview', '/staff/scorecards?facility=1002&period=2026-09'],
         ['10-audit', '/staff/audit'],
         ['11-scorecards-send-confirm', '/staff/scorecards/send?period=2026-09'],
         ['12-scorecards-history', '/staff/scorecards/history?period=2026-09'],
+        ['15-version', '/staff/questionnaires/clinic/versions/1'],
+        ['16-diff', '/staff/questionnaires/clinic/diff?from=1&to=2'],
+        ['17-formats', '/staff/questionnaires/clinic/formats'],
+        ['18-cases', '/staff/cases'],
+        ['19-case', `/staff/cases/${reference}`],
+        ['20-charters', '/staff/facilities/1002/charters'],
+        ['21-charter', `/staff/charters/${charter.json.id}`],
+        ['22-tokens', '/staff/tokens'],
+        ['23-facility-edit', '/staff/facilities/1001'],
+        ['24-facility-types', '/staff/facility-types'],
+        ['25-facility-type', '/staff/facility-types/water_point'],
       ] as const) {
         await page.goto(`${t.url}${path}`);
         await shot(`${name}-360`, true);
@@ -134,6 +193,63 @@ async function main() {
   } finally {
     await t.stop();
   }
+}
+
+/**
+ * Report ids as citizens read them out (10 characters of Crockford base32, so their cases
+ * have real references), the same on every run so a picture changes only when its page does.
+ */
+function readableIds(): IdGenerator {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let state = 20261005;
+  return {
+    responseId() {
+      let out = '';
+      for (let i = 0; i < 10; i++) {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        out += alphabet[(state >>> 16) % 32];
+      }
+      return out;
+    },
+  };
+}
+
+/** A charter as agreed at a community dialogue at Market Street Clinic: one action overdue, one under way. */
+const CHARTER = {
+  dialogueDate: '2026-09-14',
+  attendance: [
+    { group: 'community members', count: 42 },
+    { group: 'facility staff', count: 7 },
+  ],
+  topIssues: [
+    { issue: 'Long wait', votes: 25 },
+    { issue: 'Rude staff at the gate', votes: 11 },
+  ],
+  actions: [
+    { title: 'Second triage nurse on Mondays', owner: 'Facility in-charge', dueDate: '2026-09-30' },
+    { title: 'Queue numbers at the gate', owner: 'Clinic committee', dueDate: '2026-12-01', status: 'in_progress' },
+  ],
+};
+
+/**
+ * Follow-up cases for the reports that named a concern (the conversation that opens them is
+ * not in this version, so they are opened here as it would), one acknowledged and acted on.
+ * Returns that one's reference.
+ */
+async function openSomeCases(t: TestService, token: string): Promise<string> {
+  const opened: string[] = [];
+  for await (const response of t.storage.responses.stream({ status: 'complete' })) {
+    const version = await t.storage.questionnaires.getVersion(response.questionnaireId, response.questionnaireVersion);
+    const result = await openCaseForReport(t.service.cases, { response, definition: version!.definition, consent: false, e164: null });
+    if (result.kind === 'opened') opened.push(result.case.reference);
+    if (opened.length === 8) break;
+  }
+  if (opened.length === 0) throw new Error('no report named a concern: no case to photograph');
+  const reference = opened[0]!;
+  await api(t, token).post(`/api/v1/cases/${reference}/actions`, { type: 'acknowledge' });
+  t.clock.advance(3_600_000);
+  await api(t, token).post(`/api/v1/cases/${reference}/actions`, { type: 'action_taken', action: 'extra_staff', note: 'A second nurse now triages on Mondays' });
+  return reference;
 }
 
 main().catch((err) => {

@@ -1,24 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestService, type TestService } from '../support/service.js';
 import { tokenFor } from '../support/staff.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { WATER_POINT } from '../support/facility-types.js';
+import { chromiumMissing, launchChromium, seen } from './chromium.js';
 
 /**
  * The staff pages in headless Chromium against the real server: sign in, edit a draft, see
  * a validation error as you type, try the draft on the on-screen phone, publish, and watch a
  * USSD session that started before publishing finish on the old version.
  */
-
-/** Waits (up to 5 s) until the locator's element holds the text; fails with what it held instead. */
-async function seen(locator: Locator, text: string | RegExp): Promise<void> {
-  try {
-    await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
-  } catch {
-    const held = await locator.allTextContents().catch(() => []);
-    throw new Error(`expected ${String(text)} in ${locator.toString()}; it held: ${JSON.stringify(held).slice(0, 800)}`);
-  }
-}
 
 if (chromiumMissing) console.log(`SKIP browser tests: ${chromiumMissing}`);
 
@@ -107,6 +98,10 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await page.waitForURL(`${t.url}/staff/questionnaires/clinic?published=2`);
     await seen(page.getByRole('status').first(), 'Published version 2');
     await seen(page.locator('table').first(), 'published (current)');
+    // what the editor does not show as a question's wording (how texts are said on a voice call) is kept
+    const [v1, v2] = await Promise.all([t.storage.questionnaires.getVersion('clinic', 1), t.storage.questionnaires.getVersion('clinic', 2)]);
+    for (const lang of ['en', 'sw', 'zu']) expect(v2!.texts[lang]!.spoken, lang).toEqual(v1!.texts[lang]!.spoken);
+    expect(v1!.texts.en!.spoken?.questions?.wait?.options?.lt30m).toBe('Under 30 minutes');
 
     // the session started before publishing finishes on version 1
     let last = firstQuestion;
@@ -185,6 +180,8 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
       '/staff/facilities',
       '/staff/facilities/new',
       '/staff/facilities/1001',
+      '/staff/facility-types',
+      '/staff/facility-types/clinic',
       '/staff/responses',
       '/staff/audit',
       '/staff/scorecards',
@@ -246,6 +243,13 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
   });
 
   it('shows the question list in the chosen language as typed, and a text box grows with its text', async () => {
+    // a kind of service staff added, to choose below
+    const added = await fetch(`${t.url}/api/v1/facility-types`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${editorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(WATER_POINT),
+    });
+    expect(added.status).toBe(201);
     const draft = await fetch(`${t.url}/api/v1/drafts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${editorToken}`, 'content-type': 'application/json' },
@@ -257,15 +261,15 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     await page.getByLabel('Show the questions in').selectOption('zu');
     await seen(wording, 'Ngaphansi kwemiz 30');
     expect(page.url()).toMatch(/\?lang=zu$/);
-    const box = page.getByLabel("Question 1 · Option 'Under 30 min', in isiZulu");
+    const box = page.getByLabel("Question 1 · Option 'Under 30 min', in isiZulu", { exact: true });
     const before = (await box.boundingBox())!.height;
     await box.fill(`Ngaphansi kwemizuzu engu-30 ${'futhi kuningi okunye okubhaliwe lapha '.repeat(5)}`);
     await seen(wording, /^Ngaphansi kwemizuzu engu-30 futhi/);
     expect((await box.boundingBox())!.height).toBeGreaterThan(before * 1.8);
 
-    // the facility types it serves are chosen in a field, not in the JSON; the typed text is kept
-    await page.getByLabel(/^Facility types/).fill('clinic, water_point');
-    await page.getByRole('button', { name: 'Save facility types' }).click();
+    // the facility types it serves are chosen among the stored ones, not in the JSON, and saved with the draft; the typed text is kept
+    await page.getByRole('checkbox', { name: /^Water point/ }).check();
+    await page.getByRole('button', { name: 'Save draft' }).click();
     await seen(page.getByRole('status'), 'Saved.');
     const saved = await t.storage.drafts.get(draft.id);
     expect((saved!.definition as { facilityTypes: string[] }).facilityTypes).toEqual(['clinic', 'water_point']);

@@ -2,6 +2,7 @@ import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
 import { publishQuestionnaire } from '../../src/app/questionnaires/publish-questionnaire.js';
+import { addFacilityType } from '../../src/app/facilities/facility-types.js';
 import { fixture } from '../support/engine.js';
 import { ADMIN, startTestService, testClock, type TestService } from '../support/service.js';
 
@@ -80,6 +81,13 @@ describe('POST /ussd', () => {
 
   it('free text may contain * and is kept whole', async () => {
     const every = fixture();
+    // a questionnaire serves facility types staff added: the fixture's test_point is added as they would
+    const added = await addFacilityType(
+      { storage: t.storage, clock: t.clock, languages: ['en'], defaultLanguage: 'en' },
+      { code: 'test_point', names: { en: { name: 'Test point', plural: 'test points' } } },
+      'test',
+    );
+    expect(added.ok).toBe(true);
     const published = await publishQuestionnaire(
       { storage: t.storage, clock: t.clock, validation: { ...t.service.validation, languages: ['en'] } },
       { definition: every.definition, texts: every.texts, by: 'test' },

@@ -80,6 +80,10 @@ describe('editor form', () => {
     const form = readEditorForm(body, ['en', 'sw']);
     expect(form.definition).toEqual({ id: 'clinic' });
     expect(form.texts).toEqual({ en: { title: 'Clinic', questions: { wait: { text: 'Wait?', options: { short: 'Short' } } } } });
+    // how a text is said on a voice call is kept too: a save must not drop it
+    expect(readEditorForm({ definition: '{}', 't:en:spoken.questions.wait.options.short': 'Less than half an hour', 't:en:spoken.bogus': 'no' }, ['en']).texts).toEqual({
+      en: { spoken: { questions: { wait: { options: { short: 'Less than half an hour' } } } } },
+    });
     const bad = readEditorForm({ definition: '{"id": ' }, ['en']);
     expect(bad.jsonError).toBeTruthy();
     expect(bad.definitionText).toBe('{"id": ');
@@ -87,6 +91,7 @@ describe('editor form', () => {
   it('lists the texts a definition needs, even a broken one, then any others present', () => {
     const keys = editorKeys({ questions: [{ id: 'wait', options: [{ code: 'a' }] }, { nope: 1 }] }, { en: { questions: { old: { text: 'x' } } } });
     expect(keys).toEqual(['title', 'intro', 'questions.wait.text', 'questions.wait.options.a', 'questions.old.text']);
+    expect(editorKeys({ questions: [] }, { sw: { spoken: { questions: { wait: { options: { a: 'Chini ya nusu saa' } } } } } })).toEqual(['title', 'intro', 'spoken.questions.wait.options.a']);
   });
   it('reads managers from numbered rows, ignoring empty ones', () => {
     const f = readFacilityForm({

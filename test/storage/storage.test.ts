@@ -6,6 +6,7 @@ import { voiceCallsContract } from './contract-voice-calls.js';
 import { staffStorageContract } from './contract-staff.js';
 import { staffSessionsContract } from './contract-staff-sessions.js';
 import { chartersContract } from './contract-charters.js';
+import { facilityTypesContract } from './contract-facility-types.js';
 import { casesContract } from './contract-cases.js';
 import { smsInboxContract } from './contract-sms-inbox.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName } from './mongo-target.js';
@@ -24,6 +25,7 @@ voiceCallsContract('memory', async () => ({ storage: createMemoryStorage(), clea
 staffStorageContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 staffSessionsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 chartersContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+facilityTypesContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 casesContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 smsInboxContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
@@ -56,6 +58,7 @@ describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, ()
   staffStorageContract('mongo', makeMongo);
   staffSessionsContract('mongo', makeMongo);
   chartersContract('mongo', makeMongo);
+  facilityTypesContract('mongo', makeMongo);
   casesContract('mongo', makeMongo);
   smsInboxContract('mongo', makeMongo);
 });

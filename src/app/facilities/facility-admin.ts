@@ -4,13 +4,16 @@ import type { Clock } from '../../gateways/clock.js';
 import type { Facility, Storage } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';
 import { recordAudit } from '../staff/audit.js';
-import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, importFacilities, managerPhone, managerPhoneProblem, type ImportResult } from './facility-registry.js';
+import { knownFacilityTypeCodes } from './facility-types.js';
+import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, importFacilities, managerPhone, managerPhoneProblem, unknownTypeMessage, type ImportResult } from './facility-registry.js';
 import type { CountryCode } from '../../gateways/phone-number.js';
 
 /**
  * Facilities and their managers as staff keep them: create, edit, deactivate, import and
  * export. A district is known when a facility already uses it or an admin has listed it;
- * a facility type is known when a published questionnaire serves it.
+ * a facility type is known when staff have added it (facility-types.ts), whether or not a
+ * live questionnaire serves it yet: a facility of a type none serves can be added ahead of
+ * its questionnaire, and respondents who dial it are told there is no survey for it yet.
  */
 
 export type RegistryDeps = { storage: Storage; clock: Clock; languages: string[]; defaultCountry: CountryCode };
@@ -22,8 +25,13 @@ export async function knownDistricts(storage: Storage): Promise<string[]> {
 }
 
 export async function knownFacilityTypes(storage: Storage): Promise<string[]> {
-  const versions = await storage.questionnaires.listVersions();
-  return [...new Set(versions.filter((v) => v.status === 'published').flatMap((v) => v.definition.facilityTypes))].sort();
+  return knownFacilityTypeCodes(storage);
+}
+
+/** Whether respondents can report on facilities of a type now: a live questionnaire serves it. */
+export async function liveQuestionnaireFor(storage: Storage, type: string): Promise<{ id: string; version: number } | null> {
+  const v = await storage.questionnaires.latestPublishedForFacilityType(type);
+  return v ? { id: v.id, version: v.version } : null;
 }
 
 /**
@@ -73,7 +81,7 @@ async function check(deps: RegistryDeps, input: unknown): Promise<{ facility: Fa
   const f = parsed.data;
   const errors: FieldError[] = [];
   const types = await knownFacilityTypes(deps.storage);
-  if (!types.includes(f.type)) errors.push({ field: 'type', message: `"${f.type}" has no questionnaire; known types: ${types.join(', ')}` });
+  if (!types.includes(f.type)) errors.push({ field: 'type', message: unknownTypeMessage(f.type, types) });
   const districts = await knownDistricts(deps.storage);
   if (!districts.includes(f.district)) errors.push({ field: 'district', message: `"${f.district}" is not a known district; an admin can add it on the facilities page` });
   f.managers.forEach((m, i) => {

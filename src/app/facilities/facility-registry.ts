@@ -4,6 +4,10 @@ import { parseCsv } from '../../text/csv.js';
 import type { Facility, Manager, Storage } from '../../storage/ports.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
 
+/** Why a row's or a form's facility type is refused: it was never added (names the known ones). */
+export const unknownTypeMessage = (type: string, known: string[]) =>
+  `"${type}" is not a facility type: add it on the Facility types page first${known.length ? `; known types: ${known.join(', ')}` : ''}`;
+
 /**
  * The facility registry as programme staff keep it: a CSV with one row per facility and
  * manager (a facility with several managers takes several rows; one without managers
@@ -43,7 +47,14 @@ const Row = z.object({
 export type RowError = { row: number; field: string; message: string };
 export type RegistryParse = { facilities: Facility[]; errors: RowError[]; rows: number };
 
-export function parseFacilityCsv(csv: string, known: { languages: string[]; facilityTypes: string[]; districts?: string[]; defaultCountry: CountryCode }): RegistryParse {
+/**
+ * What rows are checked against. `facilityTypes` and `districts` are the stored ones; left out,
+ * that column is checked for its form only (the command line checks a file before it opens
+ * storage, then again against what storage holds).
+ */
+export type RegistryKnown = { languages: string[]; facilityTypes?: string[]; districts?: string[]; defaultCountry: CountryCode };
+
+export function parseFacilityCsv(csv: string, known: RegistryKnown): RegistryParse {
   const table = parseCsv(csv);
   const errors: RowError[] = [];
   if (table.length === 0) return { facilities: [], errors: [{ row: 1, field: 'header', message: 'the file is empty' }], rows: 0 };
@@ -63,8 +74,8 @@ export function parseFacilityCsv(csv: string, known: { languages: string[]; faci
     }
     const r = parsed.data;
     const rowErrors: RowError[] = [];
-    if (!known.facilityTypes.includes(r.type)) {
-      rowErrors.push({ row: rowNumber, field: 'type', message: `"${r.type}" has no questionnaire; known types: ${known.facilityTypes.join(', ')}` });
+    if (known.facilityTypes && !known.facilityTypes.includes(r.type)) {
+      rowErrors.push({ row: rowNumber, field: 'type', message: unknownTypeMessage(r.type, known.facilityTypes) });
     }
     if (known.districts && !known.districts.includes(r.district)) {
       rowErrors.push({ row: rowNumber, field: 'district', message: `"${r.district}" is not a known district` });
@@ -101,12 +112,7 @@ export function parseFacilityCsv(csv: string, known: { languages: string[]; faci
 
 export type ImportResult = { ok: true; dryRun: boolean; rows: number; facilities: number; inserted: number; updated: number } | { ok: false; rows: number; errors: RowError[] };
 
-export async function importFacilities(
-  storage: Storage,
-  csv: string,
-  known: { languages: string[]; facilityTypes: string[]; districts?: string[]; defaultCountry: CountryCode },
-  options: { dryRun: boolean },
-): Promise<ImportResult> {
+export async function importFacilities(storage: Storage, csv: string, known: RegistryKnown, options: { dryRun: boolean }): Promise<ImportResult> {
   const parsed = parseFacilityCsv(csv, known);
   if (parsed.errors.length > 0) return { ok: false, rows: parsed.rows, errors: parsed.errors };
   if (options.dryRun) {

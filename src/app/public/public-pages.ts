@@ -5,6 +5,7 @@ import { charterForFacility, type PublicCharter } from '../charters/charter-view
 import type { FacilityMetrics } from '../scorecards/metrics.js';
 import { formatPeriod, parsePeriod, periodContaining, periodJustEnded, previousPeriod, type Period } from '../scorecards/period.js';
 import { caseFigures, type CaseFigures } from './case-figures.js';
+import { facilityTypeNames } from '../facilities/facility-types.js';
 import { partitionCells, shareCell, type Cell } from './honest-cells.js';
 import { DIMENSIONS, type Dimension, type DisaggregatedFigures, type PeriodFigures, type PublicFigures, type PublicFiguresDeps } from './public-figures.js';
 
@@ -66,7 +67,8 @@ type Common = {
   cases: CaseFigures;
 };
 
-export type FacilitySummary = { code: string; name: string; type: string; district: string; headline: Headline; rank: Rank };
+/** `typeName`: the facility type's name for one, in the page's language, as staff stored it */
+export type FacilitySummary = { code: string; name: string; type: string; typeName: string; district: string; headline: Headline; rank: Rank };
 
 export type NationalPage = Common & { kind: 'national'; districts: Array<{ district: string; facilities: number; headline: Headline }> };
 export type DistrictPage = Common & { kind: 'district'; district: string; facilities: FacilitySummary[] };
@@ -218,10 +220,11 @@ export function createPublicPages(deps: PublicPageDeps) {
     };
   }
 
-  const summary = (f: PeriodFigures, fac: Facility): FacilitySummary => ({
+  const summary = (f: PeriodFigures, fac: Facility, typeName: (code: string) => string): FacilitySummary => ({
     code: fac.code,
     name: fac.name,
     type: fac.type,
+    typeName: typeName(fac.type),
     district: fac.district,
     headline: headline(f.facility.get(fac.code) ?? EMPTY, settings.minCount),
     rank: rankOf(f, fac.code, fac.type),
@@ -250,7 +253,8 @@ export function createPublicPages(deps: PublicPageDeps) {
       const facilities = (await deps.storage.facilities.list({ district })).sort((a, b) => a.name.localeCompare(b.name));
       if (facilities.length === 0) return { ok: false, status: 404, message: `no district is called "${district}"` };
       const { f, common: c } = await common(p.page, { kind: 'district', district }, lang);
-      return { ok: true, page: { kind: 'district', ...c, district, facilities: facilities.map((fac) => summary(f, fac)) } };
+      const typeName = await facilityTypeNames(deps.storage, lang, deps.defaultLanguage);
+      return { ok: true, page: { kind: 'district', ...c, district, facilities: facilities.map((fac) => summary(f, fac, typeName)) } };
     },
     async facility(code: string, periodKey: string | undefined, lang: string): Promise<PageResult<FacilityPage>> {
       const p = choosePeriod(periodKey);
@@ -259,7 +263,8 @@ export function createPublicPages(deps: PublicPageDeps) {
       if (!fac) return { ok: false, status: 404, message: `no facility has the code "${code}"` };
       const { f, common: c } = await common(p.page, { kind: 'facility', code }, lang);
       const charter = await charterForFacility(deps, code);
-      return { ok: true, page: { kind: 'facility', ...c, facility: summary(f, fac), charter: charter.charter, earlierDialogues: charter.earlierDialogues } };
+      const typeName = await facilityTypeNames(deps.storage, lang, deps.defaultLanguage);
+      return { ok: true, page: { kind: 'facility', ...c, facility: summary(f, fac, typeName), charter: charter.charter, earlierDialogues: charter.earlierDialogues } };
     },
   };
 }

@@ -31,13 +31,12 @@ export function readStructureEdit(body: Record<string, unknown>): StructureEdit 
         .filter(Boolean);
       return { op: 'add', id: s('new_id'), type, optional: body.new_optional === 'on', options };
     }
-    case 'types':
-      return {
-        op,
-        types: s('facility_types')
-          .split(/[\s,]+/)
-          .filter(Boolean),
-      };
+    case 'types': {
+      // checkboxes send the field once per type chosen; a typed list (the API, older forms) is split on spaces and commas
+      const given = body.facility_types;
+      const values = Array.isArray(given) ? given.filter((v): v is string => typeof v === 'string') : [s('facility_types')];
+      return { op, types: values.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean) };
+    }
     case 'remove':
     case 'up':
     case 'down':
@@ -66,7 +65,7 @@ export function applyStructureEdit(definition: unknown, edit: StructureEdit): { 
   switch (edit.op) {
     case 'types': {
       // which kinds of facility this questionnaire serves; publishing checks that no other live one serves them too
-      if (edit.types.length === 0) return { ok: false, message: 'name at least one facility type, such as clinic or water_point' };
+      if (edit.types.length === 0) return { ok: false, message: 'choose at least one facility type (kind of service), such as clinic or water_point' };
       const bad = edit.types.find((t) => !IDENTIFIER.test(t));
       if (bad) return { ok: false, message: `facility type "${bad}" must use lower-case letters, digits and _, and start with a letter` };
       def.facilityTypes = [...new Set(edit.types)];

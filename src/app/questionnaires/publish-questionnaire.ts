@@ -42,17 +42,28 @@ export async function publishQuestionnaire(
 }
 
 /**
- * One live questionnaire per facility type: publishing refuses a type another live
- * questionnaire already serves, and refuses to drop a type that active facilities have when
- * no other live questionnaire serves it. Each issue names the type and the questionnaire.
+ * One live questionnaire per facility type: publishing refuses a type staff have not added
+ * (it has no names to show), a type another live questionnaire already serves, and to drop
+ * a type that active facilities have when no other live questionnaire serves it. Each issue
+ * names the type and the questionnaire.
+ *
+ * A type with active facilities and no live questionnaire at all (a new kind of service
+ * being prepared: its facilities added, its questionnaire still a draft) does not stop other
+ * questionnaires from being published: only the questionnaire that would leave it without
+ * one is refused.
  */
 export async function facilityTypeIssues(storage: Storage, definition: { id: string; facilityTypes: string[] }): Promise<ValidationIssue[]> {
+  const stored = new Set((await storage.facilityTypes.list()).map((t) => t.code));
+  const unknown = definition.facilityTypes.filter((t) => !stored.has(t));
   const live = new Map<string, QuestionnaireVersion>();
   for (const v of await storage.questionnaires.listVersions()) {
     if (v.status !== 'published') continue;
     if ((live.get(v.id)?.version ?? 0) < v.version) live.set(v.id, v);
   }
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssue[] = unknown.map((type) => ({
+    where: `facility type "${type}"`,
+    message: `is not a facility type staff have added: add it, with its name in every language, on the Facility types page, then publish`,
+  }));
   const others = [...live.values()].filter((v) => v.id !== definition.id);
   for (const type of definition.facilityTypes) {
     for (const other of others.filter((o) => o.definition.facilityTypes.includes(type)))

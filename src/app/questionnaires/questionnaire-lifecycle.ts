@@ -43,24 +43,44 @@ export async function listQuestionnaires(storage: Storage, defaultLanguage: stri
   });
 }
 
-export type DraftStart = { questionnaireId: string; fromVersion?: number };
+/** `facilityTypes`: the kinds of service a new questionnaire serves (required for a new one, refused for one that has versions). */
+export type DraftStart = { questionnaireId: string; fromVersion?: number; facilityTypes?: string[] };
 
-export async function startDraft(deps: LifecycleDeps, input: DraftStart, by: string): Promise<{ ok: true; draft: Draft } | { ok: false; message: string }> {
+export type DraftStartResult = { ok: true; draft: Draft } | { ok: false; reason: 'not_found' | 'invalid'; message: string };
+
+export async function startDraft(deps: LifecycleDeps, input: DraftStart, by: string): Promise<DraftStartResult> {
   const { storage, clock } = deps;
   let basis: QuestionnaireVersion | null;
   if (input.fromVersion !== undefined) {
     basis = await storage.questionnaires.getVersion(input.questionnaireId, input.fromVersion);
-    if (!basis) return { ok: false, message: `${input.questionnaireId} has no version ${input.fromVersion}` };
+    if (!basis) return { ok: false, reason: 'not_found', message: `${input.questionnaireId} has no version ${input.fromVersion}` };
   } else {
     const all = await storage.questionnaires.listVersions(input.questionnaireId);
     basis = all.filter((v) => v.status === 'published').pop() ?? all.pop() ?? null;
+  }
+  let facilityTypes: string[] = [];
+  if (basis && input.facilityTypes !== undefined) {
+    return { ok: false, reason: 'invalid', message: `${input.questionnaireId} already exists: start a draft from its own page, and change the kinds of service it serves in that draft` };
+  }
+  if (!basis) {
+    // a new questionnaire serves what staff chose, never a type picked for them
+    facilityTypes = [...new Set(input.facilityTypes ?? [])];
+    if (facilityTypes.length === 0) return { ok: false, reason: 'invalid', message: 'choose which kind(s) of service the new questionnaire serves, such as water_point' };
+    const stored = new Set((await storage.facilityTypes.list()).map((t) => t.code));
+    const unknown = facilityTypes.filter((t) => !stored.has(t));
+    if (unknown.length)
+      return {
+        ok: false,
+        reason: 'invalid',
+        message: `${unknown.map((t) => `"${t}"`).join(', ')} ${unknown.length === 1 ? 'is not a facility type' : 'are not facility types'}: add it on the Facility types page first`,
+      };
   }
   const now = clock.now();
   const draft: Draft = {
     id: `d_${randomBytes(6).toString('hex')}`,
     questionnaireId: input.questionnaireId,
     basedOn: basis?.version ?? null,
-    definition: basis?.definition ?? skeleton(input.questionnaireId),
+    definition: basis?.definition ?? skeleton(input.questionnaireId, facilityTypes),
     texts: basis?.texts ?? Object.fromEntries(deps.validation.languages.map((l) => [l, { title: '', intro: '', questions: { satisfaction: { text: '' } } }])),
     createdAt: now,
     createdBy: by,
@@ -68,7 +88,7 @@ export async function startDraft(deps: LifecycleDeps, input: DraftStart, by: str
     updatedBy: by,
     revision: 0,
   };
-  if (!(await storage.drafts.create(draft))) return { ok: false, message: 'draft id collision; try again' };
+  if (!(await storage.drafts.create(draft))) return { ok: false, reason: 'invalid', message: 'draft id collision; try again' };
   await recordAudit(deps, {
     actor: by,
     action: 'draft.created',
@@ -78,8 +98,8 @@ export async function startDraft(deps: LifecycleDeps, input: DraftStart, by: str
   return { ok: true, draft };
 }
 
-function skeleton(id: string) {
-  return { id, facilityTypes: ['clinic'], questions: [{ id: 'satisfaction', type: 'rating', role: 'satisfaction' }] };
+function skeleton(id: string, facilityTypes: string[]) {
+  return { id, facilityTypes, questions: [{ id: 'satisfaction', type: 'rating', role: 'satisfaction' }] };
 }
 
 export type SaveResult = { ok: true; draft: Draft; report: ValidationReport } | { ok: false; reason: 'not_found' | 'conflict'; message: string };

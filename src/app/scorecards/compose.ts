@@ -145,6 +145,11 @@ export type FacilityMessageInput = Pick<Scorecard, 'facilityName' | 'facilityTyp
   problem: { label: string; count: number } | 'too_few' | null;
   /** overdue actions of the facility's charter (0 leaves the line out) */
   overdueActions?: number;
+  /**
+   * the facility type's name for several, in the message's language, as staff stored it
+   * ("water points"); absent, the templates' own name for a shipped type, else "facilities"
+   */
+  typePlural?: string | null;
 };
 
 /** What the SMS may carry besides the figures, each only where it fits. */
@@ -179,7 +184,7 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
         facility: shorten(facility, max),
         district: shorten(district, max),
         problem: problemText(max),
-        type: t.types[card.facilityType] ?? t['type.other'],
+        type: card.typePlural || (t.types[card.facilityType] ?? t['type.other']),
         period: periodLabel(card.period, t),
         reports: card.reports,
         min: card.minCount,

@@ -1,7 +1,8 @@
 import type { Clock } from '../../gateways/clock.js';
 import { isE164, maskPhone } from '../../gateways/sms/port.js';
-import type { Facility, Manager, QuestionnaireVersion, Scorecard, Storage } from '../../storage/ports.js';
+import type { Facility, FacilityType, Manager, QuestionnaireVersion, Scorecard, Storage } from '../../storage/ports.js';
 import { inLanguageOrDefault } from '../../text/messages.js';
+import { typePlural } from '../facilities/facility-types.js';
 import { composeDistrictMessage, composeFacilityMessage, type ComposedSms, type ScorecardTemplates } from './compose.js';
 import { computeScorecards, namedTopProblem, questionIdsToTally, roleLookup } from './metrics.js';
 import { overdueByFacility } from '../charters/charter-views.js';
@@ -101,7 +102,8 @@ export async function runScorecards(deps: ScorecardRunDeps, periodKey: string, o
   }
 
   const overdue = await overdueByFacility(deps);
-  const { messages, skipped } = planMessages(deps, facilities, scorecards, latestTexts(versions), overdue);
+  const types = new Map((await storage.facilityTypes.list()).map((t) => [t.code, t]));
+  const { messages, skipped } = planMessages(deps, facilities, scorecards, latestTexts(versions), overdue, types);
   for (const s of skipped) log.warn({ subject: s.subject, manager: s.manager, reason: s.reason, period: periodKey }, 'scorecard recipient skipped');
 
   let createdMessages = 0;
@@ -141,7 +143,7 @@ function latestTexts(versions: QuestionnaireVersion[]): TextsByQuestionnaire {
   return new Map([...newest].map(([id, v]) => [id, v.texts]));
 }
 
-function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Scorecard[], texts: TextsByQuestionnaire, overdue: Map<string, number>) {
+function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Scorecard[], texts: TextsByQuestionnaire, overdue: Map<string, number>, types: Map<string, FacilityType>) {
   const { settings } = deps;
   const messages: PlannedMessage[] = [];
   const skipped: SkippedRecipient[] = [];
@@ -181,7 +183,8 @@ function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Sco
               count: top.count,
             };
       const link = settings.publicBaseUrl ? `${settings.publicBaseUrl}/public/facilities/${encodeURIComponent(f.code)}` : null;
-      const sms = composeFacilityMessage({ ...card, problem, overdueActions: overdue.get(f.code) ?? 0 }, deps.templates[language]!, settings.shortCode, { link });
+      const typeName = typePlural(types.get(card.facilityType), language, deps.defaultLanguage);
+      const sms = composeFacilityMessage({ ...card, problem, overdueActions: overdue.get(f.code) ?? 0, typePlural: typeName }, deps.templates[language]!, settings.shortCode, { link });
       messages.push({
         ...sms,
         key: `facility:${f.code}|${card.period}|${r.tag}`,

@@ -81,6 +81,10 @@ export function auditSentence(entry: Entry): string {
       return `${who} reactivated ${entry.target}`;
     case 'facilities.imported':
       return `${who} imported ${plural(d.rows, 'facility row')}: ${d.inserted ?? 0} new, ${d.updated ?? 0} updated`;
+    case 'facility_type.added':
+      return `${who} added the ${entry.target}${d.name ? ` (${d.name})` : ''}`;
+    case 'facility_type.renamed':
+      return `${who} changed the names of the ${entry.target}${d.name ? ` (${d.name})` : ''}${d.languages ? ` in ${d.languages}` : ''}`;
     case 'district.added':
       return `${who} added ${entry.target}`;
     case 'token.created':

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { importFacilities, parseFacilityCsv, type RowError } from '../../app/facilities/facility-registry.js';
 import { loadShippedContent } from '../../app/content.js';
+import { knownFacilityTypeCodes } from '../../app/facilities/facility-types.js';
 import { offeredLanguages, PROJECT_ROOT } from '../service.js';
 import { emptyStoreNotice, NoSharedStorage, openJobStorage } from './storage.js';
 
@@ -32,8 +33,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const content = loadShippedContent(PROJECT_ROOT);
-  const known = { languages: offeredLanguages(content, config), facilityTypes: [...new Set(content.flows.flatMap((f) => f.facilityTypes))], defaultCountry: config.defaultCountry };
-  // the rows are checked before storage is opened: a wrong file should not wait for it
+  const known = { languages: offeredLanguages(content, config), defaultCountry: config.defaultCountry };
+  // the rows are checked before storage is opened (a wrong file should not wait for it), the
+  // facility types once storage is open: they are the ones staff added there
   console.log(`checking ${file}...`);
   const checked = parseFacilityCsv(csv, known);
   if (checked.errors.length) return problems(checked.errors, checked.rows);
@@ -52,7 +54,10 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     if (!selected.shared) console.error(`${emptyStoreNotice('npm run import:facilities')}\n(the rows are checked, but "new" and "updated" are counted against no stored facility)\n`);
-    const result = await importFacilities(selected.storage, csv, known, { dryRun });
+    // a store no service has started on yet holds no types: it will hold the shipped ones after the first start
+    const stored = await knownFacilityTypeCodes(selected.storage);
+    const facilityTypes = stored.length ? stored : [...new Set(content.flows.flatMap((f) => f.facilityTypes))];
+    const result = await importFacilities(selected.storage, csv, { ...known, facilityTypes }, { dryRun });
     if (!result.ok) return problems(result.errors, result.rows);
     const verb = result.dryRun ? 'would import' : 'imported';
     console.log(`${verb} ${result.facilities} facilities from ${result.rows} rows (${result.inserted} new, ${result.updated} updated)`);

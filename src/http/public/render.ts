@@ -187,14 +187,6 @@ function rankText(ctx: RenderContext, r: Rank, district: string): string {
 /** A date that does not break across lines at its hyphens (non-breaking hyphens). */
 const unbroken = (day: string) => day.replace(/-/g, '\u2011');
 
-const typeName = (ctx: RenderContext, type: string) => {
-  try {
-    return tr(ctx)(`public.type.${type}`);
-  } catch {
-    return type;
-  }
-};
-
 function common(ctx: RenderContext, page: PublicPage, extra: SafeHtml): SafeHtml {
   const t = tr(ctx);
   return html`${periodForm(ctx, page)}
@@ -214,7 +206,7 @@ function facilityTable(ctx: RenderContext, list: FacilitySummary[]): SafeHtml {
 <thead><tr><th scope="col">${t('public.col.facility')}</th><th scope="col">${t('public.col.reports')}</th><th scope="col">${t('public.col.satisfied')}</th><th scope="col">${t('public.col.rank')}</th></tr></thead>
 <tbody>${list.map(
     (f) =>
-      html`<tr><th scope="row"><a href="${href(`/public/facilities/${encodeURIComponent(f.code)}`, { period: ctx.period, lang: ctx.lang })}">${f.name}</a><br><span class="meta">${typeName(ctx, f.type)}</span></th><td class="num">${f.headline.reports}</td><td class="num">${cellText(ctx, f.headline.satisfaction)}</td><td>${'reason' in f.rank ? html`<span class="na" aria-hidden="true">–</span><span class="vh">${rankText(ctx, f.rank, f.district)}</span>` : html`${f.rank.position} / ${f.rank.of}`}</td></tr>`,
+      html`<tr><th scope="row"><a href="${href(`/public/facilities/${encodeURIComponent(f.code)}`, { period: ctx.period, lang: ctx.lang })}">${f.name}</a><br><span class="meta">${f.typeName}</span></th><td class="num">${f.headline.reports}</td><td class="num">${cellText(ctx, f.headline.satisfaction)}</td><td>${'reason' in f.rank ? html`<span class="na" aria-hidden="true">–</span><span class="vh">${rankText(ctx, f.rank, f.district)}</span>` : html`${f.rank.position} / ${f.rank.of}`}</td></tr>`,
   )}</tbody>
 </table></div>`;
 }
@@ -279,11 +271,7 @@ export function facilityPage(ctx: RenderContext, page: FacilityPage): string {
   const f = page.facility;
   const crumbs = html`<p class="crumbs"><a href="${href('/public', { period: ctx.period, lang: ctx.lang })}">${t('public.nav.national')}</a> › <a href="${href(`/public/districts/${encodeURIComponent(f.district)}`, { period: ctx.period, lang: ctx.lang })}">${t('public.district.title', { district: f.district })}</a></p>`;
   const rank = html`<h2 id="rank">${t('public.rank.heading')}</h2><p>${rankText(ctx, f.rank, f.district)}</p>`;
-  return layout(
-    ctx,
-    f.name,
-    html`${crumbs}<p class="sub">${t('public.facility.subtitle', { type: typeName(ctx, f.type), district: f.district })}</p>${common(ctx, page, rank)}${charterSection(ctx, page)}`,
-  );
+  return layout(ctx, f.name, html`${crumbs}<p class="sub">${t('public.facility.subtitle', { type: f.typeName, district: f.district })}</p>${common(ctx, page, rank)}${charterSection(ctx, page)}`);
 }
 
 export function errorPage(ctx: RenderContext, message: string): string {

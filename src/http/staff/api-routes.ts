@@ -10,6 +10,7 @@ import { deleteDraft, listQuestionnaires, publishDraft, retireVersion, saveDraft
 import { diffQuestionnaires } from '../../app/questionnaires/questionnaire-diff.js';
 import { SimulatorHop, simulateDraftHop } from '../../app/questionnaires/simulate-draft.js';
 import { addDistrict, createFacility, facilityCsv, FacilityInput, importFacilityCsv, knownDistricts, setFacilityActive, updateFacility } from '../../app/facilities/facility-admin.js';
+import { FacilityTypeCode } from '../../app/facilities/facility-types.js';
 import { exportFilter, exportResponses } from '../../app/responses/export-responses.js';
 import type { DashboardView } from '../../app/staff/dashboard-views.js';
 import { languageCompleteness } from '../../app/questionnaires/language-completeness.js';
@@ -27,7 +28,12 @@ const VersionNumber = z.coerce.number().int().min(1, 'must be a version number (
 const VersionParams = z.object({ id: QuestionnaireId, version: VersionNumber });
 const DraftParams = z.object({ draftId: z.string().regex(/^d_[0-9a-f]{12}$/, 'is not a draft id') });
 const FacilityParams = z.object({ code: z.string().regex(FACILITY_CODE, 'must be a facility code of 3 to 8 digits') });
-export const DraftStartBody = z.object({ questionnaireId: QuestionnaireId, fromVersion: VersionNumber.optional() });
+export const DraftStartBody = z.object({
+  questionnaireId: QuestionnaireId,
+  fromVersion: VersionNumber.optional(),
+  /** a new questionnaire only: the kinds of service it serves (stored facility type codes) */
+  facilityTypes: z.array(FacilityTypeCode).min(1, 'name at least one facility type').max(20).optional(),
+});
 export const DraftBody = z.object({ definition: z.unknown(), texts: z.unknown(), revision: z.number().int().min(0) });
 export const ValidateBody = z.object({ questionnaireId: QuestionnaireId.optional(), definition: z.unknown(), texts: z.unknown() });
 export const PublishBody = z.object({ revision: z.number().int().min(0).optional() });
@@ -240,7 +246,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       path: '/api/v1/drafts',
       role: 'editor',
       kind: 'api',
-      summary: 'Start a draft from a version (default: the current one), or a new questionnaire',
+      summary: 'Start a draft from a version (default: the current one), or a new questionnaire (then facilityTypes names the kinds of service it serves)',
       tag: 'drafts',
       body: { type: 'json', schema: DraftStartBody },
     },
@@ -248,7 +254,7 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       const body = parseOr400(DraftStartBody, req.body, res);
       if (!body) return;
       const result = await startDraft(lifecycle, body, by(req));
-      if (!result.ok) return void res.status(404).json({ error: result.message });
+      if (!result.ok) return void res.status(result.reason === 'not_found' ? 404 : 400).json({ error: result.message });
       res.status(201).json(result.draft);
     },
   );

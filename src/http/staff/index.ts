@@ -5,6 +5,7 @@ import { forbiddenPage, signInPage } from './layout.js';
 import { createStaffRegistry } from './registry.js';
 import { registerQuestionnairePages } from './pages/questionnaires.js';
 import { registerFacilityPages } from './pages/facilities.js';
+import { registerFacilityTypeRoutes } from './pages/facility-types.js';
 import { registerGeneralPages } from './pages/general.js';
 import { registerScorecardPages } from './pages/scorecards.js';
 import { registerFormatRoutes } from './pages/formats.js';
@@ -44,6 +45,7 @@ export function createStaffRoutes(ctx: StaffContext) {
   registerGeneralPages(reg, ctx);
   registerQuestionnairePages(reg, ctx);
   registerFacilityPages(reg, ctx);
+  registerFacilityTypeRoutes(reg, ctx);
   registerScorecardPages(reg, ctx);
   registerFormatRoutes(reg, ctx);
   registerCharterRoutes(reg, ctx);

@@ -19,6 +19,7 @@ const NAV: Array<{ href: string; label: string; role: Principal['role'] }> = [
   { href: '/staff/questionnaires', label: 'Questionnaires', role: 'viewer' },
   { href: '/staff/languages', label: 'Languages', role: 'viewer' },
   { href: '/staff/facilities', label: 'Facilities', role: 'viewer' },
+  { href: '/staff/facility-types', label: 'Facility types', role: 'viewer' },
   { href: '/staff/scorecards', label: 'Scorecards', role: 'viewer' },
   { href: '/staff/responses', label: 'Responses', role: 'viewer' },
   { href: '/staff/audit', label: 'Audit log', role: 'viewer' },

@@ -6,6 +6,7 @@ import { createMemoryStaffSessions } from './staff-sessions.js';
 import { tallyCountedResponses } from '../scorecard-rules.js';
 import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 import { createMemoryCharters } from './charter-storage.js';
+import { createMemoryFacilityTypes } from './facility-type-storage.js';
 import { createMemoryCaseContacts, createMemoryCases } from './case-storage.js';
 import { createMemorySmsInbox } from './sms-inbox.js';
 
@@ -275,6 +276,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
     scorecards: createMemoryScorecards(),
     outbox: createMemoryOutbox(),
     charters: createMemoryCharters(),
+    facilityTypes: createMemoryFacilityTypes(),
     cases: createMemoryCases(),
     caseContacts: createMemoryCaseContacts(),
     smsInbox: createMemorySmsInbox(),

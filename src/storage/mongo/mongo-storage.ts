@@ -10,6 +10,8 @@ import { createMongoStaffStorage } from './staff-storage.js';
 import { createMongoStaffSessions } from './staff-sessions.js';
 import { createMongoCharters } from './charter-storage.js';
 import type { CharterRepository } from '../charter-ports.js';
+import { createMongoFacilityTypes } from './facility-type-storage.js';
+import type { FacilityTypeRepository } from '../facility-type-ports.js';
 import { createMongoCaseContacts, createMongoCases } from './case-storage.js';
 import { createMongoSmsInbox } from './sms-inbox.js';
 import type { CaseContactRepository, CaseRepository } from '../case-ports.js';
@@ -159,6 +161,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
   let voiceCalls: VoiceCallRepository;
   let staff: Awaited<ReturnType<typeof createMongoStaffStorage>>;
   let charters: CharterRepository;
+  let facilityTypes: FacilityTypeRepository;
   let cases: CaseRepository;
   let caseContacts: CaseContactRepository;
   let indexes: IndexReport;
@@ -178,6 +181,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     voiceCalls = await createMongoVoiceCalls(conn);
     staff = await createMongoStaffStorage(conn);
     charters = createMongoCharters(conn);
+    facilityTypes = createMongoFacilityTypes(conn);
     cases = createMongoCases(conn);
     caseContacts = createMongoCaseContacts(conn);
     await clock.refreshIfOlder(0);
@@ -559,6 +563,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     scorecards: createMongoScorecards(models.scorecards),
     outbox: createMongoOutbox(models.outbox, models.outboxClaims, time),
     charters,
+    facilityTypes,
     cases,
     caseContacts,
     smsInbox: createMongoSmsInbox(conn),

@@ -12,12 +12,13 @@ import {
   searchFacilities,
   type FacilityPage,
   knownDistricts,
-  knownFacilityTypes,
+  liveQuestionnaireFor,
   setFacilityActive,
   updateFacility,
   type FieldError,
 } from '../../../app/facilities/facility-admin.js';
 import { FACILITY_CSV_COLUMNS } from '../../../app/facilities/facility-registry.js';
+import { FacilityTypeCode, facilityTypeNames, facilityTypeUses } from '../../../app/facilities/facility-types.js';
 import type { Facility } from '../../../storage/ports.js';
 import { FACILITY_CODE, FACILITY_CODE_PATTERN } from '../../../engine/codes.js';
 import { countedNoun } from '../../../text/messages.js';
@@ -57,7 +58,14 @@ export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
   const send = (res: Response, body: string, status = 200) => res.status(status).type('html').send(body);
 
   async function facilityForm(req: Request, values: FormValues, mode: 'new' | 'edit', errors: FieldError[] = []) {
-    const types = await knownFacilityTypes(ctx.storage);
+    const uses = (await facilityTypeUses(ctx.storage)).filter((u) => u.type);
+    // a facility whose type was never added keeps it on screen, so saving names the problem instead of changing the type
+    const types = values.type && !uses.some((u) => u.code === values.type) ? [...uses.map((u) => u.code), values.type] : uses.map((u) => u.code);
+    const typeLabel = (code: string) => {
+      const name = uses.find((u) => u.code === code)?.type?.names[ctx.defaultLanguage]?.name;
+      return name ? `${name} (${code})` : `${code} (not an added type)`;
+    };
+    const notServed = uses.filter((u) => !u.live);
     const districts = await knownDistricts(ctx.storage);
     const rows = [...values.managers, ...Array.from({ length: MANAGER_ROWS_EXTRA }, () => ({ name: '', phone: '', language: ctx.defaultLanguage, role: 'facility' }))];
     const action = mode === 'new' ? '/staff/facilities' : `/staff/facilities/${values.code}`;
@@ -66,10 +74,15 @@ export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
 <div class="row">
 <div><label for="f-code">Code (3 to 8 digits; respondents type it)</label><input id="f-code" name="code" type="text" inputmode="numeric" pattern="${FACILITY_CODE_PATTERN}" value="${values.code}" required${mode === 'edit' ? html` readonly` : ''}></div>
 <div><label for="f-name">Name</label><input id="f-name" name="name" type="text" maxlength="40" value="${values.name}" required></div>
-<div><label for="f-type">Type</label><select id="f-type" name="type">${types.map((t) => html`<option${t === values.type ? html` selected` : ''}>${t}</option>`)}</select></div>
+<div><label for="f-type">Type (kind of service)</label><select id="f-type" name="type" aria-describedby="f-type-note">${types.map((t) => html`<option value="${t}"${t === values.type ? html` selected` : ''}>${typeLabel(t)}</option>`)}</select></div>
 <div><label for="f-district">District</label><select id="f-district" name="district">${districts.map((d) => html`<option${d === values.district ? html` selected` : ''}>${d}</option>`)}</select></div>
 <div><label for="f-active"><input id="f-active" name="active" type="checkbox"${values.active ? html` checked` : ''}> Active (respondents can report on it)</label></div>
 </div>
+<p id="f-type-note" class="meta">${
+      notServed.length
+        ? html`No live questionnaire serves ${notServed.map((u, i) => html`${i ? ', ' : ''}<strong>${typeLabel(u.code)}</strong>`)} yet: a facility of ${notServed.length === 1 ? 'that type' : 'those types'} can be added now, and citizens can report on it once a questionnaire for its type is published (until then, dialling its code says there is no survey for it). `
+        : ''
+    }A kind of service not listed here is added on the <a href="/staff/facility-types">Facility types</a> page.</p>
 <table><caption>Managers (they receive the SMS scorecard). Leave a row empty to remove it.</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Phone (e.g. +27821234567; without +country code read as ${ctx.defaultCountry})</th><th scope="col">Language</th><th scope="col">Role</th></tr></thead><tbody>
 ${rows.map(
@@ -82,16 +95,26 @@ ${rows.map(
 </form>`;
   }
 
-  const blank = (): FormValues => ({ code: '', name: '', type: '', district: '', active: true, managers: [] });
+  const blank = (type = ''): FormValues => ({ code: '', name: '', type, district: '', active: true, managers: [] });
   const valuesOf = (f: Facility): FormValues => ({ ...f, managers: f.managers.map((m) => ({ name: m.name, phone: m.phone, language: m.language, role: m.role })) });
 
   route({ method: 'get', path: '/staff/facilities', role: 'viewer', kind: 'page', summary: 'Facilities and managers' }, async (req, res) => {
     const found = await searchFacilities(ctx.storage, FacilitySearch.parse({ q: req.query.q, page: req.query.page }));
+    const typeName = await facilityTypeNames(ctx.storage, ctx.defaultLanguage, ctx.defaultLanguage);
     const facilities = found.items;
     const districts = await knownDistricts(ctx.storage);
     const editor = hasRole(req.principal!, 'editor');
     const admin = hasRole(req.principal!, 'admin');
-    const flash = typeof req.query.saved === 'string' ? notice('ok', `Saved facility ${req.query.saved}.`) : '';
+    const savedCode = CodeParam.safeParse(req.query.saved);
+    const saved = savedCode.success ? await ctx.storage.facilities.findByCode(savedCode.data) : null;
+    const flash = saved
+      ? notice(
+          'ok',
+          (await liveQuestionnaireFor(ctx.storage, saved.type))
+            ? `Saved facility ${saved.code}.`
+            : html`Saved facility ${saved.code}. No live questionnaire serves its type (${typeName(saved.type)}) yet: citizens who dial ${saved.code} are told there is no survey for it until one is published. <a href="/staff/facility-types/${saved.type}">See the type</a>.`,
+        )
+      : '';
     send(
       res,
       page(
@@ -104,7 +127,7 @@ ${rows.map(
 ${facilities.map(
   (
     f,
-  ) => html`<tr><td>${f.code}</td><td><a href="/staff/facilities/${f.code}">${f.name}</a></td><td>${f.type}</td><td>${f.district}</td><td>${f.managers.map((m) => html`${m.name} (${m.language}, ${m.role})<br>`)}</td><td>${f.active ? 'active' : html`<span class="status-bad">inactive</span>`}</td>
+  ) => html`<tr><td>${f.code}</td><td><a href="/staff/facilities/${f.code}">${f.name}</a></td><td>${typeName(f.type)}</td><td>${f.district}</td><td>${f.managers.map((m) => html`${m.name} (${m.language}, ${m.role})<br>`)}</td><td>${f.active ? 'active' : html`<span class="status-bad">inactive</span>`}</td>
 ${
   editor
     ? html`<td>${
@@ -121,7 +144,7 @@ ${pager(found)}
 ${
   editor
     ? html`<h2>Import from CSV</h2>
-<p>Columns: <code>${FACILITY_CSV_COLUMNS.join(',')}</code>. One row per facility and manager. Every row is checked first; if any row has a problem, nothing is imported. A facility in the file replaces the stored one with the same code, managers included. Up to 2 MB.</p>
+<p>Columns: <code>${FACILITY_CSV_COLUMNS.join(',')}</code>. One row per facility and manager. The <code>type</code> column holds the code of a <a href="/staff/facility-types">facility type</a> (such as clinic or water_point); a type not added there is a row error. Every row is checked first; if any row has a problem, nothing is imported. A facility in the file replaces the stored one with the same code, managers included. Up to 2 MB.</p>
 <form id="import-form" class="stack"><label for="import-file">CSV file</label><input id="import-file" name="file" type="file" accept=".csv,text/csv" required>
 <label for="import-dry"><input id="import-dry" name="dryRun" type="checkbox" checked> Dry run: check only, write nothing</label>
 <button type="submit">Check and import</button></form>
@@ -140,7 +163,8 @@ ${
   });
 
   route({ method: 'get', path: '/staff/facilities/new', role: 'editor', kind: 'page', summary: 'New facility form' }, async (req, res) => {
-    send(res, page({ title: 'Add a facility', req, current: '/staff/facilities' }, await facilityForm(req, blank(), 'new')));
+    const type = FacilityTypeCode.safeParse(req.query.type);
+    send(res, page({ title: 'Add a facility', req, current: '/staff/facilities' }, await facilityForm(req, blank(type.success ? type.data : ''), 'new')));
   });
 
   route({ method: 'post', path: '/staff/facilities', role: 'editor', kind: 'page', summary: 'Create a facility' }, async (req, res) => {

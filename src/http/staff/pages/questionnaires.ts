@@ -21,19 +21,32 @@ import {
 } from '../../../app/questionnaires/questionnaire-lifecycle.js';
 import { diffQuestionnaires, flattenTexts, readableDiff, type ReadableChange } from '../../../app/questionnaires/questionnaire-diff.js';
 import type { ValidationIssue } from '../../../app/questionnaires/validate-questionnaire.js';
+import { facilityTypeIssues } from '../../../app/questionnaires/publish-questionnaire.js';
 import { applyStructureEdit, readStructureEdit, type StructureEdit } from '../../../app/questionnaires/edit-draft-structure.js';
 import { optionLabel, questionLabel, textIn, textKeyLabel } from '../../../app/questionnaires/text-labels.js';
 import { QUESTION_TYPES } from '../../../engine/question-types/registry.js';
 import type { Draft } from '../../../storage/staff-ports.js';
 import type { QuestionnaireVersion } from '../../../storage/ports.js';
 import { IDENTIFIER, IDENTIFIER_PATTERN } from '../../../engine/codes.js';
+import { FacilityTypeCode, facilityTypeUses, type FacilityTypeUse } from '../../../app/facilities/facility-types.js';
+
+/** A form field that may be sent once or many times (checkboxes of one name), as a list of trimmed, non-empty values. */
+export function formList(body: Record<string, unknown>, name: string): string[] {
+  const value = body[name];
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
 
 /** Questionnaire pages: list, one questionnaire's versions, draft editor with phone, publish, retire, diff. */
 
 const IdParam = z.string().regex(IDENTIFIER);
 const VersionParam = z.coerce.number().int().min(1);
 const DraftIdParam = z.string().regex(/^d_[0-9a-f]{12}$/);
-const TEXT_PATH = new RegExp(`^(title|intro|questions\\.${IDENTIFIER_PATTERN}\\.(text|options\\.${IDENTIFIER_PATTERN}))$`);
+/** A text the editor shows and saves; `spoken.` ones are how a text is said on a voice call (kept, or they would be lost on save). */
+const TEXT_PATH = new RegExp(`^(spoken\\.)?(title|intro|questions\\.${IDENTIFIER_PATTERN}\\.(text|options\\.${IDENTIFIER_PATTERN}))$`);
 
 /** "Question 2 · Option 'Under 30 min' (isiZulu): the screen is 14 characters over 182". */
 function issueList(issues: ValidationIssue[], languageName: (lang: string) => string): SafeHtml {
@@ -86,10 +99,23 @@ export function readEditorForm(body: Record<string, unknown>, languages: string[
     node[parts[parts.length - 1]!] = text;
   }
   try {
-    return { definition: JSON.parse(definitionText), definitionText, texts };
+    return { definition: withChosenTypes(JSON.parse(definitionText), body), definitionText, texts };
   } catch (e) {
     return { definitionText, texts, jsonError: (e as Error).message };
   }
+}
+
+/**
+ * The kinds of service are checkboxes beside the JSON, saved with the rest: when the officer
+ * changed them, they win over the JSON's list; left as they were, the JSON's list stands (so
+ * an edit made in the JSON is not undone by checkboxes nobody touched).
+ */
+function withChosenTypes(definition: unknown, body: Record<string, unknown>): unknown {
+  if (!('facility_types_was' in body) || typeof definition !== 'object' || definition === null || Array.isArray(definition)) return definition;
+  const was = formList(body, 'facility_types_was').flatMap((v) => v.split(','));
+  const chosen = formList(body, 'facility_types');
+  const same = was.length === chosen.length && was.every((t) => chosen.includes(t));
+  return same ? definition : { ...definition, facilityTypes: chosen };
 }
 
 function diffTable(changes: ReadableChange[], caption: string, languageName: (lang: string) => string): SafeHtml {
@@ -111,13 +137,13 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
   const languageName = (l: string) => ctx.content.locales[l]?.meta.name ?? l;
   const langQuery = (req: Request) => (ctx.languages.includes(String(req.body?.shown_lang)) ? `&lang=${req.body.shown_lang}` : '');
 
-  route({ method: 'get', path: '/staff/questionnaires', role: 'viewer', kind: 'page', summary: 'Questionnaires' }, async (req, res) => {
+  /** The list, and for editors the form that starts a new questionnaire: its id and the kind(s) of service it serves. */
+  async function listPage(req: Request, form: { id: string; types: string[] }, error: SafeHtml | string = '') {
     const list = await listQuestionnaires(ctx.storage, ctx.defaultLanguage);
-    send(
-      res,
-      page(
-        { title: 'Questionnaires', req, current: '/staff/questionnaires' },
-        html`<table><caption>Each questionnaire, its current published version and its drafts</caption>
+    const uses = canEdit(req) ? (await facilityTypeUses(ctx.storage)).filter((u) => u.type) : [];
+    return page(
+      { title: 'Questionnaires', req, current: '/staff/questionnaires' },
+      html`${error ? notice('error', error) : ''}<table><caption>Each questionnaire, its current published version and its drafts</caption>
 <thead><tr><th scope="col">Questionnaire</th><th scope="col">Current version</th><th scope="col">All versions</th><th scope="col">Drafts</th></tr></thead><tbody>
 ${list.map(
   (q) => html`<tr><td><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
@@ -127,23 +153,35 @@ ${list.map(
 )}</tbody></table>
 ${
   canEdit(req)
-    ? html`<h2>Start a new questionnaire</h2><form method="post" action="/staff/questionnaires" class="row">${csrfField(req)}<div><label for="new-id">Questionnaire id (lower-case letters, digits and _)</label><input id="new-id" name="questionnaireId" type="text" pattern="${IDENTIFIER_PATTERN}" required></div><div><button type="submit">Start draft</button></div></form>`
+    ? html`<h2 id="new-questionnaire">Start a new questionnaire</h2>
+<form method="post" action="/staff/questionnaires" class="stack">${csrfField(req)}
+<div><label for="new-id">Questionnaire id (lower-case letters, digits and _, such as water_point)</label><input id="new-id" name="questionnaireId" type="text" pattern="${IDENTIFIER_PATTERN}" value="${form.id}" required></div>
+<fieldset class="type-choice"><legend>Which kind(s) of service it serves</legend>
+${uses.map(
+  (u) =>
+    html`<label for="new-type-${u.code}" class="check"><input id="new-type-${u.code}" name="facility_types" type="checkbox" value="${u.code}"${form.types.includes(u.code) ? html` checked` : ''}> ${u.type!.names[ctx.defaultLanguage]?.name ?? u.code} <code>${u.code}</code>${
+      u.live ? html` <span class="meta">(served by ${u.live.id} v${u.live.version} now: one live questionnaire per type)</span>` : html` <span class="meta">(no live questionnaire yet)</span>`
+    }</label>`,
+)}
+<p class="meta">A kind of service not listed here is added on the <a href="/staff/facility-types">Facility types</a> page first.</p></fieldset>
+<p><button type="submit">Start draft</button></p></form>`
     : ''
 }`,
-      ),
     );
+  }
+
+  route({ method: 'get', path: '/staff/questionnaires', role: 'viewer', kind: 'page', summary: 'Questionnaires' }, async (req, res) => {
+    const chosen = FacilityTypeCode.safeParse(req.query.for);
+    send(res, await listPage(req, { id: chosen.success ? chosen.data : '', types: chosen.success ? [chosen.data] : [] }));
   });
 
   route({ method: 'post', path: '/staff/questionnaires', role: 'editor', kind: 'page', summary: 'Start a draft of a new questionnaire' }, async (req, res) => {
-    const id = IdParam.safeParse(String(req.body?.questionnaireId ?? '').trim());
-    if (!id.success)
-      return send(
-        res,
-        page({ title: 'Questionnaires', req }, notice('error', html`A questionnaire id uses lower-case letters, digits and _, and starts with a letter. <a href="/staff/questionnaires">Back</a>`)),
-        400,
-      );
-    const result = await startDraft(lifecycle, { questionnaireId: id.data }, by(req));
-    if (!result.ok) return send(res, page({ title: 'Questionnaires', req }, notice('error', result.message)), 400);
+    const typed = String(req.body?.questionnaireId ?? '').trim();
+    const types = formList(req.body ?? {}, 'facility_types');
+    const id = IdParam.safeParse(typed);
+    if (!id.success) return send(res, await listPage(req, { id: typed, types }, 'Not started: a questionnaire id uses lower-case letters, digits and _, and starts with a letter.'), 400);
+    const result = await startDraft(lifecycle, { questionnaireId: id.data, facilityTypes: types }, by(req));
+    if (!result.ok) return send(res, await listPage(req, { id: typed, types }, `Not started: ${result.message}.`), result.reason === 'not_found' ? 404 : 400);
     res.redirect(303, `/staff/drafts/${result.draft.id}`);
   });
 
@@ -210,14 +248,16 @@ ${history.length ? html`<ul>${history.map((e) => html`<li>${fmtDate(e.at, ctx.ti
     const v = id.success && version.success ? await ctx.storage.questionnaires.getVersion(id.data, version.data) : null;
     if (!v) return send(res, notFoundPage(req, 'No such version.'), 404);
     const keys = editorKeys(v.definition, v.texts);
+    const types = (await facilityTypeUses(ctx.storage)).filter((u) => u.type);
     send(
       res,
       page(
         { title: `${v.id} version ${v.version} (${v.status})`, req, current: '/staff/questionnaires' },
         html`<p><a href="/staff/questionnaires/${v.id}">Back to ${v.id}</a>. Published ${fmtDate(v.publishedAt, ctx.timeZone)} by ${v.publishedBy ?? ''}. A published version never changes; start a draft to make a new one.</p>
-<h2>Texts</h2><table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead><tbody>
-${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => html`<td lang="${l}">${textAt(v.texts, l, k)}</td>`)}</tr>`)}</tbody></table>
-<h2>Questions and structure</h2><pre>${JSON.stringify(v.definition, null, 2)}</pre>`,
+${facilityTypesField(v.definition, false, v.id, types, ctx.defaultLanguage)}
+<h2>Texts</h2><table class="texts"><thead><tr><th scope="col">Text</th>${ctx.languages.map((l) => html`<th scope="col" lang="${l}">${languageName(l)}</th>`)}</tr></thead><tbody>
+${keys.map((k) => html`<tr><th scope="row">${textKeyLabel(k, { definition: v.definition, texts: v.texts, lang: ctx.defaultLanguage })} <code class="key">${k}</code></th>${ctx.languages.map((l) => html`<td lang="${l}">${textAt(v.texts, l, k)}</td>`)}</tr>`)}</tbody></table>
+<details><summary>Advanced: the questions as JSON</summary><pre>${JSON.stringify(v.definition, null, 2)}</pre></details>`,
       ),
     );
   });
@@ -285,16 +325,18 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
     return id.success ? ctx.storage.drafts.get(id.data) : null;
   }
 
-  function editorPage(req: Request, draft: Draft, shown: { definitionText: string; texts: unknown }, issues: ValidationIssue[], message: SafeHtml | string = '', jsonOpen = false) {
+  async function editorPage(req: Request, draft: Draft, shown: { definitionText: string; texts: unknown }, issues: ValidationIssue[], message: SafeHtml | string = '', jsonOpen = false) {
     const definition = safeJson(shown.definitionText) ?? draft.definition;
     const keys = editorKeys(definition, shown.texts);
     const editable = canEdit(req);
     const shownLang = ctx.languages.includes(String(req.query.lang)) ? String(req.query.lang) : ctx.defaultLanguage;
     const languageName = (l: string) => ctx.content.locales[l]?.meta.name ?? l;
     const source = { definition, texts: shown.texts, lang: shownLang };
+    const types = (await facilityTypeUses(ctx.storage)).filter((u) => u.type);
     return page(
       { title: `Draft of ${draft.questionnaireId}`, req, scripts: editable ? ['editor.js', 'simulator.js'] : [], current: '/staff/questionnaires' },
       html`${message}
+<p class="jump"><a href="#checks-h">Go to the checks and the phone ↓</a></p>
 <p>Started from version ${draft.basedOn ?? '(new questionnaire)'} · last saved ${fmtDate(draft.updatedAt, ctx.timeZone)} by ${draft.updatedBy} · <a href="/staff/questionnaires/${draft.questionnaireId}">all versions</a></p>
 <form method="get" action="/staff/drafts/${draft.id}" class="row language-picker"><div><label for="shown-lang">Show the questions in</label><select id="shown-lang" name="lang">${ctx.languages.map(
         (l) => html`<option value="${l}"${l === shownLang ? html` selected` : ''}>${languageName(l)}</option>`,
@@ -304,7 +346,7 @@ ${keys.map((k) => html`<tr><th scope="row">${k}</th>${ctx.languages.map((l) => h
 <form id="draft-form" method="post" action="/staff/drafts/${draft.id}" data-questionnaire="${draft.questionnaireId}" data-language-names="${JSON.stringify(Object.fromEntries(ctx.languages.map((l) => [l, languageName(l)])))}">
 ${csrfField(req)}<input type="hidden" name="revision" value="${draft.revision}"><input type="hidden" name="shown_lang" id="shown-lang-kept" value="${shownLang}">
 ${editable ? html`<button type="submit" class="implicit-submit" tabindex="-1" aria-hidden="true">Save</button>` : ''}
-${facilityTypesField(definition, editable, draft.id)}
+${facilityTypesField(definition, editable, draft.questionnaireId, types, ctx.defaultLanguage)}
 ${questionTable(draft, safeJson(shown.definitionText), editable, source)}
 <h2>Texts in every language</h2>
 <p>Each row is one text a respondent sees; the columns are the languages. An empty box is a missing translation.</p>
@@ -352,7 +394,7 @@ ${
     if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published or deleted.'), 404);
     const report = validateDraft(ctx, draft);
     const saved = req.query.saved ? notice('ok', 'Saved.') : '';
-    send(res, editorPage(req, draft, { definitionText: JSON.stringify(draft.definition, null, 2), texts: draft.texts }, report.issues, saved));
+    send(res, await editorPage(req, draft, { definitionText: JSON.stringify(draft.definition, null, 2), texts: draft.texts }, report.issues, saved));
   });
 
   route({ method: 'post', path: '/staff/drafts/:draftId', role: 'editor', kind: 'page', summary: 'Save a draft' }, async (req, res) => {
@@ -364,7 +406,7 @@ ${
       // nothing is saved, and nothing typed is lost: the page comes back with the officer's text
       return send(
         res,
-        editorPage(
+        await editorPage(
           req,
           draft,
           form,
@@ -376,7 +418,7 @@ ${
       );
     }
     const result = await saveDraft(lifecycle, draft.id, { definition: form.definition, texts: form.texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
-    if (!result.ok) return send(res, editorPage(req, draft, form, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
+    if (!result.ok) return send(res, await editorPage(req, draft, form, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
     res.redirect(303, `/staff/drafts/${draft.id}?saved=1${langQuery(req)}`);
   });
 
@@ -387,7 +429,7 @@ ${
     if (form.jsonError) {
       return send(
         res,
-        editorPage(
+        await editorPage(
           req,
           draft,
           form,
@@ -404,7 +446,7 @@ ${
     if (!applied.ok)
       return send(
         res,
-        editorPage(
+        await editorPage(
           req,
           draft,
           shownAgain,
@@ -416,7 +458,7 @@ ${
     const texts = 'error' in edit ? form.texts : dropTextsOf(form.texts, edit);
     const revision = Number(req.body?.revision);
     const result = await saveDraft(lifecycle, draft.id, { definition: applied.definition, texts, revision: Number.isInteger(revision) ? revision : -1 }, by(req));
-    if (!result.ok) return send(res, editorPage(req, draft, shownAgain, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
+    if (!result.ok) return send(res, await editorPage(req, draft, shownAgain, [], notice('error', `Not saved: ${result.message}. Copy your changes before reloading.`)), 409);
     res.redirect(303, `/staff/drafts/${draft.id}?saved=1${langQuery(req)}#questions-h`);
   });
 
@@ -443,7 +485,9 @@ ${current ? diffTable(changes, `Changes from the current version ${current.versi
   route({ method: 'get', path: '/staff/drafts/:draftId/publish', role: 'editor', kind: 'page', summary: 'Confirm publishing a draft' }, async (req, res) => {
     const draft = await loadDraft(req);
     if (!draft) return send(res, notFoundPage(req, 'No such draft: it may have been published already.'), 404);
-    send(res, await publishPage(req, draft, validateDraft(ctx, draft).issues));
+    // the facility-type rules are checked here too, so the confirmation never offers a publish that will be refused
+    const report = validateDraft(ctx, draft);
+    send(res, await publishPage(req, draft, report.ok && report.definition ? await facilityTypeIssues(ctx.storage, report.definition) : report.issues));
   });
 
   route({ method: 'post', path: '/staff/drafts/:draftId/publish', role: 'editor', kind: 'page', summary: 'Publish a draft' }, async (req, res) => {
@@ -459,22 +503,38 @@ ${current ? diffTable(changes, `Changes from the current version ${current.versi
 /** Texts of a removed question or option go with it, so no orphan rows are left behind. */
 function dropTextsOf(texts: Record<string, unknown>, edit: StructureEdit): Record<string, unknown> {
   if (edit.op !== 'remove' && edit.op !== 'remove-option') return texts;
-  const copy = structuredClone(texts) as Record<string, { questions?: Record<string, { options?: Record<string, unknown> }> }>;
+  type Tree = { questions?: Record<string, { options?: Record<string, unknown> }> };
+  const copy = structuredClone(texts) as Record<string, Tree & { spoken?: Tree }>;
   for (const lang of Object.values(copy)) {
-    if (edit.op === 'remove') delete lang.questions?.[edit.question];
-    else if (edit.op === 'remove-option') delete lang.questions?.[edit.question]?.options?.[edit.code];
+    // the spoken form goes with its text
+    for (const tree of [lang, lang.spoken]) {
+      if (edit.op === 'remove') delete tree?.questions?.[edit.question];
+      else if (edit.op === 'remove-option') delete tree?.questions?.[edit.question]?.options?.[edit.code];
+    }
   }
   return copy;
 }
 
-/** The kinds of facility the questionnaire serves, changed with a button like the questions. */
-function facilityTypesField(definition: unknown, editable: boolean, draftId: string): SafeHtml {
-  const types = (definition as { facilityTypes?: unknown })?.facilityTypes;
-  const value = Array.isArray(types) ? types.map(String).join(', ') : '';
-  if (!editable) return html`<p>Serves facilities of type: <strong>${value || 'none'}</strong></p>`;
-  return html`<fieldset><legend>Which facilities this questionnaire serves</legend><div class="row">
-<div><label for="facility-types">Facility types (codes such as clinic or water_point, separated by commas); each type has one live questionnaire</label><input id="facility-types" name="facility_types" type="text" value="${value}"></div>
-<div><button type="submit" class="secondary" formaction="/staff/drafts/${draftId}/structure" name="op" value="types">Save facility types</button></div></div></fieldset>`;
+/**
+ * The kinds of service the questionnaire serves, chosen among the stored facility types and
+ * saved with the draft (see withChosenTypes). A type the definition names that was never added
+ * stays on screen, checked and marked, so saving does not drop it unseen.
+ */
+function facilityTypesField(definition: unknown, editable: boolean, questionnaireId: string, uses: FacilityTypeUse[], defaultLanguage: string): SafeHtml {
+  const given = (definition as { facilityTypes?: unknown })?.facilityTypes;
+  const chosen = Array.isArray(given) ? given.map(String) : [];
+  const nameOf = (code: string) => uses.find((u) => u.code === code)?.type?.names[defaultLanguage]?.name;
+  const label = (code: string) =>
+    nameOf(code) ? html`${nameOf(code)} <code>${code}</code>` : html`<code>${code}</code> <span class="missing">(not an added facility type: add it on the Facility types page)</span>`;
+  if (!editable) return html`<p>Serves: ${chosen.length ? chosen.map((c, i) => html`${i ? ', ' : ''}${label(c)}`) : html`<strong>no kind of service yet</strong>`}</p>`;
+  const unknown = chosen.filter((c) => !uses.some((u) => u.code === c));
+  const serving = (u: FacilityTypeUse) =>
+    u.live && u.live.id !== questionnaireId ? html` <span class="meta">(served by ${u.live.id} v${u.live.version} now: publishing this one for it is refused while that one is live)</span>` : '';
+  return html`<fieldset class="type-choice"><legend>Which kind(s) of service this questionnaire serves</legend>
+${uses.map((u) => html`<label for="ft-${u.code}" class="check"><input id="ft-${u.code}" name="facility_types" type="checkbox" value="${u.code}"${chosen.includes(u.code) ? html` checked` : ''}> ${label(u.code)}${serving(u)}</label>`)}
+${unknown.map((c) => html`<label for="ft-${c}" class="check"><input id="ft-${c}" name="facility_types" type="checkbox" value="${c}" checked> ${label(c)}</label>`)}
+<p class="meta">Saved with the draft. Each kind of service has one live questionnaire. A kind not listed here is added on the <a href="/staff/facility-types">Facility types</a> page.</p>
+<input type="hidden" name="facility_types_was" value="${chosen.join(',')}"></fieldset>`;
 }
 
 /** Rows a text box starts with: enough for its text (about 36 characters a line), at least two; CSS field-sizing grows it as one types where the browser can. */
