@@ -8,13 +8,17 @@ import { seedCompleteResponses } from './seed-responses.js';
 
 /**
  * A server for the bench to load, in its own process so client and server do not share a
- * CPU core's event loop: `service` (the real app) or `bare` (an Express route that answers
- * "CON ok" after parsing the same form body). Prints its port.
+ * CPU core's event loop: `service` (the real app) or `bare` (Express routes that parse the
+ * same form body and answer a constant: "CON ok" on /ussd, a question's XML on /voice).
+ * Prints its port.
  *
  * The service runs on the memory adapter, or with BENCH_MONGODB_URI on the Mongo adapter,
  * counting every command the driver sends (each is one round trip to the database).
  */
 const kind = process.argv[2];
+/** the bare /voice reply: as long as a question's GetDigits */
+const CONSTANT_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><GetDigits numDigits="1" timeout="10" callbackUrl="http://localhost:3000/voice?seq=5"><Say>How did the staff treat you? Very bad. Press 1. Bad. Press 2. OK. Press 3. Good. Press 4. Very good. Press 5. To hear this again, press star.</Say></GetDigits><Redirect>http://localhost:3000/voice?seq=5</Redirect></Response>';
 const commands = new Map<string, number>();
 
 // the bench asks for memory after a full collection, so live data can be told from garbage,
@@ -35,6 +39,9 @@ if (kind === 'bare') {
   app.use(express.urlencoded({ extended: false, limit: 16 * 1024 }));
   app.post('/ussd', (_req, res) => {
     res.type('text/plain').send('CON ok');
+  });
+  app.post('/voice', (_req, res) => {
+    res.type('application/xml').send(CONSTANT_XML);
   });
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();
