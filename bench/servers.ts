@@ -1,6 +1,7 @@
 import express from 'express';
 import { loadConfig } from '../src/entry/config.js';
 import { createService } from '../src/entry/service.js';
+import { cached, reference } from '../src/engine/stepping.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
 import type { Storage } from '../src/storage/ports.js';
@@ -64,7 +65,10 @@ if (kind === 'bare') {
         ...(atomic ? { atomicConditionalUpdates: atomic === 'true' } : {}),
       })
     : createMemoryStorage();
-  const service = await createService(config, { storage });
+  // BENCH_STEPPING=public: the machines are stepped with XState's transition() and initialTransition()
+  const stepping = process.env.BENCH_STEPPING;
+  if (stepping && stepping !== 'public' && stepping !== 'cached') throw new Error('BENCH_STEPPING must be public or cached');
+  const service = await createService(config, { storage, stepper: stepping === 'public' ? reference : cached });
   // BENCH_SEED_RESPONSES=N: N complete reports over the last BENCH_SEED_DAYS days (the dashboard bench)
   const seedCount = Number(process.env.BENCH_SEED_RESPONSES ?? 0);
   if (seedCount > 0)

@@ -23,7 +23,8 @@ import { UssdPhone, ussdCallers } from './ussd-load.js';
  * --rounds N (3), --rate N hops/s (1000; mongo 200), --sessions N open at the start of the
  * fixed load (200), --fixed-seconds N (10), --store memory|mongo, --db-pid N,
  * --assume-atomic-updates (mongo: take the path MongoDB takes for a session compare-and-set
- * even on FerretDB, to count its round trips).
+ * even on FerretDB, to count its round trips), --stepping public|cached (the service steps the
+ * machines with XState's transition() or with the cached scope: see src/engine/stepping.ts).
  */
 
 const arg = (name: string, fallback: number) => {
@@ -37,6 +38,7 @@ const argText = (name: string, fallback: string) => {
 const STORE = argText('store', 'memory');
 if (STORE !== 'memory' && STORE !== 'mongo') throw new Error('--store must be memory or mongo');
 const MONGO = STORE === 'mongo';
+const STEPPING = argText('stepping', '');
 const OPTIONS = {
   hops: arg('hops', MONGO ? 5000 : 50_000),
   concurrency: arg('concurrency', MONGO ? 16 : 64),
@@ -87,10 +89,13 @@ async function main() {
   console.log(
     `USSD bench: per round and server ${OPTIONS.hops} hops at concurrency ${OPTIONS.concurrency}, then a fixed ${OPTIONS.rate} hops/s for ${OPTIONS.seconds} s (open loop, ${OPTIONS.sessions} sessions open at the start); ${OPTIONS.rounds} rounds`,
   );
-  console.log(`node ${process.version}, service log level ${process.env.BENCH_LOG_LEVEL ?? 'warn'}, service, bare Express and client in three processes; load average ${fmt(loadAverage(), 2)}`);
+  console.log(
+    `node ${process.version}, service log level ${process.env.BENCH_LOG_LEVEL ?? 'warn'}, service, bare Express and client in three processes; load average ${fmt(loadAverage(), 2)}${STEPPING ? `; stepping: ${STEPPING}` : ''}`,
+  );
 
   const serviceEnv: Record<string, string> = {
     ...(mongoUri ? { BENCH_MONGODB_URI: mongoUri, ...(ASSUME_ATOMIC ? { BENCH_ATOMIC_UPDATES: 'true' } : {}) } : {}),
+    ...(STEPPING ? { BENCH_STEPPING: STEPPING } : {}),
   };
   const [bare, service] = await Promise.all([startServer('bare'), startServer('service', serviceEnv)]);
   console.log(

@@ -13,7 +13,8 @@ import { voiceCallers } from './voice-load.js';
  *
  * Flags (or the environment variables in brackets): --hops N per server per round
  * (BENCH_HOPS, 50000), --concurrency N (BENCH_CONCURRENCY, 64), --rounds N (3), --rate N
- * (1000), --sessions N (200), --fixed-seconds N (BENCH_FIXED_SECONDS, 10).
+ * (1000), --sessions N (200), --fixed-seconds N (BENCH_FIXED_SECONDS, 10),
+ * --stepping public|cached (see src/engine/stepping.ts).
  */
 
 const arg = (name: string, env: string | null, fallback: number) => {
@@ -21,6 +22,8 @@ const arg = (name: string, env: string | null, fallback: number) => {
   if (i >= 0) return Number(process.argv[i + 1]);
   return env && process.env[env] ? Number(process.env[env]) : fallback;
 };
+const steppingAt = process.argv.indexOf('--stepping');
+const STEPPING = steppingAt >= 0 ? String(process.argv[steppingAt + 1]) : '';
 const OPTIONS = {
   hops: arg('hops', 'BENCH_HOPS', 50_000),
   concurrency: arg('concurrency', 'BENCH_CONCURRENCY', 64),
@@ -35,8 +38,10 @@ async function main() {
   console.log(
     `voice bench: per round and server ${OPTIONS.hops} hops at concurrency ${OPTIONS.concurrency}, then a fixed ${OPTIONS.rate} hops/s for ${OPTIONS.seconds} s (open loop, ${OPTIONS.sessions} calls open at the start); ${OPTIONS.rounds} rounds`,
   );
-  console.log(`node ${process.version}, memory adapter; service, bare Express and client in three processes, loopback only; load average ${fmt(loadAverage(), 2)}\n`);
-  const [bare, service] = await Promise.all([startServer('bare'), startServer('service')]);
+  console.log(
+    `node ${process.version}, memory adapter; service, bare Express and client in three processes, loopback only; load average ${fmt(loadAverage(), 2)}${STEPPING ? `; stepping: ${STEPPING}` : ''}\n`,
+  );
+  const [bare, service] = await Promise.all([startServer('bare'), startServer('service', STEPPING ? { BENCH_STEPPING: STEPPING } : {})]);
   let first: Memory | null = null;
   let served = 0;
   await compare(voiceCallers, service, bare, OPTIONS, {

@@ -34,8 +34,16 @@ export function stepConversation(machine: ConversationMachine, state: Conversati
   return collected(scope, () => machine.transition(snapshot, event, scope.actorScope));
 }
 
+/** How the app steps the machines: `cached` (below) or XState's own `reference`. */
+export type Stepper = {
+  start(machine: ConversationMachine, input: ConversationInput): Step;
+  step(machine: ConversationMachine, state: ConversationState, event: ConversationEvent): Step;
+};
+
+export const cached: Stepper = { start: startConversation, step: stepConversation };
+
 /** XState's own pure functions, step for step: the reference the cached path is tested against. */
-export const reference = {
+export const reference: Stepper = {
   start(machine: ConversationMachine, input: ConversationInput): Step {
     const [snapshot, actions] = initialTransition(machine, input);
     return outcome(snapshot, actions);

@@ -47,6 +47,7 @@ import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
 import { createContactVault } from '../gateways/contact-vault.js';
 import type { Storage } from '../storage/ports.js';
+import type { Stepper } from '../engine/stepping.js';
 
 /**
  * Assembles the service from config: storage, engine, channels, HTTP. `start()` listens
@@ -65,6 +66,8 @@ export type ServiceOverrides = {
   sms?: SmsGateway;
   /** where the blocks a person must see go (the in-memory storage warning); default stderr */
   notices?: { write(text: string): unknown };
+  /** how the conversation machines are stepped; default the cached scope (src/engine/stepping.ts) */
+  stepper?: Stepper;
 };
 
 /** The folder holding flows/ and locales/: the repository in development, /app in the image. */
@@ -107,6 +110,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     questionnaires,
     texts,
     settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
+    stepper: overrides.stepper,
   });
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
