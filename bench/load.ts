@@ -33,11 +33,16 @@ export async function startServer(kind: 'service' | 'bare', env: Record<string, 
   });
   const { port, storage } = await new Promise<{ port: number; storage: string }>((ok, fail) => {
     let buffer = '';
-    child.stdout!.on('data', (chunk) => {
+    const onData = (chunk: unknown) => {
       buffer += String(chunk);
       const line = buffer.split('\n').find((l) => l.startsWith('{"port"'));
-      if (line) ok(JSON.parse(line) as { port: number; storage: string });
-    });
+      if (!line) return;
+      // whatever the server prints after (e.g. BENCH_NODE_FLAGS=--trace-gc) goes to this process's stderr
+      child.stdout!.off('data', onData);
+      child.stdout!.pipe(process.stderr);
+      ok(JSON.parse(line) as { port: number; storage: string });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => fail(new Error(`${kind} server exited with ${code}`)));
   });
   return {
