@@ -1,4 +1,4 @@
-import { type Callers, fmt, loadAverage, median, openLoop, saturate, type Started } from './load.js';
+import { type Callers, fmt, type GcPauses, loadAverage, median, openLoop, saturate, type Started } from './load.js';
 
 /**
  * The service against bare Express, side by side in one run, for one channel: each in a
@@ -15,7 +15,7 @@ import { type Callers, fmt, loadAverage, median, openLoop, saturate, type Starte
 export type CompareOptions = { hops: number; concurrency: number; rounds: number; rate: number; sessions: number; seconds: number; warmupHops: number };
 
 type Saturation = Awaited<ReturnType<typeof saturate>> & { cpuMsPerHop: number };
-type Fixed = Awaited<ReturnType<typeof openLoop>> & { cpuMsPerHop: number };
+type Fixed = Awaited<ReturnType<typeof openLoop>> & { cpuMsPerHop: number; gc: GcPauses };
 export type Round = { load: [number, number]; bare: Saturation; service: Saturation; bareFixed: Fixed; fixed: Fixed; cpuRatio: number; fixedCpuRatio: number };
 
 async function timedSaturation(server: Started, callers: Callers, kind: 'service' | 'bare', o: CompareOptions): Promise<Saturation> {
@@ -25,9 +25,11 @@ async function timedSaturation(server: Started, callers: Callers, kind: 'service
 }
 
 async function timedFixed(server: Started, callers: Callers, kind: 'service' | 'bare', o: CompareOptions): Promise<Fixed> {
+  await server.gcPauses();
   const cpu0 = server.cpuSeconds();
   const run = await openLoop(server.port, callers, kind, o.rate, o.sessions, o.seconds);
-  return { ...run, cpuMsPerHop: ((server.cpuSeconds() - cpu0) * 1000) / run.done };
+  const cpuMsPerHop = ((server.cpuSeconds() - cpu0) * 1000) / run.done;
+  return { ...run, cpuMsPerHop, gc: await server.gcPauses() };
 }
 
 const ms = (n: number) => fmt(n, 2).padStart(7);
@@ -83,6 +85,8 @@ export async function compare(callers: Callers, service: Started, bare: Started,
     console.log(
       `  fixed ${o.rate} hops/s, open loop    bare p50 ${ms(bareFixed.p50)} p99 ${ms(bareFixed.p99)} max ${fmt(bareFixed.max, 1)} ms  CPU ${cpu(bareFixed.cpuMsPerHop)} ms/hop | service p50 ${ms(fixed.p50)} p99 ${ms(fixed.p99)} max ${fmt(fixed.max, 1)} ms  CPU ${cpu(fixed.cpuMsPerHop)} ms/hop (p99 target < 10 ms)`,
     );
+    const gc = (g: GcPauses) => `${g.count} pauses, longest ${fmt(g.longestMs, 1)} ms, ${fmt(g.totalMs, 0)} ms in all`;
+    console.log(`    garbage collection during the fixed load: bare ${gc(bareFixed.gc)}; service ${gc(fixed.gc)}`);
     console.log(
       `    service: ${fixed.done} of ${fixed.offered} hops answered (${fmt(fixed.achieved, 0)}/s), ${fixed.opened} sessions (${fixed.extraSessions} opened because every open one was waiting, at most ${fixed.maxInFlight} hops in flight), ${fixed.completed} reports completed, ${fixed.misfires} misfires${fixed.firstMisfire ? ` (first: ${fixed.firstMisfire})` : ''}, ${fixed.errors} HTTP errors`,
     );

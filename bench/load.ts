@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 /** Load-generation helpers shared by the bench scripts: loopback only, bounded loops. */
 
 export type Memory = { rssMb: number; heapUsedMb: number };
+/** garbage-collection pauses of a server since the last ask */
+export type GcPauses = { count: number; longestMs: number; totalMs: number };
 export type Started = {
   port: number;
   /** which store the service runs on, as the server described it */
@@ -17,6 +19,8 @@ export type Started = {
   /** user + system CPU seconds the server process has used so far (from /proc) */
   cpuSeconds(): number;
   memoryAfterGc(): Promise<Memory>;
+  /** the server's garbage-collection pauses since the last call */
+  gcPauses(): Promise<GcPauses>;
   /** database commands (round trips) sent since the last call, by name */
   commands(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -51,6 +55,16 @@ export async function startServer(kind: 'service' | 'bare', env: Record<string, 
     child,
     rssMb: () => treeRssKb(child.pid!) / 1024,
     cpuSeconds: () => cpuSecondsOf(child.pid!),
+    gcPauses: () =>
+      new Promise<GcPauses>((ok) => {
+        const onMessage = (m: unknown) => {
+          if (typeof m !== 'object' || m === null || !('gc' in m)) return;
+          child.off('message', onMessage);
+          ok((m as { gc: GcPauses }).gc);
+        };
+        child.on('message', onMessage);
+        child.send('gc');
+      }),
     commands: () =>
       new Promise<Record<string, number>>((ok) => {
         const onMessage = (m: unknown) => {

@@ -1,3 +1,4 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import express from 'express';
 import { loadConfig } from '../src/entry/config.js';
 import { createService } from '../src/entry/service.js';
@@ -24,7 +25,16 @@ const commands = new Map<string, number>();
 
 // the bench asks for memory after a full collection, so live data can be told from garbage,
 // and for the commands sent since it last asked
+// garbage-collection pauses since the bench last asked: a long one stalls every hop waiting
+let gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+}).observe({ entryTypes: ['gc'] });
 process.on('message', (m) => {
+  if (m === 'gc') {
+    process.send?.({ gc: { count: gcPauses.length, longestMs: Math.max(0, ...gcPauses), totalMs: gcPauses.reduce((a, b) => a + b, 0) } });
+    gcPauses = [];
+  }
   if (m === 'memory') {
     (globalThis as { gc?: () => void }).gc?.();
     const { rss, heapUsed } = process.memoryUsage();
