@@ -1,6 +1,8 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import express from 'express';
 import { loadConfig } from '../src/entry/config.js';
 import { createService } from '../src/entry/service.js';
+import { cached, reference } from '../src/engine/stepping.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
 import type { Storage } from '../src/storage/ports.js';
@@ -8,18 +10,31 @@ import { seedCompleteResponses } from './seed-responses.js';
 
 /**
  * A server for the bench to load, in its own process so client and server do not share a
- * CPU core's event loop: `service` (the real app) or `bare` (an Express route that answers
- * "CON ok" after parsing the same form body). Prints its port.
+ * CPU core's event loop: `service` (the real app) or `bare` (Express routes that parse the
+ * same form body and answer a constant: "CON ok" on /ussd, a question's XML on /voice).
+ * Prints its port.
  *
  * The service runs on the memory adapter, or with BENCH_MONGODB_URI on the Mongo adapter,
  * counting every command the driver sends (each is one round trip to the database).
  */
 const kind = process.argv[2];
+/** the bare /voice reply: as long as a question's GetDigits */
+const CONSTANT_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><GetDigits numDigits="1" timeout="10" callbackUrl="http://localhost:3000/voice?seq=5"><Say>How did the staff treat you? Very bad. Press 1. Bad. Press 2. OK. Press 3. Good. Press 4. Very good. Press 5. To hear this again, press star.</Say></GetDigits><Redirect>http://localhost:3000/voice?seq=5</Redirect></Response>';
 const commands = new Map<string, number>();
 
 // the bench asks for memory after a full collection, so live data can be told from garbage,
 // and for the commands sent since it last asked
+// garbage-collection pauses since the bench last asked: a long one stalls every hop waiting
+let gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+}).observe({ entryTypes: ['gc'] });
 process.on('message', (m) => {
+  if (m === 'gc') {
+    process.send?.({ gc: { count: gcPauses.length, longestMs: Math.max(0, ...gcPauses), totalMs: gcPauses.reduce((a, b) => a + b, 0) } });
+    gcPauses = [];
+  }
   if (m === 'memory') {
     (globalThis as { gc?: () => void }).gc?.();
     const { rss, heapUsed } = process.memoryUsage();
@@ -35,6 +50,9 @@ if (kind === 'bare') {
   app.use(express.urlencoded({ extended: false, limit: 16 * 1024 }));
   app.post('/ussd', (_req, res) => {
     res.type('text/plain').send('CON ok');
+  });
+  app.post('/voice', (_req, res) => {
+    res.type('application/xml').send(CONSTANT_XML);
   });
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();
@@ -57,7 +75,10 @@ if (kind === 'bare') {
         ...(atomic ? { atomicConditionalUpdates: atomic === 'true' } : {}),
       })
     : createMemoryStorage();
-  const service = await createService(config, { storage });
+  // BENCH_STEPPING=public: the machines are stepped with XState's transition() and initialTransition()
+  const stepping = process.env.BENCH_STEPPING;
+  if (stepping && stepping !== 'public' && stepping !== 'cached') throw new Error('BENCH_STEPPING must be public or cached');
+  const service = await createService(config, { storage, stepper: stepping === 'public' ? reference : cached });
   // BENCH_SEED_RESPONSES=N: N complete reports over the last BENCH_SEED_DAYS days (the dashboard bench)
   const seedCount = Number(process.env.BENCH_SEED_RESPONSES ?? 0);
   if (seedCount > 0)

@@ -1,118 +1,105 @@
-import { performance } from 'node:perf_hooks';
-import { client, percentile } from './load.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Callers, type Conversation, type Hop, openLoop, saturate as saturateCallers } from './load.js';
 
 /**
- * Simulated phones walking a whole clinic report over HTTP, as Africa's Talking posts it:
- * saturation (closed loop, N phones at once) and a fixed offered rate (open loop). Shared by
- * `npm run bench` and the dashboard bench.
+ * Simulated phones walking a whole clinic report over USSD, as Africa's Talking posts it.
+ * A phone reads each reply and answers the screen it actually got: the language menu, a
+ * resume offer (declined, so every call runs the whole report), the facility code, consent,
+ * and each question by its wording. A returning caller whose language is remembered skips
+ * the language menu, and is still answered right. Anything else (an error line, another
+ * ending, a screen it does not know) is a misfire, counted, and the phone hangs up.
+ * Shared by `npm run bench` and the dashboard bench.
  */
 
-// A clinic report: language, facility, consent, eight answers (the last two skipped).
-export const SCRIPT = ['1', '1001', '1', '2', '4', '1', '4', '1', '2', '00', '00'];
+const root = join(import.meta.dirname, '..');
+const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, unknown>;
+const system = readJson('locales/en/system.json') as Record<string, string>;
+const clinic = readJson('locales/en/clinic.json') as { questions: Record<string, { text: string }> };
+/** the words of a message before its first placeholder */
+const stem = (key: string) => system[key]!.split('{')[0]!;
 
-export type Phone = { sessionId: string; phoneNumber: string; inputs: string[]; step: number };
+/** The report's answers by question (eight questions; the last two skipped). */
+export const ANSWERS: Record<string, string> = { wait: '2', staff: '4', medicines: '1', satisfaction: '4', problem: '1', recommend: '2', gender: '00', age: '00' };
+const FACILITY = '1001';
+const QUESTIONS = Object.entries(clinic.questions).map(([id, q]) => ({ id, text: q.text }));
+const ERRORS = Object.keys(system)
+  .filter((k) => k.startsWith('error.'))
+  .map(stem);
+
 let sessionCounter = 0;
 const runTag = Date.now().toString(36);
-export const newPhone = (): Phone => {
-  const n = ++sessionCounter;
-  // a bounded pool of callers, as in life; each call is a new AT session
-  return { sessionId: `ATUid_bench_${runTag}_${n}`, phoneNumber: `+2547${String(n % 5000).padStart(8, '0')}`, inputs: [], step: -1 };
+/** callers come from a bounded pool of numbers, as in life; each call is a new AT session */
+export const PHONE_POOL = 5000;
+
+export class UssdPhone implements Conversation {
+  readonly sessionId: string;
+  readonly phoneNumber: string;
+  readonly inputs: string[] = [];
+  completed = false;
+  misfire: string | null = null;
+  private dialled = false;
+  constructor() {
+    const n = ++sessionCounter;
+    this.sessionId = `ATUid_bench_${runTag}_${n}`;
+    this.phoneNumber = `+2547${String(n % PHONE_POOL).padStart(8, '0')}`;
+  }
+
+  next(last: { status: number; text: string } | null): Hop | null {
+    if (!this.dialled) {
+      this.dialled = true;
+      return this.hop();
+    }
+    if (!last) return null;
+    const answer = this.answer(last);
+    if (answer === null) return null;
+    this.inputs.push(answer);
+    return this.hop();
+  }
+
+  /** What a person following the script would type on this screen; null hangs up. */
+  private answer(last: { status: number; text: string }): string | null {
+    const { text } = last;
+    if (last.status !== 200) return this.off(`HTTP ${last.status}`);
+    if (text.startsWith('END ')) {
+      if (text.startsWith(`END ${stem('end.thanks')}`)) this.completed = true;
+      else this.off(`ended: ${text.slice(4, 60)}`);
+      return null;
+    }
+    if (!text.startsWith('CON ')) return this.off(`not a USSD reply: ${text.slice(0, 60)}`);
+    const error = ERRORS.find((e) => text.startsWith(`CON ${e}`));
+    if (error) return this.off(`error line: ${error}`);
+    if (text.startsWith(`CON ${system['language.title']}/`)) return '1';
+    if (text.includes(stem('resume.prompt'))) return '2';
+    if (text.includes(system['facility.prompt']!)) return FACILITY;
+    if (text.includes(`\n1. ${system['consent.start']}\n2. ${system['consent.decline']}`)) return '1';
+    const question = QUESTIONS.find((q) => text.startsWith(`CON ${q.text}\n`));
+    if (question && ANSWERS[question.id] !== undefined) return ANSWERS[question.id]!;
+    return this.off(`unknown screen: ${text.slice(4, 60).replace(/\n/g, ' | ')}`);
+  }
+
+  private off(why: string): null {
+    this.misfire = why;
+    return null;
+  }
+
+  private hop(): Hop {
+    return { path: '/ussd', body: form(this, this.inputs.join('*')) };
+  }
+}
+
+export const form = (p: { sessionId: string; phoneNumber: string }, text: string) =>
+  new URLSearchParams({ sessionId: p.sessionId, serviceCode: '*384*123#', phoneNumber: p.phoneNumber, networkCode: '63902', text }).toString();
+
+/** USSD callers; the bare server gets a mid-report hop's form (the same fields and about the same size). */
+export const ussdCallers: Callers = {
+  channel: 'ussd',
+  start: () => new UssdPhone(),
+  bare: () => ({ path: '/ussd', body: form({ sessionId: 'ATUid_bench_bare', phoneNumber: '+254711000111' }, '1*1001*1*2*4') }),
 };
-export const form = (p: Phone, text: string) => new URLSearchParams({ sessionId: p.sessionId, serviceCode: '*384*123#', phoneNumber: p.phoneNumber, networkCode: '63902', text }).toString();
 
-/** The next hop's body for a phone, or null when its report is done. */
-export function nextHop(p: Phone, lastReply: string | null): string | null {
-  if (lastReply?.startsWith('END')) return null;
-  if (p.step >= 0) {
-    // a redial may be offered to resume; "2" starts again so every call runs the full script
-    const input = lastReply?.includes('unfinished') ? '2' : SCRIPT[p.step];
-    if (input === undefined) return null;
-    p.inputs.push(input);
-  }
-  p.step++;
-  return form(p, p.inputs.join('*'));
-}
+export const saturate = (port: number, total: number, concurrency: number, kind: 'service' | 'bare') => saturateCallers(port, ussdCallers, total, concurrency, kind);
 
-export async function saturate(port: number, total: number, concurrency: number, kind: 'service' | 'bare') {
-  const http = client(port, concurrency);
-  const latencies: number[] = [];
-  let sent = 0;
-  let errors = 0;
-  let completed = 0;
-  const started = performance.now();
-  let lastProgress = started;
-  const worker = async () => {
-    let phone = newPhone();
-    let reply: string | null = null;
-    while (sent < total) {
-      const body = kind === 'bare' ? form(phone, '') : nextHop(phone, reply);
-      if (body === null) {
-        completed++;
-        phone = newPhone();
-        reply = null;
-        continue;
-      }
-      sent++;
-      const t0 = performance.now();
-      const res = await http.post('/ussd', body);
-      latencies.push(performance.now() - t0);
-      if (res.status !== 200) errors++;
-      reply = res.text;
-      if (performance.now() - lastProgress > 5000) {
-        lastProgress = performance.now();
-        process.stderr.write(`  ${kind}: ${sent}/${total} hops\n`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  http.close();
-  latencies.sort((a, b) => a - b);
-  return { hops: latencies.length, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, completed };
-}
-
-/**
- * Open-loop load: a hop is due every 1/rate s, round-robin over open sessions; latency counts
- * from when it was due. `until` (optional) stops it early, e.g. when another task is done.
- */
-export async function fixedLoad(port: number, rate: number, sessions: number, seconds: number, until?: () => boolean) {
-  const http = client(port, sessions);
-  const phones = Array.from({ length: sessions }, () => ({ phone: newPhone(), reply: null as string | null, busy: false }));
-  const latencies: number[] = [];
-  let late = 0;
-  let errors = 0;
-  const total = rate * seconds;
-  const start = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    if (until?.()) break;
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((ok) => setTimeout(ok, wait));
-    const slot = phones[i % sessions]!;
-    if (slot.busy) {
-      late++; // this phone's previous hop has not come back yet: the service is not keeping up
-      continue;
-    }
-    let body = nextHop(slot.phone, slot.reply);
-    if (body === null) {
-      slot.phone = newPhone();
-      slot.reply = null;
-      body = nextHop(slot.phone, null)!;
-    }
-    slot.busy = true;
-    inflight.push(
-      http.post('/ussd', body).then((res) => {
-        latencies.push(performance.now() - due);
-        if (res.status !== 200) errors++;
-        slot.reply = res.text;
-        slot.busy = false;
-      }),
-    );
-  }
-  await Promise.all(inflight);
-  http.close();
-  latencies.sort((a, b) => a - b);
-  const elapsed = (performance.now() - start) / 1000;
-  return { offered: total, done: latencies.length, achieved: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, late, errors };
-}
+/** Open-loop USSD at a fixed offered rate (see openLoop): latency from each hop's due time. */
+export const fixedLoad = (port: number, rate: number, sessions: number, seconds: number, until?: () => boolean, kind: 'service' | 'bare' = 'service') =>
+  openLoop(port, ussdCallers, kind, rate, sessions, seconds, until);

@@ -5,14 +5,20 @@ import { EFFECT_TYPES, type ConversationContext, type ConversationEvent, type Co
  * The only place the conversation machines are stepped, from and to plain JSON. What the
  * machine emitted comes back as the step's effects, in order; nothing is executed here.
  *
- * XState's pure `transition(machine, snapshot, event)` builds a throwaway actor, and with it
- * the machine's whole initial state, on every call: about half the CPU of a USSD hop (see
- * `npm run bench:engine`). So each machine keeps one inert actor scope, made once the way
- * `transition()` makes its own, and steps through `machine.transition(snapshot, event,
- * scope)`, the method `transition()` itself calls. The scope runs nothing: it only
- * collects the actions the step returns. test/engine/stepping.test.ts checks, over every
- * path of every shipped questionnaire, that this gives exactly what `transition()` and
- * `initialTransition()` give, so an XState upgrade that changes either fails there.
+ * XState's pure `transition(machine, snapshot, event)` and `initialTransition()` build a
+ * throwaway actor, and with it the machine's whole initial state, on every call. Measured
+ * (README, *Benchmark*): `npm run bench:engine` puts stepping a whole clinic report at 52-58
+ * us of CPU per hop with those functions and 17-20 us with the cache below (medians 54.7 and
+ * 18.8 us, five rounds). Over HTTP, with `--stepping public` the service used 0.26-0.29 ms of
+ * CPU per USSD hop against 0.19-0.22 with the cache (the ratio to bare Express 0.60-0.68
+ * against 0.79-0.96; the target is 0.75), and 0.28-0.33 ms per voice hop against 0.19-0.26
+ * (0.51-0.67 against 0.69-0.76). The cost shows, so the cache stays: each machine keeps one
+ * inert actor scope, made once the way `transition()` makes its own, and steps through
+ * `machine.transition(snapshot, event, scope)`, the method `transition()` itself calls. The
+ * scope runs nothing: it only collects the actions the step returns. `reference` is XState's
+ * own pure functions, and test/engine/stepping.test.ts checks, over random conversations on
+ * every shipped questionnaire, that the cache gives exactly what they give, so an XState
+ * upgrade that changes either fails there.
  */
 
 // the machine's own value type knows only the states written out literally (not the compiled questions)
@@ -34,8 +40,16 @@ export function stepConversation(machine: ConversationMachine, state: Conversati
   return collected(scope, () => machine.transition(snapshot, event, scope.actorScope));
 }
 
+/** How the app steps the machines: `cached` (below) or XState's own `reference`. */
+export type Stepper = {
+  start(machine: ConversationMachine, input: ConversationInput): Step;
+  step(machine: ConversationMachine, state: ConversationState, event: ConversationEvent): Step;
+};
+
+export const cached: Stepper = { start: startConversation, step: stepConversation };
+
 /** XState's own pure functions, step for step: the reference the cached path is tested against. */
-export const reference = {
+export const reference: Stepper = {
   start(machine: ConversationMachine, input: ConversationInput): Step {
     const [snapshot, actions] = initialTransition(machine, input);
     return outcome(snapshot, actions);

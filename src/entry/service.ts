@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -7,8 +7,8 @@ import type { DestinationStream, Logger } from 'pino';
 import type { Router } from 'express';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
-import { createHttpApp } from '../http/app.js';
-import { requireCallbackToken } from '../http/security.js';
+import { createHttpApp, FORM_PARAMETER_LIMIT } from '../http/app.js';
+import { callbackTokenGuard } from '../http/security.js';
 import { createStaffAuth } from '../http/staff/auth.js';
 import { createStaffRoutes, STAFF_PATHS } from '../http/staff/index.js';
 import { createDashboardViews } from '../app/staff/dashboard-views.js';
@@ -22,9 +22,10 @@ import { loadLocaleMessages } from '../app/locale-messages.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { countStorageErrors, createMetrics } from '../http/metrics.js';
-import { ussdRoutes } from '../http/routes/ussd.js';
-import { smsRoutes } from '../http/routes/sms.js';
-import { incomingSmsRoutes } from '../http/routes/sms-incoming.js';
+import { ussdCallbacks } from '../http/routes/ussd.js';
+import { deliveryReportCallback } from '../http/routes/sms.js';
+import { incomingSmsCallback } from '../http/routes/sms-incoming.js';
+import { callbackRouter, leanCallbacks } from '../http/callbacks.js';
 import { citizenPhoneAtSend } from '../app/cases/follow-up-sms.js';
 import { runCaseFollowUp } from '../app/cases/follow-up-run.js';
 import { receiveSmsReply } from '../app/cases/sms-reply.js';
@@ -50,6 +51,7 @@ import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
 import { createContactVault } from '../gateways/contact-vault.js';
 import type { Storage } from '../storage/ports.js';
+import type { Stepper } from '../engine/stepping.js';
 
 /**
  * Assembles the service from config: storage, engine, channels, HTTP. `start()` listens
@@ -68,6 +70,8 @@ export type ServiceOverrides = {
   sms?: SmsGateway;
   /** where the blocks a person must see go (the in-memory storage warning); default stderr */
   notices?: { write(text: string): unknown };
+  /** how the conversation machines are stepped; default the cached scope (src/engine/stepping.ts) */
+  stepper?: Stepper;
 };
 
 /** The folder holding flows/ and locales/: the repository in development, /app in the image. */
@@ -110,6 +114,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     questionnaires,
     texts,
     settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
+    stepper: overrides.stepper,
   });
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
@@ -228,25 +233,33 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     defaultLanguage: config.defaultLanguage,
   });
   let shuttingDown = false;
-  const callbackGuard = requireCallbackToken(config.callbackToken, (path) => metrics.callbackRefused(path));
+  // the provider callbacks, served on the lean path (src/http/callbacks.ts) and, for what it passes on, by Express
+  const callbackGuard = callbackTokenGuard(config.callbackToken, (path) => metrics.callbackRefused(path));
+  const voiceRoutes = voice.routes({ ...hopDeps, metrics });
+  const callbacks = [
+    ...ussdCallbacks(ussd, metrics),
+    voiceRoutes.callback,
+    deliveryReportCallback(storage, { now: () => clock.now(), log, metrics }),
+    incomingSmsCallback((sms) => receiveSmsReply(replyDeps, sms), log),
+  ];
   const routers: Router[] = [
+    callbackRouter(callbacks, callbackGuard),
+    voiceRoutes.audio,
     healthRoutes(storage, () => shuttingDown),
     metricsRoutes(metrics, staffAuth.guard('viewer', 'api')),
-    ussdRoutes(ussd, callbackGuard, metrics),
-    voice.routes({ ...hopDeps, callbackGuard, metrics }),
-    smsRoutes(storage, callbackGuard, { now: () => clock.now(), log, metrics }),
-    incomingSmsRoutes((sms) => receiveSmsReply(replyDeps, sms), callbackGuard, log),
     staff.router,
     publicRoutes,
   ];
   const app = createHttpApp({ log, bodyLimitBytes: config.bodyLimitBytes, routers, ownBodyParsing: STAFF_PATHS });
+  const listener = leanCallbacks({ callbacks, guard: callbackGuard, log, bodyLimitBytes: config.bodyLimitBytes, parameterLimit: FORM_PARAMETER_LIMIT, fallback: app });
 
   let server: Server | null = null;
 
   async function start(port = config.port, host = config.host): Promise<{ port: number; url: string }> {
     server = await new Promise<Server>((ok, fail) => {
-      const s = app.listen(port, host, () => ok(s));
+      const s = createServer(listener);
       s.once('error', fail);
+      s.listen(port, host, () => ok(s));
     });
     server.keepAliveTimeout = 65_000; // longer than typical load balancer idle timeouts
     const address = server.address() as AddressInfo;

@@ -1,4 +1,4 @@
-import type { RequestHandler, Router } from 'express';
+import type { Router } from 'express';
 import type { Config } from './config.js';
 import type { LoadedQuestionnaire } from '../engine/conversation.js';
 import type { SystemTextSource } from '../engine/prompt.js';
@@ -6,7 +6,8 @@ import { createAudioCatalog, loadAudioManifests, type AudioCatalog } from '../ch
 import { missingRecordings, tooManyOptionsForVoice, voiceLanguages } from '../channels/voice/coverage.js';
 import { MAX_VOICE_OPTIONS } from '../channels/voice/protocol.js';
 import { textsFor, type ShippedContent } from '../app/content.js';
-import { voiceRoutes } from '../http/routes/voice.js';
+import { voiceAudioRoutes, voiceCallback } from '../http/routes/voice.js';
+import type { Callback } from '../http/callbacks.js';
 import type { ServiceMetrics } from '../http/metrics.js';
 import { voiceAdapter } from '../channels/voice/adapter.js';
 import { createHopHandler, type HopDeps } from '../app/hops/handle-hop.js';
@@ -30,8 +31,8 @@ export type VoiceChannel = {
   /** null when voice is off (no PUBLIC_BASE_URL in production) */
   baseUrl: string | null;
   channelCheck: ChannelCheck;
-  /** the routes; call after the conversation exists */
-  routes(deps: Omit<HopDeps, 'settings'> & { callbackGuard: RequestHandler; metrics: Pick<ServiceMetrics, 'now' | 'hop'> }): Router;
+  /** the callback and the recordings' routes; call after the conversation exists */
+  routes(deps: Omit<HopDeps, 'settings'> & { metrics: Pick<ServiceMetrics, 'now' | 'hop'> }): { callback: Callback; audio: Router };
 };
 
 export function prepareVoiceChannel(input: {
@@ -96,7 +97,7 @@ export function prepareVoiceChannel(input: {
               handleCallEnd: (end: Parameters<typeof recordCallEnd>[1]) => recordCallEnd(deps, end),
             }
           : null;
-      return voiceRoutes(handler, deps.callbackGuard, { root, languages: Object.keys(content.locales) }, deps.metrics);
+      return { callback: voiceCallback(handler, deps.metrics), audio: voiceAudioRoutes({ root, languages: Object.keys(content.locales) }) };
     },
   };
 }

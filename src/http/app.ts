@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { logRequest } from './request-log.js';
 
 /**
  * Express assembly: request ids, logs without phone numbers or tokens, body limits (413),
@@ -20,7 +20,7 @@ export function createHttpApp(options: {
   app.set('etag', false);
   app.set('trust proxy', true);
   app.use(requestLog(options.log));
-  const urlencoded = express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 100 });
+  const urlencoded = express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: FORM_PARAMETER_LIMIT });
   const json = express.json({ limit: options.bodyLimitBytes });
   const own = options.ownBodyParsing;
   app.use((req, res, next) => (own?.test(req.path) ? next() : urlencoded(req, res, next)));
@@ -30,18 +30,28 @@ export function createHttpApp(options: {
     res.status(404).json({ error: 'not found' });
   });
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' ? err.status : 500;
-    if (status === 413) return void res.status(413).type('text/plain').send('Request body too large');
-    if (status >= 400 && status < 500)
-      return void res
-        .status(status)
-        .type('text/plain')
-        .send(`Bad request: ${BODY_ERRORS[err.type as string] ?? err.message}`);
-    options.log.error({ err, reqId: res.getHeader('x-request-id') }, 'unhandled error');
-    if (!res.headersSent) res.status(500).type('text/plain').send('Internal error');
+    const reply = errorReply(err);
+    if (reply.status >= 500) options.log.error({ err, reqId: res.getHeader('x-request-id') }, 'unhandled error');
+    if (!res.headersSent) res.status(reply.status).type('text/plain').send(reply.text);
   };
   app.use(onError);
   return app;
+}
+
+/** Fields a form may have (more is a 413, as body-parser counts them). */
+export const FORM_PARAMETER_LIMIT = 100;
+
+/**
+ * What an error thrown while serving a request is answered with: a body too large is a 413,
+ * another client error (a body that cannot be read) a 400 saying why, anything else a 500
+ * (which the caller logs).
+ */
+export function errorReply(err: unknown): { status: number; text: string } {
+  const e = err as { status?: unknown; type?: unknown; message?: unknown } | null | undefined;
+  const status = typeof e?.status === 'number' ? e.status : 500;
+  if (status === 413) return { status, text: 'Request body too large' };
+  if (status >= 400 && status < 500) return { status, text: `Bad request: ${BODY_ERRORS[e?.type as string] ?? e?.message}` };
+  return { status: 500, text: 'Internal error' };
 }
 
 /** What the body parsers' error types mean, in plain words for whoever sent the request. */
@@ -55,24 +65,9 @@ const BODY_ERRORS: Record<string, string> = {
   'request.size.invalid': 'the body is not as long as its Content-Length says',
 };
 
-/**
- * One log line per request, with its id (an incoming x-request-id is honoured, else a new
- * one, echoed back), the path without its query string (callback tokens travel there),
- * status and duration. Written when the response finishes and only if the level is on:
- * pino-http builds a child logger for every request, which cost more than a USSD hop.
- */
 function requestLog(log: Logger): RequestHandler {
   return (req, res, next) => {
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', id);
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-      if (!log.isLevelEnabled(level)) return;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log[level]({ reqId: id, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
+    logRequest(log, req, res, req.originalUrl);
     next();
   };
 }

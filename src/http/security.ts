@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { CallbackGuard } from './callbacks.js';
 
 /** Compares secrets in constant time; hashing first makes unequal lengths safe too. */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -23,16 +23,14 @@ declare module 'express-serve-static-core' {
  * Shared secret on Africa's Talking callback URLs (AT cannot send custom headers, so the
  * secret travels as ?token= in the URL configured on the AT dashboard). Without a token the
  * callbacks are open: config.ts allows that only in development or with AT_CALLBACK_AUTH=proxy.
+ * A refused request is counted (`onRefused`) and answered 401 by the callbacks (src/http/callbacks.ts).
  */
-export function requireCallbackToken(token: string | undefined, onRefused?: (path: string) => void) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!token) return next();
-    const given = typeof req.query.token === 'string' ? req.query.token : '';
-    if (!constantTimeEqual(given, token)) {
-      onRefused?.(req.path);
-      res.status(401).type('text/plain').send('invalid callback token');
-      return;
-    }
-    next();
+export function callbackTokenGuard(token: string | undefined, onRefused?: (path: string) => void): CallbackGuard {
+  return (query, path) => {
+    if (!token) return true;
+    const given = typeof query.token === 'string' ? query.token : '';
+    if (constantTimeEqual(given, token)) return true;
+    onRefused?.(path);
+    return false;
   };
 }

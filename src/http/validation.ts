@@ -15,7 +15,8 @@ export function fieldProblems(error: z.ZodError, whole = '(body)'): FieldProblem
   return error.issues.map((i) => ({ field: i.path.join('.') || whole, message: i.message }));
 }
 
-const summary = (fields: FieldProblem[]) => fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+/** The problems in one line: "field: message; field: message". */
+export const summary = (fields: FieldProblem[]) => fields.map((f) => `${f.field}: ${f.message}`).join('; ');
 
 /** Answers 400 in the staff API's error shape. */
 export function sendBadRequest(res: Response, fields: FieldProblem[]): void {

@@ -5,9 +5,20 @@
  */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** the last second asked about, per zone: formatToParts is slow, and a completing hop asks twice in the same second */
+const lastOffset = new Map<string, { second: number; offset: number }>();
 
-/** The time zone's offset from UTC at that instant, in milliseconds. */
+/** The time zone's offset from UTC at that instant, in milliseconds (it depends only on the instant's whole second). */
 export function offsetMs(at: Date, timeZone: string): number {
+  const second = Math.floor(at.getTime() / 1000);
+  const last = lastOffset.get(timeZone);
+  if (last?.second === second) return last.offset;
+  const offset = computeOffsetMs(at, second, timeZone);
+  lastOffset.set(timeZone, { second, offset });
+  return offset;
+}
+
+function computeOffsetMs(at: Date, second: number, timeZone: string): number {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -24,7 +35,7 @@ export function offsetMs(at: Date, timeZone: string): number {
   }
   const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+  return asUtc - second * 1000;
 }
 
 /** The wall-clock reading of an instant in the zone, as an ISO text without zone (YYYY-MM-DDTHH:mm:ss.sss). */

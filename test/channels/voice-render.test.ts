@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createAudioCatalog, type AudioEntry } from '../../src/channels/voice/audio.js';
-import { renderVoiceXml, voiceScreen, type Segment } from '../../src/channels/voice/render.js';
+import { renderVoiceXml, voiceScreen, voiceXmlTemplate, type Segment } from '../../src/channels/voice/render.js';
 import { el, escapeXml, serialize, xmlDocument } from '../../src/channels/voice/xml.js';
 import type { Prompt } from '../../src/engine/prompt.js';
 import { run, shipped, systemTexts } from '../support/engine.js';
@@ -136,5 +136,46 @@ describe('voice renderer', () => {
     const xml = renderVoiceXml(voiceScreen(end, systemTexts), { audio: none, callbackUrl: `${BASE}/voice?seq=9` });
     expect(atVoiceXmlProblems(xml)).toEqual([]);
     expect(parseAtVoiceXml(xml).children.map((c) => `${c.name}:${c.text}`)).toEqual(['Say:No problem. Thank you.']);
+  });
+});
+
+describe('voice XML templates (a screen built once, its callback URL filled in per reply)', () => {
+  const clinic = shipped('clinic');
+  const screens = run(clinic, ['1001', '1', '3', '2', '2', '2', '2', '2', '1', '2'], { input: { languages: ['en'] } }).map((s) => s.prompt);
+  const urls = [`${BASE}/voice?seq=1`, `${BASE}/voice?token=a%26b&seq=12`, `${BASE}/voice?token="<x>'&seq=3`];
+
+  it('fills in the URL where it stands, escaped, and nowhere else, on every screen of a report', () => {
+    expect(screens.map((p) => p.id)).toContain('end:thanks');
+    for (const prompt of screens) {
+      for (const greet of [true, false]) {
+        const screen = voiceScreen(prompt, systemTexts, undefined, { greet });
+        const template = voiceXmlTemplate(screen, none);
+        const [first, ...others] = urls.map((url) => template.fill(url));
+        for (const [i, xml] of others.entries()) expect(xml, prompt.id).toBe(first!.split(escapeXml(urls[0]!)).join(escapeXml(urls[i + 1]!)));
+        const root = parseAtVoiceXml(template.fill(urls[2]!));
+        const listener = root.children.find((c) => c.name === 'GetDigits' || c.name === 'Record');
+        if (listener) expect(listener.attrs.callbackUrl).toBe(urls[2]);
+        const redirect = root.children.find((c) => c.name === 'Redirect');
+        if (redirect) expect(redirect.text).toBe(urls[2]);
+      }
+    }
+  });
+
+  it('renders a screen whose own words hold the placeholder in full, every time', () => {
+    const prompt = screens[3]!;
+    const odd: Prompt = { ...prompt, body: [{ key: 'x', text: 'A \uE000callbackUrl\uE000 and \uE000 text' }] };
+    const template = voiceXmlTemplate(voiceScreen(odd, systemTexts), none);
+    const xml = template.fill(urls[1]!);
+    const root = parseAtVoiceXml(xml);
+    expect(root.children[0]!.children[0]!.text).toContain('A \uE000callbackUrl\uE000 and \uE000 text');
+    expect(root.children[0]!.attrs.callbackUrl).toBe(urls[1]);
+    expect(root.children.at(-1)!.text).toBe(urls[1]);
+  });
+
+  it('lists the segments spoken for want of a recording, for the caller to report on every reply', () => {
+    const sw: Prompt = { ...screens[3]!, lang: 'sw' };
+    const template = voiceXmlTemplate(voiceScreen(sw, systemTexts), none);
+    expect(template.missing.length).toBeGreaterThan(0);
+    expect(template.missing.every((s) => s.lang === 'sw')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { FRONT_DOOR, versionForStep, type ConversationEvent, type ConversationInput, type Effect, type FacilityRef, type LoadedQuestionnaire, type ResumeOffer } from '../../engine/conversation.js';
 import { promptFor, type Prompt, type SystemTextSource } from '../../engine/prompt.js';
-import { startConversation, stepConversation, type ConversationState, type Step } from '../../engine/stepping.js';
+import { cached, type ConversationState, type Step, type Stepper } from '../../engine/stepping.js';
 import type { Channel, Facility, Storage } from '../../storage/ports.js';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire-catalog.js';
 
@@ -17,6 +17,8 @@ export type RunnerDeps = {
   questionnaires: QuestionnaireCatalog;
   texts: SystemTextSource;
   settings: { resumeWindowMinutes: number; maxFacilityAttempts: number };
+  /** how the machines are stepped (the bench compares XState's transition() with the cached scope); default `cached` */
+  stepper?: Stepper;
 };
 
 export type Caller = { channel: Channel; respondentKey: string; languages: string[]; maxRetries: number | null };
@@ -26,6 +28,7 @@ const MAX_LOOKUPS_PER_HOP = 4;
 
 export function createConversationRunner(deps: RunnerDeps) {
   const { storage, questionnaires } = deps;
+  const stepper = deps.stepper ?? cached;
 
   async function pinned(state: Pick<ConversationState, 'context'>, event: ConversationEvent | null): Promise<LoadedQuestionnaire | null> {
     const version = versionForStep(state.context, event);
@@ -58,12 +61,12 @@ export function createConversationRunner(deps: RunnerDeps) {
       maxFacilityAttempts: deps.settings.maxFacilityAttempts,
       maxRetries: caller.maxRetries,
     };
-    return settle(startConversation(resumed?.machine ?? FRONT_DOOR, input));
+    return settle(stepper.start(resumed?.machine ?? FRONT_DOOR, input));
   }
 
   async function advance(state: ConversationState, event: ConversationEvent): Promise<Turn> {
     const q = await pinned(state, event);
-    return settle(stepConversation(q?.machine ?? FRONT_DOOR, state, event));
+    return settle(stepper.step(q?.machine ?? FRONT_DOOR, state, event));
   }
 
   /** Answers each lookup the machine asked for, until it asks for none. */
@@ -75,7 +78,7 @@ export function createConversationRunner(deps: RunnerDeps) {
       if (lookup?.type !== 'lookupFacility') break;
       const event = await lookUp(lookup.code, lookup.for);
       const q = await pinned(step.state, event);
-      step = stepConversation(q?.machine ?? FRONT_DOOR, step.state, event);
+      step = stepper.step(q?.machine ?? FRONT_DOOR, step.state, event);
       effects.push(...step.effects);
     }
     return { state: step.state, effects, questionnaire: await pinned(step.state, null) };
@@ -96,8 +99,8 @@ export function createConversationRunner(deps: RunnerDeps) {
 
   /** The apology for a hop that failed before its session existed: the front door, ended by FAILED. */
   async function failedAtStart(languages: string[]): Promise<Prompt> {
-    const started = startConversation(FRONT_DOOR, { languages, maxFacilityAttempts: deps.settings.maxFacilityAttempts, maxRetries: null });
-    const ended = stepConversation(FRONT_DOOR, started.state, { type: 'FAILED' });
+    const started = stepper.start(FRONT_DOOR, { languages, maxFacilityAttempts: deps.settings.maxFacilityAttempts, maxRetries: null });
+    const ended = stepper.step(FRONT_DOOR, started.state, { type: 'FAILED' });
     return promptFor(ended.state, { questionnaire: null, texts: deps.texts });
   }
 

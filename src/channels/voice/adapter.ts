@@ -3,7 +3,7 @@ import type { ConversationEvent } from '../../engine/conversation.js';
 import type { Prompt, SystemTextSource } from '../../engine/prompt.js';
 import type { AudioCatalog } from './audio.js';
 import { REPEAT_KEY, SKIP_KEY, type VoiceCallActive } from './protocol.js';
-import { renderVoiceGoodbye, renderVoiceXml, voiceScreen, type Segment } from './render.js';
+import { renderVoiceGoodbye, voiceScreen, voiceXmlTemplate, type Segment, type VoiceXmlTemplate } from './render.js';
 
 /**
  * Voice as the hop lifecycle sees it. Every URL a reply gives AT carries `?seq=N`, so the
@@ -22,6 +22,14 @@ export function voiceAdapter(settings: {
   callbackUrl(seq: number): string;
   onMissingRecording?: (segment: Segment) => void;
 }): ChannelAdapter<VoiceRequest> {
+  // prompts are shared objects (the engine keeps them per screen): each is turned into XML once, greeted or not
+  const templates = new WeakMap<Prompt, [VoiceXmlTemplate?, VoiceXmlTemplate?]>();
+  const templateOf = (prompt: Prompt, greet: boolean): VoiceXmlTemplate => {
+    let pair = templates.get(prompt);
+    if (!pair) templates.set(prompt, (pair = []));
+    const i = greet ? 1 : 0;
+    return (pair[i] ??= voiceXmlTemplate(voiceScreen(prompt, settings.texts, undefined, { greet }), settings.audio));
+  };
   return {
     channel: 'voice',
     maxRetries: settings.maxRetries,
@@ -35,12 +43,9 @@ export function voiceAdapter(settings: {
     read: (req, _last, prompt) => ({ kind: 'event', event: hear(req, prompt) }),
     render(prompt, hop) {
       const seq = (hop.previous?.seq ?? 0) + 1;
-      const reply = renderVoiceXml(voiceScreen(prompt, settings.texts, undefined, { greet: seq === 1 }), {
-        audio: settings.audio,
-        callbackUrl: settings.callbackUrl(seq),
-        onMissingRecording: settings.onMissingRecording,
-      });
-      return { reply, seq };
+      const template = templateOf(prompt, seq === 1);
+      for (const segment of template.missing) settings.onMissingRecording?.(segment);
+      return { reply: template.fill(settings.callbackUrl(seq)), seq };
     },
     renderFailure: (prompt) => renderVoiceGoodbye({ lang: prompt.lang, ...prompt.body[0]! }, { audio: settings.audio }),
     isOver: (prompt) => prompt.kind === 'end',

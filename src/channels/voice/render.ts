@@ -2,7 +2,7 @@ import type { Prompt, SystemTextSource } from '../../engine/prompt.js';
 import type { Text } from '../../engine/texts.js';
 import type { AudioCatalog } from './audio.js';
 import { MAX_VOICE_OPTIONS } from './protocol.js';
-import { el, xmlDocument, type XmlNode } from './xml.js';
+import { el, escapeXml, xmlDocument, type XmlNode } from './xml.js';
 
 /**
  * Renders an engine prompt as Africa's Talking voice XML. Pure: the same prompt, audio
@@ -123,15 +123,15 @@ export type VoiceRenderOptions = {
 
 type Action = { kind: 'say'; text: string } | { kind: 'play'; url: string };
 
-function actionsFor(segments: Segment[], options: VoiceRenderOptions): Action[] {
+function actionsFor(segments: Segment[], audio: AudioCatalog, missing: Segment[]): Action[] {
   const actions: Action[] = [];
   for (const s of segments) {
-    const url = options.audio.url(s.lang, s.key);
+    const url = audio.url(s.lang, s.key);
     if (url) {
       actions.push({ kind: 'play', url });
       continue;
     }
-    if (s.lang !== 'en') options.onMissingRecording?.(s);
+    if (s.lang !== 'en') missing.push(s);
     const last = actions[actions.length - 1];
     if (last?.kind === 'say') last.text = `${last.text} ${sentence(s.text)}`;
     else actions.push({ kind: 'say', text: sentence(s.text) });
@@ -148,26 +148,57 @@ function sentence(text: string): string {
 const node = (a: Action): XmlNode => (a.kind === 'say' ? el('Say', undefined, a.text) : el('Play', { url: a.url }));
 
 export function renderVoiceXml(screen: VoiceScreen, options: VoiceRenderOptions): string {
+  const template = voiceXmlTemplate(screen, options.audio);
+  for (const segment of template.missing) options.onMissingRecording?.(segment);
+  return template.fill(options.callbackUrl);
+}
+
+/**
+ * A screen's XML with its callback URL left open, so a screen every caller on it hears the
+ * same way is built once and only the URL (it carries ?seq=) is filled in per reply; `missing`
+ * are the segments spoken with Say for want of a recording, in order. `fill(url)` gives exactly
+ * what rendering the screen with that URL gives: the URL is escaped as the serializer escapes
+ * it, at the places it stands.
+ */
+export type VoiceXmlTemplate = { missing: Segment[]; fill(callbackUrl: string): string };
+
+// a private-use character, kept by escapeXml; a screen whose texts hold it is not made a template
+const HOLE = '\uE000callbackUrl\uE000';
+
+export function voiceXmlTemplate(screen: VoiceScreen, audio: AudioCatalog): VoiceXmlTemplate {
+  const missing: Segment[] = [];
+  const built = buildXml(screen, audio, HOLE, missing);
+  const parts = built.xml.split(HOLE);
+  if (parts.length - 1 !== built.holes || parts.some((p) => p.includes('\uE000'))) {
+    // the texts themselves hold the hole's character: render each reply in full
+    return { missing, fill: (url) => buildXml(screen, audio, url, []).xml };
+  }
+  if (parts.length === 1) return { missing, fill: () => built.xml };
+  return { missing, fill: (url) => parts.join(escapeXml(url)) };
+}
+
+/** The XML, and how many times the callback URL stands in it. */
+function buildXml(screen: VoiceScreen, audio: AudioCatalog, callbackUrl: string, missing: Segment[]): { xml: string; holes: number } {
   if (screen.listen.kind === 'replay') {
     const closing = screen.segments[screen.segments.length - 1];
-    const said = closing !== undefined && !options.audio.url(closing.lang, closing.key);
+    const said = closing !== undefined && !audio.url(closing.lang, closing.key);
     screen = said ? { segments: [...screen.segments, screen.listen.offer], listen: screen.listen } : { segments: screen.segments, listen: { kind: 'none' } };
   }
-  const actions = actionsFor(screen.segments, options);
-  if (screen.listen.kind === 'none' || actions.length === 0) return xmlDocument(el('Response', undefined, actions.map(node)));
+  const actions = actionsFor(screen.segments, audio, missing);
+  if (screen.listen.kind === 'none' || actions.length === 0) return { xml: xmlDocument(el('Response', undefined, actions.map(node))), holes: 0 };
   const before = actions.slice(0, -1).map(node);
   const last = node(actions[actions.length - 1]!);
   const l = screen.listen;
   // a key (`*`) brings the same closing words back (the session has ended, so its last reply is repeated); silence hangs up
-  if (l.kind === 'replay') return xmlDocument(el('Response', undefined, [...before, el('GetDigits', { numDigits: l.numDigits, timeout: l.timeout, callbackUrl: options.callbackUrl }, [last])]));
+  if (l.kind === 'replay') return { xml: xmlDocument(el('Response', undefined, [...before, el('GetDigits', { numDigits: l.numDigits, timeout: l.timeout, callbackUrl }, [last])])), holes: 1 };
   const listener =
     l.kind === 'keys'
-      ? el('GetDigits', { numDigits: l.numDigits, timeout: l.timeout, callbackUrl: options.callbackUrl }, [last])
+      ? el('GetDigits', { numDigits: l.numDigits, timeout: l.timeout, callbackUrl }, [last])
       : l.kind === 'digits'
-        ? el('GetDigits', { finishOnKey: l.finishOnKey, timeout: l.timeout, callbackUrl: options.callbackUrl }, [last])
-        : el('Record', { finishOnKey: l.finishOnKey, maxLength: l.maxLength, timeout: l.timeout, trimSilence: 'true', playBeep: 'true', callbackUrl: options.callbackUrl }, [last]);
+        ? el('GetDigits', { finishOnKey: l.finishOnKey, timeout: l.timeout, callbackUrl }, [last])
+        : el('Record', { finishOnKey: l.finishOnKey, maxLength: l.maxLength, timeout: l.timeout, trimSilence: 'true', playBeep: 'true', callbackUrl }, [last]);
   // when the caller presses nothing AT moves on to the next action: come back to us
-  return xmlDocument(el('Response', undefined, [...before, listener, el('Redirect', undefined, options.callbackUrl)]));
+  return { xml: xmlDocument(el('Response', undefined, [...before, listener, el('Redirect', undefined, callbackUrl)])), holes: 2 };
 }
 
 /** A short spoken apology that ends the call: no listening, nothing else. */

@@ -1,7 +1,6 @@
-import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { IncomingSms, SmsReplyOutcome } from '../../app/cases/sms-reply.js';
-import { parseOr400 } from '../validation.js';
+import { type Callback, textReply, validated } from '../callbacks.js';
 
 /**
  * Africa's Talking incoming SMS (form fields from, to, text, date, id, linkId): a citizen's
@@ -20,23 +19,23 @@ export const IncomingSmsForm = z.object({
   networkCode: z.string().max(16, 'is too long').optional(),
 });
 
-export function incomingSmsRoutes(
+export function incomingSmsCallback(
   receive: (sms: IncomingSms) => Promise<{ outcome: SmsReplyOutcome; reference?: string }>,
-  callbackGuard: RequestHandler,
   log: { info(o: object, m: string): void; error(o: object, m: string): void },
-): Router {
-  const router = Router();
-  router.post('/sms/incoming', callbackGuard, async (req, res) => {
-    const sms = parseOr400(IncomingSmsForm, req.body, res, 'text');
-    if (!sms) return;
-    try {
-      const { outcome, reference } = await receive(sms);
-      log.info({ smsId: sms.id, outcome, case: reference }, 'incoming SMS');
-    } catch (err) {
-      // its id is released, so a copy of it sent again is handled
-      log.error({ err, smsId: sms.id }, 'could not handle an incoming SMS');
-    }
-    res.type('text/plain').send('OK');
-  });
-  return router;
+): Callback {
+  return {
+    path: '/sms/incoming',
+    async handle(req) {
+      const sms = validated(IncomingSmsForm, req.body);
+      if (!sms.ok) return sms.reply;
+      try {
+        const { outcome, reference } = await receive(sms.data);
+        log.info({ smsId: sms.data.id, outcome, case: reference }, 'incoming SMS');
+      } catch (err) {
+        // its id is released, so a copy of it sent again is handled
+        log.error({ err, smsId: sms.data.id }, 'could not handle an incoming SMS');
+      }
+      return textReply('OK');
+    },
+  };
 }

@@ -1,9 +1,8 @@
-import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { DELIVERY_STATUSES, recordDeliveryReport } from '../../app/scorecards/record-delivery-report.js';
 import type { Storage } from '../../storage/ports.js';
 import type { ServiceMetrics } from '../metrics.js';
-import { parseOr400 } from '../validation.js';
+import { type Callback, textReply, validated } from '../callbacks.js';
 
 /**
  * Africa's Talking SMS delivery reports. Answered with 200 as soon as the report is
@@ -19,17 +18,24 @@ export const DeliveryReport = z.object({
   failureReason: z.string().max(200, 'is too long').optional(),
   retryCount: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).max(10_000).optional(),
 });
+type DeliveryReport = z.infer<typeof DeliveryReport>;
 
-export function smsRoutes(
+export function deliveryReportCallback(
   storage: Storage,
-  callbackGuard: RequestHandler,
   deps: { now: () => Date; log: { info(o: object, m: string): void; error(o: object, m: string): void }; metrics?: Pick<ServiceMetrics, 'deliveryReport'> },
-): Router {
-  const router = Router();
-  router.post('/sms/delivery-reports', callbackGuard, async (req, res) => {
-    const report = parseOr400(DeliveryReport, req.body, res, 'text');
-    if (!report) return;
-    res.type('text/plain').send('OK');
+): Callback {
+  return {
+    path: '/sms/delivery-reports',
+    async handle(req) {
+      const parsed = validated(DeliveryReport, req.body);
+      if (!parsed.ok) return parsed.reply;
+      const report = parsed.data;
+      // answered at once (AT retries otherwise), recorded after
+      return { ...textReply('OK'), after: () => record(report) };
+    },
+  };
+
+  async function record(report: DeliveryReport) {
     try {
       const { id: providerMessageId, status, failureReason, networkCode, retryCount } = report;
       const recorded = await recordDeliveryReport({ storage, now: deps.now }, { providerMessageId, status, failureReason, networkCode, retryCount });
@@ -39,6 +45,5 @@ export function smsRoutes(
     } catch (err) {
       deps.log.error({ err, providerMessageId: report.id }, 'could not record a delivery report');
     }
-  });
-  return router;
+  }
 }

@@ -1,37 +1,41 @@
-import { Router, type RequestHandler } from 'express';
 import { UssdRequest, UssdSessionEvent } from '../../channels/ussd/protocol.js';
+import { type Callback, textReply, validated } from '../callbacks.js';
 import type { ServiceMetrics } from '../metrics.js';
-import { parseOr400 } from '../validation.js';
 
 /** Africa's Talking USSD callbacks: thin translation between HTTP and the use case. */
-export function ussdRoutes(
+export function ussdCallbacks(
   handler: { handleHop(req: UssdRequest): Promise<string>; handleSessionEnd(event: UssdSessionEvent): Promise<unknown> },
-  callbackGuard: RequestHandler,
   metrics: Pick<ServiceMetrics, 'now' | 'hop'>,
-): Router {
-  const router = Router();
-
-  router.post('/ussd', callbackGuard, async (req, res) => {
-    const started = metrics.now();
-    const body = parseOr400(UssdRequest, req.body, res, 'text');
-    if (!body) return metrics.hop('ussd', 'invalid', started);
-    let screen: string;
-    try {
-      screen = await handler.handleHop(body);
-    } catch (err) {
-      metrics.hop('ussd', 'error', started);
-      throw err;
-    }
-    res.type('text/plain').send(screen);
-    metrics.hop('ussd', screen.startsWith('END') ? 'end' : 'continue', started);
-  });
-
-  router.post('/ussd/events', callbackGuard, async (req, res) => {
-    const body = parseOr400(UssdSessionEvent, req.body, res, 'text');
-    if (!body) return;
-    await handler.handleSessionEnd(body);
-    res.type('text/plain').send('OK');
-  });
-
-  return router;
+): Callback[] {
+  return [
+    {
+      path: '/ussd',
+      async handle(req) {
+        const started = metrics.now();
+        const body = validated(UssdRequest, req.body);
+        if (!body.ok) {
+          metrics.hop('ussd', 'invalid', started);
+          return body.reply;
+        }
+        let screen: string;
+        try {
+          screen = await handler.handleHop(body.data);
+        } catch (err) {
+          metrics.hop('ussd', 'error', started);
+          throw err;
+        }
+        metrics.hop('ussd', screen.startsWith('END') ? 'end' : 'continue', started);
+        return textReply(screen);
+      },
+    },
+    {
+      path: '/ussd/events',
+      async handle(req) {
+        const body = validated(UssdSessionEvent, req.body);
+        if (!body.ok) return body.reply;
+        await handler.handleSessionEnd(body.data);
+        return textReply('OK');
+      },
+    },
+  ];
 }
