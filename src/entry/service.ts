@@ -35,6 +35,7 @@ import type { SmsGateway } from '../gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from '../app/content.js';
 import { createConversationRunner } from '../app/hops/run-conversation.js';
 import { createHopHandler } from '../app/hops/handle-hop.js';
+import { createCaseDesk } from '../app/hops/case-desk.js';
 import { abandonUnfinished } from '../app/hops/session-ended.js';
 import { ussdAdapter } from '../channels/ussd/adapter.js';
 import type { UssdSessionEvent } from '../channels/ussd/protocol.js';
@@ -109,12 +110,17 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
   await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo, facilityTypes: shippedTypes(root, content, languages, config.defaultLanguage, log) });
 
+  // the one vault: it seals a consenting citizen's number and opens it at send time and for SMS replies
+  const vault = createContactVault(config.contacts.key);
+  const caseDeps = { storage, clock, vault, contactRetentionDays: config.contacts.retentionDays };
+  const caseDesk = createCaseDesk({ ...caseDeps, defaultCountry: config.defaultCountry, log });
   const runner = createConversationRunner({
     storage,
     questionnaires,
     texts,
     settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
     stepper: overrides.stepper,
+    cases: caseDesk,
   });
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
@@ -123,19 +129,18 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     clock,
     ids,
     respondentKey,
-    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log },
+    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log, cases: caseDesk },
     log,
   };
   const ussd = {
     handleHop: createHopHandler({ ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, ussdAdapter({ screenLimit: config.ussd.screenLimit })),
     async handleSessionEnd(event: UssdSessionEvent) {
-      const ended = await abandonUnfinished({ storage, clock }, 'ussd', event.sessionId);
+      const ended = await abandonUnfinished({ storage, clock, cases: caseDesk }, 'ussd', event.sessionId);
       if (ended.abandoned) log.info({ sessionId: event.sessionId, status: event.status }, 'USSD session ended before the report was finished');
       return ended;
     },
   };
 
-  const vault = createContactVault(config.contacts.key);
   const scorecards = createScorecardService({
     config,
     storage,
@@ -324,7 +329,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     staffRoutes: staff.specs,
     scorecards,
     /** follow-up cases: what openCaseForReport and actOnCase need (src/app/cases) */
-    cases: { storage, clock, vault, contactRetentionDays: config.contacts.retentionDays },
+    cases: caseDeps,
     /** the follow-up pass (the schedule runs it; tests call pass()) */
     followUp,
   };

@@ -116,7 +116,8 @@ describe('voice renderer', () => {
   });
 
   it('the thank-you, said, offers its reference again with star and hangs up on silence; recorded (no reference in it), it just ends', () => {
-    const answers = ['1001', '1', '1', '1', '1', '1', '1', '1', '1', '1'];
+    // satisfaction 4, no problem: no concern, so the thank-you ends the report
+    const answers = ['1001', '1', '1', '1', '1', '4', '1', '1', '1', '1'];
     const thanks = run(clinic, answers, { input: { languages: ['en'] } }).at(-1)!.prompt;
     expect(thanks.id).toBe('end:thanks');
     const withRef = { ...thanks, body: [systemTexts.system('en', 'end.thanks', { facility: 'Riverside Clinic', ref: 'R000-001' })] };

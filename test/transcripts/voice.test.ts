@@ -74,18 +74,22 @@ describe('voice transcripts', () => {
   });
   afterAll(() => t.stop());
 
-  // the thank-you offers its reference again (with *) only where it is said: a recording leaves the reference out
-  const full: Array<[string, string, string, string[], boolean]> = [
-    ['full-call-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2'], true],
-    ['full-call-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3'], false],
+  // the thank-you (or the answer to "May we SMS you?") offers its reference again (with *) only where it is said: a recording leaves the reference out
+  const full: Array<[string, string, string, string[], string[], boolean]> = [
+    // [name, language key, facility, answers after consent, the key for "may we SMS you" when the report names a concern, replays]
+    ['full-call-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2'], ['1'], true],
+    ['full-call-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3'], [], false],
   ];
-  it.each(full)('%s', async (name, lang, code, answers, replays) => {
+  it.each(full)('%s', async (name, lang, code, answers, followUp, replays) => {
     const call = t.call(`+2547110010${10 + Number(lang)}`);
-    const tr = new Transcript(t, `A full call: language key ${lang}, facility ${code}, then AT's final request`);
+    const title = followUp.length
+      ? `A full call naming a concern (follow-up SMS: yes): language key ${lang}, facility ${code}, then AT's final request`
+      : `A full call: language key ${lang}, facility ${code}, then AT's final request`;
+    const tr = new Transcript(t, title);
     await tr.hop('(call connects)', call, () => call.dial());
-    const end = await press(tr, call, [lang, code, '1', ...answers]);
+    const end = await press(tr, call, [lang, code, '1', ...answers, ...followUp]);
     if (replays) {
-      // the thank-you waits a moment for * to say the reference again; silence ends the call (no Redirect)
+      // the ending waits a moment for * to say the reference again; silence ends the call (no Redirect)
       expect(end.listening).toBe('keys');
       await expect(call.silence()).rejects.toThrow('no Redirect');
       const again = await press(tr, call, ['*']);

@@ -35,7 +35,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
   return async function handleHop(req: Req): Promise<string> {
     const sessionId = adapter.sessionId(req);
     const inputKey = adapter.inputKey(req);
-    const caller = (respondentKey: string) => ({ channel: adapter.channel, respondentKey, languages: settings.languages, maxRetries: adapter.maxRetries });
+    const caller = (respondentKey: string) => ({ channel: adapter.channel, respondentKey, languages: settings.languages, maxRetries: adapter.maxRetries, typesReferences: adapter.typesReferences });
     try {
       const session = await storage.sessions.get(adapter.channel, sessionId);
       if (!session) {
@@ -101,7 +101,14 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
      * records one twice, or one the respondent did not give.
      */
     async function recorded(claimed: HopSession, turn: Turn, now: Date): Promise<void> {
-      const stored = await recordEffects(deps.record, turn.effects, turn.state, { channel: adapter.channel, sessionId, respondentKey: claimed.respondentKey, responseId: claimed.responseId, now });
+      const stored = await recordEffects(deps.record, turn.effects, turn.state, {
+        channel: adapter.channel,
+        sessionId,
+        respondentKey: claimed.respondentKey,
+        responseId: claimed.responseId,
+        now,
+        phone: () => adapter.phone(req),
+      });
       if (stored === claimed.responseId) return;
       deps.log.warn({ sessionId, channel: adapter.channel }, 'the response this hop started already existed; pointing the session at it');
       await claim(claimed, { responseId: stored });

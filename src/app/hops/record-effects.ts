@@ -2,6 +2,7 @@ import type { Effect } from '../../engine/conversation.js';
 import { resumePointOf } from '../../engine/prompt.js';
 import type { ConversationState } from '../../engine/stepping.js';
 import type { Channel, Storage } from '../../storage/ports.js';
+import type { CaseDesk } from './case-desk.js';
 import { countKey } from './count-window.js';
 import { localDay } from '../../text/time.js';
 
@@ -15,7 +16,9 @@ import { localDay } from '../../text/time.js';
 export type RecordDeps = {
   storage: Storage;
   settings: { countWindowHours: number; timeZone: string };
-  log: { info(obj: object, msg: string): void };
+  log: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
+  /** the follow-up loop's cases; without it a concern is only logged */
+  cases?: Omit<CaseDesk, 'find'>;
 };
 
 export type HopRecord = {
@@ -25,6 +28,8 @@ export type HopRecord = {
   /** the response this hop works on; a new one's id when this hop starts it */
   responseId: string | null;
   now: Date;
+  /** the caller's number as the provider gave it: asked for only when a citizen consents to follow-up SMS */
+  phone?: () => string;
 };
 
 /** Returns the id of the response the hop worked on, as stored (a start that finds its response already there returns that one). */
@@ -95,7 +100,24 @@ export async function recordEffects(deps: RecordDeps, effects: Effect[], state: 
       case 'gaveUp':
         deps.log.info({ sessionId: hop.sessionId, screen: effect.screen }, 'no usable answer after the allowed repeats; ending politely');
         break;
+      case 'concernReported': {
+        const id = response();
+        if (!deps.cases) {
+          deps.log.info({ responseId: id, consent: effect.consent }, 'the report names a concern, but no case store is wired');
+          break;
+        }
+        // the number is asked for, and passed on to be sealed with the case, only with consent
+        await deps.cases.reportConcern({ responseId: id, consent: effect.consent, phone: effect.consent && hop.phone ? hop.phone() : null });
+        break;
+      }
+      case 'caseAnswered':
+        if (deps.cases) await deps.cases.answer({ reference: effect.reference, answer: effect.answer });
+        break;
+      case 'caseNotFound':
+        deps.log.info({ channel: hop.channel, attempt: effect.attempt }, 'unknown report reference');
+        break;
       case 'lookupFacility':
+      case 'lookupCase':
       case 'declined':
         break;
     }

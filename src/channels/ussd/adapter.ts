@@ -12,6 +12,7 @@ export function ussdAdapter(settings: { screenLimit: number }): ChannelAdapter<U
   return {
     channel: 'ussd',
     maxRetries: null,
+    typesReferences: true,
     sessionId: (req) => req.sessionId,
     phone: (req) => req.phoneNumber,
     inputKey: (req) => req.text,

@@ -29,7 +29,8 @@ export function spokenKeys(q: LoadedQuestionnaire, lang: string, texts: SystemTe
     const text = key === 'system.language.name' ? texts.languageName(lang).text : texts.system(lang, key.replace(/^system\./, '')).text;
     keys.set(key, text);
   }
-  const walk = walkQuestionnaire(q, lang, { texts });
+  // voice does not offer "check a report" yet (a reference has letters, which a keypad cannot send as DTMF)
+  const walk = walkQuestionnaire(q, lang, { texts, offerCheck: false });
   for (const screen of walk.screens) {
     for (const s of voiceScreen(screen, texts).segments) if (s.lang === lang && !keys.has(s.key)) keys.set(s.key, s.text);
   }

@@ -39,7 +39,8 @@ export type VoiceScreen = { segments: Segment[]; listen: VoiceListen };
 
 export const VOICE_TIMEOUTS = { keys: 10, digits: 20, recordSilence: 10, recordMaxLength: 60 };
 
-const THANKS = 'end:thanks';
+/** the endings that quote the report's reference: the thank-you, and the answers to "May we SMS you?" */
+const QUOTES_REFERENCE: ReadonlySet<string> = new Set(['end:thanks', 'end:follow_up_yes', 'end:follow_up_no']);
 
 /** Engine error lines that name numbers or codes get a voice wording without variables. */
 const VOICE_ERROR: Record<string, string> = {
@@ -71,7 +72,7 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
   if (prompt.kind === 'end') {
     segments.push(...prompt.body.map((b) => of(b)));
     // the thank-you quotes the report's reference: a caller who did not catch it can hear it again
-    if (prompt.id === THANKS) return { segments, listen: { kind: 'replay', numDigits: 1, timeout: VOICE_TIMEOUTS.keys, offer: sys('voice.repeat_reference') } };
+    if (QUOTES_REFERENCE.has(prompt.id)) return { segments, listen: { kind: 'replay', numDigits: 1, timeout: VOICE_TIMEOUTS.keys, offer: sys('voice.repeat_reference') } };
     return { segments, listen: { kind: 'none' } };
   }
 
