@@ -1,7 +1,7 @@
-import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.js';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
+import { dialReport } from '../support/reports.js';
 
 /**
  * From citizens' USSD reports to the manager's SMS and back: reports dialled in over the
@@ -15,11 +15,8 @@ let sent: LoggedSms[];
 
 /** One clinic report at facility 1001 in English: satisfaction 1-5, problem and recommend by menu number. */
 async function report(phone: string, satisfaction: number, problem: number, recommend: number) {
-  const p = t.phone(phone, undefined, CALLBACK_TOKEN);
-  await p.dial();
-  let last: Hop | undefined;
-  for (const input of ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']) last = await p.send(input);
-  expect(last!.body).toMatch(/^END Thank you/);
+  const last = await dialReport(t.phone(phone, undefined, CALLBACK_TOKEN), ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']);
+  expect(last.body).toMatch(/^END Thank you/);
 }
 
 const get = (path: string, token: string | null = ADMIN) => fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
