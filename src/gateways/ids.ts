@@ -18,10 +18,13 @@ export const randomIds: IdGenerator = {
   },
 };
 
-/** Deterministic ids for tests and golden transcripts. */
+/**
+ * Deterministic ids for tests and golden transcripts: ten characters of the reference alphabet,
+ * so each is a reference a citizen can quote back ("R000-0000-01").
+ */
 export function sequentialIds(prefix = 'R'): IdGenerator {
   let n = 0;
-  return { responseId: () => `${prefix}${String(++n).padStart(6, '0')}` };
+  return { responseId: () => `${prefix}${String(++n).padStart(10 - prefix.length, '0')}` };
 }
 
 export { formatReference, parseReference } from '../text/reference.js';
