@@ -1,4 +1,5 @@
 import type { CheckedCase } from '../../engine/conversation.js';
+import type { ManagerCaseEvent } from '../../engine/manager-menu.js';
 import { parseReference } from '../../gateways/ids.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
 import type { Storage } from '../../storage/ports.js';
@@ -16,6 +17,8 @@ export type CaseDesk = {
   /** `phone` as the provider gave it, only with consent; it is sealed with the case, never logged */
   reportConcern(input: { responseId: string; consent: boolean; phone: string | null }): Promise<void>;
   answer(input: { reference: string; answer: 'resolve' | 'reopen' }): Promise<void>;
+  /** what a manager recorded from the manager's menu, on one of their facilities' cases */
+  managerActed(input: { reference: string; event: ManagerCaseEvent; actionCode: string | null; note: string | null; actor: string; facilities: string[] }): Promise<void>;
 };
 
 /** A case as "check a report" tells it: its status, and the name of its facility. */
@@ -54,6 +57,12 @@ export function createCaseDesk(deps: CaseDeskDeps): CaseDesk {
       const done = await actOnCase(deps, { actor: { kind: 'citizen', label: 'citizen (check a report)' }, facilities: null, reference, event: answer, channel: 'ussd' });
       // the case can have moved since its status was shown (a reply by SMS, a manager): the answer then changes nothing
       if (!done.ok) log.info({ reference, answer, reason: done.reason }, "the citizen's answer did not apply to the case as it now stands");
+    },
+
+    async managerActed({ reference, event, actionCode, note, actor, facilities }) {
+      const done = await actOnCase(deps, { actor: { kind: 'manager', label: actor }, facilities, reference, event, actionCode, note, channel: 'ussd' });
+      // another manager or staff may have moved the case since the menu listed it: then this changes nothing, and says so in the log
+      if (!done.ok) log.warn({ reference, event, reason: done.reason }, "the manager's decision did not apply to the case as it now stands");
     },
   };
 }

@@ -1,6 +1,9 @@
 import type { Effect } from '../../engine/conversation.js';
+import type { ManagerMenuEffect, ManagerMenuState } from '../../engine/manager-menu.js';
+import { isManagerMenuState } from '../../engine/session-state.js';
 import { resumePointOf } from '../../engine/prompt.js';
 import type { ConversationState } from '../../engine/stepping.js';
+import type { SessionEffect, SessionState } from './session-runner.js';
 import type { Channel, Storage } from '../../storage/ports.js';
 import type { CaseDesk } from './case-desk.js';
 import { countKey } from './count-window.js';
@@ -32,8 +35,29 @@ export type HopRecord = {
   phone?: () => string;
 };
 
-/** Returns the id of the response the hop worked on, as stored (a start that finds its response already there returns that one). */
-export async function recordEffects(deps: RecordDeps, effects: Effect[], state: ConversationState, hop: HopRecord): Promise<string | null> {
+/**
+ * Returns the id of the response the hop worked on, as stored (a start that finds its response
+ * already there returns that one). A manager's session works on no response.
+ */
+export async function recordEffects(deps: RecordDeps, effects: SessionEffect[], state: SessionState, hop: HopRecord): Promise<string | null> {
+  if (isManagerMenuState(state)) {
+    await recordManagerEffects(deps, effects as ManagerMenuEffect[], state);
+    return hop.responseId;
+  }
+  return recordReportEffects(deps, effects as Effect[], state, hop);
+}
+
+/** What the manager decided on a case, applied once the hop is claimed (so a repeated hop applies nothing twice). */
+async function recordManagerEffects(deps: RecordDeps, effects: ManagerMenuEffect[], state: ManagerMenuState): Promise<void> {
+  for (const effect of effects) {
+    if (effect.type !== 'caseActed') continue;
+    if (!deps.cases) throw new Error('a manager acted on a case, but no case store is wired');
+    const { actor, facilities } = state.context;
+    await deps.cases.managerActed({ reference: effect.reference, event: effect.event, actionCode: effect.actionCode, note: effect.note, actor, facilities });
+  }
+}
+
+async function recordReportEffects(deps: RecordDeps, effects: Effect[], state: ConversationState, hop: HopRecord): Promise<string | null> {
   const { storage } = deps;
   const at = hop.now;
   const resumeState = resumePointOf(state);
