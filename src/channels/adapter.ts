@@ -33,8 +33,6 @@ export interface ChannelAdapter<Req> {
   isStale(req: Req, last: LastHop): boolean;
   /** what the first hop brings along (an extended dial string's facility code) */
   prefilledFacilityCode(req: Req): string | null;
-  /** the caller can type a report reference, letters and all, so "check a report" is offered (not on DTMF) */
-  readonly typesReferences: boolean;
   /** how many times a screen is asked again before the conversation gives up; null: never */
   readonly maxRetries: number | null;
   read(req: Req, last: LastHop, prompt: Prompt): Reading;

@@ -2,7 +2,8 @@ import type { CheckedCase } from '../../engine/conversation.js';
 import type { ManagerCaseEvent } from '../../engine/manager-menu.js';
 import { parseReference } from '../../gateways/ids.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Case, Channel, Storage } from '../../storage/ports.js';
+import { KEYPAD_REFERENCE } from '../../text/reference.js';
 import { actOnCase } from '../cases/act-on-case.js';
 import { type CaseDeps, openCaseForReport } from '../cases/open-case.js';
 
@@ -16,19 +17,31 @@ export type CaseDesk = {
   find(reference: string): Promise<CheckedCase | null>;
   /** `phone` as the provider gave it, only with consent; it is sealed with the case, never logged */
   reportConcern(input: { responseId: string; consent: boolean; phone: string | null }): Promise<void>;
-  answer(input: { reference: string; answer: 'resolve' | 'reopen' }): Promise<void>;
+  answer(input: { reference: string; answer: 'resolve' | 'reopen'; channel: Channel }): Promise<void>;
   /** what a manager recorded from the manager's menu, on one of their facilities' cases */
   managerActed(input: { reference: string; event: ManagerCaseEvent; actionCode: string | null; note: string | null; actor: string; facilities: string[] }): Promise<void>;
 };
 
-/** A case as "check a report" tells it: its status, and the name of its facility. */
+/**
+ * A case as "check a report" tells it: its status, and the name of its facility. The reference
+ * as printed, or as keyed on the keypad one key a character (a voice call sends digits only):
+ * ten digits that are no printed reference are looked up by their keys, and count only when
+ * exactly one case has them.
+ */
 export async function findCaseForCitizen(storage: Storage, typed: string): Promise<CheckedCase | null> {
   const reference = parseReference(typed);
   if (!reference) return null;
-  const found = await storage.cases.get(reference);
+  const found = (await storage.cases.get(reference)) ?? (await byKeypad(storage, typed));
   if (!found) return null;
   const facility = await storage.facilities.findByCode(found.facilityCode);
   return { reference: found.reference, status: found.status, facility: facility?.name ?? found.facilityCode };
+}
+
+async function byKeypad(storage: Storage, typed: string): Promise<Case | null> {
+  const digits = typed.replace(/[\s-]/g, '');
+  if (!KEYPAD_REFERENCE.test(digits)) return null;
+  const matches = await storage.cases.findByKeypad(digits, 2);
+  return matches.length === 1 ? matches[0]! : null;
 }
 
 export type CaseDeskDeps = CaseDeps & {
@@ -53,8 +66,8 @@ export function createCaseDesk(deps: CaseDeskDeps): CaseDesk {
       if (opened.kind !== 'not_a_concern') log.info({ reference: opened.case.reference, kind: opened.kind, contact: opened.case.contactConsent }, 'a report became a case');
     },
 
-    async answer({ reference, answer }) {
-      const done = await actOnCase(deps, { actor: { kind: 'citizen', label: 'citizen (check a report)' }, facilities: null, reference, event: answer, channel: 'ussd' });
+    async answer({ reference, answer, channel }) {
+      const done = await actOnCase(deps, { actor: { kind: 'citizen', label: 'citizen (check a report)' }, facilities: null, reference, event: answer, channel });
       // the case can have moved since its status was shown (a reply by SMS, a manager): the answer then changes nothing
       if (!done.ok) log.info({ reference, answer, reason: done.reason }, "the citizen's answer did not apply to the case as it now stands");
     },

@@ -40,7 +40,6 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       phone: adapter.phone(req),
       languages: settings.languages,
       maxRetries: adapter.maxRetries,
-      typesReferences: adapter.typesReferences,
     });
     try {
       const session = await storage.sessions.get(adapter.channel, sessionId);

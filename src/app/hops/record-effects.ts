@@ -135,7 +135,7 @@ async function recordReportEffects(deps: RecordDeps, effects: Effect[], state: C
         break;
       }
       case 'caseAnswered':
-        if (deps.cases) await deps.cases.answer({ reference: effect.reference, answer: effect.answer });
+        if (deps.cases) await deps.cases.answer({ reference: effect.reference, answer: effect.answer, channel: hop.channel });
         break;
       case 'caseNotFound':
         deps.log.info({ channel: hop.channel, attempt: effect.attempt }, 'unknown report reference');

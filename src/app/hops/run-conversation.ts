@@ -24,7 +24,7 @@ export type RunnerDeps = {
   cases?: Pick<CaseDesk, 'find'>;
 };
 
-export type Caller = { channel: Channel; respondentKey: string; languages: string[]; maxRetries: number | null; typesReferences?: boolean };
+export type Caller = { channel: Channel; respondentKey: string; languages: string[]; maxRetries: number | null };
 
 /** a lookup answers with one event; a machine never needs more than a couple per hop */
 const MAX_LOOKUPS_PER_HOP = 4;
@@ -63,7 +63,8 @@ export function createConversationRunner(deps: RunnerDeps) {
       resumeOffer,
       maxFacilityAttempts: deps.settings.maxFacilityAttempts,
       maxRetries: caller.maxRetries,
-      offerCheck: caller.typesReferences === true && deps.cases !== undefined,
+      // on voice too: a reference is keyed one key a character (K7M3-P9QX-AB is 5763797922)
+      offerCheck: deps.cases !== undefined,
     };
     return settle(stepper.start(resumed?.machine ?? FRONT_DOOR, input));
   }

@@ -12,7 +12,6 @@ export function ussdAdapter(settings: { screenLimit: number }): ChannelAdapter<U
   return {
     channel: 'ussd',
     maxRetries: null,
-    typesReferences: true,
     sessionId: (req) => req.sessionId,
     phone: (req) => req.phoneNumber,
     inputKey: (req) => req.text,

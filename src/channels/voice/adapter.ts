@@ -33,8 +33,6 @@ export function voiceAdapter(settings: {
   return {
     channel: 'voice',
     maxRetries: settings.maxRetries,
-    // a reference has letters, which DTMF cannot send
-    typesReferences: false,
     sessionId: (req) => req.sessionId,
     // an outbound call is keyed to the number called, not to our own number
     phone: (req) => (req.direction === 'outbound' ? req.destinationNumber : req.callerNumber),
