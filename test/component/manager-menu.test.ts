@@ -45,7 +45,7 @@ describe("the manager's menu", () => {
     expect(list.body).toBe(`CON 1 open case. Choose one:\n1. ${c.reference} Long wait`);
 
     const chosen = await peter.send('1');
-    expect(chosen.body).toBe(`CON ${c.reference} : Long wait. New.\n1. Acknowledge\n2. Action taken\n3. Cannot act here (refer up)\n0. Back`);
+    expect(chosen.body).toBe(`CON ${c.reference}: Long wait. New.\n1. Acknowledge\n2. Action taken\n3. Cannot act here (refer up)\n0. Back`);
 
     const what = await peter.send('2');
     expect(what.body).toMatch(new RegExp(`^CON What was done about ${c.reference}\\?\\n1\\. Spoke to the staff concerned\\n`));
@@ -91,7 +91,7 @@ describe("the manager's menu", () => {
     // an acknowledged case offers what is left: action taken, or refer up
     const again = t.phone(PETER);
     await again.dial();
-    expect((await again.send('1')).body).toBe(`CON ${first.reference} : Long wait. Acknowledged.\n1. Action taken\n2. Cannot act here (refer up)\n0. Back`);
+    expect((await again.send('1')).body).toBe(`CON ${first.reference}: Long wait. Acknowledged.\n1. Action taken\n2. Cannot act here (refer up)\n0. Back`);
     expect((await again.send('2')).body).toBe('CON Why can it not be solved here? A short note for the district:\n00. Skip\n0. Back');
     expect((await again.send('00')).body).toBe(`END Recorded: ${first.reference} referred to the district managers.`);
     const stored = await t.storage.cases.get(first.reference);
