@@ -58,7 +58,11 @@ describe('a month of scorecards', () => {
     const byPhone = Object.fromEntries(sent.map((s) => [s.to, s.text]));
     expect(sent).toHaveLength(8);
     // long wait was named by 2 of 4 reports, fewer than the minimum count (3): not named as the top problem
-    expect(byPhone['+27820000101']).toBe('Riverside Clinic Okt 2026: imibiko 4, abaneliseka 75%, abangancoma 75%. Inkinga: mincane kakhulu imibiko eyibalulayo. Isikhundla 1/1.');
+    // every report named a concern, so each became a case (the duplicate too: it is counted once in the figures, but its concern is followed up);
+    // none is solved yet. With that line no template fits one segment, so the fullest that fits two is sent.
+    expect(byPhone['+27820000101']).toBe(
+      'Riverside Clinic, Okt 2026: imibiko 4. Abaneliseka 75%, abangancoma 75%. Inkinga enkulu: mincane kakhulu imibiko eyibalulayo. Isikhundla 1/1 (imitholampilo, Riverside). Imibiko: 5 emisha, 0 oxazululiwe, 5 evulekile.',
+    );
     expect(byPhone['+27820000102']).toBe('Market Street Clinic, Oct 2026: 0 reports, too few to show results (we need 3). Invite visitors to dial *384*123# to rate your service.');
     expect(byPhone['+254700000900']).toBe('Hilltop Oct 2026: 0 reports; no facility has 3 yet, so no results. Invite visitors to dial *384*123#.');
   });
