@@ -1,4 +1,3 @@
-import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
