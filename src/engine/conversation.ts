@@ -1,12 +1,17 @@
 import { assign, emit, setup } from 'xstate';
 import { parseFacilityCode, parseMenuPick, type Parsed } from './answers.js';
+import { CASE_STATUSES, type CaseStatus } from './cases/case-machine.js';
+import { concernRule, NO_CONCERN, type ConcernRule } from './concern.js';
 import type { AnswerValue, Question, QuestionnaireDefinition, ShowIf } from './definition.js';
 import { questionType } from './question-types/registry.js';
+import { parseReference } from '../text/reference.js';
 import type { QuestionnaireTexts } from './texts.js';
 
 /**
  * The report-card conversation as one XState machine: resume offer, language, facility,
- * consent, the questions, thank-you, ended. It is compiled from a questionnaire version;
+ * consent, the questions, thank-you (with the offer of follow-up SMS when the report names
+ * a concern), ended; and from the facility screen, "check a report": the reference, its
+ * status in plain words, and once action is taken, the citizen's "solved" or "not solved". It is compiled from a questionnaire version;
  * before a facility names the questionnaire, a session runs on the machine compiled from
  * none, whose front door (resume, language, facility) is the same.
  *
@@ -19,6 +24,14 @@ import type { QuestionnaireTexts } from './texts.js';
 export type FacilityRef = { code: string; name: string; type: string; district: string };
 export type VersionRef = { id: string; version: number };
 export type Message = { key: string; vars?: Record<string, string | number> };
+
+/** A case's status as the citizen is told it: the statuses of the case machine. */
+export const CHECKED_STATUSES = CASE_STATUSES;
+export type CheckedStatus = CaseStatus;
+/** A case found by its reference, as "check a report" shows it. */
+export type CheckedCase = { reference: string; status: CheckedStatus; facility: string };
+/** The key that opens "check a report" on the facility screen: never a facility code (those have 3 to 8 digits). */
+export const CHECK_KEY = '9';
 
 /** Where an unfinished report stands: the question on screen and the answers on the path to it. */
 export type ResumePoint = { value: string; context: { answers: Record<string, AnswerValue>; path: string[] } };
@@ -38,6 +51,8 @@ export type LoadedQuestionnaire = {
   definition: QuestionnaireDefinition;
   texts: Record<string, QuestionnaireTexts>;
   machine: ConversationMachine;
+  /** which finished reports name a concern (and become cases) */
+  concern: ConcernRule;
 };
 
 export type ConversationInput = {
@@ -50,6 +65,8 @@ export type ConversationInput = {
   maxFacilityAttempts: number;
   /** repeats of one screen after silence or a wrong answer before giving up (voice); null: never give up (USSD) */
   maxRetries: number | null;
+  /** offer "check a report" on the facility screen (a channel where a reference can be keyed) */
+  offerCheck?: boolean;
 };
 
 export type ConversationContext = {
@@ -74,6 +91,14 @@ export type ConversationContext = {
   end: Message | null;
   /** failed tries (silence, a wrong answer) at the current screen */
   retries: number;
+  /** "check a report" is offered on the facility screen (absent in sessions stored before it existed) */
+  offerCheck?: boolean;
+  /** tries at the reference screen: unknown or malformed references, three as for facility codes */
+  checkAttempts?: number;
+  /** the reference the app has been asked to look up */
+  pendingReference?: string | null;
+  /** the case found */
+  checked?: CheckedCase | null;
 };
 
 export type ConversationEvent =
@@ -92,6 +117,9 @@ export type ConversationEvent =
   /** the answer to a lookupFacility effect: an active facility and the questionnaire serving its type */
   | { type: 'FACILITY_FOUND'; facility: FacilityRef; questionnaire: VersionRef | null }
   | { type: 'FACILITY_UNKNOWN'; code: string }
+  /** the answer to a lookupCase effect */
+  | { type: 'CASE_FOUND'; found: CheckedCase }
+  | { type: 'CASE_UNKNOWN'; reference: string }
   /** the hop failed outside the engine: end politely (the answers so far are kept) */
   | { type: 'FAILED' };
 
@@ -111,6 +139,16 @@ export type Effect =
   | { type: 'questionSkipped'; questionId: string }
   | { type: 'responseCompleted' }
   | { type: 'declined' }
+  /**
+   * The completed report names a concern and becomes a case, whatever the answer; `consent`
+   * says whether the citizen agreed to SMS updates (only then is their number kept).
+   */
+  | { type: 'concernReported'; consent: boolean }
+  /** Look the reference up and answer with CASE_FOUND or CASE_UNKNOWN. */
+  | { type: 'lookupCase'; reference: string }
+  | { type: 'caseNotFound'; attempt: number }
+  /** The citizen says whether the action taken solved it: resolve, or reopen. */
+  | { type: 'caseAnswered'; reference: string; answer: 'resolve' | 'reopen' }
   /** voice: no usable answer after the allowed repeats */
   | { type: 'gaveUp'; screen: string };
 
@@ -126,12 +164,18 @@ export const EFFECT_TYPES: ReadonlySet<string> = new Set<Effect['type']>([
   'questionSkipped',
   'responseCompleted',
   'declined',
+  'concernReported',
+  'lookupCase',
+  'caseNotFound',
+  'caseAnswered',
   'gaveUp',
 ]);
 
 /** Only https URLs (no credentials) are stored as spoken answers. */
 export const RECORDING_URL = /^https:\/\/[^\s/?#@]+(\/[^\s]*)?$/;
 export const DEFAULT_MAX_FACILITY_ATTEMPTS = 3;
+/** tries for an unknown or malformed reference, as for facility codes */
+export const MAX_CHECK_ATTEMPTS = 3;
 
 export const questionState = (questionId: string) => `q_${questionId}`;
 export const questionIdOfState = (state: string): string | undefined => (state.startsWith('q_') ? state.slice(2) : undefined);
@@ -151,8 +195,9 @@ const textOf = (event: ConversationEvent): string => (event.type === 'ANSWER' ? 
  * session runs on until its facility is found). Every compiled machine has the same
  * front-door states, so a session moves from the one to the other between hops.
  */
-export function compileConversation(questionnaire: { id: string; version: number; definition: QuestionnaireDefinition } | null) {
+export function compileConversation(questionnaire: { id: string; version: number; definition: QuestionnaireDefinition } | null, options: { concern?: ConcernRule } = {}) {
   const questions: Question[] = questionnaire?.definition.questions ?? [];
+  const concern = options.concern ?? NO_CONCERN;
   const byId = new Map(questions.map((q) => [q.id, q]));
   const question = (id: string): Question => {
     const q = byId.get(id);
@@ -186,6 +231,11 @@ export function compileConversation(questionnaire: { id: string; version: number
       validRecording: ({ event }) => event.type === 'RECORDING' && RECORDING_URL.test(event.url),
       lastOnPathIs: ({ context }, params: { questionId: string }) => context.path[context.path.length - 1] === params.questionId,
       resumesAt: ({ context }, params: { state: string }) => context.resumeOffer?.resumeAt.value === params.state,
+      concern: ({ context }) => concern.applies(context.answers),
+      asksToCheck: ({ context, event }) => context.offerCheck === true && textOf(event).trim() === CHECK_KEY,
+      referenceLooksRight: ({ event }) => parseReference(textOf(event)) !== null,
+      lastCheckAttempt: ({ context }) => (context.checkAttempts ?? 0) + 1 >= MAX_CHECK_ATTEMPTS,
+      awaitsCitizen: ({ event }) => event.type === 'CASE_FOUND' && event.found.status === 'action_taken',
     },
     actions: {
       clearError: assign({ error: null }),
@@ -284,6 +334,34 @@ export function compileConversation(questionnaire: { id: string; version: number
       notARecordingError: assign({ error: { key: 'voice.recording_failed' } }),
       emitGaveUp: emit((_, params: { screen: string }) => ({ type: 'gaveUp' as const, screen: params.screen })),
       emitCompleted: emit({ type: 'responseCompleted' }),
+      emitConcern: emit((_, params: { consent: boolean }) => ({ type: 'concernReported' as const, consent: params.consent })),
+      // ---- check a report
+      startCheck: assign({ checkAttempts: 0, pendingReference: null, checked: null }),
+      takeReference: assign({ pendingReference: ({ event }) => parseReference(textOf(event)) }),
+      emitCaseLookup: emit(({ context }) => ({ type: 'lookupCase' as const, reference: context.pendingReference ?? '' })),
+      countCheckAttempt: assign({ checkAttempts: ({ context }) => (context.checkAttempts ?? 0) + 1 }),
+      emitCaseNotFound: emit(({ context }) => ({ type: 'caseNotFound' as const, attempt: (context.checkAttempts ?? 0) + 1 })),
+      referenceFormatError: assign({ error: { key: 'error.reference_format' } }),
+      // after countCheckAttempt: the tries left are those after this one
+      unknownReferenceError: assign({
+        error: ({ context, event }) => ({
+          key: 'error.reference_unknown',
+          vars: { reference: event.type === 'CASE_UNKNOWN' ? event.reference : '', left: Math.max(0, MAX_CHECK_ATTEMPTS - (context.checkAttempts ?? 0)) },
+        }),
+      }),
+      takeCase: assign({ checked: ({ event, context }) => (event.type === 'CASE_FOUND' ? event.found : (context.checked ?? null)), pendingReference: null }),
+      endWithStatus: assign({
+        end: ({ context }) => ({ key: 'end.case_status', vars: { reference: context.checked?.reference ?? '', facility: context.checked?.facility ?? '', status: context.checked?.status ?? 'open' } }),
+        error: null,
+      }),
+      emitCaseAnswered: emit(({ context }, params: { answer: 'resolve' | 'reopen' }) => ({ type: 'caseAnswered' as const, reference: context.checked?.reference ?? '', answer: params.answer })),
+      endCaseAnswered: assign({
+        end: ({ context }, params: { answer: 'resolve' | 'reopen' }) => ({
+          key: params.answer === 'resolve' ? 'end.case_solved' : 'end.case_reopened',
+          vars: { reference: context.checked?.reference ?? '' },
+        }),
+        error: null,
+      }),
     },
   });
 
@@ -451,6 +529,7 @@ export function compileConversation(questionnaire: { id: string; version: number
             always: { guard: 'prefilled', target: 'checking', actions: ['takePrefilledCode', { type: 'emitLookup', params: { for: 'visit' } }] },
             on: {
               ANSWER: [
+                { guard: 'asksToCheck', target: '#conv.check' },
                 { guard: 'codeLooksRight', target: 'checking', actions: ['clearError', 'takeTypedCode', { type: 'emitLookup', params: { for: 'visit' } }] },
                 { guard: 'lastFacilityAttempt', target: '#conv.ended', actions: ['countFacilityAttempt', { type: 'endWith', params: { key: 'end.facility_not_found' } }] },
                 { actions: ['countFacilityAttempt', 'codeFormatError', 'countRetry'] },
@@ -487,7 +566,108 @@ export function compileConversation(questionnaire: { id: string; version: number
       questions: {
         initial: questions.length ? questionState(questions[0]!.id) : COMPLETE,
         states: { ...questionStates, [COMPLETE]: { type: 'final' } },
-        onDone: { target: 'thanks', actions: ['emitCompleted', { type: 'endWith', params: { key: 'end.thanks' } }] },
+        onDone: [
+          // a report that names a concern becomes a case: the reference screen asks, once, whether we may SMS
+          { guard: 'concern', target: 'followUp', actions: 'emitCompleted' },
+          { target: 'thanks', actions: ['emitCompleted', { type: 'endWith', params: { key: 'end.thanks' } }] },
+        ],
+      },
+      followUp: {
+        entry: 'enterScreen',
+        always: [
+          {
+            // no answer is no consent; the report is a case all the same
+            guard: 'outOfRetries',
+            target: 'thanks',
+            actions: [
+              { type: 'emitGaveUp', params: { screen: 'follow_up' } },
+              { type: 'emitConcern', params: { consent: false } },
+              { type: 'endWith', params: { key: 'end.follow_up_no' } },
+            ],
+          },
+        ],
+        on: {
+          ...listening(),
+          ANSWER: [
+            {
+              guard: { type: 'picked', params: { n: 0, of: 2 } },
+              target: 'thanks',
+              actions: [
+                { type: 'emitConcern', params: { consent: true } },
+                { type: 'endWith', params: { key: 'end.follow_up_yes' } },
+              ],
+            },
+            {
+              guard: { type: 'picked', params: { n: 1, of: 2 } },
+              target: 'thanks',
+              actions: [
+                { type: 'emitConcern', params: { consent: false } },
+                { type: 'endWith', params: { key: 'end.follow_up_no' } },
+              ],
+            },
+            { actions: [{ type: 'choiceError', params: { max: 2 } }, 'countRetry'] },
+          ],
+        },
+      },
+      check: {
+        entry: ['enterScreen', 'startCheck'],
+        always: [giveUpToEnd('check')],
+        initial: 'awaiting',
+        on: {
+          ...listening(),
+          BACK: { target: 'facility' },
+        },
+        states: {
+          awaiting: {
+            on: {
+              ANSWER: [
+                { guard: 'referenceLooksRight', target: 'looking', actions: ['clearError', 'takeReference', 'emitCaseLookup'] },
+                { guard: 'lastCheckAttempt', target: '#conv.ended', actions: ['countCheckAttempt', { type: 'endWith', params: { key: 'end.case_not_found' } }] },
+                { actions: ['countCheckAttempt', 'referenceFormatError', 'countRetry'] },
+              ],
+            },
+          },
+          looking: {
+            on: {
+              CASE_FOUND: [
+                { guard: 'awaitsCitizen', target: '#conv.caseStatus', actions: 'takeCase' },
+                { target: '#conv.ended', actions: ['takeCase', 'endWithStatus'] },
+              ],
+              CASE_UNKNOWN: [
+                { guard: 'lastCheckAttempt', target: '#conv.ended', actions: ['emitCaseNotFound', 'countCheckAttempt', { type: 'endWith', params: { key: 'end.case_not_found' } }] },
+                { target: 'awaiting', actions: ['emitCaseNotFound', 'countCheckAttempt', 'unknownReferenceError', 'countRetry'] },
+              ],
+            },
+          },
+        },
+      },
+      caseStatus: {
+        // action was taken: the citizen says whether it solved the problem
+        entry: 'enterScreen',
+        always: [{ guard: 'outOfRetries', target: 'ended', actions: [{ type: 'emitGaveUp', params: { screen: 'case_status' } }, 'endWithStatus'] }],
+        on: {
+          ...listening(),
+          BACK: { target: 'check' },
+          ANSWER: [
+            {
+              guard: { type: 'picked', params: { n: 0, of: 2 } },
+              target: 'ended',
+              actions: [
+                { type: 'emitCaseAnswered', params: { answer: 'resolve' } },
+                { type: 'endCaseAnswered', params: { answer: 'resolve' } },
+              ],
+            },
+            {
+              guard: { type: 'picked', params: { n: 1, of: 2 } },
+              target: 'ended',
+              actions: [
+                { type: 'emitCaseAnswered', params: { answer: 'reopen' } },
+                { type: 'endCaseAnswered', params: { answer: 'reopen' } },
+              ],
+            },
+            { actions: [{ type: 'choiceError', params: { max: 2 } }, 'countRetry'] },
+          ],
+        },
       },
       thanks: { type: 'final' },
       ended: { type: 'final' },
@@ -499,7 +679,8 @@ export type ConversationMachine = ReturnType<typeof compileConversation>;
 
 /** A questionnaire version with its conversation compiled. */
 export function prepareQuestionnaire(v: { id: string; version: number; definition: QuestionnaireDefinition; texts: Record<string, QuestionnaireTexts> }): LoadedQuestionnaire {
-  return { id: v.id, version: v.version, definition: v.definition, texts: v.texts, machine: compileConversation(v) };
+  const concern = concernRule(v.definition);
+  return { id: v.id, version: v.version, definition: v.definition, texts: v.texts, machine: compileConversation(v, { concern }), concern };
 }
 
 /** The machine a session runs on until a facility pins its questionnaire. */
@@ -533,6 +714,10 @@ function initialContext(input: ConversationInput): ConversationContext {
     error: null,
     end: null,
     retries: 0,
+    offerCheck: input.offerCheck ?? false,
+    checkAttempts: 0,
+    pendingReference: null,
+    checked: null,
   };
 }
 

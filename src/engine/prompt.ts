@@ -1,5 +1,5 @@
 import { formatMessage, inLanguageOrDefault, type MessageValues } from '../text/messages.js';
-import { COMPLETE, questionIdOfState, questionState, type LoadedQuestionnaire, type ResumePoint } from './conversation.js';
+import { CHECK_KEY, COMPLETE, questionIdOfState, questionState, type LoadedQuestionnaire, type ResumePoint } from './conversation.js';
 import type { Question } from './definition.js';
 import type { Listening, PromptOption } from './question-types/question-type.js';
 import { questionType } from './question-types/registry.js';
@@ -20,7 +20,7 @@ export interface SystemTextSource {
 }
 
 export type Prompt = {
-  /** the screen: language, resume, facility, consent, q:<question id>, end:<how it ended> */
+  /** the screen: language, resume, facility, consent, q:<question id>, follow_up, check, case_status, end:<how it ended> */
   id: string;
   kind: 'menu' | 'input' | 'end';
   lang: string;
@@ -42,15 +42,18 @@ export type PromptSources = {
 };
 
 /** Which screen a stored state is on. */
-export type Screen = { kind: 'language' | 'resume' | 'facility' | 'consent' | 'thanks' | 'ended' } | { kind: 'question'; questionId: string };
+export type Screen = { kind: 'language' | 'resume' | 'facility' | 'consent' | 'follow_up' | 'check' | 'case_status' | 'thanks' | 'ended' } | { kind: 'question'; questionId: string };
 
 export function screenOf(state: Pick<ConversationState, 'value'>): Screen {
   const value = state.value;
   if (typeof value === 'string') {
     if (value === 'thanks' || value === 'ended' || value === 'language' || value === 'resume' || value === 'consent') return { kind: value };
+    if (value === 'followUp') return { kind: 'follow_up' };
+    if (value === 'caseStatus') return { kind: 'case_status' };
     return { kind: 'ended' };
   }
   if ('facility' in value) return { kind: 'facility' };
+  if ('check' in value) return { kind: 'check' };
   if ('questions' in value) {
     const inner = value.questions;
     const stateName = typeof inner === 'string' ? inner : (Object.keys(inner ?? {})[0] ?? COMPLETE);
@@ -83,13 +86,13 @@ const MAX_CACHED_PROMPTS = 20_000;
 export function promptFor(state: ConversationState, sources: PromptSources): Prompt {
   const c = state.context;
   const screen = screenOf(state);
-  if (screen.kind === 'thanks' || screen.kind === 'ended') return makePrompt(state, sources);
+  if (screen.kind === 'thanks' || screen.kind === 'ended' || screen.kind === 'follow_up') return makePrompt(state, sources);
   let byQuestionnaire = promptCache.get(sources.texts);
   if (!byQuestionnaire) promptCache.set(sources.texts, (byQuestionnaire = new WeakMap()));
   const owner = sources.questionnaire ?? NO_QUESTIONNAIRE;
   let prompts = byQuestionnaire.get(owner);
   if (!prompts) byQuestionnaire.set(owner, (prompts = new Map()));
-  const key = JSON.stringify([state.value, c.lang, c.languages, c.error, c.facility?.name ?? null, c.path.length > 0, c.resumeOffer?.facility.name ?? null]);
+  const key = JSON.stringify([state.value, c.lang, c.languages, c.error, c.facility?.name ?? null, c.path.length > 0, c.resumeOffer?.facility.name ?? null, c.offerCheck ?? false, c.checked ?? null]);
   let prompt = prompts.get(key);
   if (!prompt) {
     prompt = makePrompt(state, sources);
@@ -136,8 +139,38 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
         ],
       };
     }
-    case 'facility':
-      return { ...base, id: 'facility', kind: 'input', listen: CODE, body: [t('facility.prompt')], nav: { ...base.nav, back: c.languages.length > 1 } };
+    case 'facility': {
+      // "check a report" is one reserved key on the screen every caller passes, so no report gets longer
+      const body = c.offerCheck ? [t('facility.prompt'), t('facility.check', { key: CHECK_KEY })] : [t('facility.prompt')];
+      return { ...base, id: 'facility', kind: 'input', listen: CODE, body, nav: { ...base.nav, back: c.languages.length > 1 } };
+    }
+    case 'follow_up': {
+      const vars: MessageValues = { facility: c.facility?.name ?? '', ref: sources.reference ?? '' };
+      return {
+        ...base,
+        id: 'follow_up',
+        body: [t('follow_up.saved', vars), t('follow_up.prompt')],
+        options: [
+          { value: 'yes', label: t('answer.yes') },
+          { value: 'no', label: t('answer.no') },
+        ],
+      };
+    }
+    case 'check':
+      return { ...base, id: 'check', kind: 'input', listen: CODE, body: [t('check.prompt')], nav: { ...base.nav, back: true } };
+    case 'case_status': {
+      const found = c.checked;
+      return {
+        ...base,
+        id: 'case_status',
+        body: [t('case.acted', { reference: found?.reference ?? '', facility: found?.facility ?? '' })],
+        options: [
+          { value: 'resolve', label: t('case.solved') },
+          { value: 'reopen', label: t('case.not_solved') },
+        ],
+        nav: { ...base.nav, back: true },
+      };
+    }
     case 'consent': {
       const q = pinned(sources);
       return {

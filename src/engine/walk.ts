@@ -1,6 +1,6 @@
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import { adjacencyMapToArray, getAdjacencyMap } from 'xstate/graph';
-import type { ConversationEvent, ConversationInput, FacilityRef, LoadedQuestionnaire } from './conversation.js';
+import { CHECK_KEY, CHECKED_STATUSES, type ConversationEvent, type ConversationInput, type FacilityRef, type LoadedQuestionnaire } from './conversation.js';
 import { promptFor, resumePointOf, screenOf, type Prompt, type SystemTextSource } from './prompt.js';
 import { questionType } from './question-types/registry.js';
 import { startConversation, type ConversationState } from './stepping.js';
@@ -9,7 +9,8 @@ import { startConversation, type ConversationState } from './stepping.js';
  * Walks the conversation machine's own graph (xstate/graph), as a respondent would move
  * through it: at each screen the inputs that can change the route (every answer a later
  * condition looks at, else one; skipping an optional question), a wrong input, going
- * back, and the registry's answers to each lookup. It returns every distinct screen, how
+ * back, and the registry's answers to each lookup (a facility; a report's case in each
+ * status, or none). It returns every distinct screen, how
  * many forward paths reach each ending, and any state from which no ending can be reached,
  * so publishing can check that every path ends and every screen fits, in every language.
  */
@@ -30,6 +31,8 @@ export const LONGEST_FACILITY_NAME = 'X'.repeat(40);
 export const SAMPLE_REFERENCE = 'XXXX-XXXX-XX';
 const KNOWN_CODE = '99999999';
 const UNKNOWN_CODE = '12345678';
+const KNOWN_REFERENCE = 'XXXX-XXXX-XX';
+const UNKNOWN_REFERENCE = 'ZZZZZZZZZZ';
 const MAX_STATES = 200_000;
 
 type Machine = LoadedQuestionnaire['machine'];
@@ -42,6 +45,8 @@ export type WalkOptions = {
   maxFacilityAttempts?: number;
   /** voice: walk the give-up paths too (silence, a spoken answer where keys were expected) */
   voice?: { maxRetries: number };
+  /** walk "check a report" from the facility screen too (default: yes, as USSD offers it) */
+  offerCheck?: boolean;
 };
 
 export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options: WalkOptions): WalkResult {
@@ -51,11 +56,25 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
     rememberedLanguage: lang,
     maxFacilityAttempts: options.maxFacilityAttempts ?? 3,
     maxRetries: options.voice?.maxRetries ?? null,
+    offerCheck: options.offerCheck ?? true,
   };
-  const watched = new Set(q.definition.questions.flatMap((x) => (x.showIf ? [x.showIf.question] : [])));
+  // every answer a condition looks at, and every answer the concern rule looks at (so reports with and without a concern are both walked)
+  const watched = new Set([...q.definition.questions.flatMap((x) => (x.showIf ? [x.showIf.question] : [])), ...q.concern.questions]);
   const keyOf = (s: ConversationState) => {
     const c = s.context;
-    return JSON.stringify([s.value, c.answers, c.path, c.error, c.facilityAttempts, c.retries, c.pendingCode, c.end?.key ?? null]);
+    return JSON.stringify([
+      s.value,
+      c.answers,
+      c.path,
+      c.error,
+      c.facilityAttempts,
+      c.retries,
+      c.pendingCode,
+      c.end?.key ?? null,
+      c.checkAttempts ?? 0,
+      c.pendingReference ?? null,
+      c.checked?.status ?? null,
+    ]);
   };
   const kinds = new Map<string, EdgeKind>();
   const eventsAt = (s: Snapshot): Event[] => {
@@ -66,6 +85,13 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
       out.push(event);
     };
     const screen = screenOf(s);
+    if (JSON.stringify(s.value).includes('"looking"')) {
+      // the case store's answer: the case in each status it can be in, or none
+      if (s.context.pendingReference === KNOWN_REFERENCE) {
+        for (const status of CHECKED_STATUSES) add({ type: 'CASE_FOUND', found: { reference: KNOWN_REFERENCE, status, facility: LONGEST_FACILITY_NAME } }, 'other');
+      } else add({ type: 'CASE_UNKNOWN', reference: s.context.pendingReference ?? '' }, 'other');
+      return out;
+    }
     const checking = JSON.stringify(s.value).includes('"checking"');
     if (checking) {
       // the registry's answer to the lookup the machine asked for
@@ -82,6 +108,24 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
         add({ type: 'ANSWER', text: 'abc' }, 'other');
         add({ type: 'ANSWER', text: UNKNOWN_CODE }, 'other');
         add({ type: 'ANSWER', text: KNOWN_CODE }, 'route');
+        add({ type: 'ANSWER', text: CHECK_KEY }, 'other');
+        break;
+      case 'check':
+        add({ type: 'ANSWER', text: 'abc' }, 'other');
+        add({ type: 'ANSWER', text: UNKNOWN_REFERENCE }, 'other');
+        add({ type: 'ANSWER', text: KNOWN_REFERENCE }, 'other');
+        add({ type: 'BACK' }, 'other');
+        break;
+      case 'case_status':
+        add({ type: 'ANSWER', text: '9' }, 'other');
+        add({ type: 'ANSWER', text: '1' }, 'other');
+        add({ type: 'ANSWER', text: '2' }, 'other');
+        add({ type: 'BACK' }, 'other');
+        break;
+      case 'follow_up':
+        add({ type: 'ANSWER', text: '9' }, 'other');
+        add({ type: 'ANSWER', text: '1' }, 'route');
+        add({ type: 'ANSWER', text: '2' }, 'route');
         break;
       case 'consent':
         add({ type: 'ANSWER', text: '9' }, 'other');
@@ -202,5 +246,5 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
 
 function isTransient(s: Snapshot): boolean {
   const text = JSON.stringify(s.value);
-  return text.includes('"checking"') || s.value === 'starting' || s.value === 'resuming';
+  return text.includes('"checking"') || text.includes('"looking"') || s.value === 'starting' || s.value === 'resuming';
 }

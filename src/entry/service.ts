@@ -35,6 +35,10 @@ import type { SmsGateway } from '../gateways/sms/port.js';
 import { createSystemTexts, loadShippedContent, type ShippedContent } from '../app/content.js';
 import { createConversationRunner } from '../app/hops/run-conversation.js';
 import { createHopHandler } from '../app/hops/handle-hop.js';
+import { createManagerRunner } from '../app/hops/manager-runner.js';
+import { createSessionRunner } from '../app/hops/session-runner.js';
+import { recogniseManager } from '../app/cases/manager-cases.js';
+import { createCaseDesk } from '../app/hops/case-desk.js';
 import { abandonUnfinished } from '../app/hops/session-ended.js';
 import { ussdAdapter } from '../channels/ussd/adapter.js';
 import type { UssdSessionEvent } from '../channels/ussd/protocol.js';
@@ -106,16 +110,27 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const texts = createSystemTexts(content, config.defaultLanguage, { helpline: config.helpline });
   const questionnaires = createQuestionnaireCatalog(storage.questionnaires);
   const voice = prepareVoiceChannel({ config, root, content, languages, texts, log });
-  const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck] };
+  const caseTexts = loadCaseTexts(root);
+  const validation = { languages, systemTexts: texts, screenLimit: config.ussd.screenLimit, channelChecks: [voice.channelCheck], caseTexts };
   await seedEmptyStore({ storage, clock, validation, log }, content, { demoFacilities: config.seedDemo, facilityTypes: shippedTypes(root, content, languages, config.defaultLanguage, log) });
 
-  const runner = createConversationRunner({
-    storage,
-    questionnaires,
-    texts,
-    settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
-    stepper: overrides.stepper,
-  });
+  // the one vault: it seals a consenting citizen's number and opens it at send time and for SMS replies
+  const vault = createContactVault(config.contacts.key);
+  const caseDeps = { storage, clock, vault, contactRetentionDays: config.contacts.retentionDays };
+  const caseDesk = createCaseDesk({ ...caseDeps, defaultCountry: config.defaultCountry, log });
+  const managerCases = { storage, texts: caseTexts, defaultLanguage: config.defaultLanguage, languages, defaultCountry: config.defaultCountry };
+  // a registered manager's number opens the manager's menu on USSD; every other caller gets the report card
+  const runner = createSessionRunner(
+    createConversationRunner({
+      storage,
+      questionnaires,
+      texts,
+      settings: { resumeWindowMinutes: config.resumeWindowMinutes, maxFacilityAttempts: config.maxFacilityAttempts },
+      stepper: overrides.stepper,
+      cases: caseDesk,
+    }),
+    { runner: createManagerRunner({ ...managerCases, systemTexts: texts }), recognise: (callerNumber) => recogniseManager(managerCases, callerNumber) },
+  );
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
     storage,
@@ -123,19 +138,18 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     clock,
     ids,
     respondentKey,
-    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log },
+    record: { storage, settings: { countWindowHours: config.countWindowHours, timeZone: config.timeZone }, log, cases: caseDesk },
     log,
   };
   const ussd = {
     handleHop: createHopHandler({ ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, ussdAdapter({ screenLimit: config.ussd.screenLimit })),
     async handleSessionEnd(event: UssdSessionEvent) {
-      const ended = await abandonUnfinished({ storage, clock }, 'ussd', event.sessionId);
+      const ended = await abandonUnfinished({ storage, clock, cases: caseDesk }, 'ussd', event.sessionId);
       if (ended.abandoned) log.info({ sessionId: event.sessionId, status: event.status }, 'USSD session ended before the report was finished');
       return ended;
     },
   };
 
-  const vault = createContactVault(config.contacts.key);
   const scorecards = createScorecardService({
     config,
     storage,
@@ -147,7 +161,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     phoneOf: citizenPhoneAtSend({ storage, vault }),
   });
   // follow-up cases: the citizen's SMS, escalations, resolution after no reply, SMS replies
-  const caseSmsDeps = { storage, clock, log, texts: loadCaseTexts(root), defaultLanguage: config.defaultLanguage };
+  const caseSmsDeps = { storage, clock, log, texts: caseTexts, defaultLanguage: config.defaultLanguage };
   const followUp = createFollowUpSchedule({
     log,
     intervalMs: config.caseFollowUp.intervalMs,
@@ -225,7 +239,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     texts: {
       page: loadLocaleMessages(root, 'public.json'),
       charter: loadCharterTexts(root),
-      cases: loadCaseTexts(root),
+      cases: caseTexts,
       languages: languages.map((code) => ({ code, nativeName: content.locales[code]?.meta.nativeName ?? code, draft: content.locales[code]?.meta.draft ?? false })),
       defaultLanguage: config.defaultLanguage,
     },
@@ -324,7 +338,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     staffRoutes: staff.specs,
     scorecards,
     /** follow-up cases: what openCaseForReport and actOnCase need (src/app/cases) */
-    cases: { storage, clock, vault, contactRetentionDays: config.contacts.retentionDays },
+    cases: caseDeps,
     /** the follow-up pass (the schedule runs it; tests call pass()) */
     followUp,
   };

@@ -94,7 +94,7 @@ export function prepareVoiceChannel(input: {
         baseUrl && languages.length > 0
           ? {
               handleHop: createHopHandler({ ...deps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, adapter),
-              handleCallEnd: (end: Parameters<typeof recordCallEnd>[1]) => recordCallEnd(deps, end),
+              handleCallEnd: (end: Parameters<typeof recordCallEnd>[1]) => recordCallEnd({ ...deps, cases: deps.record.cases }, end),
             }
           : null;
       return { callback: voiceCallback(handler, deps.metrics), audio: voiceAudioRoutes({ root, languages: Object.keys(content.locales) }) };

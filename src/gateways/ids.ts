@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { REFERENCE_ALPHABET } from '../text/reference.js';
 
 /**
  * Response ids double as the reference a citizen can quote when following up, so they are
@@ -6,7 +7,7 @@ import { randomBytes } from 'node:crypto';
  */
 export type IdGenerator = { responseId(): string };
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ALPHABET = REFERENCE_ALPHABET;
 
 export const randomIds: IdGenerator = {
   responseId() {
@@ -17,21 +18,13 @@ export const randomIds: IdGenerator = {
   },
 };
 
-/** Deterministic ids for tests and golden transcripts. */
+/**
+ * Deterministic ids for tests and golden transcripts: ten characters of the reference alphabet,
+ * so each is a reference a citizen can quote back ("R000-0000-01").
+ */
 export function sequentialIds(prefix = 'R'): IdGenerator {
   let n = 0;
-  return { responseId: () => `${prefix}${String(++n).padStart(6, '0')}` };
+  return { responseId: () => `${prefix}${String(++n).padStart(10 - prefix.length, '0')}` };
 }
 
-/** "K7M3P9QXAB" -> "K7M3-P9QX-AB": easier to read out over the phone. */
-export function formatReference(id: string): string {
-  return id.match(/.{1,4}/g)?.join('-') ?? id;
-}
-
-const REFERENCE = new RegExp(`^[${ALPHABET}]{10}$`);
-
-/** A reference as typed or read out ("k7m3 p9qx-ab") in its printed form, or null if it is not one. */
-export function parseReference(text: string): string | null {
-  const compact = text.toUpperCase().replace(/[\s-]/g, '');
-  return REFERENCE.test(compact) ? formatReference(compact) : null;
-}
+export { formatReference, parseReference } from '../text/reference.js';

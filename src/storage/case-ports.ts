@@ -67,6 +67,8 @@ export interface CaseRepository {
   /** Opens a case with its first transition. False when a case for this reference exists (idempotent). */
   open(caseRecord: Case, opening: CaseTransition): Promise<boolean>;
   get(reference: string): Promise<Case | null>;
+  /** The cases whose reference is keyed with these ten keypad digits (text/reference.ts keypadDigits), at most `limit`. */
+  findByKeypad(digits: string, limit: number): Promise<Case[]>;
   /** Newest first. */
   list(filter: CaseFilter, limit: number): Promise<Case[]>;
   /**

@@ -1,6 +1,6 @@
 import type { AnswerValue, QuestionnaireDefinition } from '../engine/definition.js';
 import type { ResumePoint } from '../engine/conversation.js';
-import type { ConversationState } from '../engine/stepping.js';
+import type { SessionState } from '../engine/session-state.js';
 import type { QuestionnaireTexts } from '../engine/texts.js';
 import type { VoiceCallRepository, VoiceHopState } from './voice-calls.js';
 import type { OutboxRepository, ResponseTally, ScorecardRepository, TallyQuery } from './scorecard-ports.js';
@@ -37,6 +37,11 @@ export interface FacilityRepository {
   findByCode(code: string): Promise<Facility | null>;
   list(filter?: { district?: string; type?: string; activeOnly?: boolean }): Promise<Facility[]>;
   count(): Promise<number>;
+  /**
+   * The active facilities where an active manager is registered under this E.164 number
+   * (any role), by code: how the manager's menu recognises who dials.
+   */
+  managedBy(phone: string): Promise<Facility[]>;
   /** Adds a facility; false (and nothing written) when its code is taken, even by a concurrent insert. */
   insert(facility: Facility): Promise<boolean>;
   /**
@@ -190,8 +195,8 @@ export type HopSession = {
   lastInput: string;
   /** the reply sent for that hop, returned as-is when the same hop is repeated */
   lastReply: string;
-  /** the conversation's state after that hop */
-  engine: ConversationState;
+  /** the conversation's (or the manager's menu's) state after that hop */
+  engine: SessionState;
   /** which page of a long menu is on screen */
   page: number;
   responseId: string | null;

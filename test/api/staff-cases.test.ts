@@ -181,6 +181,24 @@ describe('cases in the console', () => {
     expect(mine).not.toContain('href="/staff/questionnaires"');
   });
 
+  it('signs a facility manager in to their cases, not to a dashboard they may not see, and lets them sign out', async () => {
+    const signIn = await fetch(`${t.url}/staff/sign-in`, { method: 'POST', body: new URLSearchParams({ token: manager }), redirect: 'manual' });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('location')).toBe('/staff/cases');
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const cases = await fetch(`${t.url}/staff/cases`, { headers: { cookie } });
+    expect(cases.status).toBe(200);
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(await cases.text())![1]!;
+    const out = await fetch(`${t.url}/staff/sign-out`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }), redirect: 'manual' });
+    expect(out.status).toBe(303);
+    expect((await fetch(`${t.url}/staff/cases`, { headers: { cookie }, redirect: 'manual' })).status).not.toBe(200);
+    // a viewer still lands on the dashboard, and an asked-for page is kept
+    const viewerIn = await fetch(`${t.url}/staff/sign-in`, { method: 'POST', body: new URLSearchParams({ token: viewer }), redirect: 'manual' });
+    expect(viewerIn.headers.get('location')).toBe('/staff');
+    const deep = await fetch(`${t.url}/staff/sign-in`, { method: 'POST', body: new URLSearchParams({ token: manager, next: '/staff/cases?status=open' }), redirect: 'manual' });
+    expect(deep.headers.get('location')).toBe('/staff/cases?status=open');
+  });
+
   it('acts from the case page, escapes what was typed, and shows a refusal on the page', async () => {
     const before = await (await page('/staff/cases/AB12-CD34-EF', editor)).text();
     expect(before).toContain('action="/staff/cases/AB12-CD34-EF/actions"');

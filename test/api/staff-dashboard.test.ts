@@ -2,6 +2,7 @@ import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { api } from '../support/staff.js';
+import { dialReport } from '../support/reports.js';
 
 /** Dashboard figures from real USSD reports: reports per local day and average satisfaction per facility. */
 
@@ -12,11 +13,8 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 async function report(phone: string, facility: string, satisfaction: number) {
-  const p = t.phone(phone);
-  await p.dial();
-  let last: Hop | undefined;
-  for (const input of ['1', facility, '1', '2', '4', '1', String(satisfaction), '1', '98', '1', '00', '2']) last = await p.send(input);
-  expect(last!.body).toMatch(/^END/);
+  const last = await dialReport(t.phone(phone), ['1', facility, '1', '2', '4', '1', String(satisfaction), '1', '98', '1', '00', '2']);
+  expect(last.body).toMatch(/^END Thank you/);
 }
 
 it('counts complete reports per local day and averages satisfaction per facility per day', async () => {

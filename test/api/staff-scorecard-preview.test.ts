@@ -1,7 +1,7 @@
-import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
+import { dialReport } from '../support/reports.js';
 
 /** The scorecard preview: reports dialled over USSD, previewed as the SMS a manager would get. */
 
@@ -9,11 +9,8 @@ let t: TestService;
 let viewer: string;
 
 async function report(phone: string, answers: string[]) {
-  const p = t.phone(phone);
-  await p.dial();
-  let last: Hop | undefined;
-  for (const input of ['1', '1001', '1', ...answers]) last = await p.send(input);
-  expect(last!.body).toMatch(/^END Thank you/);
+  const last = await dialReport(t.phone(phone), ['1', '1001', '1', ...answers]);
+  expect(last.body).toMatch(/^END Thank you/);
 }
 
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
 import { maskPhone } from '../../src/gateways/sms/port.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
+import { dialReport } from '../support/reports.js';
 
 /** Scorecards from the console: "send now" with a confirmation, through the same exactly-once outbox, and the history of what was sent. */
 
@@ -14,11 +14,8 @@ let viewer: string;
 let sent: LoggedSms[];
 
 async function report(phone: string, satisfaction: number, problem: number, recommend: number) {
-  const p = t.phone(phone, undefined, CALLBACK_TOKEN);
-  await p.dial();
-  let last: Hop | undefined;
-  for (const input of ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']) last = await p.send(input);
-  expect(last!.body).toMatch(/^END Thank you/);
+  const last = await dialReport(t.phone(phone, undefined, CALLBACK_TOKEN), ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']);
+  expect(last.body).toMatch(/^END Thank you/);
 }
 async function waitFor(check: () => Promise<boolean> | boolean, what: string) {
   for (let i = 0; i < 100; i++) {

@@ -24,8 +24,7 @@ const DISTRICT = '+254722000333';
 const texts = loadCaseTexts(PROJECT_ROOT);
 const DAY = 86_400_000;
 
-function report(id: string, language = 'en'): Response {
-  const at = new Date('2026-10-05T08:00:00Z');
+function report(id: string, language = 'en', at = new Date('2026-10-05T08:00:00Z')): Response {
   return {
     id,
     sourceKey: `ussd:${id}`,
@@ -104,8 +103,11 @@ async function setup() {
     phoneOf: citizenPhoneAtSend({ storage, vault }),
     settings: { leaseMs: 60_000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 10_000, sendTimeoutMs: 5000 },
   });
-  const open = async (id: string, consent: boolean, language = 'en') => {
-    const r = await openCaseForReport({ storage, clock, vault, contactRetentionDays: 90 }, { response: report(id, language), definition: clinic.definition, consent, e164: consent ? CITIZEN : null });
+  const open = async (id: string, consent: boolean, language = 'en', completedAt?: Date) => {
+    const r = await openCaseForReport(
+      { storage, clock, vault, contactRetentionDays: 90 },
+      { response: report(id, language, completedAt), definition: clinic.definition, consent, e164: consent ? CITIZEN : null },
+    );
     if (r.kind === 'not_a_concern') throw new Error('expected a concern');
     return r.case.reference;
   };
@@ -258,6 +260,23 @@ describe("the facility managers' daily digest", () => {
     expect(digest).toMatchObject({ subjectKind: 'facility', subjectCode: '1001', period: '2026-10-05', phone: '+254711000111', language: 'sw' });
     expect(digest!.text).toBe(`Riverside Clinic, 2026-10-05: ripoti 2 mpya za kufuatilia: ${refs[1]} Kusubiri sana; ${refs[0]} Kusubiri sana. Piga *384*123# kuzishughulikia.`);
     expect(digest!.key).toMatch(/^digest:1001\|2026-10-05\|/);
+  });
+
+  it('catches up the days no pass ran for, up to three ended days back, each once', async () => {
+    const { storage, clock, deps, open } = await setup();
+    const utc = { ...deps, settings: { ...deps.settings, timeZone: 'UTC' } };
+    // a case on each of four days, and no pass ran on any of them
+    for (const [i, day] of ['2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05'].entries()) {
+      await open(ids[i]!, false, 'en', new Date(`${day}T10:00:00Z`));
+    }
+    clock.set('2026-10-06T07:00:00Z');
+    expect((await runCaseFollowUp(utc)).digests).toBe(3);
+    const days = (await storage.outbox.list()).filter((m) => m.key.startsWith('digest:')).map((m) => m.period);
+    expect(days.sort()).toEqual(['2026-10-03', '2026-10-04', '2026-10-05']);
+    // the next pass, and one the day after, send none of them again
+    expect((await runCaseFollowUp(utc)).digests).toBe(0);
+    clock.set('2026-10-07T07:00:00Z');
+    expect((await runCaseFollowUp(utc)).digests).toBe(0);
   });
 
   it('lists as many cases as fit 2 segments and counts the rest, in every language', async () => {

@@ -199,7 +199,7 @@ describe.skipIf(Boolean(chromiumMissing))('a new kind of service, from its type 
     await reply('3');
     await seen(page.locator('#sim-end'), 'Last screen');
     expect(await screen.textContent()).not.toMatch(/^(CON|END) /);
-    expect(await t.storage.responses.get('R000001')).toBeNull(); // the simulator recorded nothing
+    expect(await t.storage.responses.get('R000000001')).toBeNull(); // the simulator recorded nothing
 
     // (5) publish: the confirmation, then the questionnaire's page; the type page now names it
     await page.getByRole('link', { name: 'Publish…' }).click();

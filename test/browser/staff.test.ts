@@ -88,7 +88,7 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
       if (reply === '1001') await seen(screen, 'Riverside Clinic');
     }
     await seen(screen, /^Version two: how long was your wait\?/); // as the phone shows it: no CON prefix
-    expect(await t.storage.responses.get('R000002')).toBeNull(); // the simulator recorded nothing
+    expect(await t.storage.responses.get('R000000002')).toBeNull(); // the simulator recorded nothing
 
     // publish, with confirmation showing the change
     await page.getByRole('link', { name: 'Publish…' }).click();
@@ -107,7 +107,7 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     let last = firstQuestion;
     for (const input of ['2', '4', '1', '5', '1', '98', '1', '00', '2']) last = await early.send(input);
     expect(last.body).toMatch(/^END Thank you/);
-    const earlyResponse = await t.storage.responses.get('R000001');
+    const earlyResponse = await t.storage.responses.get('R000000001');
     expect(earlyResponse).toMatchObject({ status: 'complete', questionnaireVersion: 1 });
 
     // and a new session meets version 2

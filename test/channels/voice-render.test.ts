@@ -116,7 +116,8 @@ describe('voice renderer', () => {
   });
 
   it('the thank-you, said, offers its reference again with star and hangs up on silence; recorded (no reference in it), it just ends', () => {
-    const answers = ['1001', '1', '1', '1', '1', '1', '1', '1', '1', '1'];
+    // satisfaction 4, no problem: no concern, so the thank-you ends the report
+    const answers = ['1001', '1', '1', '1', '1', '4', '1', '1', '1', '1'];
     const thanks = run(clinic, answers, { input: { languages: ['en'] } }).at(-1)!.prompt;
     expect(thanks.id).toBe('end:thanks');
     const withRef = { ...thanks, body: [systemTexts.system('en', 'end.thanks', { facility: 'Riverside Clinic', ref: 'R000-001' })] };
@@ -141,7 +142,8 @@ describe('voice renderer', () => {
 
 describe('voice XML templates (a screen built once, its callback URL filled in per reply)', () => {
   const clinic = shipped('clinic');
-  const screens = run(clinic, ['1001', '1', '3', '2', '2', '2', '2', '2', '1', '2'], { input: { languages: ['en'] } }).map((s) => s.prompt);
+  // rated 4 with no problem: no concern, so the report ends on the thank-you
+  const screens = run(clinic, ['1001', '1', '3', '2', '2', '4', '1', '2', '1', '2'], { input: { languages: ['en'] } }).map((s) => s.prompt);
   const urls = [`${BASE}/voice?seq=1`, `${BASE}/voice?token=a%26b&seq=12`, `${BASE}/voice?token="<x>'&seq=3`];
 
   it('fills in the URL where it stands, escaped, and nowhere else, on every screen of a report', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { recordCharter } from '../../src/app/charters/record-charter.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { api } from '../support/staff.js';
+import { dialReport } from '../support/reports.js';
 
 /**
  * The public pages and open data over the real server: reports dialled in over USSD, a free
@@ -18,11 +18,8 @@ const FREE_TEXT = 'Sister Zanele at window 3 shouted at me';
 /** One clinic report in English; gender 1 woman, 2 man, 00 skipped; age 1-4 or 00. */
 async function report(facility: string, phone: string, satisfaction: number, problem: number, gender: string, age: string) {
   PHONES.push(phone);
-  const p = t.phone(phone);
-  await p.dial();
-  let last: Hop | undefined;
-  for (const input of ['1', facility, '1', '1', '4', '1', String(satisfaction), String(problem), '1', gender, age]) last = await p.send(input);
-  expect(last!.body).toMatch(/^END Thank you/);
+  const last = await dialReport(t.phone(phone), ['1', facility, '1', '1', '4', '1', String(satisfaction), String(problem), '1', gender, age]);
+  expect(last.body).toMatch(/^END Thank you/);
 }
 
 const get = (path: string) => fetch(`${t.url}${path}`);

@@ -1,8 +1,8 @@
-import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCharter } from '../../src/app/charters/record-charter.js';
 import { startTestService, type TestService } from '../support/service.js';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
+import { dialReport } from '../support/reports.js';
 
 /**
  * The scorecard SMS names a top problem only when enough reports name it, with its count;
@@ -15,11 +15,8 @@ let sent: LoggedSms[];
 
 /** One clinic report in English: satisfaction 1-5, problem (1 no problem, 2 long wait, 8 other) and recommend by menu number. */
 async function report(facility: string, phone: string, satisfaction: number, problem: number) {
-  const p = t.phone(phone);
-  await p.dial();
-  let last: Hop | undefined;
-  for (const input of ['1', facility, '1', '1', '4', '1', String(satisfaction), String(problem), '1', '00', '00']) last = await p.send(input);
-  expect(last!.body).toMatch(/^END Thank you/);
+  const last = await dialReport(t.phone(phone), ['1', facility, '1', '1', '4', '1', String(satisfaction), String(problem), '1', '00', '00']);
+  expect(last.body).toMatch(/^END Thank you/);
 }
 
 beforeAll(async () => {

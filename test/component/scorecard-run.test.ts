@@ -1,7 +1,7 @@
-import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.js';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
+import { dialReport } from '../support/reports.js';
 
 /**
  * From citizens' USSD reports to the manager's SMS and back: reports dialled in over the
@@ -15,11 +15,8 @@ let sent: LoggedSms[];
 
 /** One clinic report at facility 1001 in English: satisfaction 1-5, problem and recommend by menu number. */
 async function report(phone: string, satisfaction: number, problem: number, recommend: number) {
-  const p = t.phone(phone, undefined, CALLBACK_TOKEN);
-  await p.dial();
-  let last: Hop | undefined;
-  for (const input of ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']) last = await p.send(input);
-  expect(last!.body).toMatch(/^END Thank you/);
+  const last = await dialReport(t.phone(phone, undefined, CALLBACK_TOKEN), ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']);
+  expect(last.body).toMatch(/^END Thank you/);
 }
 
 const get = (path: string, token: string | null = ADMIN) => fetch(`${t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -61,7 +58,11 @@ describe('a month of scorecards', () => {
     const byPhone = Object.fromEntries(sent.map((s) => [s.to, s.text]));
     expect(sent).toHaveLength(8);
     // long wait was named by 2 of 4 reports, fewer than the minimum count (3): not named as the top problem
-    expect(byPhone['+27820000101']).toBe('Riverside Clinic Okt 2026: imibiko 4, abaneliseka 75%, abangancoma 75%. Inkinga: mincane kakhulu imibiko eyibalulayo. Isikhundla 1/1.');
+    // every report named a concern, so each became a case (the duplicate too: it is counted once in the figures, but its concern is followed up);
+    // none is solved yet. With that line no template fits one segment, so the fullest that fits two is sent.
+    expect(byPhone['+27820000101']).toBe(
+      'Riverside Clinic, Okt 2026: imibiko 4. Abaneliseka 75%, abangancoma 75%. Inkinga enkulu: mincane kakhulu imibiko eyibalulayo. Isikhundla 1/1 (imitholampilo, Riverside). Imibiko: 5 emisha, 0 oxazululiwe, 5 evulekile.',
+    );
     expect(byPhone['+27820000102']).toBe('Market Street Clinic, Oct 2026: 0 reports, too few to show results (we need 3). Invite visitors to dial *384*123# to rate your service.');
     expect(byPhone['+254700000900']).toBe('Hilltop Oct 2026: 0 reports; no facility has 3 yet, so no results. Invite visitors to dial *384*123#.');
   });

@@ -142,7 +142,7 @@ describe('POST /ussd', () => {
     await post(atHop('ATUid_lang_1', '', number));
     await post(atHop('ATUid_lang_1', '2', number));
     const res = await post(atHop('ATUid_lang_2', '', number));
-    expect(await res.text()).toBe('CON Weka namba ya kituo iliyo kwenye bango:\n0. Rudi');
+    expect(await res.text()).toBe('CON Weka namba ya kituo iliyo kwenye bango:\n9. Angalia ripoti\n0. Rudi');
   });
 });
 
@@ -191,7 +191,8 @@ describe('counting: one report per respondent, facility and day', () => {
     const phone = t.phone('+254711000320', sessionId);
     await phone.dial();
     let last: Hop | undefined;
-    for (const input of ['1001', '1', '1', '1', '1', '1', '1', '1', '00', '00']) last = await phone.send(input);
+    // a rating of 1 names a concern: the last input answers "May we SMS you?" with 2 (No)
+    for (const input of ['1001', '1', '1', '1', '1', '1', '1', '1', '00', '00', '2']) last = await phone.send(input);
     expect(last!.body).toMatch(/^END Thank you/);
     const session = await t.storage.sessions.get('ussd', sessionId);
     return (await t.storage.responses.get(session!.responseId!))!;

@@ -16,7 +16,25 @@ describe.each(questionnaires)('shipped questionnaire "%s"', (id) => {
     expect(walk.stuck).toEqual([]);
     expect(walk.paths).toBeGreaterThan(0);
     expect(Object.keys(walk.endings).every((e) => e.startsWith('end:'))).toBe(true);
-    expect(walk.endings['end:thanks']).toBe(walk.paths);
+    // a report without a concern ends with the thank-you; one with a concern asks about follow-up, and both answers end
+    expect(Object.keys(walk.endings).sort()).toEqual(['end:follow_up_no', 'end:follow_up_yes', 'end:thanks']);
+    expect(walk.endings['end:follow_up_yes']).toBe(walk.endings['end:follow_up_no']);
+    expect(walk.endings['end:thanks']! + walk.endings['end:follow_up_yes']! + walk.endings['end:follow_up_no']!).toBe(walk.paths);
+    // "check a report", from the facility screen, in every status and with unknown references
+    const ids = new Set(walk.screens.map((s) => `${s.id}|${s.error?.key ?? ''}`));
+    for (const id of [
+      'facility|',
+      'check|',
+      'check|system.error.reference_format',
+      'check|system.error.reference_unknown',
+      'case_status|',
+      'case_status|system.error.choice',
+      'follow_up|',
+      'follow_up|system.error.choice',
+    ])
+      expect(ids, id).toContain(id);
+    for (const ending of ['end:case_status', 'end:case_solved', 'end:case_reopened', 'end:case_not_found', 'end:follow_up_yes', 'end:follow_up_no'])
+      expect(walk.screens.map((s) => s.id)).toContain(ending);
     // every question was seen on some path
     const seen = new Set(walk.screens.filter((s) => s.question).map((s) => s.question!.id));
     expect([...seen].sort()).toEqual(q.definition.questions.map((x) => x.id).sort());
@@ -51,7 +69,9 @@ describe('the walk itself', () => {
   it('tries every answer a condition looks at, so it finds every route of the fixture', () => {
     const walk = walkQuestionnaire(fixture(), 'en', { texts: systemTexts });
     // visited: yes (times shown) / no  x  service: a, b / other (+ detail answered or skipped)  x  referral answered / skipped
-    expect(walk.paths).toBe(2 * 4 * 2);
+    //   x  rating: 3, 4, 5 (thanks) / 1, 2 (a concern: follow-up yes or no)
+    expect(walk.paths).toBe(2 * 4 * 2 * (3 + 2 * 2));
+    expect(walk.endings).toEqual({ 'end:thanks': 2 * 4 * 2 * 3, 'end:follow_up_yes': 2 * 4 * 2 * 2, 'end:follow_up_no': 2 * 4 * 2 * 2 });
     expect(walk.stuck).toEqual([]);
   });
   it('reports a screen that cannot fit', () => {

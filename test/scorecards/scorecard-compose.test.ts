@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { composeDistrictMessage, composeFacilityMessage, loadScorecardTemplates, toGsm7Text, type FacilityMessageInput } from '../../src/app/scorecards/compose.js';
+import { composeDistrictMessage, composeFacilityMessage, fill, loadScorecardTemplates, toGsm7Text, type FacilityMessageInput } from '../../src/app/scorecards/compose.js';
 import { loadShippedContent } from '../../src/app/content.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
@@ -46,6 +46,11 @@ function facilityInput(lang: string) {
       rank: fc.option(fc.integer({ min: 1, max: 10_000 }).chain((of) => fc.record({ position: fc.integer({ min: 1, max: of }), of: fc.constant(of) }))),
       problem: fc.option(fc.oneof(fc.constant('too_few' as const), fc.record({ label: fc.oneof(fc.constantFrom(...problemLabels(lang)), anyText(100)), count: fc.nat({ max: 10_000_000 }) }))),
       overdueActions: fc.nat({ max: 60 }),
+      cases: fc.option(
+        fc
+          .nat({ max: 100_000 })
+          .chain((received) => fc.nat({ max: received }).chain((solved) => fc.record({ received: fc.constant(received), solved: fc.constant(solved), open: fc.nat({ max: received - solved }) }))),
+      ),
     })
     .map((r): FacilityMessageInput => {
       const shown = r.reports >= r.minCount;
@@ -91,6 +96,8 @@ describe('scorecard SMS composition', () => {
             if (card.rank) expect(sms.text).toContain(`${card.rank.position}`);
             expect(sms.text).toContain(String(card.reports));
           }
+          // the line on cases is carried whole whenever there were cases
+          if (card.cases && card.cases.received > 0) expect(sms.text).toContain(fill(templates[lang]!, templates[lang]!.cases, card.cases));
         }),
         { numRuns: 400 },
       );
@@ -273,6 +280,18 @@ describe('scorecard SMS composition', () => {
       expect(composeFacilityMessage({ ...card, overdueActions: 2 }, templates.zu!, SHORT_CODE).text).toContain('Izenzo 2 zomqulu');
       const few = composeFacilityMessage({ ...card, reports: 3, shown: false, satisfiedPct: null, recommendPct: null, change: null, rank: null, overdueActions: 2 }, templates.en!, SHORT_CODE);
       expect(few.text).toContain('2 charter actions are overdue.');
+    });
+
+    it('adds one line on the cases of the period: new, confirmed solved, not yet closed, with the plural in every language', () => {
+      expect(composeFacilityMessage({ ...card, cases: { received: 4, solved: 1, open: 2 } }, templates.en!, SHORT_CODE).text).toMatch(/Rank 1\/4\. Cases: 4 new, 1 solved, 2 open\.$/);
+      expect(composeFacilityMessage({ ...card, cases: { received: 0, solved: 0, open: 0 } }, templates.en!, SHORT_CODE).text).not.toContain('Cases');
+      expect(composeFacilityMessage({ ...card, cases: null }, templates.en!, SHORT_CODE).text).not.toContain('Cases');
+      expect(composeFacilityMessage({ ...card, cases: { received: 2, solved: 1, open: 1 } }, templates.sw!, SHORT_CODE).text).toContain('Kesi: 2 mpya, 1 imetatuliwa, 1 iko wazi.');
+      expect(composeFacilityMessage({ ...card, cases: { received: 5, solved: 2, open: 3 } }, templates.sw!, SHORT_CODE).text).toContain('Kesi: 5 mpya, 2 zimetatuliwa, 3 ziko wazi.');
+      expect(composeFacilityMessage({ ...card, cases: { received: 1, solved: 1, open: 0 } }, templates.zu!, SHORT_CODE).text).toContain('Imibiko: 1 omusha, 1 oxazululiwe, 0 ovulekile.'); // CLDR: in isiZulu 0 takes the singular form
+      // the cases come before the charter line, and both stay when the link does not fit
+      const both = composeFacilityMessage({ ...card, overdueActions: 2, cases: { received: 4, solved: 1, open: 2 } }, templates.en!, SHORT_CODE).text;
+      expect(both).toMatch(/Cases: 4 new, 1 solved, 2 open\. 2 charter actions are overdue\.$/);
     });
 
     it('carries the link to the public page when it fits two segments, whole', () => {

@@ -88,6 +88,21 @@ export function casesContract(name: string, make: () => Promise<{ storage: Stora
       expect(await s.cases.history('0000-0000-00')).toEqual([]);
     });
 
+    it('finds cases by their reference as keyed on a phone keypad, every one that shares the keys', async () => {
+      // K7M3-P9QX-AB and J7M3-P9QX-AB share their keys (K and J are both on 5): 5763 7979 22; K7M3-P9QX-AD ends on 3
+      await s.cases.open(aCase('K7M3-P9QX-AB'), opening());
+      await s.cases.open(aCase('J7M3-P9QX-AB'), opening());
+      await s.cases.open(aCase('K7M3-P9QX-AD'), opening());
+      expect((await s.cases.findByKeypad('5763797922', 5)).map((c) => c.reference)).toEqual(['J7M3-P9QX-AB', 'K7M3-P9QX-AB']);
+      expect(await s.cases.findByKeypad('5763797922', 1)).toHaveLength(1);
+      expect(await s.cases.findByKeypad('5763797923', 5)).toStrictEqual([aCase('K7M3-P9QX-AD')]);
+      expect(await s.cases.findByKeypad('0000000000', 5)).toEqual([]);
+      // after a change the case is still found by its keys, as saved
+      const acknowledged = aCase('K7M3-P9QX-AD', { status: 'acknowledged', updatedAt: t(10), firstActionAt: t(10) });
+      await s.cases.transition(acknowledged, step(2), 0);
+      expect(await s.cases.findByKeypad('5763797923', 5)).toStrictEqual([{ ...acknowledged, revision: 1 }]);
+    });
+
     it('applies a change with compare-and-set on the revision and stores each step once', async () => {
       await s.cases.open(aCase('K7M3-P9QX-AB'), opening());
       const acknowledged = aCase('K7M3-P9QX-AB', { status: 'acknowledged', updatedAt: t(10), firstActionAt: t(10) });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QuestionnaireDefinition } from '../../src/engine/definition.js';
-import type { ResumePoint } from '../../src/engine/conversation.js';
+import type { ConversationContext, ResumePoint } from '../../src/engine/conversation.js';
+import type { ManagerMenuState } from '../../src/engine/manager-menu.js';
 import type { ConversationState } from '../../src/engine/stepping.js';
 import type { Facility, HopSession, NewResponse, QuestionnaireStatus, QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../src/storage/ports.js';
 import { scorecardContract } from './contract-scorecards.js';
@@ -236,6 +237,26 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         const listed = await s.facilities.list({ type: 'police' });
         expect(listed[0]).toStrictEqual(facility('KE-002', { type: 'police' }));
         expect(Object.getPrototypeOf(listed[0])).toBe(Object.prototype);
+      });
+
+      it('finds the active facilities an active manager is registered at, by E.164 number', async () => {
+        const manager = (phone: string, over: Partial<Facility['managers'][number]> = {}) => ({ name: 'M', phone, language: 'en', role: 'facility' as const, active: true, optedOut: false, ...over });
+        await s.facilities.upsertMany([
+          facility('KE-003', { managers: [manager('+254711000222'), manager('+254711000333', { role: 'district' })] }),
+          facility('KE-001', { managers: [manager('+254711000222', { optedOut: true })] }),
+          facility('KE-002', { managers: [manager('+254711000222', { active: false })] }),
+          facility('KE-004', { active: false, managers: [manager('+254711000222')] }),
+          facility('KE-005', { managers: [manager('+254711000444'), manager('+254711000333', { active: false })] }),
+        ]);
+        const codes = async (phone: string) => (await s.facilities.managedBy(phone)).map((f) => f.code);
+        // an opted-out manager (no SMS) still acts; an inactive manager or facility does not count
+        expect(await codes('+254711000222')).toEqual(['KE-001', 'KE-003']);
+        expect(await codes('+254711000333')).toEqual(['KE-003']);
+        expect(await codes('+254711000999')).toEqual([]);
+        // the number as stored, E.164: another spelling of it is the caller's to normalise first
+        expect(await codes('0711000222')).toEqual([]);
+        const [found] = await s.facilities.managedBy('+254711000444');
+        expect(found).toStrictEqual(facility('KE-005', { managers: [manager('+254711000444'), manager('+254711000333', { active: false })] }));
       });
     });
 
@@ -700,7 +721,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
       it('updates with compare-and-set on the revision', async () => {
         await s.sessions.create(hopSession());
         const next = hopSession({ lastInput: '1*4*2', lastReply: 'CON Tell us more', page: 1, updatedAt: t(1), revision: 0 });
-        next.engine = { value: { questions: 'q_comment' }, context: { ...next.engine.context, answers: { waiting: 4, problem: 'drugs' }, path: ['waiting', 'problem'] } };
+        next.engine = { value: { questions: 'q_comment' }, context: { ...engineState().context, answers: { waiting: 4, problem: 'drugs' }, path: ['waiting', 'problem'] } };
         expect(await s.sessions.update(next, 0)).toBe(true);
         expect(await s.sessions.get('ussd', 'ATUid_s1')).toStrictEqual({ ...next, revision: 1 });
 
@@ -743,8 +764,18 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         session.engine.value = 'ended';
         const got = await s.sessions.get('ussd', 'ATUid_s1');
         got!.engine.context.lang = 'en';
-        got!.engine.context.answers.waiting = 1;
+        (got!.engine.context as ConversationContext).answers.waiting = 1;
         expect(await s.sessions.get('ussd', 'ATUid_s1')).toStrictEqual(hopSession());
+      });
+
+      it("keeps a manager's menu state as it is, marked as the manager's", async () => {
+        const engine: ManagerMenuState = {
+          machine: 'manager',
+          value: 'note',
+          context: { lang: 'sw', actor: 'Amina (manager)', facilities: ['1001'], cases: [], more: 0, selected: 'K7M3-P9QX-AB', event: 'refer', actionCode: null, error: null, end: null },
+        };
+        await s.sessions.create(hopSession({ engine, responseId: null }));
+        expect(await s.sessions.get('ussd', 'ATUid_s1')).toStrictEqual(hopSession({ engine, responseId: null }));
       });
     });
 

@@ -7,6 +7,7 @@ import {
   prepareQuestionnaire,
   versionForStep,
   type ConversationEvent,
+  type CheckedCase,
   type ConversationInput,
   type Effect,
   type FacilityRef,
@@ -44,6 +45,9 @@ export const registryFor =
   (code) =>
     code === facility.code ? { facility: { ...facility, type: q.definition.facilityTypes[0]! }, questionnaire: q } : null;
 
+/** What the app's case lookup answers for a reference ("check a report"). */
+export type CaseRegistry = (reference: string) => CheckedCase | null;
+
 export type Turn = { state: ConversationState; prompt: Prompt; effects: Effect[]; done: boolean };
 
 export const baseInput: ConversationInput = { languages: ['en', 'sw', 'zu'], maxFacilityAttempts: 3, maxRetries: null };
@@ -60,6 +64,7 @@ export class Conversation {
     private readonly q: LoadedQuestionnaire,
     private readonly registry: Registry = registryFor(q),
     private readonly reference: string | null = null,
+    private readonly cases: CaseRegistry = () => null,
   ) {}
 
   private machineFor(state: ConversationState, event: ConversationEvent | null) {
@@ -80,15 +85,25 @@ export class Conversation {
     return this.settle(stepConversation(this.machineFor(reloaded, event), reloaded, event));
   }
 
+  private answer(lookup: Effect): ConversationEvent {
+    if (lookup.type === 'lookupCase') {
+      const found = this.cases(lookup.reference);
+      return found ? { type: 'CASE_FOUND', found } : { type: 'CASE_UNKNOWN', reference: lookup.reference };
+    }
+    const code = lookup.type === 'lookupFacility' ? lookup.code : '';
+    const found = this.registry(code);
+    return found
+      ? { type: 'FACILITY_FOUND', facility: found.facility, questionnaire: found.questionnaire ? { id: found.questionnaire.id, version: found.questionnaire.version } : null }
+      : { type: 'FACILITY_UNKNOWN', code };
+  }
+
   /** Answers every lookup the step asked for, then renders the screen. */
   private settle(step: { state: ConversationState; effects: Effect[]; done: boolean }): Turn {
     let current = step;
     const effects = [...step.effects];
-    for (let lookup = current.effects.find((e) => e.type === 'lookupFacility'); lookup && lookup.type === 'lookupFacility'; lookup = current.effects.find((e) => e.type === 'lookupFacility')) {
-      const found = this.registry(lookup.code);
-      const event: ConversationEvent = found
-        ? { type: 'FACILITY_FOUND', facility: found.facility, questionnaire: found.questionnaire ? { id: found.questionnaire.id, version: found.questionnaire.version } : null }
-        : { type: 'FACILITY_UNKNOWN', code: lookup.code };
+    const lookupOf = (effects: Effect[]) => effects.find((e) => e.type === 'lookupFacility' || e.type === 'lookupCase');
+    for (let lookup = lookupOf(current.effects); lookup; lookup = lookupOf(current.effects)) {
+      const event = this.answer(lookup);
       const reloaded = JSON.parse(JSON.stringify(current.state)) as ConversationState;
       current = stepConversation(this.machineFor(reloaded, event), reloaded, event);
       effects.push(...current.effects);
@@ -101,7 +116,11 @@ export class Conversation {
 }
 
 /** Starts a conversation and sends each input; returns every turn, the start first. */
-export function run(q: LoadedQuestionnaire, inputs: Array<string | ConversationEvent>, options: { input?: Partial<ConversationInput>; registry?: Registry; reference?: string } = {}): Turn[] {
-  const c = new Conversation(q, options.registry ?? registryFor(q), options.reference ?? null);
+export function run(
+  q: LoadedQuestionnaire,
+  inputs: Array<string | ConversationEvent>,
+  options: { input?: Partial<ConversationInput>; registry?: Registry; reference?: string; cases?: CaseRegistry } = {},
+): Turn[] {
+  const c = new Conversation(q, options.registry ?? registryFor(q), options.reference ?? null, options.cases);
   return [c.start(options.input), ...inputs.map((i) => c.send(i))];
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
+import { formatReference } from '../../src/gateways/ids.js';
 import type { Storage } from '../../src/storage/ports.js';
 
 /**
@@ -24,5 +25,13 @@ export async function storedLine(storage: Storage, responseId: string | null | u
   const r = await storage.responses.get(responseId);
   if (!r) return 'stored: response missing';
   const answers = r.answers.map((a) => `${a.questionId}=${a.value}`).join(' ');
-  return `stored: ${r.id} ${r.status}${r.counted ? ' counted' : ''} [${answers}]`;
+  return `stored: ${r.id} ${r.status}${r.counted ? ' counted' : ''} [${answers}]${await caseLine(storage, formatReference(r.id))}`;
+}
+
+/** The case a report became, if any, and whether a contact is sealed for it (never the number). */
+export async function caseLine(storage: Storage, reference: string): Promise<string> {
+  const c = await storage.cases.get(reference);
+  if (!c) return '';
+  const contact = await storage.caseContacts.get(reference);
+  return `; case ${c.reference} ${c.status}, ${contact ? 'contact sealed' : 'no contact'}`;
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtUssdSession, Hop } from '../../src/channels/ussd/at-simulator.js';
+import { actOnCase } from '../../src/app/cases/act-on-case.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
+import { formatReference, sequentialIds } from '../../src/gateways/ids.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -56,18 +58,25 @@ describe('USSD transcripts', () => {
   });
   afterAll(() => t.stop());
 
-  const full: Array<[string, string, string, string[]]> = [
-    // [name, language key, facility, answers after consent]
-    ['full-report-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2']],
-    ['full-report-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3']],
-    ['full-report-zu-social-grant', '3', '3001', ['3', '4', '2', '2', '3', '2', '1', '4']],
+  const full: Array<[string, string, string, string[], string | null]> = [
+    // [name, language key, facility, answers after consent, the answer to "may we SMS you" (null: no concern, not asked)]
+    ['full-report-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2'], '1'],
+    ['full-report-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3'], null],
+    ['full-report-zu-social-grant', '3', '3001', ['3', '4', '2', '2', '3', '2', '1', '4'], '2'],
   ];
-  it.each(full)('%s', async (name, lang, code, answers) => {
+  it.each(full)('%s', async (name, lang, code, answers, followUp) => {
     const phone = t.phone(`+2547110000${10 + Number(lang)}`);
-    const tr = new Transcript(t, `A full report: language ${lang}, facility ${code}`);
+    const tr = new Transcript(
+      t,
+      followUp === null ? `A full report: language ${lang}, facility ${code}` : `A full report naming a concern: language ${lang}, facility ${code}, follow-up SMS ${followUp === '1' ? 'yes' : 'no'}`,
+    );
     await tr.hop('(dial *384*123#)', phone, () => phone.dial());
-    const end = await say(tr, phone, [lang, code, '1', ...answers]);
-    expect(end.body).toMatch(/^END /);
+    const last = await say(tr, phone, [lang, code, '1', ...answers]);
+    if (followUp === null) expect(last.body).toMatch(/^END /);
+    else {
+      expect(last.body).toMatch(/^CON /);
+      expect((await say(tr, phone, [followUp])).body).toMatch(/^END /);
+    }
     tr.check(name);
   });
 
@@ -169,5 +178,67 @@ describe('USSD transcripts', () => {
     const last = await say(tr, phone, ['7']);
     expect(last.body).toContain('Ungawutusa');
     tr.check('paging-after-error');
+  });
+});
+
+describe('USSD transcripts: check a report', () => {
+  let t: TestService;
+  // references a citizen can type: ten characters, as real ones are
+  beforeAll(async () => {
+    t = await startTestService({}, { ids: sequentialIds('K7M3') });
+  });
+  afterAll(() => t.stop());
+
+  it('an unknown or malformed reference three times', async () => {
+    const phone = t.phone('+254711000301');
+    const tr = new Transcript(t, 'Check a report: 9 on the facility screen; unknown and malformed references get three tries, as facility codes do');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['1', '9', 'K7M3-0000-99', 'hello', 'k7m3000098']);
+    tr.check('check-unknown-reference');
+    expect(await t.storage.cases.list({}, 10)).toEqual([]);
+  });
+
+  it('a case where action was taken, and the citizen says it is not solved', async () => {
+    const reporter = t.phone('+254711000302');
+    const tr = new Transcript(t, 'A report names a concern and becomes a case; the facility acts; the citizen checks it from another phone and says it is not solved: the case is reopened');
+    await tr.hop('(dial)', reporter, () => reporter.dial());
+    const reference = 'K7M3-0000-01';
+    await say(tr, reporter, ['1', '1001', '1', '3', '2', '2', '2', '2', '2', '1', '2', '2']);
+    expect((await t.storage.cases.get(reference))?.status).toBe('open');
+    t.clock.advance(2 * 86_400_000);
+    const acted = await actOnCase(
+      { storage: t.storage, clock: t.clock },
+      { actor: { kind: 'manager', label: 'manager ***0100' }, facilities: null, reference: reference, event: 'action_taken', actionCode: 'spoke_to_staff', channel: 'ussd' },
+    );
+    expect(acted.ok).toBe(true);
+    tr.note(`two days later the manager records action taken (spoke to staff); the case is ${(await t.storage.cases.get(reference))!.status}`);
+    tr.note('the citizen dials from another phone and checks the reference, typed in lower case without dashes');
+    const checker = t.phone('+254711000303');
+    await tr.hop('(dial)', checker, () => checker.dial());
+    await say(tr, checker, ['1', '9', 'k7m3000001', '2']);
+    const reopened = await t.storage.cases.get(reference);
+    const history = await t.storage.cases.history(reference);
+    tr.note(`case ${reference}: ${history.map((h) => `${h.event} by ${h.by.kind} (${h.channel}) -> ${h.to}`).join('; ')}`);
+    tr.check('check-not-solved-reopened');
+    expect(reopened!.status).toBe('reopened');
+    expect(history.at(-1)).toMatchObject({ event: 'reopen', by: { kind: 'citizen' }, from: 'action_taken', to: 'reopened', channel: 'ussd' });
+  });
+
+  it('a concern left on "May we SMS you?" when the session drops', async () => {
+    const phone = t.phone('+254711000304', 'ATUid_follow_up_drop');
+    const tr = new Transcript(t, 'The session drops on the follow-up question: the report is complete and becomes a case all the same, with no contact (no answer is no consent)');
+    await tr.hop('(dial)', phone, () => phone.dial());
+    await say(tr, phone, ['1', '1001', '1', '3', '2', '2', '2', '2', '2', '1', '2']);
+    tr.note('the network drops the session; AT posts the end-of-session notification (twice: the second changes nothing)');
+    expect(await phone.notifyEnd('Incomplete')).toBe(200);
+    expect(await phone.notifyEnd('Incomplete')).toBe(200);
+    const session = await t.storage.sessions.get('ussd', phone.sessionId);
+    const reference = formatReference(session!.responseId!);
+    tr.note(`after the notification: ${(await storedLine(t.storage, session!.responseId)).replace(/^stored: /, '')}`);
+    tr.check('follow-up-dropped');
+    const c = await t.storage.cases.get(reference);
+    expect(c).toMatchObject({ status: 'open', contactConsent: false });
+    expect(await t.storage.caseContacts.get(reference)).toBeNull();
+    expect(await t.storage.cases.history(reference)).toHaveLength(1);
   });
 });

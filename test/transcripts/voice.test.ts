@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtVoiceCall, VoiceHop } from '../../src/channels/voice/at-simulator.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
+import { actOnCase } from '../../src/app/cases/act-on-case.js';
+import { formatReference } from '../../src/gateways/ids.js';
+import { keypadDigits } from '../../src/text/reference.js';
 import { expectGolden, storedLine } from '../support/golden.js';
 import { atVoiceXmlProblems, describeVoiceXml } from '../support/voice-xml.js';
 import { recordedRoot, rootWithEveryType, startVoiceService, TEST_POINT, type VoiceTestService } from '../support/voice.js';
@@ -74,18 +77,22 @@ describe('voice transcripts', () => {
   });
   afterAll(() => t.stop());
 
-  // the thank-you offers its reference again (with *) only where it is said: a recording leaves the reference out
-  const full: Array<[string, string, string, string[], boolean]> = [
-    ['full-call-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2'], true],
-    ['full-call-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3'], false],
+  // the thank-you (or the answer to "May we SMS you?") offers its reference again (with *) only where it is said: a recording leaves the reference out
+  const full: Array<[string, string, string, string[], string[], boolean]> = [
+    // [name, language key, facility, answers after consent, the key for "may we SMS you" when the report names a concern, replays]
+    ['full-call-en-clinic', '1', '1001', ['3', '2', '2', '2', '2', '2', '1', '2'], ['1'], true],
+    ['full-call-sw-police', '2', '2002', ['1', '4', '1', '4', '1', '1', '2', '3'], [], false],
   ];
-  it.each(full)('%s', async (name, lang, code, answers, replays) => {
+  it.each(full)('%s', async (name, lang, code, answers, followUp, replays) => {
     const call = t.call(`+2547110010${10 + Number(lang)}`);
-    const tr = new Transcript(t, `A full call: language key ${lang}, facility ${code}, then AT's final request`);
+    const title = followUp.length
+      ? `A full call naming a concern (follow-up SMS: yes): language key ${lang}, facility ${code}, then AT's final request`
+      : `A full call: language key ${lang}, facility ${code}, then AT's final request`;
+    const tr = new Transcript(t, title);
     await tr.hop('(call connects)', call, () => call.dial());
-    const end = await press(tr, call, [lang, code, '1', ...answers]);
+    const end = await press(tr, call, [lang, code, '1', ...answers, ...followUp]);
     if (replays) {
-      // the thank-you waits a moment for * to say the reference again; silence ends the call (no Redirect)
+      // the ending waits a moment for * to say the reference again; silence ends the call (no Redirect)
       expect(end.listening).toBe('keys');
       await expect(call.silence()).rejects.toThrow('no Redirect');
       const again = await press(tr, call, ['*']);
@@ -168,6 +175,33 @@ describe('voice transcripts', () => {
     await tr.hop('(caller hangs up)', call, () => call.hangup({ durationInSeconds: 47, amount: 0.75, currencyCode: 'KES', hangupCause: 'NORMAL_CLEARING' }));
     await tr.hop('(AT repeats the final request)', call, () => call.hangup({ durationInSeconds: 99, amount: 9, currencyCode: 'KES', hangupCause: 'OTHER' }));
     tr.check('call-end');
+  });
+  it('check a report by keypad', async () => {
+    // a report naming a concern, by voice, and the facility acting on its case
+    const reporter = t.call('+254711001207');
+    await reporter.dial();
+    for (const k of ['1', '1001', '1', '3', '2', '2', '2', '2', '2', '1', '2', '2']) await reporter.press(k);
+    const reference = formatReference((await t.storage.sessions.get('voice', reporter.sessionId))!.responseId!);
+    const acted = await actOnCase(t.service.cases, {
+      actor: { kind: 'staff', label: 'Thandi (editor)' },
+      facilities: null,
+      reference,
+      event: 'action_taken',
+      actionCode: 'extra_staff',
+      channel: 'console',
+    });
+    expect(acted.ok).toBe(true);
+
+    const call = t.call('+254711001208');
+    const tr = new Transcript(
+      t,
+      `"Check a report" on a voice call: 9 on the facility screen, then the reference ${reference} keyed one key a character (${keypadDigits(reference)}); the facility acted, the caller says it is not solved, and the case is reopened`,
+    );
+    await tr.hop('(call connects)', call, () => call.dial());
+    await press(tr, call, ['1', '9', '12345', keypadDigits(reference), '2']);
+    tr.check('check-by-keypad');
+    expect((await t.storage.cases.get(reference))!.status).toBe('reopened');
+    expect((await t.storage.cases.history(reference)).at(-1)).toMatchObject({ event: 'reopen', by: { kind: 'citizen' }, channel: 'voice' });
   });
 });
 

@@ -5,24 +5,38 @@ import { type FollowUpDeps, FOLLOW_UP_BATCH, problemWords } from './follow-up-ru
 import { CASE_SMS_SEGMENTS, caseSms } from './follow-up-sms.js';
 
 /**
- * The facility managers' daily digest of new cases: for the local day just ended (the
+ * The facility managers' daily digest of new cases: for each local day that has ended (the
  * programme's time zone), one SMS per facility manager of a facility that got new cases, in the
  * manager's language, within 2 segments: the count, then each case's reference and problem, as
  * many as fit ("and 3 more"). Exactly once per facility, day and manager (the outbox key
- * `digest:<facility>|<day>|<manager tag>`); a day missed while no instance was up is sent by the
- * next pass of the following day only (the pass looks at the day just ended).
+ * `digest:<facility>|<day>|<manager tag>`). A pass looks back over the last DIGEST_CATCH_UP_DAYS
+ * ended days, so a day missed while no instance was up is sent at the next start; the keys keep
+ * the days already sent from going again.
  */
+export const DIGEST_CATCH_UP_DAYS = 3;
+
 export async function queueDailyDigests(deps: FollowUpDeps & { timeZone: string }): Promise<number> {
   const now = deps.clock.now();
-  const today = localDay(now, deps.timeZone);
-  const to = startOfLocalDay(today, deps.timeZone);
-  const day = localDay(new Date(to.getTime() - 1), deps.timeZone);
-  const from = startOfLocalDay(day, deps.timeZone);
-  const byFacility = new Map<string, Case[]>();
-  for (const c of await deps.storage.cases.list({}, FOLLOW_UP_BATCH)) {
-    if (c.openedAt < from || c.openedAt >= to) continue;
-    byFacility.set(c.facilityCode, [...(byFacility.get(c.facilityCode) ?? []), c]);
+  const listed = await deps.storage.cases.list({}, FOLLOW_UP_BATCH);
+  let queued = 0;
+  let dayEnd = startOfLocalDay(localDay(now, deps.timeZone), deps.timeZone);
+  for (let back = 0; back < DIGEST_CATCH_UP_DAYS; back++) {
+    const day = localDay(new Date(dayEnd.getTime() - 1), deps.timeZone);
+    const from = startOfLocalDay(day, deps.timeZone);
+    queued += await queueDigestsOfDay(
+      deps,
+      day,
+      listed.filter((c) => c.openedAt >= from && c.openedAt < dayEnd),
+      now,
+    );
+    dayEnd = from;
   }
+  return queued;
+}
+
+async function queueDigestsOfDay(deps: FollowUpDeps, day: string, opened: Case[], now: Date): Promise<number> {
+  const byFacility = new Map<string, Case[]>();
+  for (const c of opened) byFacility.set(c.facilityCode, [...(byFacility.get(c.facilityCode) ?? []), c]);
   let queued = 0;
   for (const [code, cases] of byFacility) {
     const facility = await deps.storage.facilities.findByCode(code);

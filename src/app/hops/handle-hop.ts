@@ -1,12 +1,11 @@
 import type { ChannelAdapter, LastHop } from '../../channels/adapter.js';
-import type { Effect } from '../../engine/conversation.js';
 import type { Clock } from '../../gateways/clock.js';
 import { formatReference, type IdGenerator } from '../../gateways/ids.js';
 import type { RespondentKeyer } from '../../gateways/respondent-key.js';
 import type { HopSession, Storage } from '../../storage/ports.js';
 import { expiryAfter, newHopSession } from './hop-session.js';
 import { recordEffects, type RecordDeps } from './record-effects.js';
-import type { ConversationRunner, Turn } from './run-conversation.js';
+import type { SessionEffect, SessionRunner, SessionTurn } from './session-runner.js';
 
 /**
  * One hop, for any channel, as the story goes: find the session; if the provider repeats a
@@ -18,7 +17,7 @@ import type { ConversationRunner, Turn } from './run-conversation.js';
 
 export type HopDeps = {
   storage: Storage;
-  runner: ConversationRunner;
+  runner: SessionRunner;
   clock: Clock;
   ids: IdGenerator;
   respondentKey: RespondentKeyer;
@@ -35,7 +34,13 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
   return async function handleHop(req: Req): Promise<string> {
     const sessionId = adapter.sessionId(req);
     const inputKey = adapter.inputKey(req);
-    const caller = (respondentKey: string) => ({ channel: adapter.channel, respondentKey, languages: settings.languages, maxRetries: adapter.maxRetries });
+    const caller = (respondentKey: string) => ({
+      channel: adapter.channel,
+      respondentKey,
+      phone: adapter.phone(req),
+      languages: settings.languages,
+      maxRetries: adapter.maxRetries,
+    });
     try {
       const session = await storage.sessions.get(adapter.channel, sessionId);
       if (!session) {
@@ -69,7 +74,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       });
     }
 
-    async function start(respondentKey: string, turn: Turn): Promise<string> {
+    async function start(respondentKey: string, turn: SessionTurn): Promise<string> {
       const responseId = newResponseId(turn.effects, null);
       const prompt = await runner.promptOf(turn.state, referenceOf(responseId));
       const { reply, seq } = adapter.render(prompt, { previous: null, page: 0 });
@@ -83,7 +88,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       return reply;
     }
 
-    async function finish(current: HopSession, turn: Turn, last: LastHop): Promise<string> {
+    async function finish(current: HopSession, turn: SessionTurn, last: LastHop): Promise<string> {
       const responseId = newResponseId(turn.effects, current.responseId);
       const prompt = await runner.promptOf(turn.state, referenceOf(responseId));
       const { reply, seq } = adapter.render(prompt, { previous: last, page: 0 });
@@ -100,8 +105,15 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
      * A process that dies between the claim and this loses that hop's answer; it never
      * records one twice, or one the respondent did not give.
      */
-    async function recorded(claimed: HopSession, turn: Turn, now: Date): Promise<void> {
-      const stored = await recordEffects(deps.record, turn.effects, turn.state, { channel: adapter.channel, sessionId, respondentKey: claimed.respondentKey, responseId: claimed.responseId, now });
+    async function recorded(claimed: HopSession, turn: SessionTurn, now: Date): Promise<void> {
+      const stored = await recordEffects(deps.record, turn.effects, turn.state, {
+        channel: adapter.channel,
+        sessionId,
+        respondentKey: claimed.respondentKey,
+        responseId: claimed.responseId,
+        now,
+        phone: () => adapter.phone(req),
+      });
       if (stored === claimed.responseId) return;
       deps.log.warn({ sessionId, channel: adapter.channel }, 'the response this hop started already existed; pointing the session at it');
       await claim(claimed, { responseId: stored });
@@ -142,7 +154,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
   };
 
   /** The id of the response this hop starts, made before the hop is claimed so its screen can quote it. */
-  function newResponseId(effects: Effect[], current: string | null): string | null {
+  function newResponseId(effects: SessionEffect[], current: string | null): string | null {
     const resumed = effects.find((e) => e.type === 'responseResumed');
     if (resumed && resumed.type === 'responseResumed') return resumed.responseId;
     return effects.some((e) => e.type === 'responseStarted') ? deps.ids.responseId() : current;

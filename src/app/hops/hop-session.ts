@@ -1,5 +1,5 @@
 import type { Channel, HopSession } from '../../storage/ports.js';
-import type { ConversationState } from '../../engine/stepping.js';
+import type { SessionState } from '../../engine/session-state.js';
 
 /** Hop state is short-lived: each write pushes its expiry (the TTL) forward. */
 export function expiryAfter(now: Date, ttlMinutes: number): Date {
@@ -13,7 +13,7 @@ export function newHopSession(input: {
   respondentKey: string;
   lastInput: string;
   lastReply: string;
-  engine: ConversationState;
+  engine: SessionState;
   responseId: string | null;
   now: Date;
   ttlMinutes: number;

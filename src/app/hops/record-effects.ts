@@ -1,7 +1,11 @@
 import type { Effect } from '../../engine/conversation.js';
+import type { ManagerMenuEffect, ManagerMenuState } from '../../engine/manager-menu.js';
+import { isManagerMenuState } from '../../engine/session-state.js';
 import { resumePointOf } from '../../engine/prompt.js';
 import type { ConversationState } from '../../engine/stepping.js';
+import type { SessionEffect, SessionState } from './session-runner.js';
 import type { Channel, Storage } from '../../storage/ports.js';
+import type { CaseDesk } from './case-desk.js';
 import { countKey } from './count-window.js';
 import { localDay } from '../../text/time.js';
 
@@ -15,7 +19,9 @@ import { localDay } from '../../text/time.js';
 export type RecordDeps = {
   storage: Storage;
   settings: { countWindowHours: number; timeZone: string };
-  log: { info(obj: object, msg: string): void };
+  log: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
+  /** the follow-up loop's cases; without it a concern is only logged */
+  cases?: Omit<CaseDesk, 'find'>;
 };
 
 export type HopRecord = {
@@ -25,10 +31,33 @@ export type HopRecord = {
   /** the response this hop works on; a new one's id when this hop starts it */
   responseId: string | null;
   now: Date;
+  /** the caller's number as the provider gave it: asked for only when a citizen consents to follow-up SMS */
+  phone?: () => string;
 };
 
-/** Returns the id of the response the hop worked on, as stored (a start that finds its response already there returns that one). */
-export async function recordEffects(deps: RecordDeps, effects: Effect[], state: ConversationState, hop: HopRecord): Promise<string | null> {
+/**
+ * Returns the id of the response the hop worked on, as stored (a start that finds its response
+ * already there returns that one). A manager's session works on no response.
+ */
+export async function recordEffects(deps: RecordDeps, effects: SessionEffect[], state: SessionState, hop: HopRecord): Promise<string | null> {
+  if (isManagerMenuState(state)) {
+    await recordManagerEffects(deps, effects as ManagerMenuEffect[], state);
+    return hop.responseId;
+  }
+  return recordReportEffects(deps, effects as Effect[], state, hop);
+}
+
+/** What the manager decided on a case, applied once the hop is claimed (so a repeated hop applies nothing twice). */
+async function recordManagerEffects(deps: RecordDeps, effects: ManagerMenuEffect[], state: ManagerMenuState): Promise<void> {
+  for (const effect of effects) {
+    if (effect.type !== 'caseActed') continue;
+    if (!deps.cases) throw new Error('a manager acted on a case, but no case store is wired');
+    const { actor, facilities } = state.context;
+    await deps.cases.managerActed({ reference: effect.reference, event: effect.event, actionCode: effect.actionCode, note: effect.note, actor, facilities });
+  }
+}
+
+async function recordReportEffects(deps: RecordDeps, effects: Effect[], state: ConversationState, hop: HopRecord): Promise<string | null> {
   const { storage } = deps;
   const at = hop.now;
   const resumeState = resumePointOf(state);
@@ -95,7 +124,24 @@ export async function recordEffects(deps: RecordDeps, effects: Effect[], state: 
       case 'gaveUp':
         deps.log.info({ sessionId: hop.sessionId, screen: effect.screen }, 'no usable answer after the allowed repeats; ending politely');
         break;
+      case 'concernReported': {
+        const id = response();
+        if (!deps.cases) {
+          deps.log.info({ responseId: id, consent: effect.consent }, 'the report names a concern, but no case store is wired');
+          break;
+        }
+        // the number is asked for, and passed on to be sealed with the case, only with consent
+        await deps.cases.reportConcern({ responseId: id, consent: effect.consent, phone: effect.consent && hop.phone ? hop.phone() : null });
+        break;
+      }
+      case 'caseAnswered':
+        if (deps.cases) await deps.cases.answer({ reference: effect.reference, answer: effect.answer, channel: hop.channel });
+        break;
+      case 'caseNotFound':
+        deps.log.info({ channel: hop.channel, attempt: effect.attempt }, 'unknown report reference');
+        break;
       case 'lookupFacility':
+      case 'lookupCase':
       case 'declined':
         break;
     }

@@ -3,6 +3,7 @@ import { promptFor, type Prompt, type SystemTextSource } from '../../engine/prom
 import { cached, type ConversationState, type Step, type Stepper } from '../../engine/stepping.js';
 import type { Channel, Facility, Storage } from '../../storage/ports.js';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire-catalog.js';
+import type { CaseDesk } from './case-desk.js';
 
 /**
  * Runs the conversation machine for one hop: picks the machine the session is pinned to,
@@ -19,6 +20,8 @@ export type RunnerDeps = {
   settings: { resumeWindowMinutes: number; maxFacilityAttempts: number };
   /** how the machines are stepped (the bench compares XState's transition() with the cached scope); default `cached` */
   stepper?: Stepper;
+  /** the follow-up loop's cases; without it "check a report" is not offered */
+  cases?: Pick<CaseDesk, 'find'>;
 };
 
 export type Caller = { channel: Channel; respondentKey: string; languages: string[]; maxRetries: number | null };
@@ -60,6 +63,8 @@ export function createConversationRunner(deps: RunnerDeps) {
       resumeOffer,
       maxFacilityAttempts: deps.settings.maxFacilityAttempts,
       maxRetries: caller.maxRetries,
+      // on voice too: a reference is keyed one key a character (K7M3-P9QX-AB is 5763797922)
+      offerCheck: deps.cases !== undefined,
     };
     return settle(stepper.start(resumed?.machine ?? FRONT_DOOR, input));
   }
@@ -74,9 +79,10 @@ export function createConversationRunner(deps: RunnerDeps) {
     let step = first;
     const effects = [...first.effects];
     for (let i = 0; i < MAX_LOOKUPS_PER_HOP; i++) {
-      const lookup = step.effects.find((e) => e.type === 'lookupFacility');
-      if (lookup?.type !== 'lookupFacility') break;
-      const event = await lookUp(lookup.code, lookup.for);
+      const lookup = step.effects.find((e) => e.type === 'lookupFacility' || e.type === 'lookupCase');
+      if (!lookup) break;
+      const event = lookup.type === 'lookupCase' ? await lookUpCase(lookup.reference) : lookup.type === 'lookupFacility' ? await lookUp(lookup.code, lookup.for) : null;
+      if (!event) break;
       const q = await pinned(step.state, event);
       step = stepper.step(q?.machine ?? FRONT_DOOR, step.state, event);
       effects.push(...step.effects);
@@ -90,6 +96,11 @@ export function createConversationRunner(deps: RunnerDeps) {
     if (purpose === 'answer') return { type: 'FACILITY_FOUND', facility: facilityRef(found), questionnaire: null };
     const q = await questionnaires.currentForFacilityType(found.type);
     return { type: 'FACILITY_FOUND', facility: facilityRef(found), questionnaire: q ? { id: q.id, version: q.version } : null };
+  }
+
+  async function lookUpCase(reference: string): Promise<ConversationEvent> {
+    const found = deps.cases ? await deps.cases.find(reference) : null;
+    return found ? { type: 'CASE_FOUND', found } : { type: 'CASE_UNKNOWN', reference };
   }
 
   /** The screen a stored state is on. */

@@ -2,7 +2,11 @@ import { QuestionnaireDefinition } from '../../engine/definition.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
 import { allowedPlaceholders, lookupPath, missingQuestionnaireKeys, QuestionnaireTexts, spokenPaths } from '../../engine/texts.js';
 import { messageProblem } from '../../text/messages.js';
-import { walkQuestionnaire } from '../../engine/walk.js';
+import { LONGEST_FACILITY_NAME, walkQuestionnaire } from '../../engine/walk.js';
+import { walkManagerMenu } from '../../engine/manager-walk.js';
+import type { LoadedQuestionnaire } from '../../engine/conversation.js';
+import type { CaseTexts } from '../cases/case-texts.js';
+import { managerMenuSample } from '../cases/manager-cases.js';
 import { overflowsOf } from '../../channels/ussd/render.js';
 import { questionLabel, textKeyLabel } from './text-labels.js';
 import type { Prompt } from '../../engine/prompt.js';
@@ -29,7 +33,14 @@ export type ChannelCheck = (report: Required<Pick<ValidationReport, 'definition'
 
 export function validateQuestionnaire(
   input: { definition: unknown; texts: unknown },
-  options: { languages: string[]; systemTexts: SystemTextSource; screenLimit: number; channelChecks?: ChannelCheck[] },
+  options: {
+    languages: string[];
+    systemTexts: SystemTextSource;
+    screenLimit: number;
+    channelChecks?: ChannelCheck[];
+    /** with the cases' texts, the manager's menu is walked too, with this questionnaire's concerns and actions */
+    caseTexts?: CaseTexts;
+  },
 ): ValidationReport {
   const issues: ValidationIssue[] = [];
   const paths: Record<string, number> = {};
@@ -76,9 +87,29 @@ export function validateQuestionnaire(
     }
     for (const [where, { over, withError }] of worst)
       issues.push({ where, lang, message: `the screen is ${over} character${over === 1 ? '' : 's'} over ${options.screenLimit}${withError ? ' with its error line' : ''}` });
+    if (options.caseTexts) issues.push(...managerMenuIssues(loaded, lang, options.caseTexts, options));
   }
   for (const check of options.channelChecks ?? []) issues.push(...check({ definition, texts }));
   return { ok: issues.length === 0, issues: dedupe(issues), definition, texts, paths };
+}
+
+/**
+ * The manager's menu with this questionnaire's concerns and actions in `lang`: every path ends
+ * and every screen fits. A concern or action too long for the menu is named with its screen.
+ */
+function managerMenuIssues(q: LoadedQuestionnaire, lang: string, caseTexts: CaseTexts, options: { systemTexts: SystemTextSource; screenLimit: number }): ValidationIssue[] {
+  const walk = walkManagerMenu(lang, options.systemTexts, managerMenuSample(q, lang, caseTexts, options.systemTexts.defaultLanguage, LONGEST_FACILITY_NAME));
+  const issues: ValidationIssue[] = walk.stuck.map((trail) => ({ where: "the manager's menu", lang, message: `a path does not end: ${trail}` }));
+  for (const screen of walk.screens) {
+    const over = Math.max(0, ...overflowsOf(screen, options.screenLimit).map((o) => o.over));
+    if (over > 0)
+      issues.push({
+        where: `the manager's menu, ${screen.id.replace(/^manager:/, '')} screen`,
+        lang,
+        message: `the screen is ${over} character${over === 1 ? '' : 's'} over ${options.screenLimit} with this questionnaire's concerns or actions`,
+      });
+  }
+  return issues;
 }
 
 /** "Question 2" for a question's screen, else the screen's name. */

@@ -37,6 +37,8 @@ export const ScorecardTemplates = z.object({
   'problem.few': z.string().min(1),
   /** the line on the facility's overdue charter actions (ICU plural on count) */
   'charter.overdue': z.string().min(1),
+  /** the line on the facility's cases of the period: received, confirmed solved, not yet closed (ICU plural on each) */
+  cases: z.string().min(1),
   not_answered: z.string().min(1),
   types: z.record(z.string(), z.string().min(1)),
   'type.other': z.string().min(1),
@@ -68,7 +70,8 @@ export function toGsm7Text(text: string): string {
   return out;
 }
 
-function fill(t: ScorecardTemplates, template: string, vars: Record<string, string | number>): string {
+/** A template filled in the templates' language (ICU plural and select). */
+export function fill(t: ScorecardTemplates, template: string, vars: Record<string, string | number>): string {
   return formatMessage(t.lang, template, vars);
 }
 
@@ -145,12 +148,17 @@ export type FacilityMessageInput = Pick<Scorecard, 'facilityName' | 'facilityTyp
   problem: { label: string; count: number } | 'too_few' | null;
   /** overdue actions of the facility's charter (0 leaves the line out) */
   overdueActions?: number;
+  /** the facility's cases of the period (null or absent: none, and no line) */
+  cases?: CasesLine | null;
   /**
    * the facility type's name for several, in the message's language, as staff stored it
    * ("water points"); absent, the templates' own name for a shipped type, else "facilities"
    */
   typePlural?: string | null;
 };
+
+/** Cases opened in the period: how many, how many the citizen confirmed solved, how many are not yet closed. */
+export type CasesLine = { received: number; solved: number; open: number };
 
 /** What the SMS may carry besides the figures, each only where it fits. */
 export type FacilityMessageExtras = {
@@ -178,6 +186,7 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
         ? t['problem.few']
         : t['problem.none'];
   const overdue = card.overdueActions ? fill(t, t['charter.overdue'], { count: card.overdueActions }) : '';
+  const cases = card.cases && card.cases.received > 0 ? fill(t, t.cases, card.cases) : '';
   function* candidates(link: string) {
     for (const max of NAME_LENGTHS) {
       const vars = {
@@ -196,7 +205,7 @@ export function composeFacilityMessage(card: FacilityMessageInput, t: ScorecardT
         of: card.rank?.of ?? t.not_answered,
         shortCode,
       };
-      for (const template of templates) yield `${fill(t, template, vars)} ${overdue} ${link}`;
+      for (const template of templates) yield `${fill(t, template, vars)} ${cases} ${overdue} ${link}`;
     }
   }
   // the link only where the whole text still fits two segments without cutting

@@ -3,7 +3,9 @@ import { isE164, maskPhone } from '../../gateways/sms/port.js';
 import type { Facility, FacilityType, Manager, QuestionnaireVersion, Scorecard, Storage } from '../../storage/ports.js';
 import { inLanguageOrDefault } from '../../text/messages.js';
 import { typePlural } from '../facilities/facility-types.js';
-import { composeDistrictMessage, composeFacilityMessage, type ComposedSms, type ScorecardTemplates } from './compose.js';
+import { type CasesLine, composeDistrictMessage, composeFacilityMessage, type ComposedSms, type ScorecardTemplates } from './compose.js';
+import { caseFigures } from '../public/case-figures.js';
+import type { Cell } from '../public/honest-cells.js';
 import { computeScorecards, namedTopProblem, questionIdsToTally, roleLookup } from './metrics.js';
 import { overdueByFacility } from '../charters/charter-views.js';
 import { formatPeriod, parsePeriod, periodBounds, previousPeriod } from './period.js';
@@ -102,8 +104,9 @@ export async function runScorecards(deps: ScorecardRunDeps, periodKey: string, o
   }
 
   const overdue = await overdueByFacility(deps);
+  const cases = await casesByFacility(storage, scorecards);
   const types = new Map((await storage.facilityTypes.list()).map((t) => [t.code, t]));
-  const { messages, skipped } = planMessages(deps, facilities, scorecards, latestTexts(versions), overdue, types);
+  const { messages, skipped } = planMessages(deps, facilities, scorecards, latestTexts(versions), { overdue, cases }, types);
   for (const s of skipped) log.warn({ subject: s.subject, manager: s.manager, reason: s.reason, period: periodKey }, 'scorecard recipient skipped');
 
   let createdMessages = 0;
@@ -143,7 +146,30 @@ function latestTexts(versions: QuestionnaireVersion[]): TextsByQuestionnaire {
   return new Map([...newest].map(([id, v]) => [id, v.texts]));
 }
 
-function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Scorecard[], texts: TextsByQuestionnaire, overdue: Map<string, number>, types: Map<string, FacilityType>) {
+/**
+ * "You said, we did" for each facility's manager: the cases opened in the period, how many
+ * the citizen confirmed solved, and how many are not yet closed; the same figures the public
+ * page shows (src/app/public/case-figures.ts), here without the minimum count, since the
+ * manager is told of each case anyway.
+ */
+async function casesByFacility(storage: Storage, cards: Scorecard[]): Promise<Map<string, CasesLine>> {
+  const out = new Map<string, CasesLine>();
+  for (const card of cards) {
+    const f = await caseFigures(storage, { facilityCodes: [card.facilityCode] }, { from: card.from, to: card.to }, 0);
+    const count = (cell: Cell) => (cell.shown ? cell.count : 0);
+    if (f.received > 0) out.set(card.facilityCode, { received: f.received, solved: count(f.confirmedSolved), open: count(f.open) + count(f.escalated) });
+  }
+  return out;
+}
+
+function planMessages(
+  deps: ScorecardRunDeps,
+  facilities: Facility[],
+  cards: Scorecard[],
+  texts: TextsByQuestionnaire,
+  lines: { overdue: Map<string, number>; cases: Map<string, CasesLine> },
+  types: Map<string, FacilityType>,
+) {
   const { settings } = deps;
   const messages: PlannedMessage[] = [];
   const skipped: SkippedRecipient[] = [];
@@ -184,7 +210,12 @@ function planMessages(deps: ScorecardRunDeps, facilities: Facility[], cards: Sco
             };
       const link = settings.publicBaseUrl ? `${settings.publicBaseUrl}/public/facilities/${encodeURIComponent(f.code)}` : null;
       const typeName = typePlural(types.get(card.facilityType), language, deps.defaultLanguage);
-      const sms = composeFacilityMessage({ ...card, problem, overdueActions: overdue.get(f.code) ?? 0, typePlural: typeName }, deps.templates[language]!, settings.shortCode, { link });
+      const sms = composeFacilityMessage(
+        { ...card, problem, overdueActions: lines.overdue.get(f.code) ?? 0, cases: lines.cases.get(f.code) ?? null, typePlural: typeName },
+        deps.templates[language]!,
+        settings.shortCode,
+        { link },
+      );
       messages.push({
         ...sms,
         key: `facility:${f.code}|${card.period}|${r.tag}`,

@@ -23,6 +23,10 @@ export class AtUssdSession {
     return this.options.sessionId;
   }
 
+  get phoneNumber(): string {
+    return this.options.phoneNumber;
+  }
+
   private url(path: string): string {
     const token = this.options.callbackToken ? `?token=${encodeURIComponent(this.options.callbackToken)}` : '';
     return `${this.options.baseUrl}${path}${token}`;

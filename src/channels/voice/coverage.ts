@@ -29,7 +29,8 @@ export function spokenKeys(q: LoadedQuestionnaire, lang: string, texts: SystemTe
     const text = key === 'system.language.name' ? texts.languageName(lang).text : texts.system(lang, key.replace(/^system\./, '')).text;
     keys.set(key, text);
   }
-  const walk = walkQuestionnaire(q, lang, { texts });
+  // "check a report" included: its screens need recordings like every other
+  const walk = walkQuestionnaire(q, lang, { texts, offerCheck: true });
   for (const screen of walk.screens) {
     for (const s of voiceScreen(screen, texts).segments) if (s.lang === lang && !keys.has(s.key)) keys.set(s.key, s.text);
   }

@@ -39,7 +39,8 @@ export type VoiceScreen = { segments: Segment[]; listen: VoiceListen };
 
 export const VOICE_TIMEOUTS = { keys: 10, digits: 20, recordSilence: 10, recordMaxLength: 60 };
 
-const THANKS = 'end:thanks';
+/** the endings that quote the report's reference: the thank-you, and the answers to "May we SMS you?" */
+const QUOTES_REFERENCE: ReadonlySet<string> = new Set(['end:thanks', 'end:follow_up_yes', 'end:follow_up_no']);
 
 /** Engine error lines that name numbers or codes get a voice wording without variables. */
 const VOICE_ERROR: Record<string, string> = {
@@ -48,6 +49,8 @@ const VOICE_ERROR: Record<string, string> = {
   'system.error.facility_unknown': 'voice.facility_unknown',
   'system.error.text_empty': 'voice.recording_failed',
   'system.error.text_long': 'voice.recording_failed',
+  'system.error.reference_format': 'voice.reference_format',
+  'system.error.reference_unknown': 'voice.reference_unknown',
 };
 
 /**
@@ -71,7 +74,7 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
   if (prompt.kind === 'end') {
     segments.push(...prompt.body.map((b) => of(b)));
     // the thank-you quotes the report's reference: a caller who did not catch it can hear it again
-    if (prompt.id === THANKS) return { segments, listen: { kind: 'replay', numDigits: 1, timeout: VOICE_TIMEOUTS.keys, offer: sys('voice.repeat_reference') } };
+    if (QUOTES_REFERENCE.has(prompt.id)) return { segments, listen: { kind: 'replay', numDigits: 1, timeout: VOICE_TIMEOUTS.keys, offer: sys('voice.repeat_reference') } };
     return { segments, listen: { kind: 'none' } };
   }
 
@@ -81,6 +84,13 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
     prompt.options.forEach((option, i) => {
       segments.push(of(option.label, option.value), sys(`voice.press.${i + 1}`, option.value));
     });
+  } else if (prompt.listen?.voice === 'digits') {
+    // the screen's first line ("Enter the code:") introduces the input field; aloud, "Then press the
+    // hash key." follows it after a full stop, before any other line (such as "press 9 to check a report")
+    const [lead, ...rest] = prompt.body.map((b) => of(b));
+    if (lead) segments.push(lead);
+    endWithFullStop(segments);
+    segments.push(sys('voice.then_hash'), ...rest);
   } else {
     segments.push(...prompt.body.map((b) => of(b)));
     prompt.options.slice(0, MAX_VOICE_OPTIONS).forEach((option, i) => {
@@ -90,9 +100,6 @@ export function voiceScreen(prompt: Prompt, texts: SystemTextSource, error?: Tex
 
   let listen: VoiceListen = { kind: 'keys', numDigits: 1, timeout: VOICE_TIMEOUTS.keys };
   if (prompt.listen?.voice === 'digits') {
-    // a screen's "Enter the code:" introduces the input field; aloud, "Then press the hash key." follows a full stop
-    endWithFullStop(segments);
-    segments.push(sys('voice.then_hash'));
     listen = { kind: 'digits', finishOnKey: '#', timeout: VOICE_TIMEOUTS.digits };
   } else if (prompt.listen?.voice === 'record') {
     endWithFullStop(segments);

@@ -1,6 +1,7 @@
 import type { Case, CaseContactRepository, CaseRepository, CaseTransition, SealedContact } from '../case-ports.js';
 import { checkTransitionSeq, newestCaseFirst } from '../case-rules.js';
 import { cloneData } from './memory-storage.js';
+import { keypadDigits } from '../../text/reference.js';
 
 /** Memory version of the cases repository; copies in and out, as a database would. */
 export function createMemoryCases(): CaseRepository {
@@ -22,6 +23,13 @@ export function createMemoryCases(): CaseRepository {
     async get(reference) {
       const c = cases.get(reference);
       return c ? cloneData(c) : null;
+    },
+    async findByKeypad(digits, limit) {
+      return [...cases.values()]
+        .filter((c) => keypadDigits(c.reference) === digits)
+        .sort((a, b) => a.reference.localeCompare(b.reference))
+        .slice(0, limit)
+        .map(cloneData);
     },
     async list(filter, limit) {
       return [...cases.values()]

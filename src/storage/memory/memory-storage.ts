@@ -85,6 +85,12 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
       async count() {
         return facilities.size;
       },
+      async managedBy(phone) {
+        return [...facilities.values()]
+          .filter((f) => f.active && f.managers.some((m) => m.active && m.phone === phone))
+          .sort((a, b) => a.code.localeCompare(b.code))
+          .map(clone);
+      },
       async insert(facility) {
         if (facilities.has(facility.code)) return false;
         facilities.set(facility.code, clone(facility));

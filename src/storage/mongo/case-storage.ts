@@ -4,6 +4,7 @@ import type { Case, CaseContactRepository, CaseRepository, CaseTransition, Seale
 import { checkTransitionSeq } from '../case-rules.js';
 import { type Doc, docWithId, plainWithId } from './documents.js';
 import { options } from './schema-options.js';
+import { keypadDigits } from '../../text/reference.js';
 
 /**
  * Mongo versions of the cases and their sealed contacts, in the portable subset (FerretDB 1.24:
@@ -41,12 +42,15 @@ const caseSchema = new Schema(
     closedAt: Date,
     resolvedByTimeout: Boolean,
     revision: Number,
+    // internal: the reference as keyed on a phone's keypad, for a lookup from a voice call
+    keypad: String,
   },
   options('cases'),
 );
 caseSchema.index({ facilityCode: 1, openedAt: -1 });
 caseSchema.index({ status: 1, openedAt: -1 });
 caseSchema.index({ openedAt: -1 });
+caseSchema.index({ keypad: 1 });
 
 const transitionSchema = new Schema(
   {
@@ -82,8 +86,9 @@ const contactSchema = new Schema(
 contactSchema.index({ numberHash: 1, storedAt: -1 });
 contactSchema.index({ purgeAfter: 1 });
 
-const caseToDoc = (c: Case): Doc => docWithId(c, 'reference');
-const caseFromDoc = (doc: Doc): Case => plainWithId<Case>(doc, 'reference');
+const CASE_INTERNAL = ['keypad'] as const;
+const caseToDoc = (c: Case): Doc => ({ ...docWithId(c, 'reference'), keypad: keypadDigits(c.reference) });
+const caseFromDoc = (doc: Doc): Case => plainWithId<Case>(doc, 'reference', CASE_INTERNAL);
 function transitionToDoc(reference: string, t: CaseTransition, after: Case): Doc {
   return { _id: `${reference}#${t.seq}`, reference, ...t, after: caseToDoc(after) };
 }
@@ -123,6 +128,14 @@ export function createMongoCases(conn: Connection): CaseRepository {
     async get(reference) {
       const d = await cases.findById(reference).lean<Doc>();
       return d ? caseFromDoc(d) : null;
+    },
+    async findByKeypad(digits, limit) {
+      const docs = await cases
+        .find({ keypad: String(digits) })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<Doc[]>();
+      return docs.map(caseFromDoc);
     },
     async list(filter, limit) {
       const query: Doc = {};

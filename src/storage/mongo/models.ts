@@ -39,6 +39,8 @@ export const facilitySchema = new Schema(
   options('facilities'),
 );
 facilitySchema.index({ code: 1 }, { unique: true });
+// a caller's number among the managers: the first hop of every USSD session asks it
+facilitySchema.index({ 'managers.phone': 1 });
 
 /** An accepted import, kept until every facility in it is written (see upsertMany). */
 export const facilityImportSchema = new Schema(

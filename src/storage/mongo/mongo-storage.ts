@@ -353,6 +353,13 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
       async count() {
         return facilities.countDocuments();
       },
+      async managedBy(phone) {
+        const docs = await facilities
+          .find({ active: true, managers: { $elemMatch: { phone: String(phone), active: true } } })
+          .sort({ code: 1 })
+          .lean<Doc[]>();
+        return docs.map((d) => plainFromDoc<Facility>(d, FACILITY_INTERNAL));
+      },
       async insert(facility) {
         try {
           // the unique code decides between two concurrent creates: the second one gets false

@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { actorName } from '../auth.js';
+import { actorName, hasRole } from '../auth.js';
 import type { StaffContext } from '../context.js';
 import { html } from '../html.js';
 import { csrfField, fmtDate, notice, page, safeNext, signInPage } from '../layout.js';
@@ -50,10 +50,14 @@ export function registerGeneralPages(reg: StaffRegistry, ctx: StaffContext) {
     const principal = token && token.length <= 200 ? await ctx.auth.authenticateToken(token) : null;
     if (!principal) return send(res, signInPage(req, 'That token is not valid (or it was revoked). Check it and try again.'), 401);
     await ctx.auth.startSession(res, principal);
-    res.redirect(303, safeNext(String(req.body?.next ?? '/staff')));
+    // a facility manager reads and acts on their facilities' cases; the dashboard is for programme staff
+    const home = hasRole(principal, 'viewer') ? '/staff' : '/staff/cases';
+    const next = safeNext(String(req.body?.next ?? home));
+    res.redirect(303, next === '/staff' ? home : next);
   });
 
-  route({ method: 'post', path: '/staff/sign-out', role: 'viewer', kind: 'page', summary: 'Sign out' }, async (req, res) => {
+  // every signed-in role can sign out, a facility manager too
+  route({ method: 'post', path: '/staff/sign-out', role: 'facility_manager', kind: 'page', summary: 'Sign out' }, async (req, res) => {
     await ctx.auth.endSession(req, res);
     res.redirect(303, '/staff/sign-in?signedOut=1');
   });
