@@ -30,7 +30,7 @@ const reachedExpress = new WeakSet<object>();
 const Echo = z.object({ name: z.string().min(1, 'is required'), n: z.coerce.number().int().optional() });
 let lastBody: unknown = null;
 
-const echo: Callback = {
+const echo: Callback<string> = {
   path: '/echo',
   async handle(req) {
     lastBody = req.body;
