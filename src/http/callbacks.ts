@@ -118,7 +118,7 @@ export function leanCallbacks(options: {
 
   /** As the Express path does it: the log line, the guard, the callback, its reply; an error as the app's error handler answers it. */
   async function serve(callback: Callback<string>, request: CallbackRequest, req: IncomingMessage, res: ServerResponse, url: string, started: bigint) {
-    const reqId = logRequest(log, req, res, url, started);
+    const reqId = logRequest(log, req, res, url, started, 'lean');
     try {
       const reply = await answer(callback, options.guard, request);
       write(res, reply);
