@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Cron } from 'croner';
 import { isCountryCode, type CountryCode } from '../gateways/phone-number.js';
 import { parseContactKey } from '../gateways/contact-vault.js';
+import { CALLBACK_PATHS_TEXT } from '../http/callback-paths.js';
 
 /**
  * All configuration comes from environment variables, validated here once. A bad value
@@ -275,7 +276,7 @@ function productionProblems(e: z.infer<typeof Env>): string[] {
   if (!e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded MongoDB is for development only), e.g. mongodb://db1,db2,db3/report-cards?replicaSet=rs0');
   if (!e.AT_CALLBACK_TOKEN && e.AT_CALLBACK_AUTH === 'token') {
     problems.push(
-      "AT_CALLBACK_TOKEN: required in production (at least 16 characters), or anyone can post reports to /ussd and /voice; add ?token=<it> to the callback URLs on Africa's Talking. If a proxy in front of this service authenticates Africa's Talking instead, set AT_CALLBACK_AUTH=proxy",
+      `AT_CALLBACK_TOKEN: required in production (at least 16 characters), or anyone can post to ${CALLBACK_PATHS_TEXT}; add ?token=<it> to the callback URLs on Africa's Talking. If a proxy in front of this service authenticates Africa's Talking instead, set AT_CALLBACK_AUTH=proxy`,
     );
   }
   if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://')) problems.push("PUBLIC_BASE_URL: must start with https:// in production (Africa's Talking plays and posts only to https URLs)");

@@ -8,7 +8,10 @@ import { formatPeriod, periodBounds, periodJustEnded, type PeriodKind } from '..
  * of the period that just ended, then send; between ticks the sender loop polls the
  * outbox. Every instance runs it: unique keys in storage, not an elected leader, make a
  * period's messages go out once. The same keys make a catch-up at start safe: a tick that
- * fell while no instance was up is run when one starts.
+ * fell while no instance was up is run when one starts. Only on a durable store: on the
+ * memory store every start begins with an empty outbox, so a catch-up would send the last
+ * period's scorecards again at every restart (to real managers, with AT credentials); there
+ * the start skips it and says so, and the ticks while the instance runs still send.
  */
 export type SchedulerDeps = {
   clock: Clock;
@@ -16,6 +19,8 @@ export type SchedulerDeps = {
   settings: { cron: string; timeZone: string; periodKind: PeriodKind; sendIntervalMs: number };
   runPeriod: (period: string) => Promise<unknown>;
   sender: OutboxSender;
+  /** whether the store remembers what was sent across restarts (Storage.durable); false skips the catch-up at start */
+  durable: boolean;
 };
 
 export function createScheduler(deps: SchedulerDeps) {
@@ -54,12 +59,20 @@ export function createScheduler(deps: SchedulerDeps) {
     caughtUp: () => catchingUp,
     start() {
       if (job) return;
-      catchingUp = catchUp().then(
-        (period) => {
-          if (period) log.info({ period }, 'scorecard run caught up at start (sends only what a missed or unfinished run left)');
-        },
-        (err) => log.error({ err }, 'scorecard catch-up at start failed; the next tick or a manual run (npm run scorecards) can finish it'),
-      );
+      if (deps.durable) {
+        catchingUp = catchUp().then(
+          (period) => {
+            if (period) log.info({ period }, 'scorecard run caught up at start (sends only what a missed or unfinished run left)');
+          },
+          (err) => log.error({ err }, 'scorecard catch-up at start failed; the next tick or a manual run (npm run scorecards) can finish it'),
+        );
+      } else {
+        const period = periodDue(clock.now());
+        log.info(
+          { period, durable: false },
+          `scorecard catch-up at start skipped: the store is not durable, so it cannot know whether ${period ? `the scorecards of ${period} were` : 'a past period was'} already sent, and catching up would send them again at every restart. Scheduled runs while this instance is up still send; set MONGODB_URI to catch up missed runs`,
+        );
+      }
       job = new Cron(settings.cron, { timezone: settings.timeZone, protect: true }, async () => {
         try {
           const period = await tick();

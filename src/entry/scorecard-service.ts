@@ -59,6 +59,7 @@ export function createScorecardService(deps: {
     settings: { cron: config.scorecards.cron, timeZone: config.timeZone, periodKind: config.scorecards.period, sendIntervalMs: config.sms.sendIntervalMs },
     runPeriod: (period) => run(period),
     sender,
+    durable: storage.durable,
   });
   return { run, sender, scheduler, gateway, templates, recipientTag };
 }

@@ -26,6 +26,7 @@ import { ussdCallbacks } from '../http/routes/ussd.js';
 import { deliveryReportCallback } from '../http/routes/sms.js';
 import { incomingSmsCallback } from '../http/routes/sms-incoming.js';
 import { callbackRouter, leanCallbacks } from '../http/callbacks.js';
+import { CALLBACK_PATHS_TEXT } from '../http/callback-paths.js';
 import { citizenPhoneAtSend } from '../app/cases/follow-up-sms.js';
 import { runCaseFollowUp } from '../app/cases/follow-up-run.js';
 import { receiveSmsReply } from '../app/cases/sms-reply.js';
@@ -364,12 +365,12 @@ function warnAboutOpenDoors(config: Config, log: Logger) {
   if (!config.callbackToken && config.callbackAuth === 'proxy') {
     log.warn(
       { callbackAuth: 'proxy' },
-      "AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach /ussd, /ussd/events, /voice and /sms/delivery-reports, or anyone can post reports.",
+      `AT_CALLBACK_AUTH=proxy: this service does not check callbacks itself. Your proxy must let only Africa's Talking reach ${CALLBACK_PATHS_TEXT}, or anyone can post reports.`,
     );
   } else if (!config.callbackToken) {
     log.warn(
       { callbackAuth: 'open' },
-      "callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach /ussd, /ussd/events, /voice and /sms/delivery-reports can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.",
+      `callbacks are OPEN: AT_CALLBACK_TOKEN is not set, so anyone who can reach ${CALLBACK_PATHS_TEXT} can post reports. Set AT_CALLBACK_TOKEN (16+ characters) and add ?token=<it> to the callback URLs on Africa's Talking.`,
     );
   }
 }

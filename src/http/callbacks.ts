@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { parsePlainForm } from './form.js';
 import { errorReply } from './app.js';
+import type { CallbackPath } from './callback-paths.js';
 import { logRequest } from './request-log.js';
 import { fieldProblems, summary } from './validation.js';
 
@@ -37,9 +38,10 @@ export type CallbackReply = {
 
 export type CallbackRequest = { body: unknown; query: Record<string, unknown> };
 
-export type Callback = { path: string; handle(req: CallbackRequest): Promise<CallbackReply> };
+/** A callback; the service's are on CALLBACK_PATHS (callback-paths.ts); what serves them takes any path, as tests do. */
+export type Callback<P extends string = CallbackPath> = { path: P; handle(req: CallbackRequest): Promise<CallbackReply> };
 
-/** true lets the request through; false has been counted and is answered 401 */
+/** true lets the request through; false has been counted (under the callback's path, however the request spelt it) and is answered 401 */
 export type CallbackGuard = (query: Record<string, unknown>, path: string) => boolean;
 
 export const textReply = (body: string, status = 200): CallbackReply => ({ status, type: 'text/plain', body });
@@ -54,8 +56,8 @@ export function validated<T>(schema: z.ZodType<T>, value: unknown): { ok: true; 
   return { ok: false, reply: textReply(`Bad request: ${summary(fieldProblems(parsed.error))}`, 400) };
 }
 
-async function answer(callback: Callback, guard: CallbackGuard, req: CallbackRequest, path: string): Promise<CallbackReply> {
-  return guard(req.query, path) ? callback.handle(req) : REFUSED;
+async function answer(callback: Callback<string>, guard: CallbackGuard, req: CallbackRequest): Promise<CallbackReply> {
+  return guard(req.query, callback.path) ? callback.handle(req) : REFUSED;
 }
 
 function write(res: ServerResponse, reply: CallbackReply) {
@@ -67,11 +69,11 @@ function write(res: ServerResponse, reply: CallbackReply) {
 }
 
 /** The callbacks as Express routes, after the app's body parsers (the path for every request the lean path passes on). */
-export function callbackRouter(callbacks: Callback[], guard: CallbackGuard): Router {
+export function callbackRouter(callbacks: Callback<string>[], guard: CallbackGuard): Router {
   const router = Router();
   for (const callback of callbacks) {
     router.post(callback.path, async (req, res) => {
-      const reply = await answer(callback, guard, { body: req.body, query: req.query }, req.path);
+      const reply = await answer(callback, guard, { body: req.body, query: req.query });
       res.status(reply.status);
       if (reply.type === null) res.end();
       else res.type(reply.type).send(reply.body);
@@ -103,15 +105,22 @@ function isPlainFormType(header: string | undefined): boolean {
  * Content-Length is within the limit; a body that turns out not to be a plain form is handed
  * to Express unread (put back on the stream), so body-parser reads it as it always has.
  */
-export function leanCallbacks(options: { callbacks: Callback[]; guard: CallbackGuard; log: Logger; bodyLimitBytes: number; parameterLimit: number; fallback: RequestListener }): RequestListener {
+export function leanCallbacks(options: {
+  callbacks: Callback<string>[];
+  guard: CallbackGuard;
+  log: Logger;
+  bodyLimitBytes: number;
+  parameterLimit: number;
+  fallback: RequestListener;
+}): RequestListener {
   const byPath = new Map(options.callbacks.map((c) => [c.path, c]));
   const { log, fallback } = options;
 
   /** As the Express path does it: the log line, the guard, the callback, its reply; an error as the app's error handler answers it. */
-  async function serve(callback: Callback, request: CallbackRequest, path: string, req: IncomingMessage, res: ServerResponse, url: string, started: bigint) {
-    const reqId = logRequest(log, req, res, url, started);
+  async function serve(callback: Callback<string>, request: CallbackRequest, req: IncomingMessage, res: ServerResponse, url: string, started: bigint) {
+    const reqId = logRequest(log, req, res, url, started, 'lean');
     try {
-      const reply = await answer(callback, options.guard, request, path);
+      const reply = await answer(callback, options.guard, request);
       write(res, reply);
       await reply.after?.();
     } catch (err) {
@@ -151,7 +160,7 @@ export function leanCallbacks(options: { callbacks: Callback[]; guard: CallbackG
     };
     const onEnd = () => {
       if (form === null) return; // the connection ended before the body was whole: nobody to answer
-      void serve(callback, { body: form, query: parseQuery(q === -1 ? '' : url.slice(q + 1)) }, path, req, res, url, started);
+      void serve(callback, { body: form, query: parseQuery(q === -1 ? '' : url.slice(q + 1)) }, req, res, url, started);
     };
     req.on('readable', onReadable);
     req.on('end', onEnd);

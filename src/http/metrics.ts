@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Storage } from '../storage/ports.js';
+import { CALLBACK_PATHS } from './callback-paths.js';
 
 /**
  * Prometheus metrics (prom-client), one registry per service instance: tests start several
@@ -8,9 +9,9 @@ import type { Storage } from '../storage/ports.js';
  * CPU, event loop) belong to the process, so they live in one process-wide registry that is
  * merged in at scrape time.
  *
- * Every label value comes from a fixed list written here (a channel, an outcome, a storage
- * method, a delivery status that was validated against AT's list), never from a request:
- * no phone number, session id or free text can reach a label.
+ * Every label value comes from a fixed list (a channel, an outcome, a storage method, a
+ * callback's path from callback-paths.ts, a delivery status that was validated against AT's
+ * list), never from a request: no phone number, session id or free text can reach a label.
  *
  * A hop only adds to plain numbers (HopFigures): a performance.now() and three additions,
  * nothing allocated. prom-client reads those numbers when /metrics is scraped. The other
@@ -24,7 +25,8 @@ export type HopChannel = (typeof HOP_CHANNELS)[number];
 export type HopOutcome = (typeof HOP_OUTCOMES)[number];
 export const SMS_OUTCOMES = ['sent', 'failed', 'retrying'] as const;
 export type SmsOutcome = (typeof SMS_OUTCOMES)[number];
-export const CALLBACK_PATHS = ['/ussd', '/ussd/events', '/voice', '/sms/delivery-reports'] as const;
+// the refused-callback labels: the callbacks the service serves, from their one list
+export { CALLBACK_PATHS };
 const OUTBOX_DEPTH_CAP = 1000;
 /** seconds; AT gives up on a hop after 10 s */
 const HOP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

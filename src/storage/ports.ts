@@ -237,6 +237,13 @@ export type * from './case-ports.js';
 export type Storage = {
   /** which adapter this is, for logs and test output */
   kind: 'memory' | 'mongo';
+  /**
+   * Whether what is stored outlives the process: false for the memory adapter, whose data
+   * (the outbox's exactly-once keys included) is gone at every restart. /readyz and the staff
+   * pages say so, and work that must remember it was done (the scorecard catch-up at start)
+   * is not run on it.
+   */
+  durable: boolean;
   facilities: FacilityRepository;
   /** the kinds of service staff manage, with their names in every language */
   facilityTypes: FacilityTypeRepository;

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ussdLength } from '../../src/text/gsm.js';
@@ -6,17 +8,22 @@ import { startVoiceService, type VoiceTestService } from '../support/voice.js';
 import { atVoiceXmlProblems } from '../support/voice-xml.js';
 import { screenOf } from '../../src/engine/prompt.js';
 import { dialReport } from '../support/reports.js';
+import { servedCallbackPaths } from '../support/served-callbacks.js';
 
 /**
  * Bad input on every callback (issue 8). At least 10,000 malformed requests per run, on one
  * real server with a callback token, to POST /ussd, /ussd/events, /voice and
  * /sms/delivery-reports (and any callback added later: the list is read from the router):
  * missing and huge fields, unicode, NUL bytes, repeated and bracketed keys (`text[$gt]=`),
- * nested JSON, broken bodies, wrong content types, with, without and with a wrong token.
- * Every reply is a 2xx with a valid CON/END screen, voice XML (parsed against AT's
- * elements) or OK, or a 4xx with a plain message; never a 5xx. What was stored before the
- * run (real sessions, responses, a finished call, a delivered SMS) is unchanged after it,
- * although the run aims requests at those very sessions.
+ * nested JSON, broken bodies, wrong content types, with, without and with a wrong token;
+ * most with a Content-Length (fetch), some chunked and some compressed (gzip, deflate, br, an
+ * encoding nobody reads) through node:http. Every reply is a 2xx with a valid CON/END screen,
+ * voice XML (parsed against AT's elements) or OK, or a 4xx with a plain message; never a 5xx.
+ * What was stored before the run (real sessions, responses, a finished call, a delivered SMS)
+ * is unchanged after it, although the run aims requests at those very sessions. Both ways a
+ * callback is served take a real share of the run: the lean path in front of Express and
+ * Express itself (told apart by the request log line, which says `via: "lean"`). At the info
+ * level the logs hold none of the callers' numbers and never the callback token.
  */
 
 const TOKEN = 'fuzz-callback-token-0123456789';
@@ -24,6 +31,23 @@ const BATCH = 25;
 const RUNS = 410; // 10,250 requests
 const CALLBACKS = ['/ussd', '/ussd/events', '/voice', '/sms/delivery-reports', '/sms/incoming'];
 const REAL = { ussdDone: 'ATUid_real_done', ussdOpen: 'ATUid_real_open', voiceDone: 'ATVId_real_done', smsId: 'ATXid_real_delivered' };
+/** the numbers the run puts in phone fields (written as AT and as people write them), and those of the real data */
+const FUZZ_PHONES = ['+254711004242', '+27821234567', '0711004242', '254711004242', '+999123456', '000000'];
+const REAL_PHONES = ['+254711007001', '+254711007002', '+254711007003', '+27820000101'];
+/**
+ * What must never appear in a log line: each number's last nine digits (however it was written:
+ * +254…, 254…, 0…), except '000000', too short to tell from a time or an id, and the token.
+ */
+const NEVER_LOGGED = [
+  ...new Set(
+    [...FUZZ_PHONES, ...REAL_PHONES]
+      .map((p) => p.replace(/\D/g, ''))
+      .filter((d) => d.length >= 9)
+      .map((d) => d.slice(-9)),
+  ),
+  TOKEN,
+  TOKEN.toUpperCase(),
+];
 
 let t: VoiceTestService;
 let before: unknown;
@@ -47,7 +71,8 @@ async function snapshot(storage: Storage) {
 }
 
 beforeAll(async () => {
-  t = await startVoiceService({ AT_CALLBACK_TOKEN: TOKEN, LOG_LEVEL: 'error' });
+  // info: every request's log line (which path served it) and everything the callbacks log
+  t = await startVoiceService({ AT_CALLBACK_TOKEN: TOKEN, LOG_LEVEL: 'info' });
   // real data, made the way Africa's Talking makes it
   // rated 1, a concern: the report ends after the follow-up question (answered No)
   await dialReport(t.phone('+254711007001', REAL.ussdDone, TOKEN), ['1', '1001', '1', '1', '1', '1', '1', '1', '1', '00', '00']);
@@ -89,6 +114,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  agent.destroy();
   await t?.stop();
 });
 
@@ -180,7 +206,7 @@ const key = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...FIELDS) }, { wei
 
 // a few fuzz sessions are reused, so later requests land on sessions that earlier ones started
 const fuzzSession = fc.integer({ min: 1, max: 40 }).map((n) => `ATUid_fuzz_${n}`);
-const phone = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('+254711000111', '+27821234567', '0711000111', '254711000111', '+999123456', '000000') }, { weight: 1, arbitrary: odd });
+const phone = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...FUZZ_PHONES) }, { weight: 1, arbitrary: odd });
 const ussdText = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('', '1', '2', '1*1001', '1*1001*1', '1*1001*1*2', '1001', '1001*1', '2*1001*1*3', '2*1001*1', '2*1001', '1*1001*1*98*98*0', '1*1001*1*00') },
   { weight: 2, arbitrary: fc.array(fc.oneof(fc.constantFrom('1', '2', '0', '00', '98', '1001'), fc.string({ maxLength: 6 })), { maxLength: 8 }).map((xs) => xs.join('*')) },
@@ -320,30 +346,79 @@ const token = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('token=', 'token=nope', `token=${TOKEN}x`, `token=${TOKEN}&token=${TOKEN}`, `token[]=${TOKEN}`, `token=${TOKEN.toUpperCase()}`, 'token=%00') },
 );
 const seq = fc.oneof(fc.constant(''), fc.constantFrom('seq=1', 'seq=2', 'seq=3', 'seq=5', 'seq=13', 'seq=-1', 'seq=abc', 'seq=99999999999', 'seq[]=1', 'seq=1&seq=2'));
+/**
+ * How the body travels: `fetch` always sends a Content-Length (what AT does, and what the lean
+ * path takes); `chunked` streams it in pieces without one; `encoded` compresses it (or labels
+ * it with an encoding nobody reads), with a Content-Length or chunked. Those two reach Express.
+ */
+const transport = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({ way: 'fetch' as const }) },
+  { weight: 2, arbitrary: fc.constant({ way: 'chunked' as const }) },
+  { weight: 2, arbitrary: fc.record({ way: fc.constant('encoded' as const), encoding: fc.constantFrom('gzip', 'gzip', 'deflate', 'br', 'x-unknown'), chunked: fc.boolean() }) },
+);
 const request = fc
   .record({
-    path: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...CALLBACKS) }, { weight: 1, arbitrary: fc.constantFrom('/ussd/', '/USSD', '/voice/', '/sms/delivery-reports/') }),
+    path: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...CALLBACKS) }, { weight: 1, arbitrary: fc.constantFrom('/ussd/', '/USSD', '/voice/', '/sms/delivery-reports/', '/SMS/incoming') }),
     method: fc.oneof({ weight: 25, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('GET', 'PUT', 'DELETE') }),
     token,
     seq,
+    transport,
   })
   .chain((r) => bodyFor(r.path).map((body) => ({ ...r, body })));
 type FuzzRequest = typeof request extends fc.Arbitrary<infer R> ? R : never;
 
 // ------------------------------------------------------------------ what every reply must be
 
+const agent = new http.Agent({ keepAlive: true });
+/** how each request was sent, by the x-request-id it carried (the service logs it back) */
+const sentAs = new Map<string, FuzzRequest['transport']['way']>();
+
+const compress = (encoding: string, body: Buffer): Buffer => (encoding === 'gzip' ? gzipSync(body) : encoding === 'deflate' ? deflateSync(body) : encoding === 'br' ? brotliCompressSync(body) : body);
+
+/** A request through node:http: chunked (no Content-Length, the body in two writes) and/or compressed. */
+function sendRaw(url: string, r: FuzzRequest, headers: Record<string, string>): Promise<{ status: number; type: string; text: string }> {
+  // as with fetch, a GET carries no body
+  const raw = r.method === 'GET' ? Buffer.alloc(0) : Buffer.from(r.body.body);
+  const body = r.transport.way === 'encoded' ? compress(r.transport.encoding, raw) : raw;
+  if (r.transport.way === 'encoded') headers['content-encoding'] = r.transport.encoding;
+  const chunked = r.transport.way === 'chunked' || (r.transport.way === 'encoded' && r.transport.chunked);
+  // said explicitly: node would give a body sent in one end() a Content-Length
+  if (chunked) headers['transfer-encoding'] = 'chunked';
+  else headers['content-length'] = String(body.length);
+  return new Promise((ok, fail) => {
+    const req = http.request(url, { method: r.method, headers, agent }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', text: Buffer.concat(parts).toString('utf8') }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    const half = Math.floor(body.length / 2);
+    if (chunked && half > 0) req.write(body.subarray(0, half));
+    req.end(chunked && half > 0 ? body.subarray(half) : body);
+  });
+}
+
 async function send(r: FuzzRequest) {
   const query = [r.token, r.path.toLowerCase().startsWith('/voice') ? r.seq : ''].filter(Boolean).join('&');
-  const headers: Record<string, string> = {};
+  const id = `fuzz-${sentAs.size + 1}`;
+  sentAs.set(id, r.transport.way);
+  const headers: Record<string, string> = { 'x-request-id': id };
   if (r.body.contentType) headers['content-type'] = r.body.contentType;
-  const init: RequestInit = { method: r.method, headers };
-  if (r.method !== 'GET') init.body = r.body.body;
-  const res = await fetch(`${t.url}${r.path}${query ? `?${query}` : ''}`, init);
-  const text = await res.text();
+  const url = `${t.url}${r.path}${query ? `?${query}` : ''}`;
+  let reply: { status: number; type: string; text: string };
+  if (r.transport.way === 'fetch') {
+    const init: RequestInit = { method: r.method, headers };
+    if (r.method !== 'GET') init.body = r.body.body;
+    const res = await fetch(url, init);
+    reply = { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+  } else {
+    reply = await sendRaw(url, r, headers);
+  }
   sent++;
-  const tally = `${r.path.replace(/\/$/, '').toLowerCase()} ${res.status}`;
+  const tally = `${r.path.replace(/\/$/, '').toLowerCase()} ${reply.status}`;
   statuses.set(tally, (statuses.get(tally) ?? 0) + 1);
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text };
+  return reply;
 }
 
 function sentField(r: FuzzRequest, name: string): unknown {
@@ -389,15 +464,7 @@ function judge(r: FuzzRequest, reply: { status: number; type: string; text: stri
 
 it('knows every callback the router serves', () => {
   // a callback added later joins the fuzzing or this fails
-  const served = new Set<string>();
-  const walk = (stack: Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }>) => {
-    for (const layer of stack) {
-      if (layer.route?.methods.post && !/^\/(staff|api)\b/.test(layer.route.path)) served.add(layer.route.path);
-      else if (layer.handle?.stack) walk(layer.handle.stack as never);
-    }
-  };
-  walk((t.service.app as unknown as { router: { stack: never } }).router.stack);
-  expect([...served].sort()).toEqual([...CALLBACKS].sort());
+  expect(servedCallbackPaths(t.service)).toEqual([...CALLBACKS].sort());
 });
 
 it(`answers ${BATCH * RUNS} malformed callbacks with a screen, XML, OK or a 4xx, never a 5xx, and changes nothing stored before`, async () => {
@@ -415,6 +482,39 @@ it(`answers ${BATCH * RUNS} malformed callbacks with a screen, XML, OK or a 4xx,
   expect(after).toStrictEqual(before);
   expect(sent).toBeGreaterThanOrEqual(10_000);
   expect(t.logs.join('')).not.toContain('unhandled error');
+
+  // which path served each request, from its log line (written when its reply finished)
+  await new Promise((ok) => setTimeout(ok, 100));
+  const served = { lean: 0, express: 0 };
+  const servedBy = new Map<string, 'lean' | 'express'>();
+  for (const line of t.logs) {
+    const l = JSON.parse(line) as { msg: string; reqId?: string; via?: string };
+    if (l.msg === 'request' && l.reqId && sentAs.has(l.reqId)) servedBy.set(l.reqId, l.via === 'lean' ? 'lean' : 'express');
+  }
+  expect(servedBy.size, 'one request log line per request').toBe(sent);
+  const byWay: Record<string, { lean: number; express: number }> = {};
+  for (const [id, way] of sentAs) {
+    const by = servedBy.get(id)!;
+    served[by]++;
+    byWay[way] ??= { lean: 0, express: 0 };
+    byWay[way][by]++;
+  }
+  // chunked and compressed bodies are never read by the lean path
+  expect(byWay.chunked?.lean).toBe(0);
+  expect(byWay.encoded?.lean).toBe(0);
+  expect(byWay.chunked?.express).toBeGreaterThan(1_000);
+  expect(byWay.encoded?.express).toBeGreaterThan(1_000);
+  // each path serves a real share of the run, so both are fuzzed, not one of them only
+  expect(served.lean / sent).toBeGreaterThan(0.15);
+  expect(served.express / sent).toBeGreaterThan(0.25);
+
+  // nothing a caller sent as a number, and never the callback token, at the info level
+  const logs = t.logs.join('');
+  expect(NEVER_LOGGED.length).toBe(9);
+  expect(NEVER_LOGGED.filter((secret) => logs.includes(secret))).toEqual([]);
+
   const seconds = (Date.now() - started) / 1000;
-  console.log(`callback fuzz: ${sent} requests in ${seconds.toFixed(1)} s; replies ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a.localeCompare(b))))}`);
+  console.log(
+    `callback fuzz: ${sent} requests in ${seconds.toFixed(1)} s; served ${JSON.stringify(byWay)}; replies ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a.localeCompare(b))))}`,
+  );
 }, 120_000);

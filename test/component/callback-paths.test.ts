@@ -76,5 +76,46 @@ it('answers bad and refused callbacks the same on both paths, on every callback'
   }
   expect((await post('/ussd', cases[0]![1], false)).status).toBe(401);
   expect(t.logs.join('')).not.toContain('callback-token-for-paths');
+  // neither caller's number: the lean path's nor the one Express served
   expect(t.logs.join('')).not.toContain('254711009001');
+  expect(t.logs.join('')).not.toContain('254711009002');
+});
+
+/** A POST with a Content-Length and any Content-Type (none when null). */
+function postAs(path: string, body: string, contentType: string | null): Promise<{ status: number; text: string }> {
+  const data = Buffer.from(body);
+  return new Promise((ok, fail) => {
+    const headers: Record<string, string> = { 'content-length': String(data.length), ...(contentType ? { 'content-type': contentType } : {}) };
+    const req = http.request(`${t.url}${path}`, { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', fail);
+    req.end(data);
+  });
+}
+
+it('answers 413 to a body past the limit on every callback, whatever its type, on the lean path and through Express', async () => {
+  // 20 KB against the default 16 KB: AT's fields, then padding
+  const big = `sessionId=ATUid_big&serviceCode=*384*123%23&phoneNumber=%2B254711009003&text=&pad=${'x'.repeat(20_000)}`;
+  const types = ['application/x-www-form-urlencoded', 'text/plain', 'application/json', 'application/octet-stream', 'application/x-www-form-urlencoded; charset=utf-16', null];
+  const replies: string[] = [];
+  for (const path of ['/ussd', '/ussd/events', '/voice', '/sms/delivery-reports', '/sms/incoming']) {
+    // as AT spells the path (the lean path's, were the body within the limit) and as only Express routes it
+    for (const spelt of [path, `${path.toUpperCase()}/`]) {
+      for (const type of types) {
+        const res = await postAs(`${spelt}${TOKEN}`, big, type);
+        replies.push(`${spelt} ${type}: ${res.status} ${res.text}`);
+      }
+    }
+  }
+  expect(replies.filter((r) => !r.endsWith(': 413 Request body too large'))).toEqual([]);
+  // the controls: within the limit, the lean path answers the form and the text/plain body is a 400 for its fields
+  const small = 'sessionId=ATUid_small&serviceCode=*384*123%23&phoneNumber=%2B254711009003&text=';
+  expect((await postAs(`/ussd${TOKEN}`, small, 'application/x-www-form-urlencoded')).status).toBe(200);
+  expect((await postAs(`/ussd${TOKEN}`, small, 'text/plain')).status).toBe(400);
+  // no session was started by a refused body
+  expect(await t.storage.sessions.get('ussd', 'ATUid_big')).toBeNull();
 });

@@ -6,6 +6,7 @@ import type { NewOutboxMessage } from '../../src/storage/ports.js';
 import { AtVoiceCall } from '../../src/channels/voice/at-simulator.js';
 import { ADMIN, startTestService, type TestService } from '../support/service.js';
 import { tokenFor } from '../support/staff.js';
+import { servedCallbackPaths } from '../support/served-callbacks.js';
 
 /**
  * GET /metrics over the real server: guarded like the staff API (viewer role), Prometheus
@@ -171,6 +172,24 @@ describe('GET /metrics', () => {
     expect(value(after, 'crc_hop_duration_seconds_count', { channel: 'voice' })).toBe(3);
     expect(value(after, 'crc_callbacks_refused_total', { path: '/ussd' })).toBe(1);
     expect(value(after, 'crc_callbacks_refused_total', { path: '/voice' })).toBe(1);
+  });
+
+  it('counts a refused callback under its own path on every callback, however the request spells the path', async () => {
+    const refused = async () => (await scrape(t, viewer)).samples;
+    const start = await refused();
+    const served = servedCallbackPaths(t.service);
+    // each callback twice: as Africa's Talking spells it (the lean path) and as Express also routes it
+    for (const path of served) {
+      for (const spelt of [path, `${path.toUpperCase()}/`]) {
+        const res = await fetch(`${t.url}${spelt}?token=wrong`, { method: 'POST', body: new URLSearchParams({ id: 'ATXid_refused', from: PHONES[1]! }) });
+        expect(res.status, spelt).toBe(401);
+      }
+    }
+    const end = await refused();
+    const counted = (path: string) => value(end, 'crc_callbacks_refused_total', { path }) - value(start, 'crc_callbacks_refused_total', { path });
+    expect(Object.fromEntries(served.map((path) => [path, counted(path)]))).toEqual(Object.fromEntries(served.map((path) => [path, 2])));
+    expect(counted('other')).toBe(0);
+    expect(served).toContain('/sms/incoming');
   });
 
   it('counts SMS sent, failed, retried and delivered, and the outbox depth', () => {

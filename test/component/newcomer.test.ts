@@ -67,9 +67,10 @@ describe('on the in-memory store', () => {
 
 describe('on a durable store', () => {
   it('/readyz reports durable: true and no page shows the banner', async () => {
-    // the rule reads only the adapter's kind; a real MongoDB is exercised by test/production/image-layout.test.ts when TEST_MONGODB_URI is set
+    // the rule reads only the storage's durable flag (here a memory store standing in for MongoDB, named as one);
+    // a real MongoDB is exercised by test/production/image-layout.test.ts when TEST_MONGODB_URI is set
     const clock = testClock();
-    const t = await startTestService({}, { storage: { ...createMemoryStorage({ now: () => clock.now() }), kind: 'mongo' }, clock });
+    const t = await startTestService({}, { storage: { ...createMemoryStorage({ now: () => clock.now(), durable: true }), kind: 'mongo' }, clock });
     try {
       expect(await (await fetch(`${t.url}/readyz`)).json()).toEqual({ status: 'ready', storage: 'mongo', durable: true });
       const pages = await htmlStaffPages(t);

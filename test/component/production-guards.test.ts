@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/entry/config.js';
+import { CALLBACK_PATHS } from '../../src/http/callback-paths.js';
 import { ADMIN, PRODUCTION_ENV, startTestService, TEST_SECRET, type TestService } from '../support/service.js';
+import { servedCallbackPaths } from '../support/served-callbacks.js';
 
 /**
  * What a stranger cannot do to a production service: sign a staff session with the
@@ -73,7 +76,12 @@ describe('callbacks with AT_CALLBACK_TOKEN set', () => {
     ],
     ['/voice', { isActive: '1', sessionId: 'ATVId_forged', direction: 'Inbound', callerNumber: '+254711000901', destinationNumber: '+254711082000' }],
     ['/sms/delivery-reports', { id: 'ATXid_forged', status: 'Success', phoneNumber: '+254711000901', networkCode: '63902', retryCount: '0' }],
+    ['/sms/incoming', { id: 'ATXid_forged_incoming', from: '+254711000901', to: '21525', text: '1', date: '2026-10-05 08:00:00', linkId: 'link-1' }],
   ];
+
+  it('covers every callback the service serves', () => {
+    expect(callbacks.map(([path]) => path).sort()).toEqual(servedCallbackPaths(t.service));
+  });
 
   it.each(callbacks)('%s answers 401 without the token or with a wrong one, and 200 with it', async (path, fields) => {
     for (const query of ['', '?token=', '?token=not-the-callback-token-0000']) {
@@ -103,6 +111,44 @@ describe('the start log names the open doors', () => {
     expect(warnings.find((m) => m.startsWith('callbacks are OPEN'))).toContain('AT_CALLBACK_TOKEN is not set');
     expect(warnings.find((m) => m.includes('PUBLIC development'))).toMatch(/^RESPONDENT_KEY_SECRET and STAFF_SESSION_SECRET are not set/);
     expect(warnings.find((m) => m.startsWith('CONTACT_ENCRYPTION_KEY is not set'))).toContain('PUBLIC development key');
+  });
+
+  it('serves exactly the callbacks of the one list the warnings below are built from', async () => {
+    const t = await startTestService({});
+    await t.stop();
+    // a callback served but missing from the list would be left out of every warning
+    expect(servedCallbackPaths(t.service)).toEqual([...CALLBACK_PATHS].sort());
+    expect(CALLBACK_PATHS).toContain('/sms/incoming');
+  });
+
+  it('names every served callback path: the open-callbacks warning, the proxy warning and the production refusal', async () => {
+    const open = await startTestService({});
+    await open.stop();
+    const { AT_CALLBACK_TOKEN: _dropped, ...rest } = PRODUCTION_ENV;
+    const proxy = await startTestService({ ...rest, AT_CALLBACK_AUTH: 'proxy' });
+    await proxy.stop();
+    let refusal = '';
+    try {
+      loadConfig(rest);
+    } catch (e) {
+      refusal = (e as Error).message;
+    }
+    const warning = (t: TestService, start: string) => messages(t).find((l) => l.level === 40 && l.msg.startsWith(start))?.msg ?? '';
+    const texts = {
+      open: warning(open, 'callbacks are OPEN'),
+      proxy: warning(proxy, 'AT_CALLBACK_AUTH=proxy'),
+      refusal: refusal.split('\n').find((l) => l.trim().startsWith('AT_CALLBACK_TOKEN:')) ?? '',
+    };
+    const served = servedCallbackPaths(open.service);
+    expect(served.length).toBeGreaterThanOrEqual(5);
+    for (const [which, text] of Object.entries(texts)) {
+      // an operator who opens only the paths named leaves none of the others open
+      const named = new Set(text.match(/\/[a-z/-]+[a-z]/g));
+      expect(
+        served.filter((path) => !named.has(path)),
+        `${which}: ${text}`,
+      ).toEqual([]);
+    }
   });
 
   it('in production with AT_CALLBACK_AUTH=proxy: a warning at every start, and no open-callback claim', async () => {

@@ -30,7 +30,7 @@ const reachedExpress = new WeakSet<object>();
 const Echo = z.object({ name: z.string().min(1, 'is required'), n: z.coerce.number().int().optional() });
 let lastBody: unknown = null;
 
-const echo: Callback = {
+const echo: Callback<string> = {
   path: '/echo',
   async handle(req) {
     lastBody = req.body;
@@ -162,6 +162,8 @@ describe('the lean path', () => {
     await post(`/echo${TOKEN}`, 'name=boom', { 'x-request-id': 'boom-1' });
     const lines = requestLines();
     expect(lines.map((l) => l.reqId)).toEqual(['lean-1', 'handed-1', 'express-1', 'boom-1']);
+    // the line says which path served it: the lean path's say so, Express's do not
+    expect(lines.map((l) => l.via)).toEqual(['lean', undefined, undefined, 'lean']);
     for (const l of lines) expect(l).toMatchObject({ method: 'POST', path: '/echo' });
     expect(logs.join('')).not.toContain('secret-token');
     expect(logs.filter((l) => l.includes('unhandled error'))).toHaveLength(1);

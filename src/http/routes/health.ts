@@ -10,7 +10,7 @@ export function healthRoutes(storage: Storage, isShuttingDown: () => boolean): R
     if (isShuttingDown()) return void res.status(503).json({ status: 'shutting down' });
     const reachable = await storage.ping().catch(() => false);
     // durable: false on the in-memory store, so a deployment that lost its MongoDB cannot look healthy by accident
-    res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'storage unreachable', storage: storage.kind, durable: storage.kind !== 'memory' });
+    res.status(reachable ? 200 : 503).json({ status: reachable ? 'ready' : 'storage unreachable', storage: storage.kind, durable: storage.durable });
   });
   return router;
 }

@@ -37,7 +37,7 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
 export function createStaffRoutes(ctx: StaffContext) {
   const reg = createStaffRegistry(ctx.auth, { unauthorized: (req) => signInPage(req, 'Please sign in to see this page.'), forbidden: forbiddenPage });
   reg.router.use(['/staff', '/api/v1'], securityHeaders);
-  const durable = ctx.storage.kind !== 'memory';
+  const durable = ctx.storage.durable;
   reg.router.use('/staff', (req, _res, next) => {
     req.staffStorageDurable = durable;
     next();

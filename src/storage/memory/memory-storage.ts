@@ -15,8 +15,12 @@ import { createMemorySmsInbox } from './sms-inbox.js';
  * the Mongo adapter, including the unique keys that make hops and counting idempotent,
  * but nothing survives a restart. Objects are cloned in and out so callers can never
  * mutate stored state by accident, as with a real database.
+ *
+ * `durable`: true only where the caller keeps this store across the service's restarts and
+ * so stands in for MongoDB (tests that stop a service and start another on the same store);
+ * false (the default) as the service's fallback, which is dropped with the process.
  */
-export function createMemoryStorage(options: { now?: () => Date } = {}): Storage {
+export function createMemoryStorage(options: { now?: () => Date; durable?: boolean } = {}): Storage {
   const now = options.now ?? (() => new Date());
   const facilities = new Map<string, Facility>();
   const versions = new Map<string, QuestionnaireVersion>();
@@ -71,6 +75,7 @@ export function createMemoryStorage(options: { now?: () => Date } = {}): Storage
 
   return {
     kind: 'memory',
+    durable: options.durable ?? false,
     facilities: {
       async findByCode(code) {
         const f = facilities.get(code);

@@ -334,6 +334,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
 
   return {
     kind: 'mongo',
+    durable: true,
     indexes,
     server,
     connection: conn,
