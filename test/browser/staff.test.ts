@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { startTestService, type TestService } from '../support/service.js';
 import { tokenFor } from '../support/staff.js';
 import { WATER_POINT } from '../support/facility-types.js';
+import { reportAndOpenCase } from '../support/cases.js';
 import { chromiumMissing, launchChromium, seen } from './chromium.js';
 
 /**
@@ -275,6 +276,34 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     expect((saved!.definition as { facilityTypes: string[] }).facilityTypes).toEqual(['clinic', 'water_point']);
     expect((saved!.texts as Record<string, { questions: Record<string, { options: Record<string, string> }> }>).zu!.questions.wait!.options.lt30m).toMatch(/^Ngaphansi kwemizuzu engu-30 futhi/);
     expect(page.url()).toMatch(/lang=zu/);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows a phone's width of cases in words: each reference on one line, each concern on screen", async () => {
+    for (const [id, satisfaction] of [
+      ['K7M3P9QXAB', 1],
+      ['AB12CD34EF', 2],
+    ] as const) {
+      expect((await reportAndOpenCase(t, { id, facilityCode: '1001', answers: { wait: 'm30_1h', satisfaction, problem: 'long_wait' } })).kind).toBe('opened');
+    }
+    await page.setViewportSize({ width: 360, height: 780 });
+    try {
+      await page.goto(`${t.url}/staff/cases`);
+      const reference = page.getByRole('link', { name: 'K7M3-P9QX-AB' });
+      const lineHeight = await reference.evaluate((a) => Number.parseFloat(getComputedStyle(a).lineHeight) || Number.parseFloat(getComputedStyle(a).fontSize) * 1.5);
+      expect((await reference.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+      const concern = page.getByText('What was the main problem today? Long wait').first();
+      await seen(concern, 'Long wait');
+      const box = (await concern.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+      await reference.click();
+      await seen(page.getByRole('heading', { level: 1 }), 'Case K7M3-P9QX-AB');
+      await seen(page.locator('table.answers'), /How long did you wait before you were helped\?\s*30 min to 1 hour/);
+      await seen(page.locator('table.answers'), /Overall, how was your visit\?\s*Very bad/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     expect(consoleErrors).toEqual([]);
   });
 });
