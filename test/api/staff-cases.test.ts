@@ -117,7 +117,12 @@ describe('cases over the staff API', () => {
 
     const audit = (await api(t, viewer).get(`/api/v1/audit?target=${encodeURIComponent('case K7M3-P9QX-AB')}`)).json.items;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['case.resolve', 'case.action_taken', 'case.acknowledge']);
-    expect(audit[1].details).toEqual({ facilityCode: '1001', from: 'acknowledged', to: 'action_taken', action: 'extra_staff' });
+    expect(audit[1].details).toEqual({ facilityCode: '1001', from: 'acknowledged', to: 'action_taken', action: 'extra_staff', actionLabel: 'More staff on duty' });
+    expect(audit.map((e: { sentence: string }) => e.sentence)).toEqual([
+      'Thandi (editor) marked resolved case K7M3-P9QX-AB at facility 1001; it is now resolved',
+      'Amina (facility_manager) recorded what was done on case K7M3-P9QX-AB at facility 1001: More staff on duty; it is now action taken',
+      'Amina (facility_manager) acknowledged case K7M3-P9QX-AB at facility 1001; it is now acknowledged',
+    ]);
     expect(JSON.stringify(audit)).not.toContain(NUMBER.slice(4));
     expect(t.logs.join('')).not.toContain(NUMBER.slice(4));
   });

@@ -47,7 +47,7 @@ export const mayActOnCases = (p: Principal) => p.role === 'facility_manager' || 
 const failure = (res: Response, status: number, error: string, extra: object = {}) => void res.status(status).json({ error, ...extra });
 
 export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) {
-  const deps = { storage: ctx.storage, clock: ctx.clock };
+  const deps = { storage: ctx.storage, clock: ctx.clock, actionWords: caseActionWords(ctx) };
 
   route(
     {
@@ -143,7 +143,7 @@ function answerFailure(res: Response, result: Extract<ActOnCaseResult, { ok: fal
  * history and the action form, and the reference search every page's header carries.
  */
 export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
-  const deps = { storage: ctx.storage, clock: ctx.clock };
+  const deps = { storage: ctx.storage, clock: ctx.clock, actionWords: caseActionWords(ctx) };
   const texts = loadCaseTexts(ctx.root);
   const label = (key: string, fallback: string) => messageIn(texts, 'en', 'en', key) ?? fallback;
   const statusLabel = (s: string) => label(`status.${s}`, s);
@@ -302,11 +302,28 @@ ${
   });
 }
 
-async function auditCaseAction(deps: { storage: StaffContext['storage']; clock: StaffContext['clock'] }, principal: Principal, result: Extract<ActOnCaseResult, { ok: true }>) {
+/** "More staff on duty" for the action code extra_staff, as the console (English) names it. */
+function caseActionWords(ctx: StaffContext): (code: string) => string {
+  const texts = loadCaseTexts(ctx.root);
+  return (code) => messageIn(texts, 'en', 'en', `action.${code}`) ?? code;
+}
+
+async function auditCaseAction(
+  deps: { storage: StaffContext['storage']; clock: StaffContext['clock']; actionWords: (code: string) => string },
+  principal: Principal,
+  result: Extract<ActOnCaseResult, { ok: true }>,
+) {
+  const { actionCode } = result.transition;
   await recordAudit(deps, {
     actor: actorName(principal),
     action: `case.${result.transition.event}`,
     target: `case ${result.case.reference}`,
-    details: { facilityCode: result.case.facilityCode, from: result.transition.from, to: result.transition.to, ...(result.transition.actionCode ? { action: result.transition.actionCode } : {}) },
+    // what was done in words too, so the audit log reads as a sentence whatever the texts say later
+    details: {
+      facilityCode: result.case.facilityCode,
+      from: result.transition.from,
+      to: result.transition.to,
+      ...(actionCode ? { action: actionCode, actionLabel: deps.actionWords(actionCode) } : {}),
+    },
   });
 }
