@@ -370,7 +370,8 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
   const facilityTypes = fm.facility_types ?? opts.facilityTypes;
   if (!facilityTypes?.length)
     errors.push({ block: 0, name: '', message: 'the flow does not say which kinds of facility it serves; import it into an existing questionnaire, whose facility types it keeps' });
-  if (audioSkipped) warnings.push(`${audioSkipped} audio value(s) were not imported: recordings are added as README.voice.md describes`);
+  if (audioSkipped)
+    warnings.push(`${audioSkipped} audio value(s) were not imported: a call plays only recordings the server has, added to locales/<lang>/audio.json as the README's "Languages and recordings" says`);
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -9,6 +9,7 @@
   var out = document.getElementById('upload-result');
   var questionnaire = form.getAttribute('data-questionnaire');
   var XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  var names = JSON.parse(form.getAttribute('data-language-names') || '{}');
 
   function line(text, cls) {
     var p = document.createElement('p');
@@ -17,7 +18,7 @@
     out.appendChild(p);
   }
   function list(items) {
-    if (!items || !items.length) return;
+    if (!items?.length) return;
     var ul = document.createElement('ul');
     items.forEach(function (text) {
       var li = document.createElement('li');
@@ -74,12 +75,13 @@
             return list(r.problems);
           }
           line(draft ? 'Translations saved into the draft: ' + r.changed + ' text(s) changed.' : 'Imported as a new draft.', 'status-ok');
+          if (r.warnings?.length) line('Read but not kept:');
           list(r.warnings);
           if (r.report && !r.report.ok) {
             line('The draft does not pass its checks yet; fix these before publishing:');
             list(
               r.report.issues.map(function (i) {
-                return i.where + (i.lang ? ' (' + i.lang + ')' : '') + ': ' + i.message;
+                return i.where + (i.lang ? ' (' + (names[i.lang] || i.lang) + ')' : '') + ': ' + i.message;
               }),
             );
           }
@@ -87,7 +89,7 @@
         });
       })
       .catch(function (err) {
-        line(err && err.message ? err.message : 'Could not reach the server.', 'status-bad');
+        line(err?.message ? err.message : 'Could not reach the server.', 'status-bad');
       });
   });
 })();
