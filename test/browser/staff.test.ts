@@ -241,6 +241,21 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     expect((saved!.definition as { questions: Array<{ id: string }> }).questions.map((q) => q.id)).toEqual(['visits', 'wait', 'staff', 'satisfaction', 'problem', 'recommend', 'feedback', 'gender']);
     expect((saved!.texts as Record<string, { title: string; questions: Record<string, unknown> }>).en!.title).toBe('Grant office report card (typed, not yet saved)');
     expect((saved!.texts as Record<string, { questions: Record<string, unknown> }>).sw!.questions.age).toBeUndefined();
+
+    // options too: moved and removed with their own buttons, named by their wording; a removed option's texts go with it
+    await page.getByRole('button', { name: "Move Option 'Other' of Question 8 (gender) up" }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    await seen(page.locator('table.questions tr', { hasText: 'gender' }).locator('ol.options'), /A woman.*Other.*A man/s);
+    await page.getByRole('button', { name: "Remove Option 'Papers refused' from Question 5 (problem)" }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    expect(await page.getByRole('button', { name: /Remove Option 'Papers refused'/ }).count()).toBe(0);
+    expect(await page.locator('textarea[data-path="questions.problem.options.documents"]').count()).toBe(0);
+    const reordered = await t.storage.drafts.get(draft.id);
+    const questions = (reordered!.definition as { questions: Array<{ id: string; options?: Array<{ code: string }> }> }).questions;
+    expect(questions.find((q) => q.id === 'gender')!.options!.map((o) => o.code)).toEqual(['woman', 'other', 'man']);
+    expect(questions.find((q) => q.id === 'problem')!.options!.map((o) => o.code)).not.toContain('documents');
+    expect((reordered!.texts as Record<string, { questions: Record<string, { options: Record<string, string> }> }>).zu!.questions.problem!.options.documents).toBeUndefined();
+    expect(await page.getByLabel('Title, in English').inputValue()).toBe('Grant office report card (typed, not yet saved)');
   });
 
   it('shows the question list in the chosen language as typed, and a text box grows with its text', async () => {
