@@ -554,14 +554,14 @@ function questionTable(draft: Draft, definition: unknown, editable: boolean, sou
   const wordingCell = (path: string, fallback: SafeHtml) => html`<span class="wording" data-wording="${path}" lang="${source.lang}">${words(path) ?? ''}</span>${words(path) ? '' : fallback}`;
   return html`<h2 id="questions-h">Questions</h2>
 <p>Each change here is saved at once, with the texts below. Respondents see the questions in this order; a question shown only after a given answer keeps its rule (see the JSON).</p>
-<table class="questions"><thead><tr><th scope="col">#</th><th scope="col">Question</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
+<table class="questions cards"><thead><tr><th scope="col">#</th><th scope="col">Question</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
 ${(questions as Array<Record<string, unknown>>).map((q, i) => {
   const id = String(q?.id ?? '?');
   const name = `${questionLabel(id, definition)} (${id})`;
   const options = Array.isArray(q?.options) ? (q.options as Array<{ code?: unknown }>).map((o) => String(o?.code ?? '?')) : null;
-  return html`<tr><td>${i + 1}</td><td>${wordingCell(`questions.${id}.text`, html`<em class="missing">no wording yet</em>`)} <code class="key">${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td>${typeLabel.get(String(q?.type)) ?? String(q?.type ?? '?')}</td>
-<td>${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${name} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
-<td>${
+  return html`<tr><td data-label="Question ${i + 1}" class="number">${i + 1}</td><td data-label="Wording">${wordingCell(`questions.${id}.text`, html`<em class="missing">no wording yet</em>`)} <code class="key">${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td data-label="Type">${typeLabel.get(String(q?.type)) ?? String(q?.type ?? '?')}</td>
+<td data-label="Optional">${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${name} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
+<td data-label="Options">${
     options === null
       ? '—'
       : html`<ol class="options">${options.map((code, j) => {
@@ -577,7 +577,7 @@ ${(questions as Array<Record<string, unknown>>).map((q, i) => {
             : ''
         }`
   }</td>
-${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${name} up`)} ${button(`down:${id}`, '↓', `Move ${name} down`)} ${button(`remove:${id}`, 'Remove', `Remove ${name}`)}</td>` : ''}</tr>`;
+${editable ? html`<td data-label="Change">${button(`up:${id}`, '↑', `Move ${name} up`)} ${button(`down:${id}`, '↓', `Move ${name} down`)} ${button(`remove:${id}`, 'Remove', `Remove ${name}`)}</td>` : ''}</tr>`;
 })}</tbody></table>
 ${
   editable
