@@ -212,6 +212,52 @@ describe('XLSForm', () => {
     expect(back.ok && back.definition).toEqual(bundle.definition);
   });
 
+  describe('a form made by another spreadsheet program (test/fixtures/xlsform)', () => {
+    const fromFile = async (name: string) => {
+      const read = await readWorkbook(readFileSync(join(FIXTURES, 'xlsform', name)));
+      if (!read.ok) throw new Error(read.message);
+      return read.workbook;
+    };
+
+    it('becomes a draft that validates, and that draft exported and imported again is the same', async () => {
+      const imported = fromXlsForm(await fromFile('water-point.xlsx'), { questionnaireId: 'water', ...opts, languageNames });
+      if (!imported.ok) throw new Error(imported.errors.map(describeRowError).join('\n'));
+      expect(imported.definition).toEqual({
+        id: 'water',
+        facilityTypes: ['water_point'],
+        questions: [
+          { id: 'water_today', type: 'yesno', optional: false },
+          { id: 'wait_minutes', type: 'number', optional: false, min: 1, max: 600, showIf: { question: 'water_today', anyOf: ['yes'] } },
+          { id: 'problem', type: 'choice', optional: false, options: [{ code: 'none' }, { code: 'broken' }, { code: 'dirty' }] },
+          { id: 'satisfaction', type: 'rating', optional: false },
+        ],
+      });
+      // plain `label` is the form's default_language (Kiswahili); `label::isiZulu` is named without its code
+      expect(imported.texts.sw).toMatchObject({ title: 'Kadi ya ripoti ya kituo cha maji', questions: { problem: { options: { broken: 'Bomba limeharibika' } } } });
+      expect(imported.texts.zu).toMatchObject({ intro: 'Linganisa indawo yamanzi {facility}. Mahhala.', questions: { water_today: { text: 'Uthole amanzi namuhla?' } } });
+      expect(imported.warnings).toEqual([
+        'survey row 2: "start" is filled in by phone apps; USSD and voice have no such field, so the row was skipped',
+        'hints were not imported (survey row 5 (English)): a USSD screen has no room for a hint and a call says only the question and its options, so put what the respondent must know in the label',
+      ]);
+      const report = validateQuestionnaire({ definition: imported.definition, texts: imported.texts }, validation);
+      expect(report.issues).toEqual([]);
+
+      const bundle = bundleOf(imported)!;
+      const again = fromXlsForm(await throughXlsx(toXlsForm(bundle, opts)), { questionnaireId: 'water', ...opts, languageNames });
+      expect(again.ok && again.warnings).toEqual([]);
+      expect(again.ok && again.definition).toEqual(imported.definition);
+      expect(again.ok && again.texts).toEqual(imported.texts);
+    });
+
+    it('with types USSD and voice cannot ask, is refused row by row, column by column', async () => {
+      const result = fromXlsForm(await fromFile('water-point-errors.xlsx'), { questionnaireId: 'water', ...opts, languageNames });
+      expect(result.ok ? [] : result.errors.map(describeRowError)).toEqual([
+        "survey row 5, column type: 'select_multiple problem' is not supported; use one of note, select_one, integer, range, text",
+        "survey row 6, column type: 'geopoint' is not supported; use one of note, select_one, integer, range, text",
+      ]);
+    });
+  });
+
   it('parses only the show-if conditions it can keep', () => {
     expect(parseRelevant("selected(${wait}, 'gt4h') or selected(${wait}, 'h2_4')")).toEqual({ question: 'wait', anyOf: ['gt4h', 'h2_4'] });
     expect(parseRelevant('${staff} = 1 or ${staff} = 2')).toEqual({ question: 'staff', anyOf: [1, 2] });
