@@ -207,7 +207,7 @@ describe('facility manager tokens on the Tokens page', () => {
       });
     const made = await post({ name: 'Baraka', role: 'facility_manager', facilities: '1002, 1003' });
     expect(made.status).toBe(201);
-    expect(await made.text()).toContain('Baraka</td><td>facility_manager (1002, 1003)</td>');
+    expect(await made.text()).toContain('Baraka</td><td data-label="Role">facility_manager (1002, 1003)</td>');
     const refused = await post({ name: 'Nobody', role: 'facility_manager', facilities: '' });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('facilities: a facility_manager token names its facilities');

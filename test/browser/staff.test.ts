@@ -316,6 +316,16 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
       await seen(page.locator('table.answers'), /How long did you wait before you were helped\?\s*30 min to 1 hour/);
       await seen(page.locator('table.answers'), /Overall, how was your visit\?\s*Very bad/);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      // the other lists whose last columns matter are cards too: a facility's button, a type's live questionnaire
+      for (const [path, last] of [
+        ['/staff/facilities', page.getByRole('button', { name: 'Deactivate Riverside Clinic' })],
+        ['/staff/facility-types', page.locator('td[data-label="Live questionnaire"]').first()],
+        ['/staff/questionnaires', page.locator('td[data-label="Drafts"]').first()],
+      ] as const) {
+        await page.goto(`${t.url}${path}`);
+        const at = (await last.boundingBox())!;
+        expect(at.x + at.width, path).toBeLessThanOrEqual(360);
+      }
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }

@@ -143,13 +143,13 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
     const uses = canEdit(req) ? (await facilityTypeUses(ctx.storage)).filter((u) => u.type) : [];
     return page(
       { title: 'Questionnaires', req, current: '/staff/questionnaires' },
-      html`${error ? notice('error', error) : ''}<table><caption>Each questionnaire, its current published version and its drafts</caption>
+      html`${error ? notice('error', error) : ''}<table class="cards"><caption>Each questionnaire, its current published version and its drafts</caption>
 <thead><tr><th scope="col">Questionnaire</th><th scope="col">Current version</th><th scope="col">All versions</th><th scope="col">Drafts</th></tr></thead><tbody>
 ${list.map(
-  (q) => html`<tr><td><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
-<td>${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt, ctx.timeZone)}` : html`<span class="status-bad">none published</span>`}</td>
-<td>${q.versions.length}</td>
-<td>${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
+  (q) => html`<tr><td data-label="Questionnaire"><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
+<td data-label="Current version">${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt, ctx.timeZone)}` : html`<span class="status-bad">none published</span>`}</td>
+<td data-label="All versions">${q.versions.length}</td>
+<td data-label="Drafts">${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
 )}</tbody></table>
 ${
   canEdit(req)
