@@ -367,7 +367,9 @@ describe('FLOIP flow spec', () => {
       expect(b.exits).toEqual([expect.objectContaining({ default: true, destination_block: flow.blocks[i + 1]?.uuid ?? null })]);
     });
     const satisfaction = flow.blocks.find((b) => b.name === 'satisfaction')!;
-    const values = flow.resources[satisfaction.config.prompt as string]!.values;
+    // where the spec's Containers table puts them: in the container, keyed by resource uuid
+    expect(flow).not.toHaveProperty('resources');
+    const values = container.resources[satisfaction.config.prompt as string]!.values;
     expect(values).toContainEqual({ language_id: 'eng', content_type: 'AUDIO', mime_type: 'audio/wav', modes: ['IVR'], value: 'https://example.org/audio/en/satisfaction.wav' });
     expect(values.filter((v) => v.content_type === 'TEXT').map((v) => v.language_id)).toEqual(['eng', 'swa', 'zul']);
 
