@@ -148,21 +148,6 @@ describe('cases in the console', () => {
     expect(listed).not.toContain('<b>nope</b>');
   });
 
-  it('lists cases with filters, and a facility manager sees only its own', async () => {
-    const all = await (await page('/staff/cases', viewer)).text();
-    expect(all).toContain('href="/staff/cases/AB12-CD34-EF"');
-    const open = await (await page('/staff/cases?status=open', viewer)).text();
-    expect(open).toContain('AB12-CD34-EF');
-    expect(open).not.toContain('href="/staff/cases/K7M3-P9QX-AB"');
-    const mine = await (await page('/staff/cases', manager)).text();
-    expect(mine).not.toContain('AB12-CD34-EF');
-    expect((await page('/staff/cases/AB12-CD34-EF', manager)).status).toBe(403);
-    expect((await page('/staff/cases/0000-0000-00', viewer)).status).toBe(404);
-    // the manager's navigation offers the cases and nothing it cannot open
-    expect(mine).toContain('href="/staff/cases"');
-    expect(mine).not.toContain('href="/staff/questionnaires"');
-  });
-
   it('names the questions and answers in words on the list and the case page, not by their ids and codes', async () => {
     const list = await (await page('/staff/cases', viewer)).text();
     expect(list).toContain('<li>What was the main problem today? <strong>Long wait</strong></li>');
@@ -176,6 +161,21 @@ describe('cases in the console', () => {
     expect(one).not.toMatch(/<td>(problem|staff|satisfaction)<\/td>/);
     // the API keeps the codes as stored, for scripts
     expect((await api(t, viewer).get('/api/v1/cases/K7M3-P9QX-AB')).json.answers).toContainEqual({ questionId: 'staff', value: 4 });
+  });
+
+  it('lists cases with filters, and a facility manager sees only its own', async () => {
+    const all = await (await page('/staff/cases', viewer)).text();
+    expect(all).toContain('href="/staff/cases/AB12-CD34-EF"');
+    const open = await (await page('/staff/cases?status=open', viewer)).text();
+    expect(open).toContain('AB12-CD34-EF');
+    expect(open).not.toContain('href="/staff/cases/K7M3-P9QX-AB"');
+    const mine = await (await page('/staff/cases', manager)).text();
+    expect(mine).not.toContain('AB12-CD34-EF');
+    expect((await page('/staff/cases/AB12-CD34-EF', manager)).status).toBe(403);
+    expect((await page('/staff/cases/0000-0000-00', viewer)).status).toBe(404);
+    // the manager's navigation offers the cases and nothing it cannot open
+    expect(mine).toContain('href="/staff/cases"');
+    expect(mine).not.toContain('href="/staff/questionnaires"');
   });
 
   it('acts from the case page, escapes what was typed, and shows a refusal on the page', async () => {
