@@ -199,14 +199,17 @@ describe('XLSForm', () => {
     expect(JSON.stringify(result.texts)).not.toMatch(/Count the queue|Hesabu|\.mp3|\.wav/);
   });
 
-  it("writes each option's recording in the choices sheet, and reads an export back without a word of warning", async () => {
+  it("writes languages by name and code, each option's recording in the choices sheet, and reads an export back without a word of warning", async () => {
     const id = 'clinic';
     const bundle = shipped.find(([q]) => q === id)![1];
     const recordings: Record<string, string> = { [`sw:${id}.questions.wait.options.lt30m`]: 'clinic/wait-lt30m.mp3', [`sw:${id}.questions.wait.text`]: 'clinic/wait.mp3' };
     const audio = (lang: string, key: string) => recordings[`${lang}:${key}`] ?? null;
-    const wb = await throughXlsx(toXlsForm(bundle, { ...opts, audio }));
-    expect(wb.get('choices')!.rows.find((r) => r.cells.list_name === 'wait' && r.cells.name === 'lt30m')!.cells['audio::sw']).toBe('clinic/wait-lt30m.mp3');
-    expect(wb.get('survey')!.columns).not.toContain('hint::en');
+    const wb = await throughXlsx(toXlsForm(bundle, { ...opts, audio, languageNames }));
+    // languages as XLSForm tools write them, name and code (headings read back lower-cased)
+    expect(wb.get('survey')!.columns).toEqual(expect.arrayContaining(['label::english (en)', 'label::kiswahili (sw)', 'audio::isizulu (zu)']));
+    expect(wb.get('settings')!.rows[0]!.cells.default_language).toBe('English (en)');
+    expect(wb.get('choices')!.rows.find((r) => r.cells.list_name === 'wait' && r.cells.name === 'lt30m')!.cells['audio::kiswahili (sw)']).toBe('clinic/wait-lt30m.mp3');
+    expect(wb.get('survey')!.columns.filter((c) => c.startsWith('hint'))).toEqual([]);
     const back = fromXlsForm(wb, { questionnaireId: id, ...opts, languageNames, audio });
     expect(back.ok && back.warnings).toEqual([]);
     expect(back.ok && back.definition).toEqual(bundle.definition);

@@ -72,7 +72,8 @@ export async function downloadFormat(
   const opts = { languages: deps.languages, defaultLanguage: deps.defaultLanguage };
   const stem = `${questionnaireId}-${found.label.replace(/\s+/g, '-')}`;
   let out: Download;
-  if (format === 'xlsform') out = { body: await writeWorkbook(toXlsForm(found.bundle, { ...opts, audio: deps.audioFile })), fileName: `${stem}.xlsform.xlsx`, contentType: XLSX_TYPE };
+  if (format === 'xlsform')
+    out = { body: await writeWorkbook(toXlsForm(found.bundle, { ...opts, audio: deps.audioFile, languageNames: deps.languageNames })), fileName: `${stem}.xlsform.xlsx`, contentType: XLSX_TYPE };
   else if (format === 'translations') out = { body: await writeWorkbook([toTranslationSheet(found.bundle, opts)]), fileName: `${stem}.translations.xlsx`, contentType: XLSX_TYPE };
   else {
     const container = toFloipContainer(found.bundle, { ...opts, languageNames: deps.languageNames, audio: deps.audioUrl, systemText: deps.systemText, now: deps.clock.now() });

@@ -30,10 +30,12 @@ import { IDENTIFIER } from '../../../engine/codes.js';
 const METADATA_TYPES = new Set(['start', 'end', 'today', 'deviceid', 'subscriberid', 'simserial', 'phonenumber', 'username', 'email', 'audit', 'start-geopoint']);
 export const SUPPORTED_XLSFORM_TYPES = ['note', 'select_one', 'integer', 'range', 'text'];
 
-export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defaultLanguage: string; audio?: AudioLookup }): SheetOut[] {
+export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defaultLanguage: string; audio?: AudioLookup; languageNames?: Record<string, string> }): SheetOut[] {
   const { definition: def } = bundle;
   const langs = opts.languages;
-  const per = (prefix: string) => langs.map((l) => `${prefix}::${l}`);
+  // "English (en)", as XLSForm writes a language, so ODK and Kobo tools know both its name and its code
+  const languageLabel = (l: string) => (opts.languageNames?.[l] ? `${opts.languageNames[l]} (${l})` : l);
+  const per = (prefix: string) => langs.map((l) => `${prefix}::${languageLabel(l)}`);
   const surveyColumns = ['type', 'name', ...per('label'), ...per('audio'), ...per('spoken'), 'required', 'relevant', 'constraint', 'appearance', 'parameters', 'role'];
   const audio = (lang: string, path: string) => opts.audio?.(lang, `${def.id}.${path}`) ?? '';
   const spoken = (lang: string, path: string) => textOf(bundle, lang, `spoken.${path}`);
@@ -42,9 +44,9 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
   const textCells = (path: string) => {
     const cells: Record<string, string> = {};
     for (const l of langs) {
-      cells[`label::${l}`] = textOf(bundle, l, path);
-      cells[`audio::${l}`] = audio(l, path);
-      cells[`spoken::${l}`] = spoken(l, path);
+      cells[`label::${languageLabel(l)}`] = textOf(bundle, l, path);
+      cells[`audio::${languageLabel(l)}`] = audio(l, path);
+      cells[`spoken::${languageLabel(l)}`] = spoken(l, path);
     }
     return cells;
   };
@@ -79,7 +81,8 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
       def.id,
       textOf(bundle, opts.defaultLanguage, 'title'),
       ...langs.map((l) => textOf(bundle, l, 'title')),
-      opts.defaultLanguage,
+      // the same words as the columns' languages, as XLSForm tools match them
+      languageLabel(opts.defaultLanguage),
       def.facilityTypes.join(' '),
       ...(def.followUp ? [JSON.stringify(def.followUp)] : []),
     ],
