@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestService, type TestService } from '../support/service.js';
@@ -329,6 +330,22 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('brings a questionnaire made in another tool as a new draft, saying what it could not keep', async () => {
+    await page.goto(`${t.url}/staff/questionnaires`);
+    await page.getByLabel("Questionnaire id (as in the file's form_id)").fill('water');
+    await page.getByLabel('What are you uploading?').selectOption('xlsform');
+    await page.getByLabel('File', { exact: true }).setInputFiles(join(import.meta.dirname, '..', 'fixtures', 'xlsform', 'water-point.xlsx'));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const result = page.locator('#upload-result');
+    await seen(result, 'Imported as a new draft.');
+    await seen(result, 'Read but not kept:');
+    await seen(result, /hints were not imported \(survey row 5 \(English\)\)/);
+    await page.getByRole('link', { name: 'Open the draft' }).click();
+    await seen(page.getByRole('heading', { level: 1 }), 'Draft of water');
+    expect(await page.getByLabel("Question 3 · Option 'Broken tap', in Kiswahili").inputValue()).toBe('Bomba limeharibika');
     expect(consoleErrors).toEqual([]);
   });
 });

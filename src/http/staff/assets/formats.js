@@ -7,7 +7,8 @@
   if (!form) return;
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
   var out = document.getElementById('upload-result');
-  var questionnaire = form.getAttribute('data-questionnaire');
+  // the formats page names its questionnaire; the questionnaires page asks for the new one's id
+  var named = form.getAttribute('data-questionnaire');
   var XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   var names = JSON.parse(form.getAttribute('data-language-names') || '{}');
 
@@ -40,7 +41,9 @@
     e.preventDefault();
     var file = form.elements.file.files[0];
     var kind = form.elements.kind.value;
+    var questionnaire = named || form.elements.questionnaireId.value.trim();
     out.textContent = '';
+    if (!questionnaire) return line('Give the questionnaire an id first.', 'status-bad');
     if (!file) return line('Choose a file first.', 'status-bad');
     var draft = kind.indexOf('translations:') === 0 ? kind.slice('translations:'.length) : null;
     var url = draft ? '/api/v1/drafts/' + encodeURIComponent(draft) + '/translations' : '/api/v1/questionnaires/' + encodeURIComponent(questionnaire) + '/' + kind;

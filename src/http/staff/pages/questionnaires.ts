@@ -142,7 +142,7 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
     const list = await listQuestionnaires(ctx.storage, ctx.defaultLanguage);
     const uses = canEdit(req) ? (await facilityTypeUses(ctx.storage)).filter((u) => u.type) : [];
     return page(
-      { title: 'Questionnaires', req, current: '/staff/questionnaires' },
+      { title: 'Questionnaires', req, current: '/staff/questionnaires', scripts: canEdit(req) ? ['formats.js'] : [] },
       html`${error ? notice('error', error) : ''}<table class="cards"><caption>Each questionnaire, its current published version and its drafts</caption>
 <thead><tr><th scope="col">Questionnaire</th><th scope="col">Current version</th><th scope="col">All versions</th><th scope="col">Drafts</th></tr></thead><tbody>
 ${list.map(
@@ -164,7 +164,17 @@ ${uses.map(
     }</label>`,
 )}
 <p class="meta">A kind of service not listed here is added on the <a href="/staff/facility-types">Facility types</a> page first.</p></fieldset>
-<p><button type="submit">Start draft</button></p></form>`
+<p><button type="submit">Start draft</button></p></form>
+<h2 id="bring-questionnaire">Or bring one you already have</h2>
+<p>An XLSForm (.xlsx, from ODK, Kobo or a spreadsheet) or a FLOIP flow (.json) becomes a new draft, checked like any other. Its <code>form_id</code> must be the id you give here. What USSD and voice cannot keep (hints, images, phone-app columns) is listed after the upload${
+        list[0] ? html`; see <a href="/staff/questionnaires/${list[0].id}/formats#what-travels">what a file keeps</a>` : ''
+      }.</p>
+<form id="upload-form" class="stack" data-language-names="${JSON.stringify(Object.fromEntries(ctx.languages.map((l) => [l, languageName(l)])))}">
+<label for="upload-id">Questionnaire id (as in the file's form_id)</label><input id="upload-id" name="questionnaireId" type="text" pattern="${IDENTIFIER_PATTERN}" required>
+<label for="upload-kind">What are you uploading?</label><select id="upload-kind" name="kind"><option value="xlsform">XLSForm (.xlsx)</option><option value="floip">FLOIP flow (.json)</option></select>
+<label for="upload-file">File</label><input id="upload-file" name="file" type="file" accept=".xlsx,.json,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required>
+<button type="submit">Upload</button></form>
+<div id="upload-result" aria-live="polite"></div>`
     : ''
 }`,
     );
