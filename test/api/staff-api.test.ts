@@ -236,7 +236,7 @@ describe('questionnaire lifecycle', () => {
       screens.push(hop.screen.text);
     }
     expect(screens[2]).toContain('How long did you wait');
-    expect(hop.recorded).toEqual([{ questionId: 'staff', value: 4 }]);
+    expect(hop.recorded).toEqual([{ questionId: 'staff', value: 4, question: 'Question 2', answer: 'Good' }]);
     // to the end: the last screen comes without END, marked as the last
     for (const input of ['1', '5', '1', '1', '00', '00']) hop = (await api(t, editor).post(`/api/v1/drafts/${draft.id}/simulate`, { state: hop.state, page: hop.page, input })).json;
     expect(hop.screen).toMatchObject({ end: true, text: expect.stringMatching(/^Thank you/) });

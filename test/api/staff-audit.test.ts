@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditSentence } from '../../src/app/staff/audit.js';
+import { auditSentence, CASE_VERBS } from '../../src/app/staff/audit.js';
+import { CASE_EVENTS } from '../../src/engine/cases/case-machine.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
 
@@ -31,6 +32,22 @@ describe('audit sentences', () => {
     expect(e('charter.action_status', 'facility 1001 charter ch_1', { actionId: 'a2', from: 'planned', to: 'in_progress' })).toBe(
       'Alice moved action a2 of the charter of facility 1001 from planned to in progress',
     );
+    expect(e('charter.progress', 'facility 1002 charter ch_1', { actionId: 'a1', title: 'Second triage nurse' })).toBe(
+      "Alice noted progress on action a1 ('Second triage nurse') of the charter of facility 1002",
+    );
+  });
+  it('says what was done to a case, by whom, where, and what it is now', () => {
+    const onCase = (event: string, details: Record<string, unknown>) => e(`case.${event}`, 'case K7M3-P9QX-AB', { facilityCode: '1001', ...details });
+    expect(onCase('acknowledge', { from: 'open', to: 'acknowledged' })).toBe('Alice acknowledged case K7M3-P9QX-AB at facility 1001; it is now acknowledged');
+    expect(onCase('action_taken', { from: 'acknowledged', to: 'action_taken', action: 'extra_staff', actionLabel: 'More staff on duty' })).toBe(
+      'Alice recorded what was done on case K7M3-P9QX-AB at facility 1001: More staff on duty; it is now action taken',
+    );
+    expect(onCase('refer', { from: 'open', to: 'escalated' })).toBe('Alice referred up (cannot act here) case K7M3-P9QX-AB at facility 1001; it is now escalated');
+    expect(onCase('resolve', { from: 'action_taken', to: 'resolved' })).toBe('Alice marked resolved case K7M3-P9QX-AB at facility 1001; it is now resolved');
+    expect(onCase('reopen', { from: 'resolved', to: 'reopened' })).toBe('Alice reopened case K7M3-P9QX-AB at facility 1001; it is now reopened');
+    expect(onCase('note', { from: 'open', to: 'open' })).toBe('Alice added a note to case K7M3-P9QX-AB at facility 1001');
+    // every event the case machine knows has its own verb, so none reads as "Alice: case close unresolved"
+    for (const event of CASE_EVENTS) expect(Object.keys(CASE_VERBS)).toContain(event);
   });
   it('still reads an action it does not know as words, never as JSON', () => {
     expect(e('scorecards.sent_now', 'period 2026-09', { scorecards: 4, messages: 5, newMessages: 0 })).toBe(

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCaseForReport } from '../../src/app/cases/open-case.js';
 import type { AnswerValue } from '../../src/engine/definition.js';
 import { ADMIN, startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
+import { reportAndOpenCase } from '../support/cases.js';
 
 /**
  * Follow-up cases through the real server (Express on port 0): the list with its filters, one
@@ -16,30 +16,7 @@ let editor: string;
 let manager: string;
 const NUMBER = '+254711000205';
 
-async function report(id: string, facilityCode: string, answers: Record<string, AnswerValue>, consent: boolean) {
-  const s = t.storage;
-  const at = t.clock.now();
-  await s.responses.start({
-    id,
-    sourceKey: `ussd:ATUid_${id}`,
-    facilityCode,
-    facilityType: 'clinic',
-    district: 'Riverside',
-    questionnaireId: 'clinic',
-    questionnaireVersion: 1,
-    channel: 'ussd',
-    language: 'en',
-    respondentKey: 'a'.repeat(32),
-    resumeState: null,
-    sessionIds: [`ATUid_${id}`],
-    startedAt: at,
-  });
-  const resume = { value: 'thanks', context: { answers: {}, path: [] } };
-  for (const [questionId, value] of Object.entries(answers)) await s.responses.recordAnswer(id, { questionId, value, at }, resume);
-  const response = await s.responses.complete(id, at, `key-${id}`, '2026-10-05');
-  const version = await s.questionnaires.getVersion('clinic', 1);
-  return openCaseForReport(t.service.cases, { response, definition: version!.definition, consent, e164: consent ? NUMBER : null });
-}
+const report = (id: string, facilityCode: string, answers: Record<string, AnswerValue>, consent: boolean) => reportAndOpenCase(t, { id, facilityCode, answers, consent, e164: NUMBER });
 
 beforeAll(async () => {
   t = await startTestService();
@@ -140,7 +117,12 @@ describe('cases over the staff API', () => {
 
     const audit = (await api(t, viewer).get(`/api/v1/audit?target=${encodeURIComponent('case K7M3-P9QX-AB')}`)).json.items;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['case.resolve', 'case.action_taken', 'case.acknowledge']);
-    expect(audit[1].details).toEqual({ facilityCode: '1001', from: 'acknowledged', to: 'action_taken', action: 'extra_staff' });
+    expect(audit[1].details).toEqual({ facilityCode: '1001', from: 'acknowledged', to: 'action_taken', action: 'extra_staff', actionLabel: 'More staff on duty' });
+    expect(audit.map((e: { sentence: string }) => e.sentence)).toEqual([
+      'Thandi (editor) marked resolved case K7M3-P9QX-AB at facility 1001; it is now resolved',
+      'Amina (facility_manager) recorded what was done on case K7M3-P9QX-AB at facility 1001: More staff on duty; it is now action taken',
+      'Amina (facility_manager) acknowledged case K7M3-P9QX-AB at facility 1001; it is now acknowledged',
+    ]);
     expect(JSON.stringify(audit)).not.toContain(NUMBER.slice(4));
     expect(t.logs.join('')).not.toContain(NUMBER.slice(4));
   });
@@ -164,6 +146,21 @@ describe('cases in the console', () => {
     const listed = await (await page(missing.headers.get('location')!, viewer)).text();
     expect(listed).toContain('No case has the reference &lt;b&gt;nope&lt;/b&gt;');
     expect(listed).not.toContain('<b>nope</b>');
+  });
+
+  it('names the questions and answers in words on the list and the case page, not by their ids and codes', async () => {
+    const list = await (await page('/staff/cases', viewer)).text();
+    expect(list).toContain('<li>What was the main problem today? <strong>Long wait</strong></li>');
+    expect(list).toContain('<li>Overall, how was your visit? <strong>Bad</strong></li>');
+    expect(list).toContain('Riverside Clinic <code>1001</code>');
+    expect(list).not.toMatch(/problem: long_wait|satisfaction: 2/);
+    const one = await (await page('/staff/cases/K7M3-P9QX-AB', viewer)).text();
+    expect(one).toContain('<td>How did the staff treat you?</td><td>Good <code class="key">4</code></td>');
+    expect(one).toContain('<td>What was the main problem today?</td><td>Long wait <code class="key">long_wait</code> <strong class="status-bad">concern</strong></td>');
+    expect(one).toContain('Facility Riverside Clinic 1001 (Riverside)');
+    expect(one).not.toMatch(/<td>(problem|staff|satisfaction)<\/td>/);
+    // the API keeps the codes as stored, for scripts
+    expect((await api(t, viewer).get('/api/v1/cases/K7M3-P9QX-AB')).json.answers).toContainEqual({ questionId: 'staff', value: 4 });
   });
 
   it('lists cases with filters, and a facility manager sees only its own', async () => {
@@ -228,7 +225,7 @@ describe('facility manager tokens on the Tokens page', () => {
       });
     const made = await post({ name: 'Baraka', role: 'facility_manager', facilities: '1002, 1003' });
     expect(made.status).toBe(201);
-    expect(await made.text()).toContain('Baraka</td><td>facility_manager (1002, 1003)</td>');
+    expect(await made.text()).toContain('Baraka</td><td data-label="Role">facility_manager (1002, 1003)</td>');
     const refused = await post({ name: 'Nobody', role: 'facility_manager', facilities: '' });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('facilities: a facility_manager token names its facilities');

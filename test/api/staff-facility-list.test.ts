@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const codes = (page: string) => [...page.matchAll(/<tr><td>(\d{3,8})<\/td>/g)].map((m) => m[1]!);
+const codes = (page: string) => [...page.matchAll(/<tr><td data-label="Code">(\d{3,8})<\/td>/g)].map((m) => m[1]!);
 const caption = (page: string) => /<caption>([^<]*)<\/caption>/.exec(page)![1]!.replace(/&quot;/g, '"');
 
 describe('the facilities list', () => {

@@ -166,6 +166,9 @@ describe('the formats page', () => {
     expect(viewerHtml).toContain('href="/api/v1/questionnaires/clinic/floip"');
     expect(viewerHtml).toContain('Uploading needs the editor role.');
     expect(viewerHtml).not.toContain('id="upload-form"');
+    // before any upload, the page says what a file cannot bring: hints and recordings
+    expect(viewerHtml).toContain('<strong>Not kept, and listed after the upload</strong>: hints (<code>hint::&lt;language&gt;</code>)');
+    expect(viewerHtml).toContain('A spreadsheet cannot bring a recording');
     const editorHtml = await (await download('/staff/questionnaires/clinic/formats', editor)).text();
     expect(editorHtml).toContain('id="upload-form"');
     expect(editorHtml).toContain('<script src="/staff/assets/formats.js" defer></script>');

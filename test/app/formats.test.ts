@@ -18,6 +18,7 @@ const languages = Object.keys(content.locales);
 const systemTexts = createSystemTexts(content, 'en');
 const validation = { languages, systemTexts, screenLimit: 182 };
 const opts = { languages, defaultLanguage: 'en' };
+const languageNames = Object.fromEntries(languages.map((l) => [l, content.locales[l]!.meta.name]));
 
 const shipped: Array<[string, FormBundle]> = content.flows.map((f) => [f.id, { definition: f, texts: textsFor(content, f.id) }]);
 const everyType: FormBundle = {
@@ -117,12 +118,147 @@ describe('XLSForm', () => {
     });
     expect(result.texts.sw).toEqual({ questions: { came_before: { text: 'Umewahi kuja?' }, times: { text: 'Mara ngapi?' } } });
     expect(result.warnings).toEqual([
-      `survey column label::french (fr): "fr" is not one of this service's languages (en, sw, zu), so it was not imported`,
-      'hints are not shown on USSD or voice, so the hints in survey rows 3 were not imported',
+      `survey column label::french (fr): "french (fr)" is not one of this service's languages (en, sw, zu), so it was not imported`,
+      'hints were not imported (survey row 3 (en)): a USSD screen has no room for a hint and a call says only the question and its options, so put what the respondent must know in the label',
     ]);
     // the draft is validated like any other: the missing intro and Zulu are named
     const report = validateQuestionnaire({ definition: result.definition, texts: result.texts }, validation);
     expect(report.issues).toContainEqual({ where: 'Introduction', lang: 'en', message: 'translation missing' });
+  });
+
+  it("reads plain columns in the form's default_language and columns headed by a language's name", async () => {
+    const wb = await workbookOf({
+      survey: [
+        ['type', 'name', 'label', 'label::English', 'label::isiZulu (zu)', 'required'],
+        ['select_one wait', 'wait', 'Ulisubiri kwa muda gani?', 'How long did you wait?', 'Ulinde isikhathi esingakanani?', 'yes'],
+      ],
+      choices: [
+        ['list_name', 'name', 'label', 'label::english', 'label::isizulu (zu)'],
+        ['wait', 'short', 'Muda mfupi', 'Short', 'Kancane'],
+        ['wait', 'long', 'Muda mrefu', 'Long', 'Isikhathi eside'],
+      ],
+      settings: [
+        ['form_id', 'form_title', 'default_language', 'facility_types'],
+        ['water', 'Kituo cha maji', 'Kiswahili (sw)', 'water_point'],
+      ],
+    });
+    const result = fromXlsForm(wb, { questionnaireId: 'water', ...opts, languageNames });
+    if (!result.ok) throw new Error(result.errors.map(describeRowError).join('\n'));
+    expect(result.warnings).toEqual([]);
+    expect(result.texts.sw).toEqual({ title: 'Kituo cha maji', questions: { wait: { text: 'Ulisubiri kwa muda gani?', options: { short: 'Muda mfupi', long: 'Muda mrefu' } } } });
+    expect(result.texts.en).toEqual({ questions: { wait: { text: 'How long did you wait?', options: { short: 'Short', long: 'Long' } } } });
+    expect(result.texts.zu).toMatchObject({ questions: { wait: { text: 'Ulinde isikhathi esingakanani?', options: { long: 'Isikhathi eside' } } } });
+
+    // a default_language the service does not offer is said, and plain columns stay the service's default
+    const french = await workbookOf({
+      survey: [
+        ['type', 'name', 'label'],
+        ['integer', 'visits', 'How many visits?'],
+      ],
+      settings: [
+        ['form_id', 'default_language', 'facility_types'],
+        ['water', 'French (fr)', 'water_point'],
+      ],
+    });
+    const read = fromXlsForm(french, { questionnaireId: 'water', ...opts, languageNames });
+    expect(read.ok && read.warnings).toEqual([
+      `settings column default_language: "French (fr)" is not one of this service's languages (en, sw, zu), so columns without a language were read as English`,
+    ]);
+    expect(read.ok && read.texts.en).toEqual({ questions: { visits: { text: 'How many visits?' } } });
+  });
+
+  it('reports what USSD and voice cannot keep, by row and language: hints, recordings the server does not have, other columns', async () => {
+    const recordings: Record<string, string> = { 'sw:water.questions.wait.text': 'water/wait.mp3' };
+    const audio = (lang: string, key: string) => recordings[`${lang}:${key}`] ?? null;
+    const wb = await workbookOf({
+      survey: [
+        ['type', 'name', 'label::English (en)', 'hint::English (en)', 'hint::Kiswahili (sw)', 'audio::Kiswahili (sw)', 'media::audio::isiZulu (zu)', 'constraint_message', 'required'],
+        ['select_one wait', 'wait', 'How long did you wait?', 'Count the queue only', '', 'water/wait.mp3', 'wait-zu.mp3', '', 'yes'],
+        ['integer', 'visits', 'How many visits?', '', 'Hesabu ziara zote', 'visits-sw.mp3', '', 'Type a number', 'no'],
+      ],
+      choices: [
+        ['list_name', 'name', 'label::English (en)', 'audio::English (en)', 'image::English (en)'],
+        ['wait', 'short', 'Short', 'short.wav', 'clock.png'],
+        ['wait', 'long', 'Long', '', ''],
+      ],
+      settings: [
+        ['form_id', 'version', 'facility_types'],
+        ['water', '2026100501', 'water_point'],
+      ],
+    });
+    const result = fromXlsForm(wb, { questionnaireId: 'water', ...opts, languageNames, audio });
+    if (!result.ok) throw new Error(result.errors.map(describeRowError).join('\n'));
+    expect(result.warnings).toEqual([
+      'survey column constraint_message: it is not used on USSD or voice calls, so it was not imported',
+      'choices column image::english (en): it is not used on USSD or voice calls, so it was not imported',
+      'settings column version: it is not used on USSD or voice calls, so it was not imported',
+      'hints were not imported (survey row 2 (English), survey row 3 (Kiswahili)): a USSD screen has no room for a hint and a call says only the question and its options, so put what the respondent must know in the label',
+      // the Kiswahili recording of "wait" is the one the server plays: kept as it is, not reported
+      `recordings were not imported (survey row 2 (isiZulu): wait-zu.mp3, survey row 3 (Kiswahili): visits-sw.mp3, choices row 2 (English): short.wav): a call plays only recordings the server has, added to locales/<lang>/audio.json as the README's "Languages and recordings" says; the file names were not kept`,
+    ]);
+    expect(JSON.stringify(result.texts)).not.toMatch(/Count the queue|Hesabu|\.mp3|\.wav/);
+  });
+
+  it("writes languages by name and code, each option's recording in the choices sheet, and reads an export back without a word of warning", async () => {
+    const id = 'clinic';
+    const bundle = shipped.find(([q]) => q === id)![1];
+    const recordings: Record<string, string> = { [`sw:${id}.questions.wait.options.lt30m`]: 'clinic/wait-lt30m.mp3', [`sw:${id}.questions.wait.text`]: 'clinic/wait.mp3' };
+    const audio = (lang: string, key: string) => recordings[`${lang}:${key}`] ?? null;
+    const wb = await throughXlsx(toXlsForm(bundle, { ...opts, audio, languageNames }));
+    // languages as XLSForm tools write them, name and code (headings read back lower-cased)
+    expect(wb.get('survey')!.columns).toEqual(expect.arrayContaining(['label::english (en)', 'label::kiswahili (sw)', 'audio::isizulu (zu)']));
+    expect(wb.get('settings')!.rows[0]!.cells.default_language).toBe('English (en)');
+    expect(wb.get('choices')!.rows.find((r) => r.cells.list_name === 'wait' && r.cells.name === 'lt30m')!.cells['audio::kiswahili (sw)']).toBe('clinic/wait-lt30m.mp3');
+    expect(wb.get('survey')!.columns.filter((c) => c.startsWith('hint'))).toEqual([]);
+    const back = fromXlsForm(wb, { questionnaireId: id, ...opts, languageNames, audio });
+    expect(back.ok && back.warnings).toEqual([]);
+    expect(back.ok && back.definition).toEqual(bundle.definition);
+  });
+
+  describe('a form made by another spreadsheet program (test/fixtures/xlsform)', () => {
+    const fromFile = async (name: string) => {
+      const read = await readWorkbook(readFileSync(join(FIXTURES, 'xlsform', name)));
+      if (!read.ok) throw new Error(read.message);
+      return read.workbook;
+    };
+
+    it('becomes a draft that validates, and that draft exported and imported again is the same', async () => {
+      const imported = fromXlsForm(await fromFile('water-point.xlsx'), { questionnaireId: 'water', ...opts, languageNames });
+      if (!imported.ok) throw new Error(imported.errors.map(describeRowError).join('\n'));
+      expect(imported.definition).toEqual({
+        id: 'water',
+        facilityTypes: ['water_point'],
+        questions: [
+          { id: 'water_today', type: 'yesno', optional: false },
+          { id: 'wait_minutes', type: 'number', optional: false, min: 1, max: 600, showIf: { question: 'water_today', anyOf: ['yes'] } },
+          { id: 'problem', type: 'choice', optional: false, options: [{ code: 'none' }, { code: 'broken' }, { code: 'dirty' }] },
+          { id: 'satisfaction', type: 'rating', optional: false },
+        ],
+      });
+      // plain `label` is the form's default_language (Kiswahili); `label::isiZulu` is named without its code
+      expect(imported.texts.sw).toMatchObject({ title: 'Kadi ya ripoti ya kituo cha maji', questions: { problem: { options: { broken: 'Bomba limeharibika' } } } });
+      expect(imported.texts.zu).toMatchObject({ intro: 'Linganisa indawo yamanzi {facility}. Mahhala.', questions: { water_today: { text: 'Uthole amanzi namuhla?' } } });
+      expect(imported.warnings).toEqual([
+        'survey row 2: "start" is filled in by phone apps; USSD and voice have no such field, so the row was skipped',
+        'hints were not imported (survey row 5 (English)): a USSD screen has no room for a hint and a call says only the question and its options, so put what the respondent must know in the label',
+      ]);
+      const report = validateQuestionnaire({ definition: imported.definition, texts: imported.texts }, validation);
+      expect(report.issues).toEqual([]);
+
+      const bundle = bundleOf(imported)!;
+      const again = fromXlsForm(await throughXlsx(toXlsForm(bundle, opts)), { questionnaireId: 'water', ...opts, languageNames });
+      expect(again.ok && again.warnings).toEqual([]);
+      expect(again.ok && again.definition).toEqual(imported.definition);
+      expect(again.ok && again.texts).toEqual(imported.texts);
+    });
+
+    it('with types USSD and voice cannot ask, is refused row by row, column by column', async () => {
+      const result = fromXlsForm(await fromFile('water-point-errors.xlsx'), { questionnaireId: 'water', ...opts, languageNames });
+      expect(result.ok ? [] : result.errors.map(describeRowError)).toEqual([
+        "survey row 5, column type: 'select_multiple problem' is not supported; use one of note, select_one, integer, range, text",
+        "survey row 6, column type: 'geopoint' is not supported; use one of note, select_one, integer, range, text",
+      ]);
+    });
   });
 
   it('parses only the show-if conditions it can keep', () => {
@@ -182,6 +318,18 @@ describe('translation sheet', () => {
     expect(clinic.texts.en!.questions.wait!.text).toBe('How long did you wait before you were helped?');
   });
 
+  it("reads a column a translator headed with the language's name", async () => {
+    const wb = await workbookOf({
+      translations: [
+        ['key', 'isiZulu'],
+        ['questions.wait.options.lt30m', 'Ngaphansi kwemizuzu engu-30'],
+      ],
+    });
+    const back = fromTranslationSheet(wb, clinic, { languages, languageNames, maxLength: 182 });
+    expect(back.ok && back.warnings).toEqual([]);
+    expect(back.ok && (back.texts.zu as { questions: Record<string, { options: Record<string, string> }> }).questions.wait!.options.lt30m).toBe('Ngaphansi kwemizuzu engu-30');
+  });
+
   it('reports unknown keys and too-long texts by row, and changes nothing', async () => {
     const wb = await workbookOf({
       translations: [
@@ -222,7 +370,9 @@ describe('FLOIP flow spec', () => {
       expect(b.exits).toEqual([expect.objectContaining({ default: true, destination_block: flow.blocks[i + 1]?.uuid ?? null })]);
     });
     const satisfaction = flow.blocks.find((b) => b.name === 'satisfaction')!;
-    const values = flow.resources[satisfaction.config.prompt as string]!.values;
+    // where the spec's Containers table puts them: in the container, keyed by resource uuid
+    expect(flow).not.toHaveProperty('resources');
+    const values = container.resources[satisfaction.config.prompt as string]!.values;
     expect(values).toContainEqual({ language_id: 'eng', content_type: 'AUDIO', mime_type: 'audio/wav', modes: ['IVR'], value: 'https://example.org/audio/en/satisfaction.wav' });
     expect(values.filter((v) => v.content_type === 'TEXT').map((v) => v.language_id)).toEqual(['eng', 'swa', 'zul']);
 
@@ -280,7 +430,7 @@ describe('FLOIP flow spec', () => {
     expect(result.warnings).toEqual([
       `the flow's language "fre" (Francais) is not one of this service's languages (en, sw, zu), so its texts were not imported`,
       "block 'OpenResponseFeedback' became question 'open_response_feedback'",
-      '1 audio value(s) were not imported: recordings are added as README.voice.md describes',
+      `1 audio value(s) were not imported: a call plays only recordings the server has, added to locales/<lang>/audio.json as the README's "Languages and recordings" says`,
     ]);
     const report = validateQuestionnaire({ definition: result.definition, texts: result.texts }, validation);
     expect(report.issues).toContainEqual({ where: 'question "patient_age" min', message: 'number questions start at 1: "0" is the back key' });

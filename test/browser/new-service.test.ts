@@ -194,6 +194,8 @@ describe.skipIf(Boolean(chromiumMissing))('a new kind of service, from its type 
     await reply('1');
     await seen(screen, /^How satisfied are you with the water point\?/);
     await reply('4');
+    // what the phone would store, in words
+    await seen(page.locator('#sim-status'), 'Recorded: Question 1: Good');
     await seen(screen, /^Where else do you get water\?\n1\. A tap at home\n2\. Another borehole\n3\. A river or dam/);
     await photograph('draft-simulated');
     await reply('3');

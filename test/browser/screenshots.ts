@@ -1,6 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openCaseForReport } from '../../src/app/cases/open-case.js';
+import { manualClock } from '../../src/gateways/clock.js';
 import type { IdGenerator } from '../../src/gateways/ids.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
@@ -20,10 +21,11 @@ async function main() {
     return;
   }
   mkdirSync(OUT, { recursive: true });
-  const t = await startTestService({ LOG_LEVEL: 'silent' }, { ids: readableIds() });
+  // the clock starts where the reports do: started later and set back, the service would send
+  // September's scorecards (empty) at its start, and the history would show them sent in September
+  const t = await startTestService({ LOG_LEVEL: 'silent' }, { ids: readableIds(), clock: manualClock('2026-09-21T07:00:00Z') });
   try {
     // two weeks of reports at three clinics, with satisfaction that differs by facility and drifts over time
-    t.clock.set('2026-09-21T07:00:00Z');
     let n = 0;
     for (let day = 0; day < 14; day++) {
       for (const [code, base] of [
@@ -55,6 +57,9 @@ async function main() {
       };
       await page.goto(`${t.url}/staff/sign-in`);
       await shot('01-sign-in');
+      await page.setViewportSize({ width: 360, height: 780 });
+      await shot('01-sign-in-360', true);
+      await page.setViewportSize({ width: 1200, height: 820 });
       await page.getByLabel('API token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(`${t.url}/staff`);
@@ -103,13 +108,11 @@ async function main() {
       await shot('08-responses-export');
       await page.goto(`${t.url}/staff/scorecards?facility=1002&period=2026-09`);
       await shot('09-scorecard-preview', true);
-      await page.goto(`${t.url}/staff/audit`);
-      await shot('10-audit');
       await page.goto(`${t.url}/staff/scorecards/send?period=2026-09`);
       await shot('11-scorecards-send-confirm');
       await page.getByRole('button', { name: 'Yes, send the scorecards of 2026-09' }).click();
       await page.waitForURL(/\/staff\/scorecards\/history/);
-      await page.waitForTimeout(300);
+      await deliveryReports(t, '2026-09');
       await page.reload();
       await shot('12-scorecards-history', true);
       await page.goto(`${t.url}/staff/facilities?q=river`);
@@ -161,17 +164,25 @@ async function main() {
       await shot('24-facility-types', true);
       await page.goto(`${t.url}/staff/facility-types/water_point`);
       await shot('25-facility-type', true);
+      await page.goto(`${t.url}/staff/questionnaires/clinic`);
+      await shot('26-questionnaire', true);
+      // last, so the log holds what every page above did: drafts, publishing, cases, charters, types, sending
+      await page.goto(`${t.url}/staff/audit`);
+      await shot('10-audit', true);
 
       // the same pages at a phone's width (360 px)
       await page.setViewportSize({ width: 360, height: 780 });
       for (const [name, path] of [
         ['02-dashboard', '/staff'],
+        ['03-questionnaires', '/staff/questionnaires'],
+        ['06-languages', '/staff/languages'],
         ['07-facilities', '/staff/facilities'],
         ['08-responses-export', '/staff/responses'],
         ['09-scorecard-preview', '/staff/scorecards?facility=1002&period=2026-09'],
         ['10-audit', '/staff/audit'],
         ['11-scorecards-send-confirm', '/staff/scorecards/send?period=2026-09'],
         ['12-scorecards-history', '/staff/scorecards/history?period=2026-09'],
+        ['13-facilities-search', '/staff/facilities?q=river'],
         ['15-version', '/staff/questionnaires/clinic/versions/1'],
         ['16-diff', '/staff/questionnaires/clinic/diff?from=1&to=2'],
         ['17-formats', '/staff/questionnaires/clinic/formats'],
@@ -183,6 +194,7 @@ async function main() {
         ['23-facility-edit', '/staff/facilities/1001'],
         ['24-facility-types', '/staff/facility-types'],
         ['25-facility-type', '/staff/facility-types/water_point'],
+        ['26-questionnaire', '/staff/questionnaires/clinic'],
       ] as const) {
         await page.goto(`${t.url}${path}`);
         await shot(`${name}-360`, true);
@@ -193,6 +205,36 @@ async function main() {
   } finally {
     await t.stop();
   }
+}
+
+/**
+ * Delivery reports as Africa's Talking posts them, once the outbox has sent the period's
+ * messages: Market Street Clinic's manager never got it (the phone was off), Riverside
+ * Clinic's did; the history shows both.
+ */
+async function deliveryReports(t: TestService, period: string) {
+  for (let i = 0; i < 50; i++) {
+    const messages = await t.storage.outbox.list({ period });
+    const sent = (code: string) => messages.find((m) => m.subjectCode === code && m.providerMessageId);
+    const [failed, delivered] = [sent('1002'), sent('1001')];
+    if (failed && delivered) {
+      for (const [m, status] of [
+        [failed, { status: 'Failed', failureReason: 'AbsentSubscriber' }],
+        [delivered, { status: 'Success' }],
+      ] as const) {
+        const res = await fetch(`${t.url}/sms/delivery-reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ id: m.providerMessageId!, phoneNumber: m.phone, ...status }),
+        });
+        if (res.status !== 200) throw new Error(`delivery report refused: ${res.status}`);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the messages of ${period} were not sent`);
 }
 
 /**

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestService, type TestService } from '../support/service.js';
 import { tokenFor } from '../support/staff.js';
 import { WATER_POINT } from '../support/facility-types.js';
+import { reportAndOpenCase } from '../support/cases.js';
 import { chromiumMissing, launchChromium, seen } from './chromium.js';
 
 /**
@@ -240,6 +242,21 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     expect((saved!.definition as { questions: Array<{ id: string }> }).questions.map((q) => q.id)).toEqual(['visits', 'wait', 'staff', 'satisfaction', 'problem', 'recommend', 'feedback', 'gender']);
     expect((saved!.texts as Record<string, { title: string; questions: Record<string, unknown> }>).en!.title).toBe('Grant office report card (typed, not yet saved)');
     expect((saved!.texts as Record<string, { questions: Record<string, unknown> }>).sw!.questions.age).toBeUndefined();
+
+    // options too: moved and removed with their own buttons, named by their wording; a removed option's texts go with it
+    await page.getByRole('button', { name: "Move Option 'Other' of Question 8 (gender) up" }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    await seen(page.locator('table.questions tr', { hasText: 'gender' }).locator('ol.options'), /A woman.*Other.*A man/s);
+    await page.getByRole('button', { name: "Remove Option 'Papers refused' from Question 5 (problem)" }).click();
+    await seen(page.getByRole('status'), 'Saved.');
+    expect(await page.getByRole('button', { name: /Remove Option 'Papers refused'/ }).count()).toBe(0);
+    expect(await page.locator('textarea[data-path="questions.problem.options.documents"]').count()).toBe(0);
+    const reordered = await t.storage.drafts.get(draft.id);
+    const questions = (reordered!.definition as { questions: Array<{ id: string; options?: Array<{ code: string }> }> }).questions;
+    expect(questions.find((q) => q.id === 'gender')!.options!.map((o) => o.code)).toEqual(['woman', 'other', 'man']);
+    expect(questions.find((q) => q.id === 'problem')!.options!.map((o) => o.code)).not.toContain('documents');
+    expect((reordered!.texts as Record<string, { questions: Record<string, { options: Record<string, string> }> }>).zu!.questions.problem!.options.documents).toBeUndefined();
+    expect(await page.getByLabel('Title, in English').inputValue()).toBe('Grant office report card (typed, not yet saved)');
   });
 
   it('shows the question list in the chosen language as typed, and a text box grows with its text', async () => {
@@ -275,6 +292,60 @@ describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
     expect((saved!.definition as { facilityTypes: string[] }).facilityTypes).toEqual(['clinic', 'water_point']);
     expect((saved!.texts as Record<string, { questions: Record<string, { options: Record<string, string> }> }>).zu!.questions.wait!.options.lt30m).toMatch(/^Ngaphansi kwemizuzu engu-30 futhi/);
     expect(page.url()).toMatch(/lang=zu/);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows a phone's width of cases in words: each reference on one line, each concern on screen", async () => {
+    for (const [id, satisfaction] of [
+      ['K7M3P9QXAB', 1],
+      ['AB12CD34EF', 2],
+    ] as const) {
+      expect((await reportAndOpenCase(t, { id, facilityCode: '1001', answers: { wait: 'm30_1h', satisfaction, problem: 'long_wait' } })).kind).toBe('opened');
+    }
+    await page.setViewportSize({ width: 360, height: 780 });
+    try {
+      await page.goto(`${t.url}/staff/cases`);
+      const reference = page.getByRole('link', { name: 'K7M3-P9QX-AB' });
+      const lineHeight = await reference.evaluate((a) => Number.parseFloat(getComputedStyle(a).lineHeight) || Number.parseFloat(getComputedStyle(a).fontSize) * 1.5);
+      expect((await reference.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+      const concern = page.getByText('What was the main problem today? Long wait').first();
+      await seen(concern, 'Long wait');
+      const box = (await concern.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+      await reference.click();
+      await seen(page.getByRole('heading', { level: 1 }), 'Case K7M3-P9QX-AB');
+      await seen(page.locator('table.answers'), /How long did you wait before you were helped\?\s*30 min to 1 hour/);
+      await seen(page.locator('table.answers'), /Overall, how was your visit\?\s*Very bad/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      // the other lists whose last columns matter are cards too: a facility's button, a type's live questionnaire
+      for (const [path, last] of [
+        ['/staff/facilities', page.getByRole('button', { name: 'Deactivate Riverside Clinic' })],
+        ['/staff/facility-types', page.locator('td[data-label="Live questionnaire"]').first()],
+        ['/staff/questionnaires', page.locator('td[data-label="Drafts"]').first()],
+      ] as const) {
+        await page.goto(`${t.url}${path}`);
+        const at = (await last.boundingBox())!;
+        expect(at.x + at.width, path).toBeLessThanOrEqual(360);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('brings a questionnaire made in another tool as a new draft, saying what it could not keep', async () => {
+    await page.goto(`${t.url}/staff/questionnaires`);
+    await page.getByLabel("Questionnaire id (as in the file's form_id)").fill('water');
+    await page.getByLabel('What are you uploading?').selectOption('xlsform');
+    await page.getByLabel('File', { exact: true }).setInputFiles(join(import.meta.dirname, '..', 'fixtures', 'xlsform', 'water-point.xlsx'));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const result = page.locator('#upload-result');
+    await seen(result, 'Imported as a new draft.');
+    await seen(result, 'Read but not kept:');
+    await seen(result, /hints were not imported \(survey row 5 \(English\)\)/);
+    await page.getByRole('link', { name: 'Open the draft' }).click();
+    await seen(page.getByRole('heading', { level: 1 }), 'Draft of water');
+    expect(await page.getByLabel("Question 3 · Option 'Broken tap', in Kiswahili").inputValue()).toBe('Bomba limeharibika');
     expect(consoleErrors).toEqual([]);
   });
 });

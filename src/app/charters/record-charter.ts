@@ -110,7 +110,9 @@ export async function addProgressUpdate(deps: CharterDeps, id: string, input: un
   if (actionId && !existing.actions.some((a) => a.id === actionId)) return { ok: false, errors: [{ field: 'actionId', message: `this charter has no action ${actionId}` }] };
   const now = deps.clock.now();
   const next: Charter = { ...existing, updates: withIds(existing, [update(now, by, actionId, note, null)]), updatedAt: now, updatedBy: by };
-  return save(deps, existing, next, revision.data, by, 'charter.progress', { actionId });
+  // the action's title too, so the audit log names it as staff know it
+  const title = existing.actions.find((a) => a.id === actionId)?.title;
+  return save(deps, existing, next, revision.data, by, 'charter.progress', { actionId, ...(title ? { title } : {}) });
 }
 
 /** Moves an action to another status; dropping needs a reason. Recorded in the history. */

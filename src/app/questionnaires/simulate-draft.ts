@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { QuestionnaireDefinition } from '../../engine/definition.js';
+import { type AnswerValue, QuestionnaireDefinition } from '../../engine/definition.js';
+import { exportLabelFor } from '../../engine/labels.js';
 import { prepareQuestionnaire } from '../../engine/conversation.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
 import type { ConversationState } from '../../engine/stepping.js';
@@ -35,9 +36,10 @@ export function phoneScreen(screen: UssdScreen): PhoneScreen {
   return { text: screen.text.replace(/^(CON|END) /, ''), end: screen.end, wire: screen.text };
 }
 
-export type SimulatorReply =
-  | { ok: true; screen: PhoneScreen; state: ConversationState; page: number; recorded: Array<{ questionId: string; value: unknown }>; facilityHint: string[] }
-  | { ok: false; message: string };
+/** An answer the hop would store: its code, and for the officer "Question 4" and its wording ("Good"). */
+export type RecordedAnswer = { questionId: string; value: unknown; question: string; answer: string };
+
+export type SimulatorReply = { ok: true; screen: PhoneScreen; state: ConversationState; page: number; recorded: RecordedAnswer[]; facilityHint: string[] } | { ok: false; message: string };
 
 export async function simulateDraftHop(
   deps: { storage: Storage; clock: Clock; texts: SystemTextSource; languages: string[]; screenLimit: number; maxFacilityAttempts?: number },
@@ -75,7 +77,12 @@ export async function simulateDraftHop(
     const reading = ussd.read({ sessionId: 'sim', serviceCode: '*', phoneNumber: '+0', text: hop.input }, { inputKey: '', page: hop.page, seq: 0 }, current);
     if (reading.kind === 'page') return { ok: true, screen: phoneScreen(renderUssd(current, reading.page, deps.screenLimit, { error: false })), state, page: reading.page, recorded: [], facilityHint };
     const turn = await runner.advance(state, reading.event);
-    const recorded = turn.effects.flatMap((e) => (e.type === 'answerRecorded' ? [{ questionId: e.questionId, value: e.value }] : []));
+    const inWords = (questionId: string, value: AnswerValue): RecordedAnswer => {
+      const at = definition.questions.findIndex((q) => q.id === questionId);
+      const q = definition.questions[at];
+      return { questionId, value, question: at >= 0 ? `Question ${at + 1}` : questionId, answer: q ? exportLabelFor(q, value, loaded.texts, deps.texts.defaultLanguage, deps.texts) : String(value) };
+    };
+    const recorded = turn.effects.flatMap((e) => (e.type === 'answerRecorded' ? [inWords(e.questionId, e.value)] : []));
     return { ok: true, screen: phoneScreen(renderUssd(await runner.promptOf(turn.state, null), 0, deps.screenLimit)), state: turn.state, page: 0, recorded, facilityHint };
   } catch {
     // a state from an older draft (a question removed since) cannot continue

@@ -22,6 +22,26 @@ type Entry = Pick<AuditEntry, 'actor' | 'action' | 'target' | 'details'>;
 
 const FORMAT_NAMES: Record<string, string> = { xlsform: 'an XLSForm', translations: 'a translation sheet', floip: 'a FLOIP flow' };
 const CHARTER_STATUS: Record<string, string> = { planned: 'planned', in_progress: 'in progress', done: 'done', dropped: 'dropped' };
+/** What a staff member did to a case (`case.<event>`), as the verb of "Alice acknowledged case …". */
+export const CASE_VERBS: Record<string, string> = {
+  acknowledge: 'acknowledged',
+  action_taken: 'recorded what was done on',
+  refer: 'referred up (cannot act here)',
+  resolve: 'marked resolved',
+  reopen: 'reopened',
+  escalate: 'escalated',
+  close_unresolved: 'closed, not resolved,',
+  note: 'added a note to',
+};
+const CASE_STATUS: Record<string, string> = {
+  open: 'open',
+  acknowledged: 'acknowledged',
+  action_taken: 'action taken',
+  resolved: 'resolved',
+  reopened: 'reopened',
+  escalated: 'escalated',
+  closed_unresolved: 'closed, not resolved',
+};
 
 // the details of an entry are as they were stored: counts arrive as unknown
 const plural = (n: unknown, one: string) => countedNoun(Number(n), one);
@@ -42,6 +62,15 @@ function questionnaireTarget(target: string): { id: string; version?: string; dr
   const draft = /^questionnaire (\S+) draft (\S+)$/.exec(target);
   if (draft) return { id: draft[1]!, draft: draft[2]! };
   return { id: target.replace(/^questionnaire /, '') };
+}
+
+/** "Alice recorded what was done on case K7M3-P9QX-AB at facility 1001: More staff on duty; it is now action taken". */
+function caseSentence(who: string, event: string, target: string, d: Record<string, unknown>): string {
+  const reference = target.replace(/^case /, '');
+  const where = d.facilityCode ? ` at facility ${d.facilityCode}` : '';
+  const what = d.actionLabel ?? d.action;
+  const moved = d.to && d.from !== d.to ? `; it is now ${CASE_STATUS[String(d.to)] ?? d.to}` : '';
+  return `${who} ${CASE_VERBS[event] ?? event.replace(/_/g, ' ')} case ${reference}${where}${what ? `: ${what}` : ''}${moved}`;
 }
 
 /**
@@ -96,12 +125,13 @@ export function auditSentence(entry: Entry): string {
     case 'charter.updated':
       return `${who} edited the charter of ${entry.target.replace(/ charter .*$/, '')}${typeof d.actions === 'number' ? `: ${plural(d.actions, 'action')}` : ''}${d.statusChanges ? `, ${plural(d.statusChanges, 'status change')}` : ''}`;
     case 'charter.progress':
-      return `${who} noted progress on action ${d.actionId} of the charter of ${entry.target.replace(/ charter .*$/, '')}`;
+      return `${who} noted progress on ${d.actionId ? `action ${d.actionId}${d.title ? ` ('${d.title}')` : ''} of ` : ''}the charter of ${entry.target.replace(/ charter .*$/, '')}`;
     case 'charter.action_status':
       return `${who} moved action ${d.actionId} of the charter of ${entry.target.replace(/ charter .*$/, '')} from ${CHARTER_STATUS[String(d.from)] ?? d.from} to ${CHARTER_STATUS[String(d.to)] ?? d.to}`;
     case 'scorecards.sent_now':
       return `${who} sent the scorecards of ${entry.target.replace(/^period /, '')} now: ${plural(d.scorecards, 'scorecard')}, ${plural(d.messages, 'message')} in the outbox, ${d.newMessages ?? 0} of them new`;
     default: {
+      if (entry.action.startsWith('case.')) return caseSentence(who, entry.action.slice('case.'.length), entry.target, d);
       const words = entry.action.replace(/[._]/g, ' ');
       const details = Object.entries(d)
         .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')

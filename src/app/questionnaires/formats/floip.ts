@@ -9,7 +9,8 @@ import { IDENTIFIER } from '../../../engine/codes.js';
 /**
  * A questionnaire as a FLOIP Flow Spec container (https://github.com/FLOIP/flow-spec): one
  * flow supporting USSD and IVR, its languages, a resource per text holding each language's
- * text (and the recording, where one exists) per mode, and one MobilePrimitives block per
+ * text (and the recording, where one exists) per mode, kept as the spec's Containers table says:
+ * in the container's `resources`, keyed by resource uuid; and one MobilePrimitives block per
  * screen: Message for the introduction, and for each question the block its type says
  * (floipBlock in src/engine/question-types/). Blocks run in
  * order through their default exit; a show-if on the question just before is a branch in
@@ -157,9 +158,9 @@ export function toFloipContainer(bundle: FormBundle, opts: FloipOptions) {
         first_block_id: introUuid,
         languages: opts.languages.map((l) => ({ id: iso6393(l), label: opts.languageNames[l] ?? l, iso_639_3: iso6393(l), variant: null, bcp_47: l })),
         blocks,
-        resources,
       },
     ],
+    resources,
   };
 }
 
@@ -170,6 +171,7 @@ const ResourceValueIn = z.looseObject({ language_id: z.string(), content_type: z
 const ResourceIn = z.looseObject({ uuid: z.string(), values: z.array(ResourceValueIn) });
 const ExitIn = z.looseObject({ name: z.string().optional(), default: z.boolean().optional(), test: z.string().nullish(), destination_block: z.string().nullish() });
 const BlockIn = z.looseObject({ uuid: z.string(), name: z.string(), type: z.string(), config: Loose.optional(), exits: z.array(ExitIn).default([]), vendor_metadata: Loose.nullish() });
+const Resources = z.union([z.array(ResourceIn), z.record(z.string(), ResourceIn)]).default([]);
 const LanguageIn = z.looseObject({ id: z.string(), label: z.string().nullish(), iso_639_3: z.string().nullish(), bcp_47: z.string().nullish() });
 const FlowIn = z.looseObject({
   name: z.string(),
@@ -177,10 +179,11 @@ const FlowIn = z.looseObject({
   first_block_id: z.string().nullish(),
   languages: z.array(LanguageIn),
   blocks: z.array(BlockIn).min(1),
-  resources: z.union([z.array(ResourceIn), z.record(z.string(), ResourceIn)]).default([]),
+  resources: Resources,
   vendor_metadata: Loose.nullish(),
 });
-const ContainerIn = z.looseObject({ specification_version: z.string().optional(), flows: z.array(Loose).min(1) });
+// the spec keeps resources in the container, keyed by uuid; its examples (and older files) show a list, or put them in the flow
+const ContainerIn = z.looseObject({ specification_version: z.string().optional(), flows: z.array(Loose).min(1), resources: Resources });
 
 const BlockMeta = z.object({
   question_type: z.enum(['choice', 'yesno', 'rating', 'number', 'facility', 'text']).optional(),
@@ -229,7 +232,8 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
     if (code) langOf.set(l.id, code);
     else warnings.push(`the flow's language "${l.id}"${l.label ? ` (${l.label})` : ''} is not one of this service's languages (${opts.languages.join(', ')}), so its texts were not imported`);
   }
-  const resources = new Map((Array.isArray(flow.resources) ? flow.resources : Object.values(flow.resources)).map((r) => [r.uuid, r]));
+  const listed = (r: z.infer<typeof Resources>) => (Array.isArray(r) ? r : Object.values(r));
+  const resources = new Map([...listed(container.data.resources), ...listed(flow.resources)].map((r) => [r.uuid, r]));
   const texts: Record<string, Record<string, unknown>> = {};
   let audioSkipped = 0;
   const readResource = (uuid: unknown, path: string, where: { block: number; name: string }) => {
@@ -370,7 +374,8 @@ export function fromFloipContainer(input: unknown, opts: ImportOptions): FloipIm
   const facilityTypes = fm.facility_types ?? opts.facilityTypes;
   if (!facilityTypes?.length)
     errors.push({ block: 0, name: '', message: 'the flow does not say which kinds of facility it serves; import it into an existing questionnaire, whose facility types it keeps' });
-  if (audioSkipped) warnings.push(`${audioSkipped} audio value(s) were not imported: recordings are added as README.voice.md describes`);
+  if (audioSkipped)
+    warnings.push(`${audioSkipped} audio value(s) were not imported: a call plays only recordings the server has, added to locales/<lang>/audio.json as the README's "Languages and recordings" says`);
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -23,7 +23,21 @@ export type ImportOptions = {
   facilityTypes?: string[];
   /** recordings already known, so an export's own audio column is recognised on import */
   audio?: AudioLookup;
+  /** each language's own name ("Kiswahili"), so a column headed `label::Kiswahili` is read as sw */
+  languageNames?: Record<string, string>;
 };
+
+/**
+ * The service's language a column or setting names: its code (`sw`), a name with the code
+ * (`Kiswahili (sw)`, as XLSForm writes it) or the language's name alone (`Kiswahili`, any
+ * case); null when it is none of the service's languages.
+ */
+export function languageNamed(text: string, opts: Pick<ImportOptions, 'languages' | 'languageNames'>): string | null {
+  const wanted = text.trim().toLowerCase();
+  const code = /\(([a-z]{2,3})\)$/.exec(wanted)?.[1] ?? wanted;
+  if (opts.languages.includes(code)) return code;
+  return opts.languages.find((l) => opts.languageNames?.[l]?.toLowerCase() === wanted) ?? null;
+}
 
 /** A mapped import: a draft's definition and texts, and what was read but not kept. */
 export type ImportedForm = { definition: Record<string, unknown>; texts: Record<string, Record<string, unknown>>; warnings: string[] };

@@ -72,7 +72,8 @@ export async function downloadFormat(
   const opts = { languages: deps.languages, defaultLanguage: deps.defaultLanguage };
   const stem = `${questionnaireId}-${found.label.replace(/\s+/g, '-')}`;
   let out: Download;
-  if (format === 'xlsform') out = { body: await writeWorkbook(toXlsForm(found.bundle, { ...opts, audio: deps.audioFile })), fileName: `${stem}.xlsform.xlsx`, contentType: XLSX_TYPE };
+  if (format === 'xlsform')
+    out = { body: await writeWorkbook(toXlsForm(found.bundle, { ...opts, audio: deps.audioFile, languageNames: deps.languageNames })), fileName: `${stem}.xlsform.xlsx`, contentType: XLSX_TYPE };
   else if (format === 'translations') out = { body: await writeWorkbook([toTranslationSheet(found.bundle, opts)]), fileName: `${stem}.translations.xlsx`, contentType: XLSX_TYPE };
   else {
     const container = toFloipContainer(found.bundle, { ...opts, languageNames: deps.languageNames, audio: deps.audioUrl, systemText: deps.systemText, now: deps.clock.now() });
@@ -102,6 +103,7 @@ export async function importForm(deps: FormatsDeps, questionnaireId: string, for
     defaultLanguage: deps.defaultLanguage,
     facilityTypes: await currentFacilityTypes(deps, questionnaireId),
     audio: format === 'xlsform' ? deps.audioFile : deps.audioUrl,
+    languageNames: deps.languageNames,
   };
   let mapped: ImportedForm;
   if (format === 'xlsform') {
@@ -152,7 +154,7 @@ export async function importTranslations(deps: FormatsDeps, draftId: string, dat
   if (!bundle) return refused(409, "this draft's questions do not validate yet, so its texts cannot be matched; fix the questions first");
   const read = await readWorkbook(data);
   if (!read.ok) return refused(400, `Nothing was changed: ${read.message}.`);
-  const result = fromTranslationSheet(read.workbook, bundle, { languages: deps.languages, maxLength: deps.screenLimit });
+  const result = fromTranslationSheet(read.workbook, bundle, { languages: deps.languages, languageNames: deps.languageNames, maxLength: deps.screenLimit });
   if (!result.ok) return refused(400, `Nothing was changed. Fix these ${result.errors.length} problem(s) in the sheet and upload it again.`, [...result.errors.map(describeRowError)], result.errors);
   const next: Draft = { ...draft, texts: result.texts, updatedAt: deps.clock.now(), updatedBy: by };
   if (!(await deps.storage.drafts.update(next, draft.revision))) return refused(409, 'someone saved this draft at the same moment; upload the sheet again');

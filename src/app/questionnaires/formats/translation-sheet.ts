@@ -1,6 +1,6 @@
 import { requiredQuestionnaireKeys, spokenPaths } from '../../../engine/texts.js';
 import { ussdLength } from '../../../text/gsm.js';
-import { type FormBundle, setText, textOf } from './form-bundle.js';
+import { type FormBundle, languageNamed, setText, textOf } from './form-bundle.js';
 import type { RowError, SheetOut, Workbook } from './spreadsheet.js';
 
 /**
@@ -45,7 +45,7 @@ export type TranslationImport = { ok: true; texts: Record<string, Record<string,
  * Merges the sheet into the bundle's texts. `maxLength` is the most one text may hold on a
  * screen; whether a whole screen fits is still the draft's validation to say.
  */
-export function fromTranslationSheet(workbook: Workbook, bundle: FormBundle, opts: { languages: string[]; maxLength: number }): TranslationImport {
+export function fromTranslationSheet(workbook: Workbook, bundle: FormBundle, opts: { languages: string[]; languageNames?: Record<string, string>; maxLength: number }): TranslationImport {
   const warnings: string[] = [];
   const errors: RowError[] = [];
   const sheet = workbook.get(TRANSLATION_SHEET) ?? [...workbook.values()][0];
@@ -54,9 +54,10 @@ export function fromTranslationSheet(workbook: Workbook, bundle: FormBundle, opt
   const langColumns = new Map<string, string>();
   for (const column of sheet.columns) {
     if (column === 'key' || column === 'context') continue;
-    const code = /\(([a-z]{2,3})\)$/.exec(column)?.[1] ?? column;
-    if (opts.languages.includes(code)) langColumns.set(code, column);
-    else warnings.push(`column ${column}: "${code}" is not one of this service's languages (${opts.languages.join(', ')}), so it was not imported`);
+    // a translator may head a column "Kiswahili" as well as "sw"
+    const code = languageNamed(column, opts);
+    if (code) langColumns.set(code, column);
+    else warnings.push(`column ${column}: "${column}" is not one of this service's languages (${opts.languages.join(', ')}), so it was not imported`);
   }
   const known = new Set(translationKeys(bundle));
   const texts = structuredClone(bundle.texts) as unknown as Record<string, Record<string, unknown>>;

@@ -2,7 +2,7 @@ import { QuestionRole } from '../../../engine/question-types/question-type.js';
 import { RATING_RANGE_PARAMETERS } from '../../../engine/question-types/rating.js';
 import { questionType } from '../../../engine/question-types/registry.js';
 import { YES_NO_LIST } from '../../../engine/question-types/yes-no.js';
-import { type AudioLookup, completeTexts, type FormBundle, ID_RULE, type ImportedForm, type ImportOptions, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
+import { type AudioLookup, completeTexts, type FormBundle, ID_RULE, type ImportedForm, type ImportOptions, languageNamed, optionTextPath, questionTextPath, setText, textOf } from './form-bundle.js';
 import type { RowError, Sheet, SheetOut, SheetRow, Workbook } from './spreadsheet.js';
 import { IDENTIFIER } from '../../../engine/codes.js';
 
@@ -17,16 +17,25 @@ import { IDENTIFIER } from '../../../engine/codes.js';
  * `selected(${q}, 'code') or ...` (or `${q} = 3` for numbers). Two columns XLSForm leaves to
  * each tool keep what the engine needs besides: `role` (what the scorecards read) and
  * `spoken::<lang>` (how a text is said on a voice call; on both sheets), and the choices sheet's `positive`
- * and `none`. Anything else is refused with its row and column.
+ * and `none`. A type, name or condition the engine cannot keep is refused with its row and column.
+ *
+ * What USSD and voice have no place for is read and reported, never kept: `hint::<lang>` (a
+ * USSD screen has no room beside the question, and a call says only the question and its
+ * options), and an `audio::<lang>` file the server does not already play for that text
+ * (recordings are files on the server, listed in locales/<lang>/audio.json; a spreadsheet
+ * cannot bring one). The export writes each text's recording as the server has it, so an
+ * export uploaded again is unchanged and reports nothing; it writes no hint column, having none.
  */
 
 const METADATA_TYPES = new Set(['start', 'end', 'today', 'deviceid', 'subscriberid', 'simserial', 'phonenumber', 'username', 'email', 'audit', 'start-geopoint']);
 export const SUPPORTED_XLSFORM_TYPES = ['note', 'select_one', 'integer', 'range', 'text'];
 
-export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defaultLanguage: string; audio?: AudioLookup }): SheetOut[] {
+export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defaultLanguage: string; audio?: AudioLookup; languageNames?: Record<string, string> }): SheetOut[] {
   const { definition: def } = bundle;
   const langs = opts.languages;
-  const per = (prefix: string) => langs.map((l) => `${prefix}::${l}`);
+  // "English (en)", as XLSForm writes a language, so ODK and Kobo tools know both its name and its code
+  const languageLabel = (l: string) => (opts.languageNames?.[l] ? `${opts.languageNames[l]} (${l})` : l);
+  const per = (prefix: string) => langs.map((l) => `${prefix}::${languageLabel(l)}`);
   const surveyColumns = ['type', 'name', ...per('label'), ...per('audio'), ...per('spoken'), 'required', 'relevant', 'constraint', 'appearance', 'parameters', 'role'];
   const audio = (lang: string, path: string) => opts.audio?.(lang, `${def.id}.${path}`) ?? '';
   const spoken = (lang: string, path: string) => textOf(bundle, lang, `spoken.${path}`);
@@ -35,15 +44,15 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
   const textCells = (path: string) => {
     const cells: Record<string, string> = {};
     for (const l of langs) {
-      cells[`label::${l}`] = textOf(bundle, l, path);
-      cells[`audio::${l}`] = audio(l, path);
-      cells[`spoken::${l}`] = spoken(l, path);
+      cells[`label::${languageLabel(l)}`] = textOf(bundle, l, path);
+      cells[`audio::${languageLabel(l)}`] = audio(l, path);
+      cells[`spoken::${languageLabel(l)}`] = spoken(l, path);
     }
     return cells;
   };
   row({ type: 'note', name: 'intro', ...textCells('intro') });
   const choices: string[][] = [];
-  const choiceColumns = ['list_name', 'name', ...per('label'), ...per('spoken'), 'positive', 'none'];
+  const choiceColumns = ['list_name', 'name', ...per('label'), ...per('audio'), ...per('spoken'), 'positive', 'none'];
   const listsWritten = new Set<string>();
   for (const q of def.questions) {
     const cells: Record<string, string> = { name: q.id, ...textCells(questionTextPath(q)), required: q.optional ? 'no' : 'yes', role: q.role ?? '' };
@@ -56,8 +65,10 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
       for (const c of list.choices) {
         const path = c.text === null ? null : `questions.${q.id}.${c.text}`;
         const labels = langs.map((l) => (path === null ? c.code : textOf(bundle, l, path)));
+        // a shared list's words are system texts (yes, no), recorded with the system prompts, not here
+        const recordings = langs.map((l) => (path === null ? '' : audio(l, path)));
         const spokenLabels = langs.map((l) => (path === null ? '' : spoken(l, path)));
-        choices.push([list.name, c.code, ...labels, ...spokenLabels, c.positive ? 'yes' : '', c.none ? 'yes' : '']);
+        choices.push([list.name, c.code, ...labels, ...recordings, ...spokenLabels, c.positive ? 'yes' : '', c.none ? 'yes' : '']);
       }
       listsWritten.add(list.name);
     }
@@ -70,7 +81,8 @@ export function toXlsForm(bundle: FormBundle, opts: { languages: string[]; defau
       def.id,
       textOf(bundle, opts.defaultLanguage, 'title'),
       ...langs.map((l) => textOf(bundle, l, 'title')),
-      opts.defaultLanguage,
+      // the same words as the columns' languages, as XLSForm tools match them
+      languageLabel(opts.defaultLanguage),
       def.facilityTypes.join(' '),
       ...(def.followUp ? [JSON.stringify(def.followUp)] : []),
     ],
@@ -86,23 +98,50 @@ function relevantOf(question: string, anyOf: ReadonlyArray<string | number>): st
   return anyOf.map((v) => (typeof v === 'number' ? `\${${question}} = ${v}` : `selected(\${${question}}, '${v}')`)).join(' or ');
 }
 
+/** Problems and notes are listed sheet by sheet, in the order a form is read. */
+const SHEET_ORDER = ['survey', 'choices', 'settings'];
+
+const languageName = (opts: ImportOptions, lang: string) => opts.languageNames?.[lang] ?? lang;
+
 export type XlsFormImport = ({ ok: true } & ImportedForm) | { ok: false; errors: RowError[] };
 
-/** A language column: `label::en`, `label::English (en)` or, for the default language, plain `label`. */
-function languageColumns(sheet: Sheet, prefix: string, opts: ImportOptions, warnings: string[]): Map<string, string> {
+/**
+ * A language's column: `label::en`, `label::Kiswahili (sw)`, `label::Kiswahili` or, for the
+ * form's default language, plain `label`. `media::audio::sw`, XLSForm's newer spelling, counts
+ * as `audio::sw`.
+ */
+function languageColumns(sheet: Sheet, prefix: string, defaultLanguage: string, opts: ImportOptions, warnings: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const column of sheet.columns) {
-    if (column === prefix) {
-      out.set(opts.defaultLanguage, column);
+    const bare = column.startsWith('media::') ? column.slice('media::'.length) : column;
+    if (bare === prefix) {
+      out.set(defaultLanguage, column);
       continue;
     }
-    if (!column.startsWith(`${prefix}::`)) continue;
-    const tail = column.slice(prefix.length + 2).trim();
-    const code = /\(([a-z]{2,3})\)$/.exec(tail)?.[1] ?? tail;
-    if (opts.languages.includes(code)) out.set(code, column);
-    else warnings.push(`${sheet.name} column ${column}: "${code}" is not one of this service's languages (${opts.languages.join(', ')}), so it was not imported`);
+    if (!bare.startsWith(`${prefix}::`)) continue;
+    const named = bare.slice(prefix.length + 2);
+    const code = languageNamed(named, opts);
+    if (code) out.set(code, column);
+    else warnings.push(`${sheet.name} column ${column}: "${named.trim()}" is not one of this service's languages (${opts.languages.join(', ')}), so it was not imported`);
   }
   return out;
+}
+
+/** Headings each sheet reads; a column of any other heading with something in it is reported as not imported. */
+const KNOWN_COLUMNS: Record<string, { exact: string[]; perLanguage: string[] }> = {
+  survey: { exact: ['type', 'name', 'required', 'relevant', 'constraint', 'appearance', 'parameters', 'role'], perLanguage: ['label', 'hint', 'audio', 'media::audio', 'spoken'] },
+  choices: { exact: ['list_name', 'name', 'positive', 'none'], perLanguage: ['label', 'audio', 'media::audio', 'spoken'] },
+  settings: { exact: ['form_id', 'default_language', 'facility_types', 'follow_up'], perLanguage: ['form_title'] },
+};
+
+function unreadColumns(sheet: Sheet): string | null {
+  const known = KNOWN_COLUMNS[sheet.name];
+  if (!known) return null;
+  const read = (c: string) => known.exact.includes(c) || known.perLanguage.some((p) => c === p || c.startsWith(`${p}::`));
+  const unread = sheet.columns.filter((c) => !read(c) && sheet.rows.some((r) => r.cells[c]));
+  return unread.length
+    ? `${sheet.name} ${unread.length === 1 ? 'column' : 'columns'} ${unread.join(', ')}: ${unread.length === 1 ? 'it is' : 'they are'} not used on USSD or voice calls, so ${unread.length === 1 ? 'it was' : 'they were'} not imported`
+    : null;
 }
 
 const YES = new Set(['yes', 'true', 'true()', '1', 'y']);
@@ -130,28 +169,53 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
     rows.push(r);
     lists.set(list, rows);
   }
-  const choiceLabels = choicesSheet ? languageColumns(choicesSheet, 'label', opts, warnings) : new Map<string, string>();
-  const choiceSpoken = choicesSheet ? languageColumns(choicesSheet, 'spoken', opts, warnings) : new Map<string, string>();
-  const labels = languageColumns(survey, 'label', opts, warnings);
-  const spokenColumns = languageColumns(survey, 'spoken', opts, warnings);
-  const audioColumns = languageColumns(survey, 'audio', opts, warnings);
-  const hintColumns = languageColumns(survey, 'hint', opts, warnings);
+  // the language of columns without one (plain `label`) is the form's default_language, as XLSForm has it
+  const settingsSheet = workbook.get('settings');
+  const settings = settingsSheet?.rows[0];
+  let formLanguage = opts.defaultLanguage;
+  const namedDefault = settings?.cells.default_language ?? '';
+  if (namedDefault) {
+    const code = languageNamed(namedDefault, opts);
+    if (code) formLanguage = code;
+    else
+      warnings.push(
+        `settings column default_language: "${namedDefault}" is not one of this service's languages (${opts.languages.join(', ')}), so columns without a language were read as ${languageName(opts, opts.defaultLanguage)}`,
+      );
+  }
+  const columnsOf = (sheet: Sheet, prefix: string) => languageColumns(sheet, prefix, formLanguage, opts, warnings);
+  const audioOf = (sheet: Sheet) => new Map([...columnsOf(sheet, 'audio'), ...columnsOf(sheet, 'media::audio')]);
+  const choiceLabels = choicesSheet ? columnsOf(choicesSheet, 'label') : new Map<string, string>();
+  const choiceSpoken = choicesSheet ? columnsOf(choicesSheet, 'spoken') : new Map<string, string>();
+  const choiceAudio = choicesSheet ? audioOf(choicesSheet) : new Map<string, string>();
+  const labels = columnsOf(survey, 'label');
+  const spokenColumns = columnsOf(survey, 'spoken');
+  const audioColumns = audioOf(survey);
+  const hintColumns = columnsOf(survey, 'hint');
+  for (const sheet of [survey, choicesSheet, settingsSheet]) {
+    const unread = sheet && unreadColumns(sheet);
+    if (unread) warnings.push(unread);
+  }
 
   const texts: Record<string, Record<string, unknown>> = {};
   const questions: Array<Record<string, unknown>> = [];
   const seen = new Map<string, { type: string; codes?: string[] }>();
-  const hintRows: number[] = [];
-  const audioRows: number[] = [];
+  // "survey row 3 (isiZulu)": where a hint, or a recording the server does not have, was left out
+  const hintsLeft: string[] = [];
+  const recordingsLeft: Array<{ sheet: string; row: number; text: string }> = [];
   let introSeen = false;
 
+  /** A recording named in the file is kept only as the one the server already plays for that text. */
+  const checkAudio = (sheet: string, r: SheetRow, columns: Map<string, string>, path: string) => {
+    for (const [lang, column] of columns) {
+      const file = r.cells[column] ?? '';
+      if (file && file !== opts.audio?.(lang, `${opts.questionnaireId}.${path}`)) recordingsLeft.push({ sheet, row: r.row, text: `${sheet} row ${r.row} (${languageName(opts, lang)}): ${file}` });
+    }
+  };
   const readTexts = (r: SheetRow, path: string) => {
     for (const [lang, column] of labels) setText(texts, lang, path, r.cells[column] ?? '');
     for (const [lang, column] of spokenColumns) setText(texts, lang, `spoken.${path}`, r.cells[column] ?? '');
-    for (const [lang, column] of audioColumns) {
-      const file = r.cells[column] ?? '';
-      if (file && file !== opts.audio?.(lang, `${opts.questionnaireId}.${path}`)) audioRows.push(r.row);
-    }
-    for (const column of hintColumns.values()) if (r.cells[column]) hintRows.push(r.row);
+    checkAudio('survey', r, audioColumns, path);
+    for (const [lang, column] of hintColumns) if (r.cells[column]) hintsLeft.push(`survey row ${r.row} (${languageName(opts, lang)})`);
   };
 
   for (const r of survey.rows) {
@@ -225,6 +289,7 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
           codes.push(code);
           for (const [lang, column] of choiceLabels) setText(texts, lang, optionTextPath({ id: name }, code), o.cells[column] ?? '');
           for (const [lang, column] of choiceSpoken) setText(texts, lang, `spoken.${optionTextPath({ id: name }, code)}`, o.cells[column] ?? '');
+          checkAudio('choices', o, choiceAudio, optionTextPath({ id: name }, code));
         }
         q.options = opts2;
       }
@@ -261,7 +326,6 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
   }
 
   // settings
-  const settings = workbook.get('settings')?.rows[0];
   const formId = settings?.cells.form_id ?? '';
   if (formId && formId !== opts.questionnaireId)
     err('settings', settings!.row, 'form_id', `'${formId}' is not this questionnaire ('${opts.questionnaireId}'); change form_id or import it into '${formId}'`);
@@ -278,14 +342,22 @@ export function fromXlsForm(workbook: Workbook, opts: ImportOptions): XlsFormImp
       err('settings', settings!.row, 'follow_up', 'write the follow-up rules as JSON, as an export writes them, or leave the cell empty for the defaults');
     }
   }
-  if (settings) {
-    const titles = languageColumns(workbook.get('settings')!, 'form_title', opts, warnings);
+  if (settingsSheet && settings) {
+    const titles = columnsOf(settingsSheet, 'form_title');
     for (const [lang, column] of titles) setText(texts, lang, 'title', settings.cells[column] ?? '');
   }
-  if (hintRows.length) warnings.push(`hints are not shown on USSD or voice, so the hints in survey rows ${hintRows.join(', ')} were not imported`);
-  if (audioRows.length) warnings.push(`recordings are not uploaded with a form (see README.voice.md), so the audio of survey rows ${audioRows.join(', ')} was not imported`);
-  const sheetOrder = ['survey', 'choices', 'settings'];
-  errors.sort((a, b) => sheetOrder.indexOf(a.sheet) - sheetOrder.indexOf(b.sheet) || a.row - b.row);
+  if (hintsLeft.length)
+    warnings.push(
+      `hints were not imported (${hintsLeft.join(', ')}): a USSD screen has no room for a hint and a call says only the question and its options, so put what the respondent must know in the label`,
+    );
+  if (recordingsLeft.length)
+    warnings.push(
+      `recordings were not imported (${recordingsLeft
+        .sort((a, b) => SHEET_ORDER.indexOf(a.sheet) - SHEET_ORDER.indexOf(b.sheet) || a.row - b.row)
+        .map((r) => r.text)
+        .join(', ')}): a call plays only recordings the server has, added to locales/<lang>/audio.json as the README's "Languages and recordings" says; the file names were not kept`,
+    );
+  errors.sort((a, b) => SHEET_ORDER.indexOf(a.sheet) - SHEET_ORDER.indexOf(b.sheet) || a.row - b.row);
   if (errors.length) return { ok: false, errors };
   return { ok: true, definition: { id: opts.questionnaireId, facilityTypes, questions, ...(followUp === undefined ? {} : { followUp }) }, texts: completeTexts(texts, opts.languages), warnings };
 }

@@ -7,8 +7,10 @@
   if (!form) return;
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
   var out = document.getElementById('upload-result');
-  var questionnaire = form.getAttribute('data-questionnaire');
+  // the formats page names its questionnaire; the questionnaires page asks for the new one's id
+  var named = form.getAttribute('data-questionnaire');
   var XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  var names = JSON.parse(form.getAttribute('data-language-names') || '{}');
 
   function line(text, cls) {
     var p = document.createElement('p');
@@ -17,7 +19,7 @@
     out.appendChild(p);
   }
   function list(items) {
-    if (!items || !items.length) return;
+    if (!items?.length) return;
     var ul = document.createElement('ul');
     items.forEach(function (text) {
       var li = document.createElement('li');
@@ -39,7 +41,9 @@
     e.preventDefault();
     var file = form.elements.file.files[0];
     var kind = form.elements.kind.value;
+    var questionnaire = named || form.elements.questionnaireId.value.trim();
     out.textContent = '';
+    if (!questionnaire) return line('Give the questionnaire an id first.', 'status-bad');
     if (!file) return line('Choose a file first.', 'status-bad');
     var draft = kind.indexOf('translations:') === 0 ? kind.slice('translations:'.length) : null;
     var url = draft ? '/api/v1/drafts/' + encodeURIComponent(draft) + '/translations' : '/api/v1/questionnaires/' + encodeURIComponent(questionnaire) + '/' + kind;
@@ -74,12 +78,13 @@
             return list(r.problems);
           }
           line(draft ? 'Translations saved into the draft: ' + r.changed + ' text(s) changed.' : 'Imported as a new draft.', 'status-ok');
+          if (r.warnings?.length) line('Read but not kept:');
           list(r.warnings);
           if (r.report && !r.report.ok) {
             line('The draft does not pass its checks yet; fix these before publishing:');
             list(
               r.report.issues.map(function (i) {
-                return i.where + (i.lang ? ' (' + i.lang + ')' : '') + ': ' + i.message;
+                return i.where + (i.lang ? ' (' + (names[i.lang] || i.lang) + ')' : '') + ': ' + i.message;
               }),
             );
           }
@@ -87,7 +92,7 @@
         });
       })
       .catch(function (err) {
-        line(err && err.message ? err.message : 'Could not reach the server.', 'status-bad');
+        line(err?.message ? err.message : 'Could not reach the server.', 'status-bad');
       });
   });
 })();

@@ -39,7 +39,7 @@
               ? 'Recorded: ' +
                 data.recorded
                   .map(function (r) {
-                    return r.questionId + ' = ' + r.value;
+                    return r.question + ': ' + r.answer;
                   })
                   .join(', ')
               : '';

@@ -5,7 +5,7 @@ import type { StaffContext } from '../context.js';
 import type { StaffRegistry } from '../registry.js';
 import type { Principal } from '../../security.js';
 import { actOnCase, MAX_CASE_NOTE, type ActOnCaseResult } from '../../../app/cases/act-on-case.js';
-import { caseForStaff, CASE_LIST_LIMIT, listCases, type StaffCase } from '../../../app/cases/case-views.js';
+import { caseForStaff, CASE_LIST_LIMIT, concernsInWords, listCases, type StaffCase } from '../../../app/cases/case-views.js';
 import { loadCaseTexts } from '../../../app/cases/case-texts.js';
 import { messageIn } from '../../../app/locale-messages.js';
 import { html } from '../html.js';
@@ -47,7 +47,7 @@ export const mayActOnCases = (p: Principal) => p.role === 'facility_manager' || 
 const failure = (res: Response, status: number, error: string, extra: object = {}) => void res.status(status).json({ error, ...extra });
 
 export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) {
-  const deps = { storage: ctx.storage, clock: ctx.clock };
+  const deps = { storage: ctx.storage, clock: ctx.clock, actionWords: caseActionWords(ctx) };
 
   route(
     {
@@ -128,6 +128,9 @@ export function registerCaseRoutes({ route }: StaffRegistry, ctx: StaffContext) 
   );
 }
 
+/** A case as its page shows it: with its facility's name. */
+type CaseOnPage = StaffCase & { facilityName?: string };
+
 const FAILURE_STATUS = { not_found: 404, forbidden: 403, invalid: 400, not_allowed: 409, conflict: 409 } as const;
 
 function answerFailure(res: Response, result: Extract<ActOnCaseResult, { ok: false }>) {
@@ -140,7 +143,7 @@ function answerFailure(res: Response, result: Extract<ActOnCaseResult, { ok: fal
  * history and the action form, and the reference search every page's header carries.
  */
 export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
-  const deps = { storage: ctx.storage, clock: ctx.clock };
+  const deps = { storage: ctx.storage, clock: ctx.clock, actionWords: caseActionWords(ctx) };
   const texts = loadCaseTexts(ctx.root);
   const label = (key: string, fallback: string) => messageIn(texts, 'en', 'en', key) ?? fallback;
   const statusLabel = (s: string) => label(`status.${s}`, s);
@@ -154,6 +157,27 @@ export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
     reopen: 'Reopen',
     note: 'Add a note',
   };
+  // the history also names what the schedule did, which no one chooses in the form
+  const HISTORY_WORDS: Record<string, string> = {
+    acknowledge: 'acknowledged it',
+    action_taken: 'recorded what was done',
+    refer: 'referred it up (cannot act here)',
+    resolve: 'marked it resolved',
+    reopen: 'reopened it',
+    escalate: 'escalated it to the district',
+    close_unresolved: 'closed it, not resolved',
+    note: 'added a note',
+  };
+  const CHANNEL_WORDS: Record<string, string> = {
+    ussd: 'by USSD',
+    voice: 'by phone call',
+    sms: 'by SMS',
+    api: 'through the API',
+    console: 'on the console',
+    schedule: 'on schedule',
+  };
+  // questions and answers in the console's language, as the responses export labels them
+  const wording = { texts: ctx.texts, lang: ctx.defaultLanguage };
 
   route({ method: 'get', path: '/staff/cases', role: 'facility_manager', kind: 'page', summary: 'Follow-up cases, with status and facility filters' }, async (req, res) => {
     const q = CaseListQuery.safeParse(req.query);
@@ -161,6 +185,8 @@ export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
     const query = q.success ? q.data : { limit: 100 };
     const refused = q.success && q.data.facility && scope && !scope.includes(q.data.facility);
     const cases = refused ? [] : await listCases(ctx.storage, { facilities: scope, ...query });
+    const concerns = await concernsInWords(ctx.storage, cases, wording);
+    const facilityNames = new Map((await ctx.storage.facilities.list()).map((f) => [f.code, f.name]));
     const notFound = typeof req.query.notFound === 'string' ? req.query.notFound : '';
     send(
       res,
@@ -174,12 +200,12 @@ export function registerCasePages({ route }: StaffRegistry, ctx: StaffContext) {
 <div><button type="submit">Filter</button></div></form>
 ${
   cases.length
-    ? html`<table><caption>${countedNoun(cases.length, 'case')}</caption><thead><tr><th scope="col">Reference</th><th scope="col">Facility</th><th scope="col">Status</th><th scope="col">Concern</th><th scope="col">Opened</th></tr></thead><tbody>
+    ? html`<table class="cards"><caption>${countedNoun(cases.length, 'case')}</caption><thead><tr><th scope="col">Reference</th><th scope="col">Facility</th><th scope="col">Status</th><th scope="col">Concern</th><th scope="col">Opened</th></tr></thead><tbody>
 ${cases.map(
   (c) =>
-    html`<tr><td><a href="/staff/cases/${c.reference}">${c.reference}</a></td><td>${c.facilityCode}</td><td>${statusLabel(c.status)}</td><td>${Object.entries(c.concern)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ')}</td><td>${fmtDate(c.openedAt, ctx.timeZone)}</td></tr>`,
+    html`<tr><td data-label="Reference"><a class="reference" href="/staff/cases/${c.reference}">${c.reference}</a></td><td data-label="Facility">${facilityNames.get(c.facilityCode) ?? ''} <code>${c.facilityCode}</code></td><td data-label="Status">${statusLabel(c.status)}</td><td data-label="Concern"><ul class="concerns">${(
+      concerns.get(c.reference) ?? []
+    ).map((w) => html`<li>${w.question} <strong>${w.answer}</strong></li>`)}</ul></td><td data-label="Opened">${fmtDate(c.openedAt, ctx.timeZone)}</td></tr>`,
 )}</tbody></table>`
     : html`<p>No cases.</p>`
 }`,
@@ -194,20 +220,23 @@ ${cases.map(
     res.redirect(303, `/staff/cases?notFound=${encodeURIComponent(reference ?? typed)}`);
   });
 
-  function casePage(req: Request, view: StaffCase, error = '', flash = '') {
+  function casePage(req: Request, view: CaseOnPage, error = '', flash = '') {
     const c = view.case;
     const acting = mayActOnCases(req.principal!) && view.allowed.some((e) => e in EVENT_LABEL);
     return page(
       { title: `Case ${c.reference}`, req, current: '/staff/cases' },
       html`${flash ? notice('ok', flash) : ''}${error ? notice('error', error) : ''}
 <p><a href="/staff/cases">All cases</a></p>
-<p>Facility ${c.facilityCode} (${c.district}). Status: <strong>${statusLabel(c.status)}</strong>${c.resolvedByTimeout ? ' (closed after no reply)' : ''}. Opened ${fmtDate(c.openedAt, ctx.timeZone)}. ${c.contactConsent ? 'The citizen agreed to SMS updates.' : 'The citizen did not ask for SMS updates.'}</p>
+<p>Facility ${view.facilityName ? `${view.facilityName} ` : ''}${c.facilityCode} (${c.district}). Status: <strong>${statusLabel(c.status)}</strong>${c.resolvedByTimeout ? ' (closed after no reply)' : ''}. Opened ${fmtDate(c.openedAt, ctx.timeZone)}. ${c.contactConsent ? 'The citizen agreed to SMS updates.' : 'The citizen did not ask for SMS updates.'}</p>
 <h2>The report</h2>
-<table><thead><tr><th scope="col">Question</th><th scope="col">Answer</th></tr></thead><tbody>${view.answers.map((a) => html`<tr><td>${a.questionId}</td><td>${String(a.value)}${a.questionId in c.concern ? html` <strong class="status-bad">concern</strong>` : ''}</td></tr>`)}</tbody></table>
+<table class="answers"><thead><tr><th scope="col">Question</th><th scope="col">Answer</th></tr></thead><tbody>${view.answers.map(
+        (a) =>
+          html`<tr><td>${a.question ?? a.questionId}</td><td>${a.answer ?? String(a.value)}${a.answer !== undefined && a.answer !== String(a.value) ? html` <code class="key">${String(a.value)}</code>` : ''}${a.questionId in c.concern ? html` <strong class="status-bad">concern</strong>` : ''}</td></tr>`,
+      )}</tbody></table>
 <h2>History</h2>
 <ol class="history">${view.history.map(
         (h) =>
-          html`<li><time datetime="${h.at.toISOString()}">${fmtDate(h.at, ctx.timeZone)}</time>, ${h.by.label} (${h.channel}): ${h.event === 'open' ? 'opened' : (EVENT_LABEL[h.event] ?? h.event)}${h.from !== h.to ? html`, now <strong>${statusLabel(h.to)}</strong>` : ''}${h.actionCode ? html`. What was done: ${actionLabel(h.actionCode)}` : ''}${h.note ? html`. Note: ${h.note}` : ''}</li>`,
+          html`<li><time datetime="${h.at.toISOString()}">${fmtDate(h.at, ctx.timeZone)}</time>, ${h.by.label} ${CHANNEL_WORDS[h.channel] ?? `(${h.channel})`}: ${h.event === 'open' ? 'opened' : (HISTORY_WORDS[h.event] ?? h.event)}${h.from !== h.to ? html`, now <strong>${statusLabel(h.to)}</strong>` : ''}${h.actionCode ? html`. What was done: ${actionLabel(h.actionCode)}` : ''}${h.note ? html`. Note: ${h.note}` : ''}</li>`,
       )}</ol>
 ${
   acting
@@ -222,9 +251,9 @@ ${
     );
   }
 
-  async function pageCase(req: Request, res: Response): Promise<StaffCase | null> {
+  async function pageCase(req: Request, res: Response): Promise<CaseOnPage | null> {
     const reference = parseReference(String(req.params.reference ?? ''));
-    const view = reference ? await caseForStaff(ctx.storage, reference) : null;
+    const view = reference ? await caseForStaff(ctx.storage, reference, wording) : null;
     if (!view) {
       send(res, notFoundPage(req, 'No such case.'), 404);
       return null;
@@ -234,7 +263,7 @@ ${
       send(res, forbiddenPage(req, 'This case is not at one of your facilities'), 403);
       return null;
     }
-    return view;
+    return { ...view, facilityName: (await ctx.storage.facilities.findByCode(view.case.facilityCode))?.name };
   }
 
   route({ method: 'get', path: '/staff/cases/:reference', role: 'facility_manager', kind: 'page', summary: 'One case: the report, its history and the action form' }, async (req, res) => {
@@ -265,7 +294,7 @@ ${
     });
     if (!result.ok) {
       const status = FAILURE_STATUS[result.reason];
-      const fresh = (await caseForStaff(ctx.storage, view.case.reference)) ?? view;
+      const fresh = { ...((await caseForStaff(ctx.storage, view.case.reference, wording)) ?? view), facilityName: view.facilityName };
       return send(res, casePage(req, fresh, result.message), status);
     }
     await auditCaseAction(deps, principal, result);
@@ -273,11 +302,28 @@ ${
   });
 }
 
-async function auditCaseAction(deps: { storage: StaffContext['storage']; clock: StaffContext['clock'] }, principal: Principal, result: Extract<ActOnCaseResult, { ok: true }>) {
+/** "More staff on duty" for the action code extra_staff, as the console (English) names it. */
+function caseActionWords(ctx: StaffContext): (code: string) => string {
+  const texts = loadCaseTexts(ctx.root);
+  return (code) => messageIn(texts, 'en', 'en', `action.${code}`) ?? code;
+}
+
+async function auditCaseAction(
+  deps: { storage: StaffContext['storage']; clock: StaffContext['clock']; actionWords: (code: string) => string },
+  principal: Principal,
+  result: Extract<ActOnCaseResult, { ok: true }>,
+) {
+  const { actionCode } = result.transition;
   await recordAudit(deps, {
     actor: actorName(principal),
     action: `case.${result.transition.event}`,
     target: `case ${result.case.reference}`,
-    details: { facilityCode: result.case.facilityCode, from: result.transition.from, to: result.transition.to, ...(result.transition.actionCode ? { action: result.transition.actionCode } : {}) },
+    // what was done in words too, so the audit log reads as a sentence whatever the texts say later
+    details: {
+      facilityCode: result.case.facilityCode,
+      from: result.transition.from,
+      to: result.transition.to,
+      ...(actionCode ? { action: actionCode, actionLabel: deps.actionWords(actionCode) } : {}),
+    },
   });
 }

@@ -123,14 +123,14 @@ ${rows.map(
 <p><a href="/api/v1/facilities/export" download>Download the registry as CSV</a>${editor ? html` · <a href="/staff/facilities/new">Add a facility</a>` : ''}</p>
 <form method="get" action="/staff/facilities" class="row" role="search"><div><label for="facility-q">Search by code, name or district</label><input id="facility-q" name="q" type="search" value="${found.q}" maxlength="60"></div><div><button type="submit">Search</button>${found.q ? html` <a href="/staff/facilities">Show all</a>` : ''}</div></form>
 <div id="facility-list">
-<table><caption>${found.q ? `${found.matching} of ${found.total} facilities match "${found.q}"` : countedNoun(found.total, 'facility', 'facilities')}${found.pages > 1 ? ` · page ${found.page} of ${found.pages}` : ''}</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
+<table class="cards"><caption>${found.q ? `${found.matching} of ${found.total} facilities match "${found.q}"` : countedNoun(found.total, 'facility', 'facilities')}${found.pages > 1 ? ` · page ${found.page} of ${found.pages}` : ''}</caption><thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">District</th><th scope="col">Managers</th><th scope="col">Status</th>${editor ? html`<th scope="col">Actions</th>` : ''}</tr></thead><tbody>
 ${facilities.map(
   (
     f,
-  ) => html`<tr><td>${f.code}</td><td><a href="/staff/facilities/${f.code}">${f.name}</a></td><td>${typeName(f.type)}</td><td>${f.district}</td><td>${f.managers.map((m) => html`${m.name} (${m.language}, ${m.role})<br>`)}</td><td>${f.active ? 'active' : html`<span class="status-bad">inactive</span>`}</td>
+  ) => html`<tr><td data-label="Code">${f.code}</td><td data-label="Name"><a href="/staff/facilities/${f.code}">${f.name}</a></td><td data-label="Type">${typeName(f.type)}</td><td data-label="District">${f.district}</td><td data-label="Managers">${f.managers.map((m) => html`${m.name} (${m.language}, ${m.role})<br>`)}</td><td data-label="Status">${f.active ? 'active' : html`<span class="status-bad">inactive</span>`}</td>
 ${
   editor
-    ? html`<td>${
+    ? html`<td data-label="Actions">${
         f.active
           ? html`<form method="post" action="/staff/facilities/${f.code}/deactivate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Deactivate ${f.name}">Deactivate</button></form>`
           : html`<form method="post" action="/staff/facilities/${f.code}/activate">${csrfField(req)}<button type="submit" class="secondary" aria-label="Reactivate ${f.name}">Reactivate</button></form>`

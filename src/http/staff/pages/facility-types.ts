@@ -83,13 +83,15 @@ export function registerFacilityTypeRoutes(reg: StaffRegistry, ctx: StaffContext
       html`${flash}${fieldErrors(inWords(errors))}
 <p>A facility type is a kind of service citizens report on: a clinic, a police station, a water point. Every facility has one type, and one live questionnaire serves each type. Public pages and scorecard SMS call a type by the names below, in the reader's language.</p>
 <p>A new kind of service: add it here with its names, <a href="/staff/facilities/new">add its facilities</a>, <a href="/staff/questionnaires#new-questionnaire">start a questionnaire</a> for it, try it on the phone, then publish it. Until then its facilities can be added, but citizens who dial them are told there is no survey yet.</p>
-<table><caption>${named.length} facility types</caption><thead><tr><th scope="col">Type</th>${ctx.languages.map((l) => html`<th scope="col" lang="${l}">${languageName(l)}</th>`)}<th scope="col">Facilities</th><th scope="col">Live questionnaire</th></tr></thead><tbody>
+<table class="cards"><caption>${named.length} facility types</caption><thead><tr><th scope="col">Type</th>${ctx.languages.map((l) => html`<th scope="col" lang="${l}">${languageName(l)}</th>`)}<th scope="col">Facilities</th><th scope="col">Live questionnaire</th></tr></thead><tbody>
 ${named.map(
   (u) =>
-    html`<tr><td><a href="/staff/facility-types/${u.code}">${u.type!.names[ctx.defaultLanguage]?.name ?? u.code}</a><br><code>${u.code}</code></td>${ctx.languages.map((l) => {
+    html`<tr><td data-label="Type"><a href="/staff/facility-types/${u.code}">${u.type!.names[ctx.defaultLanguage]?.name ?? u.code}</a><br><code>${u.code}</code></td>${ctx.languages.map((l) => {
       const n = u.type!.names[l];
-      return n ? html`<td lang="${l}">${n.name}<br><span class="meta">several: ${n.plural}</span></td>` : html`<td><em class="missing">no name yet</em></td>`;
-    })}<td>${u.facilities.active} active${u.facilities.inactive ? `, ${u.facilities.inactive} inactive` : ''}</td><td>${useLine(u, editor)}</td></tr>`,
+      return n
+        ? html`<td data-label="${languageName(l)}" lang="${l}">${n.name}<br><span class="meta">several: ${n.plural}</span></td>`
+        : html`<td data-label="${languageName(l)}"><em class="missing">no name yet</em></td>`;
+    })}<td data-label="Facilities">${u.facilities.active} active${u.facilities.inactive ? `, ${u.facilities.inactive} inactive` : ''}</td><td data-label="Live questionnaire">${useLine(u, editor)}</td></tr>`,
 )}</tbody></table>
 ${
   unnamed.length

@@ -152,11 +152,19 @@ ${q.drafts.map((d) => html`<tr><td>Draft ${d.id}${draftTitle(d.texts, ctx.defaul
 </tbody></table>
 ${q.current || q.drafts.length ? '' : html`<p>Nothing to download yet.</p>`}
 <p>A FLOIP flow is made from a published version. The XLSForm keeps everything a draft holds, so you can edit it in a spreadsheet and upload it back.</p>
+<h2 id="what-travels">What a file keeps, and what it cannot</h2>
+<ul>
+<li><strong>XLSForm</strong>: <code>survey</code> (type, name, <code>label::&lt;language&gt;</code>, required, relevant, constraint), <code>choices</code> (list_name, name, <code>label::&lt;language&gt;</code>) and <code>settings</code> (form_id, form_title, default_language, facility_types). A column headed <code>label</code> without a language is in the form's default_language. This service adds <code>role</code>, <code>spoken::&lt;language&gt;</code> (how a text is said on a call), <code>positive</code> and <code>none</code>, so a downloaded form uploads back the same.</li>
+<li><strong>Recordings</strong>: a download names, under <code>audio::&lt;language&gt;</code>, the recording the server plays for each text. A spreadsheet cannot bring a recording: a file the server does not already play for that text is listed after the upload and not kept. Recordings are added on the server.</li>
+<li><strong>Not kept, and listed after the upload</strong>: hints (<code>hint::&lt;language&gt;</code>), because a USSD screen has no room beside the question and a call says only the question and its options (put what a respondent must know in the label); images and video; columns and settings made for phone apps (constraint_message, version, …). Question types USSD and voice cannot ask (select_multiple, geopoint, groups, …) are refused with their row and column.</li>
+<li><strong>Translation sheet</strong>: one row per text (key, what it is, a column per language, headed by its code or name). A filled cell replaces the text; an empty cell keeps it.</li>
+<li><strong>FLOIP flow</strong>: Message, SelectOneResponse, NumericResponse and OpenResponse blocks, with each language's text per mode (USSD, IVR) and the recordings' addresses. Other block types are refused with the block's number and name.</li>
+</ul>
 ${
   editor
     ? html`<h2>Upload</h2>
 <p>Files up to ${megabytes} MB. Nothing is changed unless the whole file can be read; each problem is listed with its row.</p>
-<form id="upload-form" class="stack" data-questionnaire="${q.id}">
+<form id="upload-form" class="stack" data-questionnaire="${q.id}" data-language-names="${JSON.stringify(deps.languageNames)}">
   <label for="upload-kind">What are you uploading?</label>
   <select id="upload-kind" name="kind">
     <option value="xlsform">XLSForm (.xlsx): becomes a new draft</option>

@@ -174,10 +174,10 @@ ${entries.map((e) => html`<tr><td>${fmtDate(e.at, ctx.timeZone)}</td><td>${audit
 <div><label for="tok-role">Role</label><select id="tok-role" name="role"><option>facility_manager</option><option>viewer</option><option selected>editor</option><option>admin</option></select></div>
 <div><label for="tok-facilities">Facility codes (facility_manager only)</label><input id="tok-facilities" name="facilities" type="text" maxlength="400" placeholder="1001, 1002"></div>
 <div><button type="submit">Create token</button></div></form>
-<table><caption>Tokens</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">By</th><th scope="col">Status</th></tr></thead><tbody>
+<table class="cards"><caption>Tokens</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">By</th><th scope="col">Status</th></tr></thead><tbody>
 ${tokens.map(
   (t) =>
-    html`<tr><td>${t.name}</td><td>${t.role}${t.facilities ? ` (${t.facilities.join(', ')})` : ''}</td><td>${fmtDate(t.createdAt, ctx.timeZone)}</td><td>${t.createdBy}</td><td>${
+    html`<tr><td data-label="Name">${t.name}</td><td data-label="Role">${t.role}${t.facilities ? ` (${t.facilities.join(', ')})` : ''}</td><td data-label="Created">${fmtDate(t.createdAt, ctx.timeZone)}</td><td data-label="By">${t.createdBy}</td><td data-label="Status">${
       t.revokedAt
         ? `revoked ${fmtDate(t.revokedAt, ctx.timeZone)}`
         : html`<form method="post" action="/staff/tokens/${t.id}/revoke">${csrfField(req)}<button type="submit" class="secondary" aria-label="Revoke the token of ${t.name}">Revoke</button></form>`

@@ -142,14 +142,14 @@ export function registerQuestionnairePages(reg: StaffRegistry, ctx: StaffContext
     const list = await listQuestionnaires(ctx.storage, ctx.defaultLanguage);
     const uses = canEdit(req) ? (await facilityTypeUses(ctx.storage)).filter((u) => u.type) : [];
     return page(
-      { title: 'Questionnaires', req, current: '/staff/questionnaires' },
-      html`${error ? notice('error', error) : ''}<table><caption>Each questionnaire, its current published version and its drafts</caption>
+      { title: 'Questionnaires', req, current: '/staff/questionnaires', scripts: canEdit(req) ? ['formats.js'] : [] },
+      html`${error ? notice('error', error) : ''}<table class="cards"><caption>Each questionnaire, its current published version and its drafts</caption>
 <thead><tr><th scope="col">Questionnaire</th><th scope="col">Current version</th><th scope="col">All versions</th><th scope="col">Drafts</th></tr></thead><tbody>
 ${list.map(
-  (q) => html`<tr><td><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
-<td>${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt, ctx.timeZone)}` : html`<span class="status-bad">none published</span>`}</td>
-<td>${q.versions.length}</td>
-<td>${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
+  (q) => html`<tr><td data-label="Questionnaire"><a href="/staff/questionnaires/${q.id}">${q.title}</a> <code>${q.id}</code></td>
+<td data-label="Current version">${q.current ? html`version ${q.current.version}, published ${fmtDate(q.current.publishedAt, ctx.timeZone)}` : html`<span class="status-bad">none published</span>`}</td>
+<td data-label="All versions">${q.versions.length}</td>
+<td data-label="Drafts">${q.drafts.length ? q.drafts.map((d) => html`<a href="/staff/drafts/${d.id}">draft from v${d.basedOn ?? '-'} (${d.updatedBy})</a> `) : 'none'}</td></tr>`,
 )}</tbody></table>
 ${
   canEdit(req)
@@ -164,7 +164,17 @@ ${uses.map(
     }</label>`,
 )}
 <p class="meta">A kind of service not listed here is added on the <a href="/staff/facility-types">Facility types</a> page first.</p></fieldset>
-<p><button type="submit">Start draft</button></p></form>`
+<p><button type="submit">Start draft</button></p></form>
+<h2 id="bring-questionnaire">Or bring one you already have</h2>
+<p>An XLSForm (.xlsx, from ODK, Kobo or a spreadsheet) or a FLOIP flow (.json) becomes a new draft, checked like any other. Its <code>form_id</code> must be the id you give here. What USSD and voice cannot keep (hints, images, phone-app columns) is listed after the upload${
+        list[0] ? html`; see <a href="/staff/questionnaires/${list[0].id}/formats#what-travels">what a file keeps</a>` : ''
+      }.</p>
+<form id="upload-form" class="stack" data-language-names="${JSON.stringify(Object.fromEntries(ctx.languages.map((l) => [l, languageName(l)])))}">
+<label for="upload-id">Questionnaire id (as in the file's form_id)</label><input id="upload-id" name="questionnaireId" type="text" pattern="${IDENTIFIER_PATTERN}" required>
+<label for="upload-kind">What are you uploading?</label><select id="upload-kind" name="kind"><option value="xlsform">XLSForm (.xlsx)</option><option value="floip">FLOIP flow (.json)</option></select>
+<label for="upload-file">File</label><input id="upload-file" name="file" type="file" accept=".xlsx,.json,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required>
+<button type="submit">Upload</button></form>
+<div id="upload-result" aria-live="polite"></div>`
     : ''
 }`,
     );
@@ -554,14 +564,14 @@ function questionTable(draft: Draft, definition: unknown, editable: boolean, sou
   const wordingCell = (path: string, fallback: SafeHtml) => html`<span class="wording" data-wording="${path}" lang="${source.lang}">${words(path) ?? ''}</span>${words(path) ? '' : fallback}`;
   return html`<h2 id="questions-h">Questions</h2>
 <p>Each change here is saved at once, with the texts below. Respondents see the questions in this order; a question shown only after a given answer keeps its rule (see the JSON).</p>
-<table class="questions"><thead><tr><th scope="col">#</th><th scope="col">Question</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
+<table class="questions cards"><thead><tr><th scope="col">#</th><th scope="col">Question</th><th scope="col">Type</th><th scope="col">Optional</th><th scope="col">Options</th>${editable ? html`<th scope="col">Change</th>` : ''}</tr></thead><tbody>
 ${(questions as Array<Record<string, unknown>>).map((q, i) => {
   const id = String(q?.id ?? '?');
   const name = `${questionLabel(id, definition)} (${id})`;
   const options = Array.isArray(q?.options) ? (q.options as Array<{ code?: unknown }>).map((o) => String(o?.code ?? '?')) : null;
-  return html`<tr><td>${i + 1}</td><td>${wordingCell(`questions.${id}.text`, html`<em class="missing">no wording yet</em>`)} <code class="key">${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td>${typeLabel.get(String(q?.type)) ?? String(q?.type ?? '?')}</td>
-<td>${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${name} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
-<td>${
+  return html`<tr><td data-label="Question ${i + 1}" class="number">${i + 1}</td><td data-label="Wording">${wordingCell(`questions.${id}.text`, html`<em class="missing">no wording yet</em>`)} <code class="key">${id}</code>${q?.showIf ? html`<br><em>shown only after certain answers</em>` : ''}</td><td data-label="Type">${typeLabel.get(String(q?.type)) ?? String(q?.type ?? '?')}</td>
+<td data-label="Optional">${q?.optional ? 'yes' : 'no'}${editable ? html` ${button(`optional:${id}`, q?.optional ? 'Make required' : 'Make optional', `Make ${name} ${q?.optional ? 'required' : 'optional'}`)}` : ''}</td>
+<td data-label="Options">${
     options === null
       ? '—'
       : html`<ol class="options">${options.map((code, j) => {
@@ -577,7 +587,7 @@ ${(questions as Array<Record<string, unknown>>).map((q, i) => {
             : ''
         }`
   }</td>
-${editable ? html`<td>${button(`up:${id}`, '↑', `Move ${name} up`)} ${button(`down:${id}`, '↓', `Move ${name} down`)} ${button(`remove:${id}`, 'Remove', `Remove ${name}`)}</td>` : ''}</tr>`;
+${editable ? html`<td data-label="Change">${button(`up:${id}`, '↑', `Move ${name} up`)} ${button(`down:${id}`, '↓', `Move ${name} down`)} ${button(`remove:${id}`, 'Remove', `Remove ${name}`)}</td>` : ''}</tr>`;
 })}</tbody></table>
 ${
   editable

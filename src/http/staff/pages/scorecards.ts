@@ -122,10 +122,10 @@ ${groups.length === 0 ? html`<p>Nothing was sent for ${period}${facility ? ` to 
 ${groups.map(
   (
     g,
-  ) => html`<table class="history"><caption>${g.subject}</caption><thead><tr><th scope="col">To</th><th scope="col">Language</th><th scope="col">Sent</th><th scope="col">Delivery</th><th scope="col">Problem</th><th scope="col">Message</th></tr></thead><tbody>
+  ) => html`<table class="history cards"><caption>${g.subject}</caption><thead><tr><th scope="col">To</th><th scope="col">Language</th><th scope="col">Sent</th><th scope="col">Delivery</th><th scope="col">Problem</th><th scope="col">Message</th></tr></thead><tbody>
 ${g.rows.map(
   (r) =>
-    html`<tr><td>${r.recipientName}<br><code>${r.phone}</code></td><td>${ctx.content.locales[r.language]?.meta.name ?? r.language}</td><td>${r.status}${r.sentAt ? html`<br>${fmtDate(r.sentAt, ctx.timeZone)}` : ''}</td><td>${r.delivery}${r.deliveredAt ? html`<br>${fmtDate(r.deliveredAt, ctx.timeZone)}` : ''}</td><td>${r.problem ? html`<span class="status-bad">${r.problem}</span>` : '—'}</td><td><details><summary>Text</summary><pre>${r.text}</pre></details></td></tr>`,
+    html`<tr><td data-label="To">${r.recipientName}<br><code>${r.phone}</code></td><td data-label="Language">${ctx.content.locales[r.language]?.meta.name ?? r.language}</td><td data-label="Sent">${r.status}${r.sentAt ? html`<br>${fmtDate(r.sentAt, ctx.timeZone)}` : ''}</td><td data-label="Delivery">${r.delivery}${r.deliveredAt ? html`<br>${fmtDate(r.deliveredAt, ctx.timeZone)}` : ''}</td><td data-label="Problem">${r.problem ? html`<span class="status-bad">${r.problem}</span>` : '—'}</td><td data-label="Message"><details><summary>Text</summary><pre>${r.text}</pre></details></td></tr>`,
 )}</tbody></table>`,
 )}`,
       ),
