@@ -8,6 +8,7 @@ import { createMongoVoiceCalls } from './voice-calls.js';
 import type { VoiceCallRepository } from '../voice-calls.js';
 import { createMongoStaffStorage } from './staff-storage.js';
 import { createMongoStaffSessions } from './staff-sessions.js';
+import { createMongoManagerPins } from './manager-pins.js';
 import { createMongoCharters } from './charter-storage.js';
 import type { CharterRepository } from '../charter-ports.js';
 import { createMongoFacilityTypes } from './facility-type-storage.js';
@@ -568,6 +569,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     voiceCalls,
     ...staff,
     staffSessions: createMongoStaffSessions(conn),
+    managerPins: createMongoManagerPins(conn),
     scorecards: createMongoScorecards(models.scorecards),
     outbox: createMongoOutbox(models.outbox, models.outboxClaims, time),
     charters,
