@@ -119,7 +119,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const vault = createContactVault(config.contacts.key);
   const caseDeps = { storage, clock, vault, contactRetentionDays: config.contacts.retentionDays };
   const caseDesk = createCaseDesk({ ...caseDeps, defaultCountry: config.defaultCountry, log });
-  const managerCases = { storage, texts: caseTexts, defaultLanguage: config.defaultLanguage, languages, defaultCountry: config.defaultCountry };
+  const managerCases = { storage, texts: caseTexts, defaultLanguage: config.defaultLanguage, languages, defaultCountry: config.defaultCountry, pinRequired: config.managerPinRequired };
   // a registered manager's number opens the manager's menu on USSD; every other caller gets the report card
   const runner = createSessionRunner(
     createConversationRunner({
@@ -130,7 +130,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       stepper: overrides.stepper,
       cases: caseDesk,
     }),
-    { runner: createManagerRunner({ ...managerCases, systemTexts: texts }), recognise: (callerNumber) => recogniseManager(managerCases, callerNumber) },
+    { runner: createManagerRunner({ ...managerCases, systemTexts: texts, pins: { storage, clock, defaultCountry: config.defaultCountry } }), recognise: (callerNumber) => recogniseManager(managerCases, callerNumber) },
   );
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
