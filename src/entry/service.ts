@@ -130,7 +130,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       stepper: overrides.stepper,
       cases: caseDesk,
     }),
-    { runner: createManagerRunner({ ...managerCases, systemTexts: texts, pins: { storage, clock, defaultCountry: config.defaultCountry } }), recognise: (callerNumber) => recogniseManager(managerCases, callerNumber) },
+    {
+      runner: createManagerRunner({ ...managerCases, systemTexts: texts, pins: { storage, clock, defaultCountry: config.defaultCountry } }),
+      recognise: (callerNumber) => recogniseManager(managerCases, callerNumber),
+    },
   );
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
