@@ -209,6 +209,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     screenLimit: config.ussd.screenLimit,
     root: overrides.root ?? PROJECT_ROOT,
     production: config.production,
+    managerPinRequired: config.managerPinRequired,
     flowResultsSecret: createHmac('sha256', config.respondentKeySecret).update('flow-results-export').digest('hex'),
     voice: { audio: voice.audio, languages: voice.languages },
     dashboard: createDashboardViews({ storage, now: () => clock.now(), timeZone: config.timeZone, maxAgeMs: config.dashboardMaxAgeSeconds * 1000 }),

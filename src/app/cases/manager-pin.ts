@@ -1,8 +1,11 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { ManagerPinOutcome, ManagerPinStatus } from '../../engine/manager-menu.js';
 import type { Clock } from '../../gateways/clock.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
+import { maskPhone } from '../../gateways/sms/port.js';
 import type { ManagerPin, ScryptParams, Storage } from '../../storage/ports.js';
+import { recordAudit } from '../staff/audit.js';
 
 /**
  * The manager's USSD PIN, for programmes that require one (MANAGER_PIN_REQUIRED): staff set it
@@ -73,4 +76,61 @@ export async function checkManagerPin(deps: ManagerPinDeps, callerNumber: string
   if (failures < PIN_LOCK_AFTER) return 'wrong';
   await deps.storage.managerPins.lock(phone, new Date(now.getTime() + PIN_LOCK_MINUTES * 60_000), now);
   return 'locked';
+}
+
+/** What staff type to set a PIN: the PIN twice. */
+export const PinForm = z
+  .object({
+    pin: z.string({ error: 'Type the PIN: 4 to 6 digits.' }).trim().regex(PIN_DIGITS, 'A PIN is 4 to 6 digits (0 to 9), nothing else.'),
+    confirm: z.string({ error: 'Type the PIN a second time.' }).trim(),
+  })
+  .refine((f) => f.pin === f.confirm, { path: ['confirm'], message: 'The two PINs are not the same. Type the same PIN twice.' });
+
+export type PinStaffDeps = { storage: Storage; clock: Clock };
+export type ManagerRef = { facilityCode: string; managerIndex: number };
+export type PinWrite = { ok: true; manager: string } | { ok: false; errors: FieldError[]; notFound?: boolean };
+type FieldError = { field: string; message: string };
+
+/** How staff see one manager's PIN: whether there is one, and whether the number is locked out now. Never the hash. */
+export type PinView = { state: 'none' | 'set' | 'locked'; lockedUntil: Date | null };
+
+async function managerOf(deps: PinStaffDeps, ref: ManagerRef) {
+  const facility = await deps.storage.facilities.findByCode(ref.facilityCode);
+  const manager = facility?.managers[ref.managerIndex];
+  return facility && manager ? { facility, manager } : null;
+}
+
+const notFound = (ref: ManagerRef): PinWrite => ({ ok: false, notFound: true, errors: [{ field: 'manager', message: `Facility ${ref.facilityCode} has no manager ${ref.managerIndex + 1}.` }] });
+
+export async function pinViews(deps: PinStaffDeps, phones: string[]): Promise<PinView[]> {
+  const now = deps.clock.now();
+  return Promise.all(
+    phones.map(async (phone) => {
+      const pin = await deps.storage.managerPins.get(phone);
+      if (!pin) return { state: 'none' as const, lockedUntil: null };
+      return lockedAt(pin, now) ? { state: 'locked' as const, lockedUntil: pin.lockedUntil } : { state: 'set' as const, lockedUntil: null };
+    }),
+  );
+}
+
+/** Staff set (or replace) a manager's PIN; the audit names who, which facility's manager, the number masked, never the PIN. */
+export async function setManagerPin(deps: PinStaffDeps, ref: ManagerRef, form: unknown, actor: string): Promise<PinWrite> {
+  const found = await managerOf(deps, ref);
+  if (!found) return notFound(ref);
+  const parsed = PinForm.safeParse(form ?? {});
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'pin'), message: i.message })) };
+  const { manager, facility } = found;
+  await deps.storage.managerPins.set({ phone: manager.phone, ...(await hashPin(parsed.data.pin)), updatedAt: deps.clock.now() });
+  await recordAudit(deps, { actor, action: 'manager_pin.set', target: `facility ${facility.code}`, details: { manager: manager.name, phone: maskPhone(manager.phone) } });
+  return { ok: true, manager: manager.name };
+}
+
+/** Staff remove a manager's PIN: where a PIN is required, that number cannot open the menu until a new one is set. */
+export async function removeManagerPin(deps: PinStaffDeps, ref: ManagerRef, actor: string): Promise<PinWrite> {
+  const found = await managerOf(deps, ref);
+  if (!found) return notFound(ref);
+  const { manager, facility } = found;
+  if (!(await deps.storage.managerPins.remove(manager.phone))) return { ok: false, errors: [{ field: 'pin', message: `${manager.name} has no PIN to remove.` }] };
+  await recordAudit(deps, { actor, action: 'manager_pin.removed', target: `facility ${facility.code}`, details: { manager: manager.name, phone: maskPhone(manager.phone) } });
+  return { ok: true, manager: manager.name };
 }
