@@ -356,11 +356,13 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         return facilities.countDocuments();
       },
       async managedBy(phone) {
+        // FerretDB 1.x refuses $elemMatch with field conditions ("unknown operator: phone"): the
+        // index on managers.phone finds the candidates, and "an active manager with this number" is checked here
         const docs = await facilities
-          .find({ active: true, managers: { $elemMatch: { phone: String(phone), active: true } } })
+          .find({ active: true, 'managers.phone': String(phone) })
           .sort({ code: 1 })
           .lean<Doc[]>();
-        return docs.map((d) => plainFromDoc<Facility>(d, FACILITY_INTERNAL));
+        return docs.map((d) => plainFromDoc<Facility>(d, FACILITY_INTERNAL)).filter((f) => f.managers.some((m) => m.phone === phone && m.active));
       },
       async insert(facility) {
         try {
