@@ -79,7 +79,8 @@ export type ManagerMenuEvent =
   | ConversationEvent
   | { type: 'MANAGER_CASES'; cases: ManagedCase[]; more: number }
   | { type: 'MANAGER_PIN'; status: ManagerPinStatus }
-  | { type: 'PIN_CHECKED'; outcome: ManagerPinOutcome };
+  /** `lockIn`: wrong PINs the number has left before it is locked out, when fewer than the session's tries */
+  | { type: 'PIN_CHECKED'; outcome: ManagerPinOutcome; lockIn?: number };
 
 export type ManagerMenuEffect =
   /** whether the manager's number has a PIN, or is locked out; answer with MANAGER_PIN */
@@ -149,7 +150,11 @@ export const MANAGER_MENU = setup({
     emitPinCheck: emit({ type: 'checkManagerPin' }),
     pinWrong: assign({
       pinTries: ({ context }) => context.pinTries + 1,
-      error: ({ context }) => ({ key: 'manager.pin.wrong', vars: { left: MANAGER_PIN_TRIES - context.pinTries - 1 } }),
+      // the tries left in this session, or before the lock-out if that comes first
+      error: ({ context, event }) => ({
+        key: 'manager.pin.wrong',
+        vars: { left: Math.min(MANAGER_PIN_TRIES - context.pinTries - 1, event.type === 'PIN_CHECKED' ? (event.lockIn ?? MANAGER_PIN_TRIES) : MANAGER_PIN_TRIES) },
+      }),
     }),
     pinRight: assign({ pinTries: 0, error: null }),
     endPinWrong: assign({ pinTries: ({ context }) => context.pinTries + 1, end: { key: 'manager.end.pin_wrong' }, error: null }),

@@ -113,6 +113,7 @@ describe("the manager's PIN", () => {
     const wrong = (from: ManagerMenuStep) => step(step(from, { type: 'ANSWER', text: '1111' }), { type: 'PIN_CHECKED', outcome: 'wrong' });
     s = wrong(s);
     expect(screen(s).error?.text).toBe('Wrong PIN. 2 tries left.');
+    expect(screen(step(step(s, { type: 'ANSWER', text: '1111' }), { type: 'PIN_CHECKED', outcome: 'wrong', lockIn: 1 })).error?.text, 'the lock-out comes first').toBe('Wrong PIN. 1 try left.');
     s = wrong(s);
     expect(screen(s).error?.text).toBe('Wrong PIN. 1 try left.');
     const locked = step(step(s, { type: 'ANSWER', text: '1111' }), { type: 'PIN_CHECKED', outcome: 'locked' });

@@ -59,23 +59,23 @@ export async function managerPinStatus(deps: ManagerPinDeps, callerNumber: strin
  * Checks what the manager typed. A wrong PIN is counted; the fifth in a row locks the number
  * out ('locked'). A number locked out meanwhile (another session) is not checked at all.
  */
-export async function checkManagerPin(deps: ManagerPinDeps, callerNumber: string, typed: string): Promise<ManagerPinOutcome> {
+export async function checkManagerPin(deps: ManagerPinDeps, callerNumber: string, typed: string): Promise<{ outcome: ManagerPinOutcome; lockIn?: number }> {
   const now = deps.clock.now();
   const phone = e164(deps, callerNumber);
   const pin = phone ? await deps.storage.managerPins.get(phone) : null;
   // the PIN was removed since the screen asked for it: the session ends, the menu stays shut
-  if (!phone || !pin) return 'locked';
-  if (lockedAt(pin, now)) return 'locked';
+  if (!phone || !pin) return { outcome: 'locked' };
+  if (lockedAt(pin, now)) return { outcome: 'locked' };
   // anything but 4 to 6 digits is wrong too, after the same work, so the time taken says nothing
   const matches = await pinMatches(pin, typed.trim());
   if (matches && PIN_DIGITS.test(typed.trim())) {
     await deps.storage.managerPins.clearFailures(phone, now);
-    return 'right';
+    return { outcome: 'right' };
   }
   const failures = await deps.storage.managerPins.recordFailure(phone, now);
-  if (failures < PIN_LOCK_AFTER) return 'wrong';
+  if (failures < PIN_LOCK_AFTER) return { outcome: 'wrong', lockIn: PIN_LOCK_AFTER - failures };
   await deps.storage.managerPins.lock(phone, new Date(now.getTime() + PIN_LOCK_MINUTES * 60_000), now);
-  return 'locked';
+  return { outcome: 'locked' };
 }
 
 /** What staff type to set a PIN: the PIN twice. */

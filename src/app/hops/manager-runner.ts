@@ -27,7 +27,7 @@ export function createManagerRunner(deps: ManagerRunnerDeps) {
       effects = [...effects, ...current.effects];
     };
     if (current.effects.some((e) => e.type === 'lookupManagerPin')) await answer({ type: 'MANAGER_PIN', status: await managerPinStatus(deps.pins, hop.phone) });
-    if (current.effects.some((e) => e.type === 'checkManagerPin')) await answer({ type: 'PIN_CHECKED', outcome: await checkManagerPin(deps.pins, hop.phone, typed ?? '') });
+    if (current.effects.some((e) => e.type === 'checkManagerPin')) await answer({ type: 'PIN_CHECKED', ...(await checkManagerPin(deps.pins, hop.phone, typed ?? '')) });
     if (current.effects.some((e) => e.type === 'lookupManagerCases')) {
       const { context } = current.state;
       await answer({ type: 'MANAGER_CASES', ...(await casesForManager(deps, context.facilities, context.lang)) });
