@@ -104,7 +104,7 @@ describe.skipIf(Boolean(chromiumMissing))('a new kind of service, from its type 
 
     // a questionnaire for it: the start form asks for the kind(s) of service
     await page.getByRole('link', { name: 'Questionnaires' }).click();
-    await page.getByLabel(/^Questionnaire id/).fill('water');
+    await page.getByLabel(/^Questionnaire id \(lower-case/).fill('water');
     await page.getByRole('button', { name: 'Start draft' }).click();
     await seen(page.getByRole('alert'), 'Not started: choose which kind(s) of service the new questionnaire serves');
     await photograph('questionnaire-start');
