@@ -51,6 +51,7 @@ import { loadScorecardTemplates } from '../app/scorecards/compose.js';
 import { defaultPreviewPeriod, previewScorecard } from '../app/scorecards/preview-scorecard.js';
 import { systemClock, type Clock } from '../gateways/clock.js';
 import { randomIds, type IdGenerator } from '../gateways/ids.js';
+import { createInputDigest } from '../text/input-digest.js';
 import { createRespondentKeyer } from '../gateways/respondent-key.js';
 import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
@@ -146,7 +147,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log,
   };
   const ussd = {
-    handleHop: createHopHandler({ ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, ussdAdapter({ screenLimit: config.ussd.screenLimit })),
+    handleHop: createHopHandler(
+      { ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } },
+      ussdAdapter({ screenLimit: config.ussd.screenLimit, inputDigest: createInputDigest(config.respondentKeySecret) }),
+    ),
     async handleSessionEnd(event: UssdSessionEvent) {
       const ended = await abandonUnfinished({ storage, clock, cases: caseDesk }, 'ussd', event.sessionId);
       if (ended.abandoned) log.info({ sessionId: event.sessionId, status: event.status }, 'USSD session ended before the report was finished');

@@ -60,6 +60,8 @@ describe("the manager's PIN, when the programme requires one", () => {
     expect(JSON.stringify(stored)).not.toContain(PIN);
     expect(stored).toMatchObject({ failures: 0, lockedUntil: null });
     expect(t.logs.join('')).not.toContain(PIN);
+    // nor does the hop session keep what was typed (Africa's Talking's text holds the PIN)
+    expect(JSON.stringify(await t.storage.sessions.get('ussd', peter.sessionId))).not.toContain(PIN);
   });
 
   it('ends after three wrong PINs in a session, saying how many tries are left, and records nothing', async () => {
