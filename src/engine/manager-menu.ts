@@ -16,6 +16,12 @@ import { WRITTEN_NUMBER } from '../text/phone-numbers.js';
  * which the app applies after the hop is claimed. Its state is plain JSON, marked
  * `machine: 'manager'` so a hop knows which machine a stored session runs on. It is stepped
  * with XState's public transition functions: a manager's hops are few.
+ *
+ * Where the programme requires a PIN (MANAGER_PIN_REQUIRED), the menu opens on a PIN screen.
+ * Whether the number has a PIN, or is locked out, arrives as an event (the answer to
+ * lookupManagerPin); so does the check of what was typed (the answer to checkManagerPin,
+ * which the app makes on the hop's own input: the PIN never enters the machine's state).
+ * Three wrong PINs end the session; the lock-out across sessions is the app's to count.
  */
 
 /** The events a manager may record from the menu, in the order the menu offers them. */
@@ -35,6 +41,8 @@ export type ManagedCase = {
 
 export type ManagerMenuInput = {
   lang: string;
+  /** the programme asks for the manager's PIN before the menu (absent: it does not) */
+  pinRequired?: boolean;
   /** who acts, as the case history names them (never their number) */
   actor: string;
   /** the codes of the facilities this manager may act on */
@@ -43,6 +51,9 @@ export type ManagerMenuInput = {
 
 export type ManagerMenuContext = {
   lang: string;
+  pinRequired: boolean;
+  /** wrong PINs typed in this session */
+  pinTries: number;
   actor: string;
   facilities: string[];
   /** null until the cases arrive */
@@ -56,15 +67,32 @@ export type ManagerMenuContext = {
   end: Message | null;
 };
 
-export type ManagerMenuEvent = ConversationEvent | { type: 'MANAGER_CASES'; cases: ManagedCase[]; more: number };
+/** Tries at the PIN in one session before it ends. */
+export const MANAGER_PIN_TRIES = 3;
+
+/** Whether the number has a PIN it may try now: the answer to lookupManagerPin. */
+export type ManagerPinStatus = 'set' | 'unset' | 'locked';
+/** What the app found the typed PIN to be: the answer to checkManagerPin ('locked': wrong, and now locked out). */
+export type ManagerPinOutcome = 'right' | 'wrong' | 'locked';
+
+export type ManagerMenuEvent =
+  | ConversationEvent
+  | { type: 'MANAGER_CASES'; cases: ManagedCase[]; more: number }
+  | { type: 'MANAGER_PIN'; status: ManagerPinStatus }
+  /** `lockIn`: wrong PINs the number has left before it is locked out, when fewer than the session's tries */
+  | { type: 'PIN_CHECKED'; outcome: ManagerPinOutcome; lockIn?: number };
 
 export type ManagerMenuEffect =
+  /** whether the manager's number has a PIN, or is locked out; answer with MANAGER_PIN */
+  | { type: 'lookupManagerPin' }
+  /** check what the manager just typed against their PIN (the app holds the hop's input); answer with PIN_CHECKED */
+  | { type: 'checkManagerPin' }
   /** list the open cases of the manager's facilities; answer with MANAGER_CASES */
   | { type: 'lookupManagerCases' }
   /** record the manager's decision on a case (after the hop is claimed) */
   | { type: 'caseActed'; reference: string; event: ManagerCaseEvent; actionCode: string | null; note: string | null };
 
-export const MANAGER_EFFECT_TYPES: ReadonlySet<string> = new Set<ManagerMenuEffect['type']>(['lookupManagerCases', 'caseActed']);
+export const MANAGER_EFFECT_TYPES: ReadonlySet<string> = new Set<ManagerMenuEffect['type']>(['lookupManagerPin', 'checkManagerPin', 'lookupManagerCases', 'caseActed']);
 
 /** A note a manager types on a phone: short, so it fits the citizen's SMS and the history. */
 export const MANAGER_NOTE_MAX = 140;
@@ -100,6 +128,10 @@ const types = {
 export const MANAGER_MENU = setup({
   types,
   guards: {
+    pinRequired: ({ context }) => context.pinRequired,
+    pinIs: ({ event }, params: { status: ManagerPinStatus }) => event.type === 'MANAGER_PIN' && event.status === params.status,
+    pinOutcome: ({ event }, params: { outcome: ManagerPinOutcome }) => event.type === 'PIN_CHECKED' && event.outcome === params.outcome,
+    lastPinTry: ({ context }) => context.pinTries + 1 >= MANAGER_PIN_TRIES,
     noCases: ({ event }) => event.type === 'MANAGER_CASES' && event.cases.length === 0,
     pickedCase: ({ context, event }) => parseMenuPick(textOf(event), context.cases?.length ?? 0).ok,
     pickedEvent: ({ context, event }, params: { event: ManagerCaseEvent }) => {
@@ -114,6 +146,20 @@ export const MANAGER_MENU = setup({
     actionChosen: ({ context }) => context.event === 'action_taken',
   },
   actions: {
+    emitPinLookup: emit({ type: 'lookupManagerPin' }),
+    emitPinCheck: emit({ type: 'checkManagerPin' }),
+    pinWrong: assign({
+      pinTries: ({ context }) => context.pinTries + 1,
+      // the tries left in this session, or before the lock-out if that comes first
+      error: ({ context, event }) => ({
+        key: 'manager.pin.wrong',
+        vars: { left: Math.min(MANAGER_PIN_TRIES - context.pinTries - 1, event.type === 'PIN_CHECKED' ? (event.lockIn ?? MANAGER_PIN_TRIES) : MANAGER_PIN_TRIES) },
+      }),
+    }),
+    pinRight: assign({ pinTries: 0, error: null }),
+    endPinWrong: assign({ pinTries: ({ context }) => context.pinTries + 1, end: { key: 'manager.end.pin_wrong' }, error: null }),
+    endPinLocked: assign({ end: { key: 'manager.end.pin_locked' }, error: null }),
+    endPinUnset: assign({ end: { key: 'manager.end.pin_unset' }, error: null }),
     takeCases: assign(({ event }) => (event.type === 'MANAGER_CASES' ? { cases: event.cases, more: event.more } : {})),
     enterScreen: assign({ error: null }),
     clearError: assign({ error: null }),
@@ -164,6 +210,8 @@ export const MANAGER_MENU = setup({
   // xstate's pure transition() builds a throwaway actor whose first snapshot has no input: it must not throw
   context: ({ input }) => ({
     lang: input?.lang ?? 'en',
+    pinRequired: input?.pinRequired ?? false,
+    pinTries: 0,
     actor: input?.actor ?? '',
     facilities: input?.facilities ?? [],
     cases: null,
@@ -174,13 +222,40 @@ export const MANAGER_MENU = setup({
     error: null,
     end: null,
   }),
-  initial: 'loading',
+  initial: 'start',
   on: {
     FAILED: { target: '.ended', actions: 'endFailed' },
     // an event the screen does not take changes nothing but the error line: it showed once
     '*': { actions: 'clearError' },
   },
   states: {
+    // without a PIN the menu loads at once, exactly as before there were PINs
+    start: { always: [{ guard: 'pinRequired', target: 'pinLookup' }, { target: 'loading' }] },
+    pinLookup: {
+      entry: 'emitPinLookup',
+      on: {
+        MANAGER_PIN: [
+          { guard: { type: 'pinIs', params: { status: 'unset' } }, target: 'ended', actions: 'endPinUnset' },
+          { guard: { type: 'pinIs', params: { status: 'locked' } }, target: 'ended', actions: 'endPinLocked' },
+          { target: 'pin' },
+        ],
+      },
+    },
+    pin: {
+      // the typed PIN is not kept: the app checks the hop's input and answers with PIN_CHECKED
+      on: { ANSWER: { target: 'pinCheck' } },
+    },
+    pinCheck: {
+      entry: 'emitPinCheck',
+      on: {
+        PIN_CHECKED: [
+          { guard: { type: 'pinOutcome', params: { outcome: 'right' } }, target: 'loading', actions: 'pinRight' },
+          { guard: { type: 'pinOutcome', params: { outcome: 'locked' } }, target: 'ended', actions: 'endPinLocked' },
+          { guard: 'lastPinTry', target: 'ended', actions: 'endPinWrong' },
+          { target: 'pin', actions: 'pinWrong' },
+        ],
+      },
+    },
     loading: {
       entry: 'emitLookup',
       on: {
@@ -256,9 +331,11 @@ function stepOf(snapshot: ReturnType<typeof MANAGER_MENU.resolveState>, actions:
 }
 
 /** Which screen a manager's stored state is on. */
-export type ManagerScreen = 'loading' | 'cases' | 'case' | 'action' | 'note' | 'ended';
+export type ManagerScreen = 'pinLookup' | 'pin' | 'pinCheck' | 'loading' | 'cases' | 'case' | 'action' | 'note' | 'ended';
+
+const SCREENS: ReadonlySet<string> = new Set<ManagerScreen>(['pinLookup', 'pin', 'pinCheck', 'loading', 'cases', 'case', 'action', 'note']);
 
 export function managerScreenOf(state: Pick<ManagerMenuState, 'value'>): ManagerScreen {
   const v = state.value;
-  return v === 'cases' || v === 'case' || v === 'action' || v === 'note' || v === 'loading' ? v : 'ended';
+  return typeof v === 'string' && SCREENS.has(v) ? (v as ManagerScreen) : 'ended';
 }

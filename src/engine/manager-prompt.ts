@@ -34,6 +34,11 @@ export function managerPromptFor(state: ManagerMenuState, texts: SystemTextSourc
   };
   const selected = c.cases?.find((x) => x.reference === c.selected) ?? null;
   switch (managerScreenOf(state)) {
+    // the PIN screen takes digits; its error line says how many tries are left
+    case 'pinLookup':
+    case 'pin':
+    case 'pinCheck':
+      return { ...base, id: 'manager:pin', kind: 'input', listen: INPUT, body: [t('manager.pin.prompt')] };
     case 'loading':
     case 'cases': {
       const cases = c.cases ?? [];

@@ -7,7 +7,8 @@ import type { CaseStatus } from './cases/case-machine.js';
 
 /**
  * Walks the manager's menu over its own graph (xstate/graph), as walk.ts walks the citizen's
- * conversation: with the cases the registry could answer (none; one in each status a manager
+ * conversation: with a PIN required (no PIN set, locked out, a right PIN, wrong ones up to the
+ * last try), with the cases the registry could answer (none; one in each status a manager
  * acts on, the first carrying the longest texts), every key that moves it, a wrong key, a
  * refused note, skipping and going back. Returns every distinct screen and any state from
  * which no ending can be reached, so a check can see that every screen fits in every language.
@@ -32,12 +33,23 @@ type Event = EventFromLogic<typeof MANAGER_MENU>;
 
 export function walkManagerMenu(lang: string, texts: SystemTextSource, sample: ManagerWalkSample): ManagerWalkResult {
   const cases: ManagedCase[] = STATUSES.map((status, i) => ({ reference: `${REFERENCE}${i}`, facility: sample.facility, problem: sample.problem, status, actions: sample.actions }));
-  const input: ManagerMenuInput = { lang, actor: 'manager', facilities: ['99999999'] };
-  const keyOf = (s: Snapshot) => JSON.stringify([s.value, s.context.cases?.length ?? null, s.context.selected, s.context.event, s.context.actionCode, s.context.error, s.context.end]);
+  // with a PIN required every screen is reachable: the PIN's own, then the menu's as without one
+  const input: ManagerMenuInput = { lang, actor: 'manager', facilities: ['99999999'], pinRequired: true };
+  const keyOf = (s: Snapshot) =>
+    JSON.stringify([s.value, s.context.pinTries, s.context.cases?.length ?? null, s.context.selected, s.context.event, s.context.actionCode, s.context.error, s.context.end]);
   const eventsAt = (s: Snapshot): Event[] => {
     const state = asState(s);
     const out: ManagerMenuEvent[] = [];
     switch (managerScreenOf(state)) {
+      case 'pinLookup':
+        out.push({ type: 'MANAGER_PIN', status: 'unset' }, { type: 'MANAGER_PIN', status: 'locked' }, { type: 'MANAGER_PIN', status: 'set' });
+        break;
+      case 'pin':
+        out.push({ type: 'ANSWER', text: '0000' });
+        break;
+      case 'pinCheck':
+        out.push({ type: 'PIN_CHECKED', outcome: 'wrong' }, { type: 'PIN_CHECKED', outcome: 'locked' }, { type: 'PIN_CHECKED', outcome: 'right' });
+        break;
       case 'loading':
         out.push({ type: 'MANAGER_CASES', cases: [], more: 0 }, { type: 'MANAGER_CASES', cases, more: 1 });
         break;
@@ -80,9 +92,10 @@ export function walkManagerMenu(lang: string, texts: SystemTextSource, sample: M
   const result: ManagerWalkResult = { lang, screens: [], stuck: [] };
   const seen = new Set<string>();
   for (const s of states.values()) {
-    if (managerScreenOf(asState(s)) === 'loading') continue;
+    // the lookups and the PIN's check answer within the hop: no screen is shown there
+    if (['pinLookup', 'pinCheck', 'loading'].includes(managerScreenOf(asState(s)))) continue;
     const prompt = managerPromptFor(asState(s), texts);
-    const id = `${prompt.id}|${prompt.error?.key ?? ''}|${s.context.selected ?? ''}`;
+    const id = `${prompt.id}|${prompt.error?.key ?? ''}|${prompt.error?.text ?? ''}|${s.context.selected ?? ''}`;
     if (!seen.has(id)) {
       seen.add(id);
       result.screens.push(prompt);

@@ -80,6 +80,7 @@ const Env = z.object({
     .max(7 * 24 * 60)
     .default(24 * 60),
   MAX_FACILITY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  MANAGER_PIN_REQUIRED: bool.default(false),
   TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Africa/Johannesburg').default('Africa/Johannesburg'),
   DEFAULT_LANGUAGE: z
     .string()
@@ -150,6 +151,8 @@ export type Config = {
   dashboardMaxAgeSeconds: number;
   sessionTtlMinutes: number;
   maxFacilityAttempts: number;
+  /** whether a manager types their USSD PIN before the manager's menu opens (MANAGER_PIN_REQUIRED) */
+  managerPinRequired: boolean;
   timeZone: string;
   defaultLanguage: string;
   /** the country of phone numbers written without +country code (0821234567) */
@@ -227,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dashboardMaxAgeSeconds: e.DASHBOARD_MAX_AGE_SECONDS,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     maxFacilityAttempts: e.MAX_FACILITY_ATTEMPTS,
+    managerPinRequired: e.MANAGER_PIN_REQUIRED,
     timeZone: e.TIME_ZONE,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     defaultCountry: e.DEFAULT_COUNTRY as CountryCode,

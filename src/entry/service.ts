@@ -51,6 +51,7 @@ import { loadScorecardTemplates } from '../app/scorecards/compose.js';
 import { defaultPreviewPeriod, previewScorecard } from '../app/scorecards/preview-scorecard.js';
 import { systemClock, type Clock } from '../gateways/clock.js';
 import { randomIds, type IdGenerator } from '../gateways/ids.js';
+import { createInputDigest } from '../text/input-digest.js';
 import { createRespondentKeyer } from '../gateways/respondent-key.js';
 import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
@@ -119,7 +120,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const vault = createContactVault(config.contacts.key);
   const caseDeps = { storage, clock, vault, contactRetentionDays: config.contacts.retentionDays };
   const caseDesk = createCaseDesk({ ...caseDeps, defaultCountry: config.defaultCountry, log });
-  const managerCases = { storage, texts: caseTexts, defaultLanguage: config.defaultLanguage, languages, defaultCountry: config.defaultCountry };
+  const managerCases = { storage, texts: caseTexts, defaultLanguage: config.defaultLanguage, languages, defaultCountry: config.defaultCountry, pinRequired: config.managerPinRequired };
   // a registered manager's number opens the manager's menu on USSD; every other caller gets the report card
   const runner = createSessionRunner(
     createConversationRunner({
@@ -130,7 +131,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       stepper: overrides.stepper,
       cases: caseDesk,
     }),
-    { runner: createManagerRunner({ ...managerCases, systemTexts: texts }), recognise: (callerNumber) => recogniseManager(managerCases, callerNumber) },
+    {
+      runner: createManagerRunner({ ...managerCases, systemTexts: texts, pins: { storage, clock, defaultCountry: config.defaultCountry } }),
+      recognise: (callerNumber) => recogniseManager(managerCases, callerNumber),
+    },
   );
   const respondentKey = createRespondentKeyer(config.respondentKeySecret, config.defaultCountry);
   const hopDeps = {
@@ -143,7 +147,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log,
   };
   const ussd = {
-    handleHop: createHopHandler({ ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } }, ussdAdapter({ screenLimit: config.ussd.screenLimit })),
+    handleHop: createHopHandler(
+      { ...hopDeps, settings: { sessionTtlMinutes: config.sessionTtlMinutes, languages } },
+      ussdAdapter({ screenLimit: config.ussd.screenLimit, inputDigest: createInputDigest(config.respondentKeySecret) }),
+    ),
     async handleSessionEnd(event: UssdSessionEvent) {
       const ended = await abandonUnfinished({ storage, clock, cases: caseDesk }, 'ussd', event.sessionId);
       if (ended.abandoned) log.info({ sessionId: event.sessionId, status: event.status }, 'USSD session ended before the report was finished');
@@ -206,6 +213,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     screenLimit: config.ussd.screenLimit,
     root: overrides.root ?? PROJECT_ROOT,
     production: config.production,
+    managerPinRequired: config.managerPinRequired,
     flowResultsSecret: createHmac('sha256', config.respondentKeySecret).update('flow-results-export').digest('hex'),
     voice: { audio: voice.audio, languages: voice.languages },
     dashboard: createDashboardViews({ storage, now: () => clock.now(), timeZone: config.timeZone, maxAgeMs: config.dashboardMaxAgeSeconds * 1000 }),

@@ -225,6 +225,8 @@ export interface RespondentRepository {
 export type { ApiToken, AuditEntry, AuditRepository, Draft, DraftRepository, DistrictRepository, TokenRepository } from './staff-ports.js';
 import type { AuditRepository, DistrictRepository, DraftRepository, TokenRepository } from './staff-ports.js';
 import type { StaffSessionRepository } from './staff-sessions.js';
+import type { ManagerPinRepository } from './manager-pins.js';
+export type { ManagerPin, ManagerPinRepository, ScryptParams } from './manager-pins.js';
 import type { CharterRepository } from './charter-ports.js';
 export type * from './charter-ports.js';
 import type { FacilityTypeRepository } from './facility-type-ports.js';
@@ -259,6 +261,8 @@ export type Storage = {
   districts: DistrictRepository;
   /** signed-in staff browsers, so signing out ends a session on the server */
   staffSessions: StaffSessionRepository;
+  /** managers' USSD PINs (a scrypt hash only), for programmes that require one */
+  managerPins: ManagerPinRepository;
   scorecards: ScorecardRepository;
   outbox: OutboxRepository;
   /** commitment charters agreed at community dialogues */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newInputSince, prefilledFacilityCode } from '../../src/channels/ussd/protocol.js';
+import { newInputSince, newInputSinceKept, prefilledFacilityCode } from '../../src/channels/ussd/protocol.js';
+import { createInputDigest } from '../../src/text/input-digest.js';
 import { layout, renderUssd } from '../../src/channels/ussd/render.js';
 import type { Prompt } from '../../src/engine/prompt.js';
 import { gsm7Septets, isGsm7, smsSegments, toGsm7Lookalikes, ussdLength } from '../../src/text/gsm.js';
@@ -22,6 +23,31 @@ describe('new input since the last accepted hop', () => {
     ['', '', null],
   ])('after %j, text %j brings %j', (previous, text, expected) => {
     expect(newInputSince(previous, text)).toBe(expected);
+  });
+  it.each([
+    ['', '', null],
+    ['', '1001', '1001'],
+    ['1', '1*1001', '1001'],
+    ['1*1001', '1*1001*a*b c', 'a*b c'],
+    ['1*a', '1*a*', ''],
+    ['1*2*3', '1*2*9', null],
+    ['1*2', '5', null],
+    ['1*2*3', '1*2', null],
+    ['1*2', '', null],
+    ['1*2', '1*22', null],
+    ['1*2', '1*3*4', null],
+  ])('after a digest of %j, text %j brings %j, as after the text itself', (previous, text, expected) => {
+    const digest = createInputDigest('a test secret of 32 characters..');
+    expect(newInputSinceKept(digest(previous), text, digest)).toBe(expected);
+    // a session stored before digests kept the text: read as before
+    expect(newInputSinceKept(previous, text, digest)).toBe(expected);
+  });
+  it('keeps no input in a digest, and a digest under another key extends nothing', () => {
+    const digest = createInputDigest('a test secret of 32 characters..');
+    const kept = digest('1*482913');
+    expect(kept).not.toContain('482913');
+    expect(newInputSinceKept(kept, '1*482913*1', createInputDigest('another secret of 32 characters.'))).toBeNull();
+    expect(newInputSinceKept(kept, '1*482913*1', digest)).toBe('1');
   });
   it('reads a pre-filled facility code only when it looks like one', () => {
     expect(prefilledFacilityCode('1001')).toBe('1001');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { dialReport } from '../support/reports.js';
+import { hashPin } from '../../src/app/cases/manager-pin.js';
 
 /**
  * The facility manager's USSD menu over the real server, posted exactly as Africa's Talking
@@ -106,6 +107,12 @@ describe("the manager's menu", () => {
     const open = (list.body.match(/\n\d+\. /g) ?? []).length;
     expect((await peter.send('9')).body).toBe(`${list.body.replace(/^CON /, `CON Reply with a number from 1 to ${open}.\n`)}`);
     expect((await t.storage.cases.get(c.reference))!.status).toBe('open');
+  });
+
+  it('opens the menu at once when the programme requires no PIN, even for a number that has one', async () => {
+    await t.storage.managerPins.set({ phone: PETER, ...(await hashPin('4829')), updatedAt: t.clock.now() });
+    expect((await t.phone(PETER).dial()).body).toMatch(/^(CON \d+ open cases?\. Choose one:|END No open cases)/);
+    await t.storage.managerPins.remove(PETER);
   });
 
   it('gives a manager who is no longer active the report card, not the menu', async () => {

@@ -106,10 +106,20 @@ describe('USSD: stale and racing hops', () => {
     expect(new Set(hops.map((h) => h.body)).size).toBe(1);
     expect(hops[0]!.body).toBe(session.lastReply);
     expect(hops[0]!.body).toMatch(/^CON How did the staff treat you/);
-    // one hop won; the answer stored is the winner's, and it is the only one
-    expect(texts).toContain(session.lastInput);
-    const winner = Number(session.lastInput.split('*').pop());
-    expect(response!.answers.map((a) => [a.questionId, a.value])).toEqual([['wait', WAIT_CODES[winner - 1]]]);
+    // one hop won, and the answer stored is the only one
+    const answers = response!.answers.map((a) => [a.questionId, a.value]);
+    expect(answers).toHaveLength(1);
+    const winner = WAIT_CODES.indexOf(answers[0]![1] as (typeof WAIT_CODES)[number]) + 1;
+    expect(winner).toBeGreaterThan(0);
+    // the session kept the winner's text (as a digest, never the text): a loser's text taken
+    // further is stale, the winner's goes on
+    expect(session.lastInput).not.toContain('1001');
+    const loser = winner === 1 ? 2 : 1;
+    expect((await phone.at(`1*1001*1*${loser}*1`)).body).toBe(session.lastReply);
+    expect((await phone.at(`1*1001*1*${winner}*1`)).body).toMatch(/^CON Did you get the medicines/);
+    const after = (await stored(id)).response!.answers;
+    expect(after.map((a) => a.questionId)).toEqual(['wait', 'staff']);
+    expect(after[0]!.value).toBe(WAIT_CODES[winner - 1]);
   });
 
   it('the extended dial string (*384*123*1001#) still pre-fills the facility code', async () => {

@@ -84,6 +84,52 @@ describe("the manager's menu machine", () => {
   });
 });
 
+describe("the manager's PIN", () => {
+  const WITH_PIN = { ...INPUT, pinRequired: true };
+
+  it('asks whether the number has a PIN first, never for the cases, and ends without one or when locked out', () => {
+    const started = startManagerMenu(WITH_PIN);
+    expect(started.effects).toEqual([{ type: 'lookupManagerPin' }]);
+    expect(step(started, { type: 'MANAGER_CASES', cases: CASES, more: 0 }).state.value, 'cases do not jump the PIN').toBe('pinLookup');
+    const unset = step(started, { type: 'MANAGER_PIN', status: 'unset' });
+    expect(unset.done).toBe(true);
+    expect(screen(unset)).toMatchObject({ id: 'end:manager.end.pin_unset', kind: 'end' });
+    expect(screen(step(started, { type: 'MANAGER_PIN', status: 'locked' })).id).toBe('end:manager.end.pin_locked');
+  });
+
+  it('asks for the PIN, keeps nothing of what was typed, and opens the menu on the right one', () => {
+    const asked = step(startManagerMenu(WITH_PIN), { type: 'MANAGER_PIN', status: 'set' });
+    expect(screen(asked)).toMatchObject({ id: 'manager:pin', kind: 'input', body: [{ text: 'Enter your PIN:' }] });
+    const typed = step(asked, { type: 'ANSWER', text: '482913' });
+    expect(typed.effects).toEqual([{ type: 'checkManagerPin' }]);
+    expect(JSON.stringify(typed.state)).not.toContain('482913');
+    const right = step(typed, { type: 'PIN_CHECKED', outcome: 'right' });
+    expect(right.effects).toEqual([{ type: 'lookupManagerCases' }]);
+    expect(screen(step(right, { type: 'MANAGER_CASES', cases: CASES, more: 0 })).id).toBe('manager:cases');
+  });
+
+  it('says how many tries are left, ends on the third wrong PIN, and at once when the number is locked out', () => {
+    let s = step(startManagerMenu(WITH_PIN), { type: 'MANAGER_PIN', status: 'set' });
+    const wrong = (from: ManagerMenuStep) => step(step(from, { type: 'ANSWER', text: '1111' }), { type: 'PIN_CHECKED', outcome: 'wrong' });
+    s = wrong(s);
+    expect(screen(s).error?.text).toBe('Wrong PIN. 2 tries left.');
+    expect(screen(step(step(s, { type: 'ANSWER', text: '1111' }), { type: 'PIN_CHECKED', outcome: 'wrong', lockIn: 1 })).error?.text, 'the lock-out comes first').toBe('Wrong PIN. 1 try left.');
+    s = wrong(s);
+    expect(screen(s).error?.text).toBe('Wrong PIN. 1 try left.');
+    const locked = step(step(s, { type: 'ANSWER', text: '1111' }), { type: 'PIN_CHECKED', outcome: 'locked' });
+    expect(screen(locked).id).toBe('end:manager.end.pin_locked');
+    s = wrong(s);
+    expect(s.done).toBe(true);
+    expect(s.effects).toEqual([]);
+    expect(screen(s).id).toBe('end:manager.end.pin_wrong');
+  });
+
+  it('starts on the cases, as before, when no PIN is required', () => {
+    expect(startManagerMenu({ ...INPUT, pinRequired: false })).toStrictEqual(startManagerMenu(INPUT));
+    expect(startManagerMenu(INPUT).state.value).toBe('loading');
+  });
+});
+
 describe("the manager's menu walk", () => {
   it.each(LANGUAGES)('reaches every screen and ending in %s, and every screen fits a USSD screen', (lang) => {
     for (const flow of content.flows) {
@@ -91,10 +137,24 @@ describe("the manager's menu walk", () => {
       const walk = walkManagerMenu(lang, systemTexts, managerMenuSample(q, lang, caseTexts, 'en', LONGEST_FACILITY_NAME));
       expect(walk.stuck).toEqual([]);
       const ids = new Set(walk.screens.map((p) => p.id));
-      for (const id of ['manager:cases', 'manager:case', 'manager:action', 'manager:note', 'end:manager.end.recorded', 'end:manager.end.no_cases']) expect(ids, `${flow.id} ${lang}`).toContain(id);
+      for (const id of [
+        'manager:pin',
+        'end:manager.end.pin_unset',
+        'end:manager.end.pin_wrong',
+        'end:manager.end.pin_locked',
+        'manager:cases',
+        'manager:case',
+        'manager:action',
+        'manager:note',
+        'end:manager.end.recorded',
+        'end:manager.end.no_cases',
+      ])
+        expect(ids, `${flow.id} ${lang}`).toContain(id);
       for (const p of walk.screens) expect(layout(p, 182).fits, `${flow.id} ${lang} ${p.id}`).toBe(true);
       // every screen is in the language walked, none falls back to a key
-      for (const p of walk.screens) for (const line of p.body) expect(line.text).not.toMatch(/^manager\./);
+      for (const p of walk.screens) for (const line of [...p.body, ...(p.error ? [p.error] : [])]) expect(line.text).not.toMatch(/^manager\./);
+      // the PIN screen with each number of tries left
+      expect(walk.screens.filter((p) => p.id === 'manager:pin').map((p) => p.error?.key ?? null)).toEqual([null, 'system.manager.pin.wrong', 'system.manager.pin.wrong']);
     }
   });
 

@@ -772,7 +772,20 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         const engine: ManagerMenuState = {
           machine: 'manager',
           value: 'note',
-          context: { lang: 'sw', actor: 'Amina (manager)', facilities: ['1001'], cases: [], more: 0, selected: 'K7M3-P9QX-AB', event: 'refer', actionCode: null, error: null, end: null },
+          context: {
+            lang: 'sw',
+            pinRequired: true,
+            pinTries: 1,
+            actor: 'Amina (manager)',
+            facilities: ['1001'],
+            cases: [],
+            more: 0,
+            selected: 'K7M3-P9QX-AB',
+            event: 'refer',
+            actionCode: null,
+            error: null,
+            end: null,
+          },
         };
         await s.sessions.create(hopSession({ engine, responseId: null }));
         expect(await s.sessions.get('ussd', 'ATUid_s1')).toStrictEqual(hopSession({ engine, responseId: null }));

@@ -9,6 +9,7 @@ import { chartersContract } from './contract-charters.js';
 import { facilityTypesContract } from './contract-facility-types.js';
 import { casesContract } from './contract-cases.js';
 import { smsInboxContract } from './contract-sms-inbox.js';
+import { managerPinsContract } from './contract-manager-pins.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName } from './mongo-target.js';
 
 /**
@@ -28,6 +29,7 @@ chartersContract('memory', async () => ({ storage: createMemoryStorage(), cleanu
 facilityTypesContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 casesContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 smsInboxContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
+managerPinsContract('memory', async () => ({ storage: createMemoryStorage(), cleanup: async () => {} }));
 
 describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, () => {
   const made: Array<{ close(): Promise<void> }> = [];
@@ -61,4 +63,5 @@ describe.skipIf(!mongo)(`mongo adapter${mongo ? ` on ${mongo.server}` : ''}`, ()
   facilityTypesContract('mongo', makeMongo);
   casesContract('mongo', makeMongo);
   smsInboxContract('mongo', makeMongo);
+  managerPinsContract('mongo', makeMongo);
 });

@@ -16,7 +16,15 @@ import { messageIn } from '../locale-messages.js';
  * is never recognised, so it never sees the menu.
  */
 
-export type ManagerCasesDeps = { storage: Storage; texts: CaseTexts; defaultLanguage: string; languages: string[]; defaultCountry: CountryCode };
+export type ManagerCasesDeps = {
+  storage: Storage;
+  texts: CaseTexts;
+  defaultLanguage: string;
+  languages: string[];
+  defaultCountry: CountryCode;
+  /** the programme asks for the manager's PIN before the menu (MANAGER_PIN_REQUIRED) */
+  pinRequired?: boolean;
+};
 
 /** Cases a manager still has to act on: the ones the menu's three events apply to. */
 export const CASES_TO_ACT_ON: CaseStatus[] = ['open', 'reopened', 'acknowledged', 'escalated'];
@@ -34,6 +42,7 @@ export async function recogniseManager(deps: ManagerCasesDeps, callerNumber: str
     lang: deps.languages.includes(manager.language) ? manager.language : deps.defaultLanguage,
     actor: `${manager.name} (manager)`,
     facilities: facilities.map((f) => f.code),
+    ...(deps.pinRequired ? { pinRequired: true } : {}),
   };
 }
 

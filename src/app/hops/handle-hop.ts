@@ -64,7 +64,7 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
         const won = await claim(session, { lastInput: inputKey, lastReply: reply, page: reading.page, ...voiceState(seq) });
         return won ? reply : await winnersReply(reply, session.revision);
       }
-      return await finish(session, await runner.advance(session.engine, reading.event), last);
+      return await finish(session, await runner.advance(session.engine, reading.event, { phone: adapter.phone(req) }), last);
     } catch (err) {
       // Answers already given were stored hop by hop; end politely in the caller's language.
       deps.log.error({ err, sessionId, channel: adapter.channel }, `${adapter.channel} hop failed`);

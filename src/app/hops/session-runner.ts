@@ -21,7 +21,8 @@ export type SessionCaller = Caller & { phone: string };
 
 export type SessionRunner = {
   begin(caller: SessionCaller, prefilledFacilityCode: string | null, now: Date): Promise<SessionTurn>;
-  advance(state: SessionState, event: ConversationEvent): Promise<SessionTurn>;
+  /** `hop.phone`: the caller's number on this hop, as the provider gave it (a manager's PIN is checked against it), never kept */
+  advance(state: SessionState, event: ConversationEvent, hop?: { phone: string }): Promise<SessionTurn>;
   promptOf(state: SessionState, reference: string | null): Promise<Prompt>;
   failedAtStart(languages: string[]): Promise<Prompt>;
 };
@@ -34,13 +35,13 @@ export function createSessionRunner(citizens: ConversationRunner, managers: Mana
     async begin(caller, prefilledFacilityCode, now) {
       // the manager's menu is USSD's: it lists references and takes a typed note
       const manager = managers && caller.channel === 'ussd' ? await managers.recognise(caller.phone) : null;
-      if (manager && managers) return managerTurn(managers.runner.begin(manager));
+      if (manager && managers) return managerTurn(managers.runner.begin(manager, { phone: caller.phone }));
       return citizens.begin(caller, prefilledFacilityCode, now);
     },
-    advance(state, event) {
+    advance(state, event, hop) {
       if (isManagerMenuState(state)) {
         if (!managers) throw new Error("a manager's session, but no manager's menu is wired");
-        return managerTurn(managers.runner.advance(state, event));
+        return managerTurn(managers.runner.advance(state, event, hop ?? { phone: '' }));
       }
       return citizens.advance(state, event);
     },

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { createInputDigest } from '../../text/input-digest.js';
 import { z } from 'zod';
 import { type AnswerValue, QuestionnaireDefinition } from '../../engine/definition.js';
 import { exportLabelFor } from '../../engine/labels.js';
@@ -11,6 +13,8 @@ import type { Clock } from '../../gateways/clock.js';
 import type { Storage } from '../../storage/ports.js';
 import type { Draft } from '../../storage/staff-ports.js';
 import { createConversationRunner } from '../hops/run-conversation.js';
+
+const SIMULATOR_DIGEST = createInputDigest(randomBytes(32));
 
 /**
  * The on-screen phone: runs the real conversation machine and the real USSD renderer
@@ -63,7 +67,8 @@ export async function simulateDraftHop(
     texts: deps.texts,
     settings: { resumeWindowMinutes: 0, maxFacilityAttempts: deps.maxFacilityAttempts ?? 3 },
   });
-  const ussd = ussdAdapter({ screenLimit: deps.screenLimit });
+  // the simulator keeps no session: each hop is read as the first after an empty text
+  const ussd = ussdAdapter({ screenLimit: deps.screenLimit, inputDigest: SIMULATOR_DIGEST });
 
   try {
     if (!hop.state) {

@@ -114,6 +114,10 @@ export function auditSentence(entry: Entry): string {
       return `${who} added the ${entry.target}${d.name ? ` (${d.name})` : ''}`;
     case 'facility_type.renamed':
       return `${who} changed the names of the ${entry.target}${d.name ? ` (${d.name})` : ''}${d.languages ? ` in ${d.languages}` : ''}`;
+    case 'manager_pin.set':
+      return `${who} set the USSD PIN of the manager of ${entry.target}${d.manager ? ` (${d.manager}${d.phone ? `, ${d.phone}` : ''})` : ''}`;
+    case 'manager_pin.removed':
+      return `${who} removed the USSD PIN of the manager of ${entry.target}${d.manager ? ` (${d.manager}${d.phone ? `, ${d.phone}` : ''})` : ''}`;
     case 'district.added':
       return `${who} added ${entry.target}`;
     case 'token.created':

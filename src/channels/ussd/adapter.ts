@@ -1,24 +1,27 @@
 import type { ChannelAdapter, Reading } from '../adapter.js';
 import type { Prompt } from '../../engine/prompt.js';
-import { BACK, MORE, newInputSince, prefilledFacilityCode, SKIP, type UssdRequest } from './protocol.js';
+import { BACK, MORE, newInputSinceKept, prefilledFacilityCode, SKIP, type UssdRequest } from './protocol.js';
+import type { InputDigest } from '../../text/input-digest.js';
 import { pageCount, renderUssd } from './render.js';
 
 /**
  * USSD as the hop lifecycle sees it: `text` carries every input so far, so the new input
  * is what extends the last accepted text; "98" and "0" move between pages of a long menu;
- * "0" goes back a question and "00" skips one where the screen offers that.
+ * "0" goes back a question and "00" skips one where the screen offers that. The session keeps
+ * a digest of the accepted text, not the text (it holds every answer, a manager's PIN too).
  */
-export function ussdAdapter(settings: { screenLimit: number }): ChannelAdapter<UssdRequest> {
+export function ussdAdapter(settings: { screenLimit: number; inputDigest: InputDigest }): ChannelAdapter<UssdRequest> {
+  const newInput = (kept: string, text: string) => newInputSinceKept(kept, text, settings.inputDigest);
   return {
     channel: 'ussd',
     maxRetries: null,
     sessionId: (req) => req.sessionId,
     phone: (req) => req.phoneNumber,
-    inputKey: (req) => req.text,
-    isStale: (req, last) => newInputSince(last.inputKey, req.text) === null,
+    inputKey: (req) => settings.inputDigest(req.text),
+    isStale: (req, last) => newInput(last.inputKey, req.text) === null,
     prefilledFacilityCode: (req) => prefilledFacilityCode(req.text),
     read(req, last, prompt): Reading {
-      const typed = newInputSince(last.inputKey, req.text) ?? '';
+      const typed = newInput(last.inputKey, req.text) ?? '';
       const page = pageMove(typed, prompt, last.page, settings.screenLimit);
       if (page !== null) return { kind: 'page', page };
       const t = typed.trim();

@@ -1,3 +1,4 @@
+import { digestedLength, type InputDigest } from '../../text/input-digest.js';
 import { z } from 'zod';
 import { FACILITY_CODE } from '../../engine/codes.js';
 import { CALLER_NUMBER } from '../../text/phone-numbers.js';
@@ -40,6 +41,19 @@ export type UssdSessionEvent = z.infer<typeof UssdSessionEvent>;
 export function newInputSince(acceptedText: string, text: string): string | null {
   if (acceptedText === '') return text === '' ? null : text;
   return text.startsWith(`${acceptedText}*`) ? text.slice(acceptedText.length + 1) : null;
+}
+
+/**
+ * The same, when the session kept only a digest of the accepted text (see text/input-digest):
+ * `text` extends it when its first characters have that digest and a `*` follows. A session
+ * stored before digests kept the text itself, and is read as before.
+ */
+export function newInputSinceKept(kept: string, text: string, digest: InputDigest): string | null {
+  const length = digestedLength(kept);
+  if (length === null) return newInputSince(kept, text);
+  if (length === 0) return text === '' ? null : text;
+  if (text.length <= length || text[length] !== '*' || digest(text.slice(0, length)) !== kept) return null;
+  return text.slice(length + 1);
 }
 
 /** The facility code pre-filled by an extended dial string, if the first hop carried one. */

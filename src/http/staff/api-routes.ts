@@ -19,6 +19,7 @@ import { parsePeriod } from '../../app/scorecards/period.js';
 import { publicOutboxMessage } from '../../app/scorecards/public-outbox-message.js';
 import { isCalendarDay } from '../../text/time.js';
 import { parseOr400 } from '../validation.js';
+import { PinForm, removeManagerPin, setManagerPin, type PinWrite } from '../../app/cases/manager-pin.js';
 import { FACILITY_CODE, IDENTIFIER } from '../../engine/codes.js';
 
 /** The staff API under /api/v1: thin handlers over the use cases; inputs validated with zod. */
@@ -28,6 +29,7 @@ const VersionNumber = z.coerce.number().int().min(1, 'must be a version number (
 const VersionParams = z.object({ id: QuestionnaireId, version: VersionNumber });
 const DraftParams = z.object({ draftId: z.string().regex(/^d_[0-9a-f]{12}$/, 'is not a draft id') });
 const FacilityParams = z.object({ code: z.string().regex(FACILITY_CODE, 'must be a facility code of 3 to 8 digits') });
+const ManagerPinParams = FacilityParams.extend({ index: z.coerce.number({ error: "must be the manager's place in the list, from 0" }).int().min(0).max(99) });
 export const DraftStartBody = z.object({
   questionnaireId: QuestionnaireId,
   fromVersion: VersionNumber.optional(),
@@ -419,6 +421,32 @@ export function registerApiRoutes(reg: StaffRegistry, ctx: StaffContext) {
       res.json(result.facility);
     },
   );
+  /** A manager's USSD PIN (MANAGER_PIN_REQUIRED): set with the PIN twice, or removed; the answer never holds it. */
+  const pinWritten = (res: Response, result: PinWrite) => {
+    if (result.ok) return void res.json({ ok: true, manager: result.manager });
+    res.status(result.notFound ? 404 : 400).json({ error: result.notFound ? 'no such manager' : 'not saved', fields: result.errors });
+  };
+  route(
+    {
+      method: 'put',
+      path: '/api/v1/facilities/:code/managers/:index/pin',
+      role: 'admin',
+      kind: 'api',
+      summary: "Set a manager's USSD PIN (4 to 6 digits, twice); the manager is their place in the facility's list, from 0",
+      tag: 'facilities',
+      body: { type: 'json', schema: PinForm },
+    },
+    async (req, res) => {
+      const p = parseOr400(ManagerPinParams, req.params, res);
+      if (!p) return;
+      pinWritten(res, await setManagerPin(ctx, { facilityCode: p.code, managerIndex: p.index }, req.body, by(req)));
+    },
+  );
+  route({ method: 'delete', path: '/api/v1/facilities/:code/managers/:index/pin', role: 'admin', kind: 'api', summary: "Remove a manager's USSD PIN", tag: 'facilities' }, async (req, res) => {
+    const p = parseOr400(ManagerPinParams, req.params, res);
+    if (!p) return;
+    pinWritten(res, await removeManagerPin(ctx, { facilityCode: p.code, managerIndex: p.index }, by(req)));
+  });
   route(
     {
       method: 'post',

@@ -33,6 +33,8 @@ export type StaffContext = {
   production: boolean;
   /** keys the FLOIP Flow Results pseudonyms (derived from the respondent-key secret, never that secret itself) */
   flowResultsSecret: string;
+  /** whether managers type a USSD PIN before their menu (MANAGER_PIN_REQUIRED) */
+  managerPinRequired: boolean;
   /** the dashboard's figures, kept for a few seconds per period */
   dashboard: DashboardViews;
 };

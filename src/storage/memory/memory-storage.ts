@@ -3,6 +3,7 @@ import { matchesResponseFilter, ratingQuestions, sortDailyFigures, startedRespon
 import { createMemoryVoiceCalls } from './voice-calls.js';
 import { createMemoryStaffStorage } from './staff-storage.js';
 import { createMemoryStaffSessions } from './staff-sessions.js';
+import { createMemoryManagerPins } from './manager-pins.js';
 import { tallyCountedResponses } from '../scorecard-rules.js';
 import { createMemoryOutbox, createMemoryScorecards } from './scorecard-storage.js';
 import { createMemoryCharters } from './charter-storage.js';
@@ -284,6 +285,7 @@ export function createMemoryStorage(options: { now?: () => Date; durable?: boole
     voiceCalls: createMemoryVoiceCalls(),
     ...createMemoryStaffStorage(),
     staffSessions: createMemoryStaffSessions(),
+    managerPins: createMemoryManagerPins(),
     scorecards: createMemoryScorecards(),
     outbox: createMemoryOutbox(),
     charters: createMemoryCharters(),

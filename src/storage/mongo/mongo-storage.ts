@@ -8,6 +8,7 @@ import { createMongoVoiceCalls } from './voice-calls.js';
 import type { VoiceCallRepository } from '../voice-calls.js';
 import { createMongoStaffStorage } from './staff-storage.js';
 import { createMongoStaffSessions } from './staff-sessions.js';
+import { createMongoManagerPins } from './manager-pins.js';
 import { createMongoCharters } from './charter-storage.js';
 import type { CharterRepository } from '../charter-ports.js';
 import { createMongoFacilityTypes } from './facility-type-storage.js';
@@ -355,11 +356,13 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         return facilities.countDocuments();
       },
       async managedBy(phone) {
+        // FerretDB 1.x refuses $elemMatch with field conditions ("unknown operator: phone"): the
+        // index on managers.phone finds the candidates, and "an active manager with this number" is checked here
         const docs = await facilities
-          .find({ active: true, managers: { $elemMatch: { phone: String(phone), active: true } } })
+          .find({ active: true, 'managers.phone': String(phone) })
           .sort({ code: 1 })
           .lean<Doc[]>();
-        return docs.map((d) => plainFromDoc<Facility>(d, FACILITY_INTERNAL));
+        return docs.map((d) => plainFromDoc<Facility>(d, FACILITY_INTERNAL)).filter((f) => f.managers.some((m) => m.phone === phone && m.active));
       },
       async insert(facility) {
         try {
@@ -568,6 +571,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     voiceCalls,
     ...staff,
     staffSessions: createMongoStaffSessions(conn),
+    managerPins: createMongoManagerPins(conn),
     scorecards: createMongoScorecards(models.scorecards),
     outbox: createMongoOutbox(models.outbox, models.outboxClaims, time),
     charters,

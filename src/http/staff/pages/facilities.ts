@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { actorName, hasRole } from '../auth.js';
 import type { StaffContext } from '../context.js';
-import { html } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
 import { csrfField, fieldErrors, notice, notFoundPage, page } from '../layout.js';
 import type { StaffRegistry } from '../registry.js';
 import {
@@ -22,10 +22,13 @@ import { FacilityTypeCode, facilityTypeNames, facilityTypeUses } from '../../../
 import type { Facility } from '../../../storage/ports.js';
 import { FACILITY_CODE, FACILITY_CODE_PATTERN } from '../../../engine/codes.js';
 import { countedNoun } from '../../../text/messages.js';
+import { pinViews, removeManagerPin, setManagerPin, type PinWrite } from '../../../app/cases/manager-pin.js';
 
 /** Facilities and managers: list, create, edit, deactivate, import (dry run first), export, districts. */
 
 const CodeParam = z.string().regex(FACILITY_CODE);
+/** A manager as the PIN routes name them: their place in the facility's list, from 0. */
+const ManagerParams = z.object({ code: z.string().regex(FACILITY_CODE), index: z.coerce.number().int().min(0).max(99) });
 const MANAGER_ROWS_EXTRA = 1;
 
 type FormValues = { code: string; name: string; type: string; district: string; active: boolean; managers: Array<{ name: string; phone: string; language: string; role: string }> };
@@ -174,17 +177,81 @@ ${
     res.redirect(303, `/staff/facilities?saved=${result.facility.code}`);
   });
 
+  /**
+   * The managers' USSD PINs, for admins: whether each has one (or is locked out), a form to set
+   * one (typed twice) and a button to remove it. The PIN is never shown, not even masked.
+   */
+  async function pinSection(req: Request, f: Facility, flash: SafeHtml | string) {
+    if (!hasRole(req.principal!, 'admin') || f.managers.length === 0) return html``;
+    const views = await pinViews(
+      ctx,
+      f.managers.map((m) => m.phone),
+    );
+    const stateOf = (i: number) => {
+      const v = views[i]!;
+      if (v.state === 'none') return 'no PIN';
+      if (v.state === 'set') return 'PIN set';
+      return `PIN set; locked out after 5 wrong PINs until ${v.lockedUntil!.toISOString().slice(11, 16)} UTC (setting a new PIN ends the lock-out)`;
+    };
+    return html`<section id="pins" aria-labelledby="pins-h"><h2 id="pins-h">USSD PINs of the managers</h2>
+${flash}
+<p>${
+      ctx.managerPinRequired
+        ? 'This service requires a PIN (MANAGER_PIN_REQUIRED): a manager dialling the USSD code types it before their menu opens. A manager without a PIN is told to ask programme staff for one.'
+        : 'This service does not ask for a PIN now (MANAGER_PIN_REQUIRED is off): a PIN set here is asked for once it is turned on.'
+    } A PIN is 4 to 6 digits. Three wrong PINs end a call; five in a row lock the number out for 30 minutes. Tell the manager their PIN in person or by phone, never by SMS.</p>
+<table class="cards"><caption>Managers and their PINs</caption><thead><tr><th scope="col">Manager</th><th scope="col">PIN</th><th scope="col">Set a new PIN</th><th scope="col">Remove</th></tr></thead><tbody>
+${f.managers.map(
+  (m, i) => html`<tr><td data-label="Manager">${m.name} (${m.role})</td><td data-label="PIN">${stateOf(i)}</td>
+<td data-label="Set a new PIN"><form method="post" action="/staff/facilities/${f.code}/managers/${String(i)}/pin" class="row">${csrfField(req)}<div><label for="pin-${String(i)}">New PIN for ${m.name}</label><input id="pin-${String(i)}" name="pin" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{4,6}" minlength="4" maxlength="6" required></div><div><label for="pin-${String(i)}-again">The same PIN again</label><input id="pin-${String(i)}-again" name="confirm" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{4,6}" minlength="4" maxlength="6" required></div><div><button type="submit">Set PIN</button></div></form></td>
+<td data-label="Remove">${
+    views[i]!.state === 'none'
+      ? ''
+      : html`<form method="post" action="/staff/facilities/${f.code}/managers/${String(i)}/pin/remove">${csrfField(req)}<button type="submit" class="secondary" aria-label="Remove the PIN of ${m.name}">Remove PIN</button></form>`
+  }</td></tr>`,
+)}</tbody></table></section>`;
+  }
+
+  async function facilityPage(req: Request, f: Facility, pinFlash: SafeHtml | string = '') {
+    return page(
+      { title: `${f.name} (${f.code})`, req, current: '/staff/facilities' },
+      html`<p><a href="/staff/facilities/${f.code}/charters">Commitment charters</a></p>${await facilityForm(req, valuesOf(f), 'edit')}${await pinSection(req, f, pinFlash)}`,
+    );
+  }
+
   route({ method: 'get', path: '/staff/facilities/:code', role: 'viewer', kind: 'page', summary: 'One facility (edit form)' }, async (req, res) => {
     const code = CodeParam.safeParse(req.params.code);
     const f = code.success ? await ctx.storage.facilities.findByCode(code.data) : null;
     if (!f) return send(res, notFoundPage(req, 'No such facility.'), 404);
+    const done = z.enum(['set', 'removed']).safeParse(req.query.pin);
+    const who = z.coerce.number().int().min(0).safeParse(req.query.m);
+    const name = who.success ? f.managers[who.data]?.name : undefined;
+    send(res, await facilityPage(req, f, done.success && name ? notice('ok', done.data === 'set' ? `Set the PIN of ${name}.` : `Removed the PIN of ${name}.`) : ''));
+  });
+
+  /** A PIN set or removed: back to the facility's PINs; a refusal shows the page again with the reason, in words. */
+  async function pinAnswer(req: Request, res: Response, code: string, index: number, result: PinWrite, done: 'set' | 'removed') {
+    if (result.ok) return void res.redirect(303, `/staff/facilities/${code}?pin=${done}&m=${index}#pins`);
+    const f = await ctx.storage.facilities.findByCode(code);
+    if (!f || result.notFound) return send(res, notFoundPage(req, result.errors[0]?.message ?? 'No such facility.'), 404);
     send(
       res,
-      page(
-        { title: `${f.name} (${f.code})`, req, current: '/staff/facilities' },
-        html`<p><a href="/staff/facilities/${f.code}/charters">Commitment charters</a></p>${await facilityForm(req, valuesOf(f), 'edit')}`,
-      ),
+      await facilityPage(req, f, notice('error', html`<p>${done === 'set' ? 'The PIN was not set' : 'Nothing was removed'}:</p><ul>${result.errors.map((e) => html`<li>${e.message}</li>`)}</ul>`)),
+      400,
     );
+  }
+
+  route({ method: 'post', path: '/staff/facilities/:code/managers/:index/pin', role: 'admin', kind: 'page', summary: "Set a manager's USSD PIN" }, async (req, res) => {
+    const p = ManagerParams.safeParse(req.params);
+    if (!p.success) return send(res, notFoundPage(req, 'No such manager.'), 404);
+    const result = await setManagerPin(ctx, { facilityCode: p.data.code, managerIndex: p.data.index }, { pin: req.body?.pin, confirm: req.body?.confirm }, by(req));
+    await pinAnswer(req, res, p.data.code, p.data.index, result, 'set');
+  });
+
+  route({ method: 'post', path: '/staff/facilities/:code/managers/:index/pin/remove', role: 'admin', kind: 'page', summary: "Remove a manager's USSD PIN" }, async (req, res) => {
+    const p = ManagerParams.safeParse(req.params);
+    if (!p.success) return send(res, notFoundPage(req, 'No such manager.'), 404);
+    await pinAnswer(req, res, p.data.code, p.data.index, await removeManagerPin(ctx, { facilityCode: p.data.code, managerIndex: p.data.index }, by(req)), 'removed');
   });
 
   route({ method: 'post', path: '/staff/facilities/:code', role: 'editor', kind: 'page', summary: 'Save a facility' }, async (req, res) => {
