@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
-import type { Storage } from '../src/storage/ports.js';
+import type { Store } from '../src/storage/ports.js';
 import { loadShippedContent, textsFor } from '../src/app/content.js';
 import { DEMO_FACILITIES } from '../src/app/facilities/demo-registry.js';
 import { localDay } from '../src/text/time.js';
@@ -32,7 +32,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 let seed = 42;
 const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 
-async function openStore(): Promise<{ storage: Storage; done(): Promise<void>; bulk?: (docs: Record<string, unknown>[]) => Promise<void>; raw?: (id: string) => Promise<Record<string, unknown>> }> {
+async function openStore(): Promise<{ storage: Store; done(): Promise<void>; bulk?: (docs: Record<string, unknown>[]) => Promise<void>; raw?: (id: string) => Promise<Record<string, unknown>> }> {
   if (STORE === 'memory') return { storage: createMemoryStorage(), done: async () => {} };
   if (STORE !== 'mongo') throw new Error(`--store must be memory or mongo, not ${STORE}`);
   const uri = process.env.MONGODB_URI;

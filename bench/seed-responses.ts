@@ -1,4 +1,4 @@
-import type { Storage } from '../src/storage/ports.js';
+import type { Store } from '../src/storage/ports.js';
 import { localDay } from '../src/text/time.js';
 
 /**
@@ -6,7 +6,7 @@ import { localDay } from '../src/text/time.js';
  * `days` before `now`, through the storage ports (as the service would store them).
  * Deterministic, so runs compare.
  */
-export async function seedCompleteResponses(storage: Storage, options: { count: number; days: number; now: Date; timeZone: string; log?: (line: string) => void }) {
+export async function seedCompleteResponses(storage: Store, options: { count: number; days: number; now: Date; timeZone: string; log?: (line: string) => void }) {
   const facilities = await storage.facilities.list();
   const versions = await storage.questionnaires.listVersions();
   let seed = 42;

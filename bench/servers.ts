@@ -5,7 +5,7 @@ import { createService } from '../src/entry/service.js';
 import { cached, reference } from '../src/engine/stepping.js';
 import { createMemoryStorage } from '../src/storage/memory/memory-storage.js';
 import { createMongoStorage } from '../src/storage/mongo/mongo-storage.js';
-import type { Storage } from '../src/storage/ports.js';
+import type { Store } from '../src/storage/ports.js';
 import { seedCompleteResponses } from './seed-responses.js';
 
 /**
@@ -69,7 +69,7 @@ if (kind === 'bare') {
   });
   const mongoUri = process.env.BENCH_MONGODB_URI;
   const atomic = process.env.BENCH_ATOMIC_UPDATES;
-  const storage: Storage = mongoUri
+  const storage: Store = mongoUri
     ? await createMongoStorage(mongoUri, {
         onCommand: (name) => commands.set(name, (commands.get(name) ?? 0) + 1),
         ...(atomic ? { atomicConditionalUpdates: atomic === 'true' } : {}),

@@ -1,7 +1,7 @@
 import type { ShippedContent } from './content.js';
 import { textsFor } from './content.js';
 import type { Clock } from '../gateways/clock.js';
-import type { Storage } from '../storage/ports.js';
+import type { Store } from '../storage/ports.js';
 import { DEMO_FACILITIES } from './facilities/demo-registry.js';
 import { publishQuestionnaire } from './questionnaires/publish-questionnaire.js';
 import { seedFacilityTypes, type ShippedFacilityType } from './facilities/facility-types.js';
@@ -14,7 +14,7 @@ import type { validateQuestionnaire } from './questionnaires/validate-questionna
  * version numbers are unique keys. The types come first: a questionnaire serves stored types only.
  */
 export async function seedEmptyStore(
-  deps: { storage: Storage; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1]; log: { info(o: object, m: string): void } },
+  deps: { storage: Store; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1]; log: { info(o: object, m: string): void } },
   content: ShippedContent,
   options: { demoFacilities: boolean; facilityTypes: ShippedFacilityType[] },
 ): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Clock } from '../gateways/clock.js';
-import type { Storage, SweepResult } from '../storage/ports.js';
+import type { Store, SweepResult } from '../storage/ports.js';
 import { purgeExpiredContacts } from './cases/open-case.js';
 
 /**
@@ -14,7 +14,7 @@ export const SWEEP_INTERVAL_MS = 5 * 60_000;
 export type StorageSweepResult = SweepResult & { contacts: number };
 
 export function createStorageSweeper(deps: {
-  storage: Storage;
+  storage: Store;
   clock: Clock;
   log: { info(o: object, m: string): void; error(o: object, m: string): void };
   respondentRetentionDays: number;

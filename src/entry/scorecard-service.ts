@@ -6,7 +6,7 @@ import { createPhoneTagger } from '../gateways/respondent-key.js';
 import { createAfricasTalkingGateway } from '../gateways/sms/africastalking-gateway.js';
 import { createLogSmsGateway } from '../gateways/sms/log-gateway.js';
 import type { SmsGateway } from '../gateways/sms/port.js';
-import type { OutboxMessage, Storage } from '../storage/ports.js';
+import type { OutboxMessage, Store } from '../storage/ports.js';
 import { loadScorecardTemplates } from '../app/scorecards/compose.js';
 import { createScheduler } from './scheduler.js';
 import { runScorecards, type RunOptions } from '../app/scorecards/run-scorecards.js';
@@ -15,7 +15,7 @@ import { createOutboxSender, type SenderLog } from '../app/scorecards/send-outbo
 /** Wires the scorecard pipeline from config: templates, SMS gateway, sender, schedule. */
 export function createScorecardService(deps: {
   config: Config;
-  storage: Storage;
+  storage: Store;
   clock: Clock;
   log: SenderLog;
   root: string;

@@ -56,7 +56,7 @@ import { createRespondentKeyer } from '../gateways/respondent-key.js';
 import { selectStorage } from '../storage/select.js';
 import { createStorageSweeper } from '../app/sweep-storage.js';
 import { createContactVault } from '../gateways/contact-vault.js';
-import type { Storage } from '../storage/ports.js';
+import type { Store } from '../storage/ports.js';
 import type { Stepper } from '../engine/stepping.js';
 
 /**
@@ -66,7 +66,7 @@ import type { Stepper } from '../engine/stepping.js';
  */
 
 export type ServiceOverrides = {
-  storage?: Storage;
+  storage?: Store;
   clock?: Clock;
   ids?: IdGenerator;
   logDestination?: DestinationStream;
@@ -100,7 +100,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const languages = offeredLanguages(content, config);
   warnAboutOpenDoors(config, log);
 
-  const selected: { storage: Storage; description: string; stop(): Promise<void>; notice?: string[] } = overrides.storage
+  const selected: { storage: Store; description: string; stop(): Promise<void>; notice?: string[] } = overrides.storage
     ? { storage: overrides.storage, description: `${overrides.storage.kind} (provided)`, stop: async () => {} }
     : await selectStorage({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, production: config.production, now: () => clock.now(), writeConcern: config.mongodbWriteConcern }, log);
   // plain lines, so the warning reads as a block in a terminal (the log line above is for collectors)

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
-import type { Storage } from '../storage/ports.js';
+import type { Store } from '../storage/ports.js';
 import { CALLBACK_PATHS } from './callback-paths.js';
 
 /**
@@ -88,7 +88,7 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-export function createMetrics(deps: { storage: () => Storage }) {
+export function createMetrics(deps: { storage: () => Store }) {
   const registry = new Registry();
   const registers = [registry];
 
@@ -191,7 +191,7 @@ export type ServiceMetrics = ReturnType<typeof createMetrics>;
  * promise reaction. Methods that return something other than a promise (a stream) pass
  * through unchanged.
  */
-export function countStorageErrors(storage: Storage, metrics: Pick<ServiceMetrics, 'storageError'>): Storage {
+export function countStorageErrors(storage: Store, metrics: Pick<ServiceMetrics, 'storageError'>): Store {
   const wrapped: Record<string, unknown> = { ...storage };
   for (const [name, repo] of Object.entries(storage)) {
     if (typeof repo === 'function') wrapped[name] = wrapMethod(storage, name, name, metrics);
@@ -201,7 +201,7 @@ export function countStorageErrors(storage: Storage, metrics: Pick<ServiceMetric
       wrapped[name] = r;
     }
   }
-  return wrapped as unknown as Storage;
+  return wrapped as unknown as Store;
 }
 
 function methodNames(obj: object): string[] {

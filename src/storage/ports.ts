@@ -87,7 +87,8 @@ export type ResponseStatus = 'in_progress' | 'complete' | 'abandoned';
 
 export type StoredAnswer = { questionId: string; value: AnswerValue; at: Date };
 
-export type Response = {
+/** A citizen's report as stored (named so it never shadows Express's or the DOM's Response). */
+export type StoredResponse = {
   id: string;
   /** channel:sessionId of the session that started it; makes starting idempotent */
   sourceKey: string;
@@ -117,7 +118,7 @@ export type Response = {
   countKey: string | null;
 };
 
-export type NewResponse = Omit<Response, 'answers' | 'status' | 'completedAt' | 'abandonedAt' | 'counted' | 'duplicateOf' | 'countKey' | 'updatedAt'>;
+export type NewResponse = Omit<StoredResponse, 'answers' | 'status' | 'completedAt' | 'abandonedAt' | 'counted' | 'duplicateOf' | 'countKey' | 'updatedAt'>;
 
 export type ResponseFilter = {
   facilityCode?: string;
@@ -153,8 +154,8 @@ export type DailyFigures = {
 
 export interface ResponseRepository {
   /** Starts a response, or returns the one this sourceKey already started. */
-  start(response: NewResponse): Promise<Response>;
-  get(id: string): Promise<Response | null>;
+  start(response: NewResponse): Promise<StoredResponse>;
+  get(id: string): Promise<StoredResponse | null>;
   /**
    * Sets (or replaces) one answer and the resume point. Replaying it changes nothing. A
    * complete response is never changed: a late write to one does nothing (as do the next two).
@@ -167,15 +168,15 @@ export interface ResponseRepository {
    * fixed from then on). It is counted unless another counted response holds the same
    * countKey, in which case it is stored, flagged with duplicateOf, and not counted.
    */
-  complete(id: string, at: Date, countKey: string, day: string): Promise<Response>;
+  complete(id: string, at: Date, countKey: string, day: string): Promise<StoredResponse>;
   /** Marks an in-progress response abandoned; other statuses are left alone. */
   markAbandoned(id: string, at: Date): Promise<void>;
   /** Re-attaches a resumed response to a new session. */
   resume(id: string, sessionId: string, at: Date): Promise<void>;
   /** The newest unfinished response of a respondent on a channel, updated at or after `since`. */
-  findResumable(respondentKey: string, channel: Channel, since: Date): Promise<Response | null>;
+  findResumable(respondentKey: string, channel: Channel, since: Date): Promise<StoredResponse | null>;
   /** Streams responses oldest first, so exports run in constant memory. */
-  stream(filter: ResponseFilter): AsyncIterable<Response>;
+  stream(filter: ResponseFilter): AsyncIterable<StoredResponse>;
   /** Counted responses completed in [from, to), tallied per facility and questionnaire version. */
   tallyCounted(query: TallyQuery): Promise<ResponseTally[]>;
   /** Complete reports per facility and local day in the range, sorted by facility then day; days without reports are left out. */
@@ -236,7 +237,8 @@ import type { SmsInboxRepository } from './sms-inbox.js';
 export type { SmsInboxRepository } from './sms-inbox.js';
 export type * from './case-ports.js';
 
-export type Storage = {
+/** Every repository of one storage adapter (named so it never shadows the DOM's Storage). */
+export type Store = {
   /** which adapter this is, for logs and test output */
   kind: 'memory' | 'mongo';
   /**

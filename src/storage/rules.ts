@@ -1,4 +1,4 @@
-import type { DailyFigures, DailyFiguresQuery, NewResponse, Response, ResponseFilter, StoredAnswer } from './ports.js';
+import type { DailyFigures, DailyFiguresQuery, NewResponse, StoredResponse, ResponseFilter, StoredAnswer } from './ports.js';
 
 /** Pure rules shared by the adapters, so the Mongo adapter stays a thin translation. */
 
@@ -11,7 +11,7 @@ export function upsertAnswer(answers: StoredAnswer[], answer: StoredAnswer): Sto
   return copy;
 }
 
-export function matchesResponseFilter(r: Response, f: ResponseFilter): boolean {
+export function matchesResponseFilter(r: StoredResponse, f: ResponseFilter): boolean {
   if (f.facilityCode && r.facilityCode !== f.facilityCode) return false;
   if (f.district && r.district !== f.district) return false;
   if (f.facilityType && r.facilityType !== f.facilityType) return false;
@@ -25,7 +25,7 @@ export function matchesResponseFilter(r: Response, f: ResponseFilter): boolean {
 }
 
 /** A response as it is first stored: in progress, no answers, not yet counted. */
-export function startedResponse(input: NewResponse): Response {
+export function startedResponse(input: NewResponse): StoredResponse {
   return {
     ...input,
     answers: [],

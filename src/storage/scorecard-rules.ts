@@ -1,4 +1,4 @@
-import type { Response } from './ports.js';
+import type { StoredResponse } from './ports.js';
 import type { Delivery, NewOutboxMessage, OutboxMessage, ResponseTally, TallyQuery } from './scorecard-ports.js';
 
 /** Pure rules behind the scorecard and outbox ports, shared by the adapters. */
@@ -34,7 +34,7 @@ export function acceptsDelivery(current: Delivery | null): boolean {
  * one pass over the responses, counting reports and the listed questions' answers per
  * facility and questionnaire version.
  */
-export function tallyCountedResponses(responses: Iterable<Response>, query: TallyQuery): ResponseTally[] {
+export function tallyCountedResponses(responses: Iterable<StoredResponse>, query: TallyQuery): ResponseTally[] {
   const wanted = new Set(query.questionIds);
   const from = query.from.getTime();
   const to = query.to.getTime();

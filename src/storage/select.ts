@@ -3,7 +3,7 @@ import { MongoBinary, MongoMemoryServer } from 'mongodb-memory-server';
 import { createMemoryStorage } from './memory/memory-storage.js';
 import { createMongoStorage, type WriteConcernChoice } from './mongo/mongo-storage.js';
 import { IndexProblem } from './mongo/indexes.js';
-import type { Storage } from './ports.js';
+import type { Store } from './ports.js';
 
 /**
  * Chooses the storage adapter (DESIGN.md, "Storage"):
@@ -36,7 +36,7 @@ export type StorageLog = {
 };
 
 export type StorageSelection = {
-  storage: Storage;
+  storage: Store;
   /** one line for logs: which adapter, where */
   description: string;
   /** closes the storage and stops the embedded mongod if one was started; safe to call twice */
@@ -55,7 +55,7 @@ export function redactMongoUri(uri: string): string {
 export async function selectStorage(config: StorageSelectionConfig, log: StorageLog): Promise<StorageSelection> {
   if (config.mongodbUri) {
     const where = redactMongoUri(config.mongodbUri);
-    let storage: Storage;
+    let storage: Store;
     try {
       storage = await connectMongo(config.mongodbUri, { now: config.now, writeConcern: config.writeConcern }, config.indexRetryMs ?? 60_000, log);
     } catch (e) {
@@ -166,7 +166,7 @@ async function startEmbedded(dataDir: string, timeoutMs: number): Promise<MongoM
  * checked again every `retryMs`; the process waits instead of exiting, so a fleet of
  * instances does not crash-loop (and rebuild) on it. Anything else fails at once.
  */
-async function connectMongo(uri: string, options: Parameters<typeof createMongoStorage>[1], retryMs: number, log: StorageLog): Promise<Storage> {
+async function connectMongo(uri: string, options: Parameters<typeof createMongoStorage>[1], retryMs: number, log: StorageLog): Promise<Store> {
   for (;;) {
     try {
       const storage = await createMongoStorage(uri, options);

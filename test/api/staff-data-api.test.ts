@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import type { NewResponse, ResponseFilter, Storage } from '../../src/storage/ports.js';
+import type { NewResponse, ResponseFilter, Store } from '../../src/storage/ports.js';
 import { parseCsv } from '../../src/text/csv.js';
 import { manualClock } from '../../src/gateways/clock.js';
 import { startTestService, type TestService } from '../support/service.js';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   const clock = manualClock('2026-10-05T08:00:00Z');
   const storage = createMemoryStorage({ now: () => clock.now() });
   const stream = storage.responses.stream.bind(storage.responses);
-  const counted: Storage = {
+  const counted: Store = {
     ...storage,
     responses: {
       ...storage.responses,

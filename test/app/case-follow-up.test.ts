@@ -13,7 +13,7 @@ import { createContactVault } from '../../src/gateways/contact-vault.js';
 import { createPhoneTagger } from '../../src/gateways/respondent-key.js';
 import type { SmsGateway } from '../../src/gateways/sms/port.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import type { Response } from '../../src/storage/ports.js';
+import type { StoredResponse } from '../../src/storage/ports.js';
 import { content, shipped } from '../support/engine.js';
 
 /** The follow-up pass: the citizen's SMS when action is taken, escalations, resolution by timeout; a fixed clock. */
@@ -24,7 +24,7 @@ const DISTRICT = '+254722000333';
 const texts = loadCaseTexts(PROJECT_ROOT);
 const DAY = 86_400_000;
 
-function report(id: string, language = 'en', at = new Date('2026-10-05T08:00:00Z')): Response {
+function report(id: string, language = 'en', at = new Date('2026-10-05T08:00:00Z')): StoredResponse {
   return {
     id,
     sourceKey: `ussd:${id}`,

@@ -10,7 +10,7 @@ import { manualClock } from '../../src/gateways/clock.js';
 import { createContactVault } from '../../src/gateways/contact-vault.js';
 import { PROJECT_ROOT } from '../../src/entry/service.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import type { Response } from '../../src/storage/ports.js';
+import type { StoredResponse } from '../../src/storage/ports.js';
 import type { AnswerValue } from '../../src/engine/definition.js';
 import { content, shipped } from '../support/engine.js';
 
@@ -20,7 +20,7 @@ const clinic = shipped('clinic');
 const NUMBER = '+254711000205';
 const KEY = Buffer.alloc(32, 7);
 
-function report(answers: Record<string, AnswerValue>, over: Partial<Response> = {}): Response {
+function report(answers: Record<string, AnswerValue>, over: Partial<StoredResponse> = {}): StoredResponse {
   const at = new Date('2026-10-05T08:00:00Z');
   return {
     id: 'K7M3P9QXAB',

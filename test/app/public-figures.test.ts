@@ -3,7 +3,7 @@ import { createPublicFigures } from '../../src/app/public/public-figures.js';
 import { parsePeriod } from '../../src/app/scorecards/period.js';
 import { manualClock } from '../../src/gateways/clock.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import type { Storage } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports.js';
 
 /** A complete month's figures are computed once; the running month's on every request. */
 describe('public figures cache', () => {
@@ -11,7 +11,7 @@ describe('public figures cache', () => {
     const clock = manualClock('2026-11-03T08:00:00Z');
     const inner = createMemoryStorage({ now: () => clock.now() });
     let tallies = 0;
-    const storage: Storage = {
+    const storage: Store = {
       ...inner,
       responses: {
         ...inner.responses,

@@ -3,7 +3,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ussdLength } from '../../src/text/gsm.js';
-import type { Storage } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports.js';
 import { startVoiceService, type VoiceTestService } from '../support/voice.js';
 import { atVoiceXmlProblems } from '../support/voice-xml.js';
 import { screenOf } from '../../src/engine/prompt.js';
@@ -55,7 +55,7 @@ let sent = 0;
 const statuses = new Map<string, number>();
 
 /** What the run must not change: the real sessions, their responses and respondents, the call, the SMS. */
-async function snapshot(storage: Storage) {
+async function snapshot(storage: Store) {
   const sessions = await Promise.all([storage.sessions.get('ussd', REAL.ussdDone), storage.sessions.get('ussd', REAL.ussdOpen), storage.sessions.get('voice', REAL.voiceDone)]);
   const responses = await Promise.all(sessions.map((s) => (s?.responseId ? storage.responses.get(s.responseId) : null)));
   const languages = await Promise.all(sessions.map((s) => (s ? storage.respondents.getLanguage(s.respondentKey) : null)));

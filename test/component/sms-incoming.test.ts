@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { actOnCase } from '../../src/app/cases/act-on-case.js';
 import { openCaseForReport } from '../../src/app/cases/open-case.js';
-import type { Response } from '../../src/storage/ports.js';
+import type { StoredResponse } from '../../src/storage/ports.js';
 import { PRODUCTION_ENV, startTestService, type TestService } from '../support/service.js';
 import { shipped } from '../support/engine.js';
 
@@ -32,7 +32,7 @@ function interceptAt(times: number) {
     });
 }
 
-function report(id: string): Response {
+function report(id: string): StoredResponse {
   const at = t.clock.now();
   return {
     id,

@@ -1,7 +1,7 @@
 import type { Hop } from '../../src/channels/ussd/at-simulator.js';
 import type { VoiceHop } from '../../src/channels/voice/at-simulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, Storage } from '../../src/storage/ports.js';
+import type { Channel, Store } from '../../src/storage/ports.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { startVoiceService, type VoiceTestService } from '../support/voice.js';
 
@@ -16,7 +16,7 @@ import { startVoiceService, type VoiceTestService } from '../support/voice.js';
  * Holds the first `n` session reads of a channel until all n have arrived (at most 2 s), so
  * n concurrent requests surely read the same revision before any of them writes.
  */
-function holdSessionReads(storage: Storage, channel: Channel, n: number): () => void {
+function holdSessionReads(storage: Store, channel: Channel, n: number): () => void {
   const real = storage.sessions.get;
   const waiting: Array<() => void> = [];
   storage.sessions.get = async (ch, id) => {

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/entry/config.js';
 import { validateQuestionnaire } from '../../src/app/questionnaires/validate-questionnaire.js';
 import { textsFor } from '../../src/app/content.js';
 import { createMemoryStorage } from '../../src/storage/memory/memory-storage.js';
-import type { Storage } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports.js';
 import { manualClock } from '../../src/gateways/clock.js';
 import { content } from '../support/engine.js';
 import { PRODUCTION_ENV, startTestService } from '../support/service.js';
@@ -247,7 +247,7 @@ describe('voice when the engine fails', () => {
     const clock = manualClock('2026-10-05T08:00:00Z');
     const memory = createMemoryStorage({ now: () => clock.now() });
     // storage that fails on one answer, as a database outage mid-call would
-    const storage: Storage = {
+    const storage: Store = {
       ...memory,
       responses: {
         ...memory.responses,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Case, CaseTransition, SealedContact, Storage } from '../../src/storage/ports.js';
+import type { Case, CaseTransition, SealedContact, Store } from '../../src/storage/ports.js';
 
 /**
  * The cases and case-contacts repositories' contract: exact round trips, an opening stored
@@ -66,9 +66,9 @@ const contact = (reference: string, over: Partial<SealedContact> = {}): SealedCo
   ...over,
 });
 
-export function casesContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function casesContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`cases contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();
@@ -159,7 +159,7 @@ export function casesContract(name: string, make: () => Promise<{ storage: Stora
   });
 
   describe(`case contacts contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Charter, Storage } from '../../src/storage/ports.js';
+import type { Charter, Store } from '../../src/storage/ports.js';
 
 /** The charters repository's contract: exact round trip, order per facility, compare-and-set. */
 
@@ -31,9 +31,9 @@ const charter = (id: string, over: Partial<Charter> = {}): Charter => ({
   ...over,
 });
 
-export function chartersContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function chartersContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`charters contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();

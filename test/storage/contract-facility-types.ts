@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FacilityType, Storage } from '../../src/storage/ports.js';
+import type { FacilityType, Store } from '../../src/storage/ports.js';
 
 /** The facility types repository's contract: exact round trip, one type per code, order by code, compare-and-set. */
 
@@ -22,9 +22,9 @@ const type = (code: string, over: Partial<FacilityType> = {}): FacilityType => (
   ...over,
 });
 
-export function facilityTypesContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function facilityTypesContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`facility types contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ManagerPin, Storage } from '../../src/storage/ports.js';
+import type { ManagerPin, Store } from '../../src/storage/ports.js';
 
 /** The managers' PINs contract: a hash kept per number, failures counted in a row, lock-out and its release, plain copies. */
 
@@ -8,9 +8,9 @@ const t = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const PHONE = '+27820000102';
 const pin = (over: Partial<ManagerPin> = {}) => ({ phone: PHONE, hash: 'aGFzaA==', salt: 'c2FsdA==', params: { N: 16384, r: 8, p: 1, keylen: 32 }, updatedAt: t(0), ...over });
 
-export function managerPinsContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function managerPinsContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`manager PINs contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();

@@ -1,5 +1,5 @@
 import { expect, it, describe } from 'vitest';
-import type { NewOutboxMessage, NewResponse, Scorecard, Storage } from '../../src/storage/ports.js';
+import type { NewOutboxMessage, NewResponse, Scorecard, Store } from '../../src/storage/ports.js';
 
 /** Contract for the scorecard ports: tally, scorecards, outbox. Called inside storageContract's suite. */
 
@@ -26,7 +26,7 @@ function newResponse(n: number, over: Partial<NewResponse> = {}): NewResponse {
   };
 }
 
-async function report(s: Storage, n: number, answers: Record<string, string | number>, completedAt: Date | null, over: Partial<NewResponse> = {}, countKey = `ck-${n}`) {
+async function report(s: Store, n: number, answers: Record<string, string | number>, completedAt: Date | null, over: Partial<NewResponse> = {}, countKey = `ck-${n}`) {
   const r = await s.responses.start(newResponse(n, over));
   for (const [questionId, value] of Object.entries(answers)) {
     await s.responses.recordAnswer(r.id, { questionId, value, at: at(n) }, { value: 'x', context: {} } as never);
@@ -80,7 +80,7 @@ export function outboxMessage(over: Partial<NewOutboxMessage> = {}): NewOutboxMe
   };
 }
 
-export function scorecardContract(get: () => Storage) {
+export function scorecardContract(get: () => Store) {
   describe('responses.tallyCounted', () => {
     it('counts only counted responses completed in [from, to), per facility and version, with the asked questions only', async () => {
       const s = get();

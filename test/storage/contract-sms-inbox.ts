@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports.js';
 
 /** The incoming-SMS ids already handled: a claim per id, exactly one winner, a release for a failed handling. */
-export function smsInboxContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function smsInboxContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`${name}: sms inbox`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {
       ({ storage: s, cleanup } = await make());

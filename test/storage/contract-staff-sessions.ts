@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports.js';
 import type { StaffSession } from '../../src/storage/staff-sessions.js';
 
 /** The staff sessions' contract: unique ids, expiry in every read, revocation once. */
@@ -8,9 +8,9 @@ const T0 = new Date('2026-03-01T08:00:00.000Z');
 const t = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const session = (id: string, over: Partial<StaffSession> = {}): StaffSession => ({ id, tokenId: `tok_${id}`, createdAt: t(0), expiresAt: t(480), revokedAt: null, ...over });
 
-export function staffSessionsContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function staffSessionsContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`staff sessions contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();

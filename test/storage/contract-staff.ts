@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports.js';
 import type { ApiToken, AuditEntry, Draft } from '../../src/storage/staff-ports.js';
 
 /** The staff repositories' contract (tokens, audit, drafts, districts) and the retire rule. */
@@ -33,9 +33,9 @@ const draft = (id: string, over: Partial<Draft> = {}): Draft => ({
   ...over,
 });
 
-export function staffStorageContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function staffStorageContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`staff storage contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HopSession, Storage } from '../../src/storage/ports.js';
+import type { HopSession, Store } from '../../src/storage/ports.js';
 import type { VoiceCallRecord } from '../../src/storage/voice-calls.js';
 
 /** The voice part of the storage contract: call records and the voice state on hop sessions. */
@@ -60,9 +60,9 @@ function voiceSession(over: Partial<HopSession> = {}): HopSession {
   };
 }
 
-export function voiceCallsContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function voiceCallsContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`storage contract (voice): ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       const made = await make();

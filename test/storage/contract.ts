@@ -3,7 +3,7 @@ import type { QuestionnaireDefinition } from '../../src/engine/definition.js';
 import type { ConversationContext, ResumePoint } from '../../src/engine/conversation.js';
 import type { ManagerMenuState } from '../../src/engine/manager-menu.js';
 import type { ConversationState } from '../../src/engine/stepping.js';
-import type { Facility, HopSession, NewResponse, QuestionnaireStatus, QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../src/storage/ports.js';
+import type { Facility, HopSession, NewResponse, QuestionnaireStatus, QuestionnaireVersion, StoredResponse, ResponseFilter, Store } from '../../src/storage/ports.js';
 import { scorecardContract } from './contract-scorecards.js';
 
 /**
@@ -144,15 +144,15 @@ function hopSession(over: Partial<HopSession> = {}): HopSession {
   };
 }
 
-async function collect(it: AsyncIterable<Response>): Promise<Response[]> {
-  const out: Response[] = [];
+async function collect(it: AsyncIterable<StoredResponse>): Promise<StoredResponse[]> {
+  const out: StoredResponse[] = [];
   for await (const r of it) out.push(r);
   return out;
 }
 
-export function storageContract(name: string, make: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>) {
+export function storageContract(name: string, make: () => Promise<{ storage: Store; cleanup(): Promise<void> }>) {
   describe(`storage contract: ${name}`, () => {
-    let s: Storage;
+    let s: Store;
     let cleanup: (() => Promise<void>) | undefined;
 
     beforeEach(async () => {
@@ -225,7 +225,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
           facility('KE-004', { district: 'south', active: false }),
           facility('KE-002', { type: 'police' }),
         ]);
-        const codes = async (filter?: Parameters<Storage['facilities']['list']>[0]) => (await s.facilities.list(filter)).map((f) => f.code);
+        const codes = async (filter?: Parameters<Store['facilities']['list']>[0]) => (await s.facilities.list(filter)).map((f) => f.code);
         expect(await codes()).toEqual(['KE-001', 'KE-002', 'KE-003', 'KE-004']);
         expect(await codes({})).toEqual(['KE-001', 'KE-002', 'KE-003', 'KE-004']);
         expect(await codes({ district: 'south' })).toEqual(['KE-003', 'KE-004']);
@@ -338,7 +338,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
       it('starts a response with the full initial shape', async () => {
         const input = newResponse();
         const started = await s.responses.start(input);
-        const expected: Response = {
+        const expected: StoredResponse = {
           ...input,
           answers: [],
           status: 'in_progress',

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { formatReference } from '../../src/gateways/ids.js';
-import type { Storage } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports.js';
 
 /**
  * Golden transcripts: compared with the file, or written when UPDATE_GOLDEN=1
@@ -20,7 +20,7 @@ export function expectGolden(dir: string, name: string, text: string): void {
 }
 
 /** One line saying what storage holds for a session's response, for transcripts. */
-export async function storedLine(storage: Storage, responseId: string | null | undefined): Promise<string> {
+export async function storedLine(storage: Store, responseId: string | null | undefined): Promise<string> {
   if (!responseId) return 'stored: no response yet';
   const r = await storage.responses.get(responseId);
   if (!r) return 'stored: response missing';
@@ -29,7 +29,7 @@ export async function storedLine(storage: Storage, responseId: string | null | u
 }
 
 /** The case a report became, if any, and whether a contact is sealed for it (never the number). */
-export async function caseLine(storage: Storage, reference: string): Promise<string> {
+export async function caseLine(storage: Store, reference: string): Promise<string> {
   const c = await storage.cases.get(reference);
   if (!c) return '';
   const contact = await storage.caseContacts.get(reference);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtUssdSession, type Hop } from '../../src/channels/ussd/at-simulator.js';
 import { createMongoStorage } from '../../src/storage/mongo/mongo-storage.js';
-import type { Response } from '../../src/storage/ports.js';
+import type { StoredResponse } from '../../src/storage/ports.js';
 import { DEMO_FACILITIES } from '../../src/app/facilities/demo-registry.js';
 import { MONGO_SKIP_REASON, dropDatabase, mongoTarget, uniqueDbName, withDatabase } from '../storage/mongo-target.js';
 import { createInputDigest } from '../../src/text/input-digest.js';
@@ -25,7 +25,7 @@ const HALF = 6; // language, facility, consent, and three answers: wait, staff, 
 const normalise = (body: string) => body.replace(/[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}/g, '<ref>');
 
 /** What a stored report says, without what differs between runs (ids, times, respondent). */
-function essence(r: Response) {
+function essence(r: StoredResponse) {
   return {
     facilityCode: r.facilityCode,
     facilityType: r.facilityType,
@@ -64,7 +64,7 @@ describe.skipIf(!mongo)('over the wire: service processes on one database', () =
     return p;
   }
   async function responsesIn(storage: Awaited<ReturnType<typeof database>>['storage']) {
-    const out: Response[] = [];
+    const out: StoredResponse[] = [];
     for await (const r of storage.responses.stream({})) out.push(r);
     return out;
   }

@@ -2,7 +2,7 @@ import { followUpOf } from '../../engine/cases/concern.js';
 import { isClosedCaseStatus, nextCaseStatus, allowedCaseEvents } from '../../engine/cases/case-machine.js';
 import type { Clock } from '../../gateways/clock.js';
 import { parseReference } from '../../gateways/ids.js';
-import type { Case, CaseActor, CaseEventType, CaseTransition, Storage } from '../../storage/ports.js';
+import type { Case, CaseActor, CaseEventType, CaseTransition, Store } from '../../storage/ports.js';
 import { WRITTEN_NUMBER } from '../../text/phone-numbers.js';
 
 export type ActOnCaseInput = {
@@ -35,7 +35,7 @@ const ATTEMPTS = 3;
  * compare-and-set on the case's revision (another writer in between: read again, try again).
  * A case that closes (resolved, closed unresolved) has its citizen's contact deleted at once.
  */
-export async function actOnCase(deps: { storage: Storage; clock: Clock }, input: ActOnCaseInput): Promise<ActOnCaseResult> {
+export async function actOnCase(deps: { storage: Store; clock: Clock }, input: ActOnCaseInput): Promise<ActOnCaseResult> {
   const reference = parseReference(input.reference);
   if (!reference) return { ok: false, reason: 'not_found', message: `"${input.reference}" is not a report reference` };
   const note = input.note?.trim() || null;
@@ -83,7 +83,7 @@ export async function actOnCase(deps: { storage: Storage; clock: Clock }, input:
   return { ok: false, reason: 'conflict', message: `case ${reference} kept changing while this was saved; look at it again` };
 }
 
-async function checkedActionCode(storage: Storage, current: Case, input: ActOnCaseInput): Promise<string | null | { ok: false; reason: 'invalid'; message: string }> {
+async function checkedActionCode(storage: Store, current: Case, input: ActOnCaseInput): Promise<string | null | { ok: false; reason: 'invalid'; message: string }> {
   const code = input.actionCode?.trim() || null;
   if (input.event !== 'action_taken') {
     return code ? { ok: false, reason: 'invalid', message: 'say what was done only with "action_taken"' } : null;
@@ -95,7 +95,7 @@ async function checkedActionCode(storage: Storage, current: Case, input: ActOnCa
 }
 
 /** What a manager can say was done about this case: its questionnaire version's followUp.actions (or the defaults). */
-export async function caseActions(storage: Storage, c: Case): Promise<string[]> {
+export async function caseActions(storage: Store, c: Case): Promise<string[]> {
   const response = await storage.responses.get(c.responseId);
   const version = response ? await storage.questionnaires.getVersion(response.questionnaireId, response.questionnaireVersion) : await storage.questionnaires.latestPublished(c.questionnaireId);
   return version ? followUpOf(version.definition).actions : followUpOf({ id: c.questionnaireId, facilityTypes: ['none'], questions: [] }).actions;

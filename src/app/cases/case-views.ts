@@ -3,7 +3,7 @@ import type { AnswerValue, Question } from '../../engine/definition.js';
 import { exportLabelFor } from '../../engine/labels.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
 import { lookupPath } from '../../engine/texts.js';
-import type { Case, CaseFilter, CaseStatus, CaseTransition, QuestionnaireVersion, Storage } from '../../storage/ports.js';
+import type { Case, CaseFilter, CaseStatus, CaseTransition, QuestionnaireVersion, Store } from '../../storage/ports.js';
 import { inLanguageOrDefault } from '../../text/messages.js';
 import { caseActions } from './act-on-case.js';
 import { WRITTEN_NUMBER } from '../../text/phone-numbers.js';
@@ -50,7 +50,7 @@ function wordsOf(version: QuestionnaireVersion | null, wording: CaseWording) {
   };
 }
 
-export async function caseForStaff(storage: Storage, reference: string, wording?: CaseWording): Promise<StaffCase | null> {
+export async function caseForStaff(storage: Store, reference: string, wording?: CaseWording): Promise<StaffCase | null> {
   const c = await storage.cases.get(reference);
   if (!c) return null;
   const response = await storage.responses.get(c.responseId);
@@ -71,7 +71,7 @@ export async function caseForStaff(storage: Storage, reference: string, wording?
 export const CASE_LIST_LIMIT = 500;
 
 /** Cases newest first, within `facilities` when the viewer is limited to some (null: all). */
-export async function listCases(storage: Storage, query: { facilities: string[] | null; facility?: string; status?: CaseStatus; limit: number }): Promise<Case[]> {
+export async function listCases(storage: Store, query: { facilities: string[] | null; facility?: string; status?: CaseStatus; limit: number }): Promise<Case[]> {
   const filter: CaseFilter = {};
   if (query.facility) filter.facilityCodes = query.facilities && !query.facilities.includes(query.facility) ? [] : [query.facility];
   else if (query.facilities) filter.facilityCodes = query.facilities;
@@ -87,7 +87,7 @@ export type ConcernInWords = { questionId: string; value: string | number; quest
  * answer is worded by the newest published version of its questionnaire that has the
  * question (option codes are stable across versions); one read per questionnaire, not per case.
  */
-export async function concernsInWords(storage: Storage, cases: Case[], wording: CaseWording): Promise<Map<string, ConcernInWords[]>> {
+export async function concernsInWords(storage: Store, cases: Case[], wording: CaseWording): Promise<Map<string, ConcernInWords[]>> {
   const versionsOf = new Map<string, QuestionnaireVersion[]>();
   for (const id of new Set(cases.map((c) => c.questionnaireId))) {
     const published = (await storage.questionnaires.listVersions(id)).filter((v) => v.status !== 'draft');

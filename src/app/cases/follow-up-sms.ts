@@ -1,6 +1,6 @@
 import { messageIn, requiredMessageIn } from '../locale-messages.js';
 import type { ContactVault } from '../../gateways/contact-vault.js';
-import type { Case, NewOutboxMessage, OutboxMessage, Storage } from '../../storage/ports.js';
+import type { Case, NewOutboxMessage, OutboxMessage, Store } from '../../storage/ports.js';
 import { smsSegments } from '../../text/gsm.js';
 import type { CaseTexts } from './case-texts.js';
 
@@ -16,7 +16,7 @@ import type { CaseTexts } from './case-texts.js';
 /** What the SMS may spend: 2 segments (306 GSM-7 characters, 134 UCS-2). */
 export const CASE_SMS_SEGMENTS = 2;
 
-export type CaseSmsDeps = { storage: Storage; texts: CaseTexts; defaultLanguage: string };
+export type CaseSmsDeps = { storage: Store; texts: CaseTexts; defaultLanguage: string };
 
 export type CaseSms = { text: string; segments: number };
 
@@ -84,7 +84,7 @@ export function citizenMessage(c: Case, key: string, period: string, language: s
  * Where the sender sends a message: a case message to the number opened from the case's sealed
  * contact (null when it is gone or this key cannot open it: not sent), any other to its phone.
  */
-export function citizenPhoneAtSend(deps: { storage: Storage; vault: ContactVault }) {
+export function citizenPhoneAtSend(deps: { storage: Store; vault: ContactVault }) {
   return async (message: OutboxMessage): Promise<string | null> => {
     if (message.subjectKind !== 'case' || message.phone !== '') return message.phone;
     const contact = await deps.storage.caseContacts.get(message.subjectCode);

@@ -3,7 +3,7 @@ import type { ManagedCase, ManagerMenuInput } from '../../engine/manager-menu.js
 import type { ManagerWalkSample } from '../../engine/manager-walk.js';
 import type { CountryCode } from '../../gateways/phone-number.js';
 import { toE164 } from '../../gateways/phone-number.js';
-import type { CaseStatus, QuestionnaireVersion, Storage } from '../../storage/ports.js';
+import type { CaseStatus, QuestionnaireVersion, Store } from '../../storage/ports.js';
 import type { CaseTexts } from './case-texts.js';
 import { caseActions } from './act-on-case.js';
 import { problemWords } from './follow-up-run.js';
@@ -17,7 +17,7 @@ import { messageIn } from '../locale-messages.js';
  */
 
 export type ManagerCasesDeps = {
-  storage: Storage;
+  storage: Store;
   texts: CaseTexts;
   defaultLanguage: string;
   languages: string[];

@@ -4,7 +4,7 @@ import type { ManagerPinOutcome, ManagerPinStatus } from '../../engine/manager-m
 import type { Clock } from '../../gateways/clock.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
 import { maskPhone } from '../../gateways/sms/port.js';
-import type { ManagerPin, ScryptParams, Storage } from '../../storage/ports.js';
+import type { ManagerPin, ScryptParams, Store } from '../../storage/ports.js';
 import { recordAudit } from '../staff/audit.js';
 
 /**
@@ -22,7 +22,7 @@ export const PIN_LOCK_MINUTES = 30;
 /** scrypt's cost: N = 2^14 (about 16 MB, tens of milliseconds), as node's defaults. Kept with each hash, so it can be raised later. */
 const PARAMS: ScryptParams = { N: 16_384, r: 8, p: 1, keylen: 32 };
 
-export type ManagerPinDeps = { storage: Storage; clock: Clock; defaultCountry: CountryCode };
+export type ManagerPinDeps = { storage: Store; clock: Clock; defaultCountry: CountryCode };
 
 function derive(pin: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -86,7 +86,7 @@ export const PinForm = z
   })
   .refine((f) => f.pin === f.confirm, { path: ['confirm'], message: 'The two PINs are not the same. Type the same PIN twice.' });
 
-export type PinStaffDeps = { storage: Storage; clock: Clock };
+export type PinStaffDeps = { storage: Store; clock: Clock };
 export type ManagerRef = { facilityCode: string; managerIndex: number };
 export type PinWrite = { ok: true; manager: string } | { ok: false; errors: FieldError[]; notFound?: boolean };
 type FieldError = { field: string; message: string };

@@ -3,13 +3,13 @@ import type { QuestionnaireDefinition } from '../../engine/definition.js';
 import type { Clock } from '../../gateways/clock.js';
 import type { ContactVault } from '../../gateways/contact-vault.js';
 import { formatReference } from '../../gateways/ids.js';
-import type { Case, CaseTransition, Response, Storage } from '../../storage/ports.js';
+import type { Case, CaseTransition, StoredResponse, Store } from '../../storage/ports.js';
 
-export type CaseDeps = { storage: Storage; clock: Clock; vault: ContactVault; contactRetentionDays: number };
+export type CaseDeps = { storage: Store; clock: Clock; vault: ContactVault; contactRetentionDays: number };
 
 export type OpenCaseInput = {
   /** a finished (complete) response */
-  response: Response;
+  response: StoredResponse;
   /** the definition of the version it was answered on */
   definition: QuestionnaireDefinition;
   /** the citizen's answer to "May we SMS you about what is done?" */
@@ -86,6 +86,6 @@ export async function openCaseForReport(deps: CaseDeps, input: OpenCaseInput): P
 }
 
 /** Deletes every sealed contact past its retention (run by the storage sweep); returns how many. */
-export async function purgeExpiredContacts(deps: { storage: Storage; clock: Clock }): Promise<number> {
+export async function purgeExpiredContacts(deps: { storage: Store; clock: Clock }): Promise<number> {
   return deps.storage.caseContacts.purgeExpired(deps.clock.now());
 }

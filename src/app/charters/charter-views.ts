@@ -1,4 +1,4 @@
-import type { Charter, CharterAction, CharterActionStatus, Storage } from '../../storage/ports.js';
+import type { Charter, CharterAction, CharterActionStatus, Store } from '../../storage/ports.js';
 import { localDay } from '../../text/time.js';
 
 /**
@@ -7,7 +7,7 @@ import { localDay } from '../../text/time.js';
  * nor dropped.
  */
 
-export type CharterViewDeps = { storage: Storage; clock: { now(): Date }; settings: { timeZone: string } };
+export type CharterViewDeps = { storage: Store; clock: { now(): Date }; settings: { timeZone: string } };
 
 export function isOverdue(action: Pick<CharterAction, 'dueDate' | 'status'>, today: string): boolean {
   return (action.status === 'planned' || action.status === 'in_progress') && action.dueDate < today;

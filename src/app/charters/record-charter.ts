@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../gateways/clock.js';
-import type { Charter, CharterAction, CharterActionStatus, CharterUpdate, Storage } from '../../storage/ports.js';
+import type { Charter, CharterAction, CharterActionStatus, CharterUpdate, Store } from '../../storage/ports.js';
 import { localDay } from '../../text/time.js';
 import type { FieldError } from '../facilities/facility-admin.js';
 import { recordAudit } from '../staff/audit.js';
@@ -12,7 +12,7 @@ import { CharterInput, ExpectedRevision, ProgressInput, StatusChangeInput, field
  * save is compare-and-set on the charter's revision, and every write is audited.
  */
 
-export type CharterDeps = { storage: Storage; clock: Clock; settings: { timeZone: string } };
+export type CharterDeps = { storage: Store; clock: Clock; settings: { timeZone: string } };
 export type CharterWrite = { ok: true; charter: Charter } | { ok: false; errors: FieldError[]; notFound?: boolean /** another save came first: reload and try again */; conflict?: boolean };
 
 const notFound = (what: string): CharterWrite => ({ ok: false, notFound: true, errors: [{ field: 'id', message: `no ${what}` }] });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FACILITY_CODE } from '../../engine/codes.js';
 import type { Clock } from '../../gateways/clock.js';
-import type { Facility, Storage } from '../../storage/ports.js';
+import type { Facility, Store } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';
 import { recordAudit } from '../staff/audit.js';
 import { knownFacilityTypeCodes } from './facility-types.js';
@@ -16,20 +16,20 @@ import type { CountryCode } from '../../gateways/phone-number.js';
  * its questionnaire, and respondents who dial it are told there is no survey for it yet.
  */
 
-export type RegistryDeps = { storage: Storage; clock: Clock; languages: string[]; defaultCountry: CountryCode };
+export type RegistryDeps = { storage: Store; clock: Clock; languages: string[]; defaultCountry: CountryCode };
 
-export async function knownDistricts(storage: Storage): Promise<string[]> {
+export async function knownDistricts(storage: Store): Promise<string[]> {
   const listed = await storage.districts.list();
   const used = (await storage.facilities.list()).map((f) => f.district);
   return [...new Set([...listed, ...used])].sort((a, b) => a.localeCompare(b));
 }
 
-export async function knownFacilityTypes(storage: Storage): Promise<string[]> {
+export async function knownFacilityTypes(storage: Store): Promise<string[]> {
   return knownFacilityTypeCodes(storage);
 }
 
 /** Whether respondents can report on facilities of a type now: a live questionnaire serves it. */
-export async function liveQuestionnaireFor(storage: Storage, type: string): Promise<{ id: string; version: number } | null> {
+export async function liveQuestionnaireFor(storage: Store, type: string): Promise<{ id: string; version: number } | null> {
   const v = await storage.questionnaires.latestPublishedForFacilityType(type);
   return v ? { id: v.id, version: v.version } : null;
 }
@@ -137,7 +137,7 @@ export async function importFacilityCsv(deps: RegistryDeps, csv: string, dryRun:
 export const FACILITY_EXPORT_COLUMNS = [...FACILITY_CSV_COLUMNS, 'active'] as const;
 
 /** The registry as CSV, in the import format (plus an `active` column the import ignores). */
-export async function* facilityCsv(storage: Storage): AsyncGenerator<string> {
+export async function* facilityCsv(storage: Store): AsyncGenerator<string> {
   yield csvLine([...FACILITY_EXPORT_COLUMNS]);
   for (const f of await storage.facilities.list()) {
     const base = [f.code, f.name, f.type, f.district];
@@ -168,7 +168,7 @@ export const FACILITY_PAGE_SIZE = 50;
  * The registry is read whole (thousands of facilities at most), so the count is always the
  * stored one: a page shown after an import counts what the import wrote.
  */
-export async function searchFacilities(storage: Storage, search: FacilitySearch, pageSize = FACILITY_PAGE_SIZE): Promise<FacilityPage> {
+export async function searchFacilities(storage: Store, search: FacilitySearch, pageSize = FACILITY_PAGE_SIZE): Promise<FacilityPage> {
   const all = await storage.facilities.list();
   const needle = search.q.toLocaleLowerCase();
   const matching = all.filter((f) => !needle || [f.code, f.name, f.district].some((v) => v.toLocaleLowerCase().includes(needle))).sort((a, b) => a.code.localeCompare(b.code));

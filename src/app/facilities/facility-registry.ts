@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FACILITY_CODE, IDENTIFIER } from '../../engine/codes.js';
 import { parseCsv } from '../../text/csv.js';
-import type { Facility, Manager, Storage } from '../../storage/ports.js';
+import type { Facility, Manager, Store } from '../../storage/ports.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
 
 /** Why a row's or a form's facility type is refused: it was never added (names the known ones). */
@@ -112,7 +112,7 @@ export function parseFacilityCsv(csv: string, known: RegistryKnown): RegistryPar
 
 export type ImportResult = { ok: true; dryRun: boolean; rows: number; facilities: number; inserted: number; updated: number } | { ok: false; rows: number; errors: RowError[] };
 
-export async function importFacilities(storage: Storage, csv: string, known: RegistryKnown, options: { dryRun: boolean }): Promise<ImportResult> {
+export async function importFacilities(storage: Store, csv: string, known: RegistryKnown, options: { dryRun: boolean }): Promise<ImportResult> {
   const parsed = parseFacilityCsv(csv, known);
   if (parsed.errors.length > 0) return { ok: false, rows: parsed.rows, errors: parsed.errors };
   if (options.dryRun) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../../gateways/clock.js';
-import type { FacilityType, FacilityTypeName, QuestionnaireVersion, Storage } from '../../storage/ports.js';
+import type { FacilityType, FacilityTypeName, QuestionnaireVersion, Store } from '../../storage/ports.js';
 import { recordAudit } from '../staff/audit.js';
 import { IDENTIFIER } from '../../engine/codes.js';
 
@@ -18,7 +18,7 @@ export const TYPE_NAME_MAX = 40;
 export const TYPE_PLURAL_MAX = 30;
 
 export type FacilityTypeDeps = {
-  storage: Storage;
+  storage: Store;
   clock: Clock;
   /** the languages the programme offers */
   languages: string[];
@@ -111,7 +111,7 @@ export async function renameFacilityType(deps: FacilityTypeDeps, code: string, i
 }
 
 /** The codes staff may give a facility or a questionnaire: the stored types. */
-export async function knownFacilityTypeCodes(storage: Storage): Promise<string[]> {
+export async function knownFacilityTypeCodes(storage: Store): Promise<string[]> {
   return (await storage.facilityTypes.list()).map((t) => t.code);
 }
 
@@ -126,7 +126,7 @@ export function typePlural(type: FacilityType | undefined, lang: string, default
 }
 
 /** Names by code, for pages that show many facilities. */
-export async function facilityTypeNames(storage: Storage, lang: string, defaultLanguage: string): Promise<(code: string) => string> {
+export async function facilityTypeNames(storage: Store, lang: string, defaultLanguage: string): Promise<(code: string) => string> {
   const byCode = new Map((await storage.facilityTypes.list()).map((t) => [t.code, t]));
   return (code) => typeName(byCode.get(code), code, lang, defaultLanguage);
 }
@@ -145,7 +145,7 @@ export type FacilityTypeUse = {
  * then the types in use that were never added (facilities imported, or questionnaires
  * published, before types were kept), so staff can name them.
  */
-export async function facilityTypeUses(storage: Storage): Promise<FacilityTypeUse[]> {
+export async function facilityTypeUses(storage: Store): Promise<FacilityTypeUse[]> {
   const [types, facilities, versions] = await Promise.all([storage.facilityTypes.list(), storage.facilities.list(), storage.questionnaires.listVersions()]);
   const live = new Map<string, QuestionnaireVersion>();
   for (const v of versions) if (v.status === 'published' && (live.get(v.id)?.version ?? 0) < v.version) live.set(v.id, v);
@@ -168,7 +168,7 @@ export type ShippedFacilityType = { code: string; names: Record<string, Facility
  * stored yet. A type staff renamed keeps their names; a concurrent start adding the same
  * type loses quietly to the unique code.
  */
-export async function seedFacilityTypes(deps: { storage: Storage; clock: Clock }, shipped: ShippedFacilityType[]): Promise<string[]> {
+export async function seedFacilityTypes(deps: { storage: Store; clock: Clock }, shipped: ShippedFacilityType[]): Promise<string[]> {
   const added: string[] = [];
   for (const s of shipped) {
     if (await deps.storage.facilityTypes.get(s.code)) continue;

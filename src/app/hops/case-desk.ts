@@ -2,7 +2,7 @@ import type { CheckedCase } from '../../engine/conversation.js';
 import type { ManagerCaseEvent } from '../../engine/manager-menu.js';
 import { parseReference } from '../../gateways/ids.js';
 import { toE164, type CountryCode } from '../../gateways/phone-number.js';
-import type { Case, Channel, Storage } from '../../storage/ports.js';
+import type { Case, Channel, Store } from '../../storage/ports.js';
 import { KEYPAD_REFERENCE } from '../../text/reference.js';
 import { actOnCase } from '../cases/act-on-case.js';
 import { type CaseDeps, openCaseForReport } from '../cases/open-case.js';
@@ -28,7 +28,7 @@ export type CaseDesk = {
  * ten digits that are no printed reference are looked up by their keys, and count only when
  * exactly one case has them.
  */
-export async function findCaseForCitizen(storage: Storage, typed: string): Promise<CheckedCase | null> {
+export async function findCaseForCitizen(storage: Store, typed: string): Promise<CheckedCase | null> {
   const reference = parseReference(typed);
   if (!reference) return null;
   const found = (await storage.cases.get(reference)) ?? (await byKeypad(storage, typed));
@@ -37,7 +37,7 @@ export async function findCaseForCitizen(storage: Storage, typed: string): Promi
   return { reference: found.reference, status: found.status, facility: facility?.name ?? found.facilityCode };
 }
 
-async function byKeypad(storage: Storage, typed: string): Promise<Case | null> {
+async function byKeypad(storage: Store, typed: string): Promise<Case | null> {
   const digits = typed.replace(/[\s-]/g, '');
   if (!KEYPAD_REFERENCE.test(digits)) return null;
   const matches = await storage.cases.findByKeypad(digits, 2);

@@ -2,7 +2,7 @@ import type { ChannelAdapter, LastHop } from '../../channels/adapter.js';
 import type { Clock } from '../../gateways/clock.js';
 import { formatReference, type IdGenerator } from '../../gateways/ids.js';
 import type { RespondentKeyer } from '../../gateways/respondent-key.js';
-import type { HopSession, Storage } from '../../storage/ports.js';
+import type { HopSession, Store } from '../../storage/ports.js';
 import { expiryAfter, newHopSession } from './hop-session.js';
 import { recordEffects, type RecordDeps } from './record-effects.js';
 import type { SessionEffect, SessionRunner, SessionTurn } from './session-runner.js';
@@ -16,7 +16,7 @@ import type { SessionEffect, SessionRunner, SessionTurn } from './session-runner
  */
 
 export type HopDeps = {
-  storage: Storage;
+  storage: Store;
   runner: SessionRunner;
   clock: Clock;
   ids: IdGenerator;

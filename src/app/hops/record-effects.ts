@@ -4,7 +4,7 @@ import { isManagerMenuState } from '../../engine/session-state.js';
 import { resumePointOf } from '../../engine/prompt.js';
 import type { ConversationState } from '../../engine/stepping.js';
 import type { SessionEffect, SessionState } from './session-runner.js';
-import type { Channel, Storage } from '../../storage/ports.js';
+import type { Channel, Store } from '../../storage/ports.js';
 import type { CaseDesk } from './case-desk.js';
 import { countKey } from './count-window.js';
 import { localDay } from '../../text/time.js';
@@ -17,7 +17,7 @@ import { localDay } from '../../text/time.js';
  */
 
 export type RecordDeps = {
-  storage: Storage;
+  storage: Store;
   settings: { countWindowHours: number; timeZone: string };
   log: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
   /** the follow-up loop's cases; without it a concern is only logged */

@@ -1,7 +1,7 @@
 import { FRONT_DOOR, versionForStep, type ConversationEvent, type ConversationInput, type Effect, type FacilityRef, type LoadedQuestionnaire, type ResumeOffer } from '../../engine/conversation.js';
 import { promptFor, type Prompt, type SystemTextSource } from '../../engine/prompt.js';
 import { cached, type ConversationState, type Step, type Stepper } from '../../engine/stepping.js';
-import type { Channel, Facility, Storage } from '../../storage/ports.js';
+import type { Channel, Facility, Store } from '../../storage/ports.js';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire-catalog.js';
 import type { CaseDesk } from './case-desk.js';
 
@@ -14,7 +14,7 @@ import type { CaseDesk } from './case-desk.js';
 export type Turn = { state: ConversationState; effects: Effect[]; questionnaire: LoadedQuestionnaire | null };
 
 export type RunnerDeps = {
-  storage: Storage;
+  storage: Store;
   questionnaires: QuestionnaireCatalog;
   texts: SystemTextSource;
   settings: { resumeWindowMinutes: number; maxFacilityAttempts: number };

@@ -1,9 +1,9 @@
-import type { Channel, Storage } from '../../storage/ports.js';
+import type { Channel, Store } from '../../storage/ports.js';
 import type { Clock } from '../../gateways/clock.js';
 import type { VoiceCallRecord } from '../../storage/voice-calls.js';
 import type { CaseDesk } from './case-desk.js';
 
-type EndDeps = { storage: Storage; clock: Clock; cases?: Pick<CaseDesk, 'reportConcern'> };
+type EndDeps = { storage: Store; clock: Clock; cases?: Pick<CaseDesk, 'reportConcern'> };
 
 /**
  * The provider says a session is over (AT's USSD end-of-session notification, or a voice

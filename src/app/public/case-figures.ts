@@ -1,5 +1,5 @@
 import type { Case, CaseFilter } from '../../storage/case-ports.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import { countCell, type Cell } from './honest-cells.js';
 import { localDay } from '../../text/time.js';
 
@@ -35,7 +35,7 @@ const DAY = 86_400_000;
 const OPEN = new Set(['open', 'acknowledged', 'action_taken', 'reopened']);
 
 export async function caseFigures(
-  storage: Storage,
+  storage: Store,
   filter: CaseFilter,
   bounds: { from: Date; to: Date },
   minCount: number,
@@ -49,7 +49,7 @@ export async function caseFigures(
 }
 
 /** The latest `limit` actions taken on these cases (the list is newest first, so its head holds them). */
-async function actionsTakenOn(storage: Storage, cases: Case[], limit: number, timeZone: string): Promise<ActionTaken[]> {
+async function actionsTakenOn(storage: Store, cases: Case[], limit: number, timeZone: string): Promise<ActionTaken[]> {
   const acted = cases.filter((c) => c.firstActionAt !== null).slice(0, limit * 2);
   const steps = (await Promise.all(acted.map((c) => storage.cases.history(c.reference)))).flat();
   return steps

@@ -1,5 +1,5 @@
 import type { QuestionnaireDefinition } from '../../engine/definition.js';
-import type { Facility, QuestionnaireVersion, ResponseTally, Scorecard, Storage } from '../../storage/ports.js';
+import type { Facility, QuestionnaireVersion, ResponseTally, Scorecard, Store } from '../../storage/ports.js';
 import { computeScorecards, facilityMetrics, questionIdsToTally, roleLookup, type FacilityMetrics } from '../scorecards/metrics.js';
 import { formatPeriod, periodBounds, previousPeriod, type Period } from '../scorecards/period.js';
 
@@ -12,7 +12,7 @@ import { formatPeriod, periodBounds, previousPeriod, type Period } from '../scor
  */
 
 export type PublicFiguresDeps = {
-  storage: Storage;
+  storage: Store;
   clock: { now(): Date };
   settings: { timeZone: string; minCount: number };
 };

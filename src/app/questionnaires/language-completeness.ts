@@ -1,7 +1,7 @@
 import { requiredQuestionnaireKeys, missingQuestionnaireKeys } from '../../engine/texts.js';
 import type { ShippedContent } from '../content.js';
 import { missingSystemKeys } from '../content.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
 import type { AudioCatalog } from '../../channels/voice/audio.js';
 import { missingRecordings, spokenKeys } from '../../channels/voice/coverage.js';
@@ -23,7 +23,7 @@ export type LanguageRow = {
 };
 
 export async function languageCompleteness(deps: {
-  storage: Storage;
+  storage: Store;
   content: ShippedContent;
   languages: string[];
   defaultLanguage: string;

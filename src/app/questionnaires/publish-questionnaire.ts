@@ -1,5 +1,5 @@
 import type { Clock } from '../../gateways/clock.js';
-import type { QuestionnaireVersion, Storage } from '../../storage/ports.js';
+import type { QuestionnaireVersion, Store } from '../../storage/ports.js';
 import { validateQuestionnaire, type ValidationIssue } from './validate-questionnaire.js';
 
 /**
@@ -14,7 +14,7 @@ export function nextVersionNumber(versions: readonly Pick<QuestionnaireVersion, 
 export type PublishResult = { ok: true; version: QuestionnaireVersion; paths: Record<string, number> } | { ok: false; issues: ValidationIssue[] };
 
 export async function publishQuestionnaire(
-  deps: { storage: Storage; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1] },
+  deps: { storage: Store; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1] },
   input: { definition: unknown; texts: unknown; by: string },
 ): Promise<PublishResult> {
   const report = validateQuestionnaire(input, deps.validation);
@@ -52,7 +52,7 @@ export async function publishQuestionnaire(
  * questionnaires from being published: only the questionnaire that would leave it without
  * one is refused.
  */
-export async function facilityTypeIssues(storage: Storage, definition: { id: string; facilityTypes: string[] }): Promise<ValidationIssue[]> {
+export async function facilityTypeIssues(storage: Store, definition: { id: string; facilityTypes: string[] }): Promise<ValidationIssue[]> {
   const stored = new Set((await storage.facilityTypes.list()).map((t) => t.code));
   const unknown = definition.facilityTypes.filter((t) => !stored.has(t));
   const live = new Map<string, QuestionnaireVersion>();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../gateways/clock.js';
-import type { QuestionnaireVersion, Storage } from '../../storage/ports.js';
+import type { QuestionnaireVersion, Store } from '../../storage/ports.js';
 import type { Draft } from '../../storage/staff-ports.js';
 import { recordAudit } from '../staff/audit.js';
 import { nextVersionNumber, publishQuestionnaire } from './publish-questionnaire.js';
@@ -14,7 +14,7 @@ import { validateQuestionnaire, type ValidationIssue, type ValidationReport } fr
  * written to the audit log with who did it.
  */
 
-export type LifecycleDeps = { storage: Storage; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1] };
+export type LifecycleDeps = { storage: Store; clock: Clock; validation: Parameters<typeof validateQuestionnaire>[1] };
 
 /** Versions of one questionnaire, the current one (newest published) and its drafts. */
 export type QuestionnaireSummary = {
@@ -25,7 +25,7 @@ export type QuestionnaireSummary = {
   drafts: Draft[];
 };
 
-export async function listQuestionnaires(storage: Storage, defaultLanguage: string): Promise<QuestionnaireSummary[]> {
+export async function listQuestionnaires(storage: Store, defaultLanguage: string): Promise<QuestionnaireSummary[]> {
   const versions = await storage.questionnaires.listVersions();
   const drafts = await storage.drafts.list();
   const ids = [...new Set([...versions.map((v) => v.id), ...drafts.map((d) => d.questionnaireId)])].sort();
@@ -154,7 +154,7 @@ export async function publishDraft(deps: LifecycleDeps, id: string, by: string, 
 /** What publishing a draft would make: the version number it gets, and what changes from the current version. */
 export type PublishPreview = { nextVersion: number; current: QuestionnaireVersion | null; changes: ReadableChange[] };
 
-export async function previewPublish(storage: Storage, draft: Draft, defaultLanguage: string): Promise<PublishPreview> {
+export async function previewPublish(storage: Store, draft: Draft, defaultLanguage: string): Promise<PublishPreview> {
   const current = await storage.questionnaires.latestPublished(draft.questionnaireId);
   const nextVersion = nextVersionNumber(await storage.questionnaires.listVersions(draft.questionnaireId));
   const changes = current ? readableDiff(diffQuestionnaires(current, draft), current, draft, defaultLanguage) : [];
@@ -175,7 +175,7 @@ export async function deleteDraft(deps: LifecycleDeps, id: string, by: string): 
  */
 export type RetireEffect = { kind: 'not_published' } | { kind: 'superseded' } | { kind: 'falls_back'; version: number } | { kind: 'none_left'; facilityTypes: string[] };
 
-export async function retireEffect(storage: Storage, v: QuestionnaireVersion): Promise<RetireEffect> {
+export async function retireEffect(storage: Store, v: QuestionnaireVersion): Promise<RetireEffect> {
   if (v.status !== 'published') return { kind: 'not_published' };
   const current = (await storage.questionnaires.latestPublished(v.id))?.version === v.version;
   if (!current) return { kind: 'superseded' };

@@ -10,7 +10,7 @@ import type { QuestionnaireTexts } from '../../engine/texts.js';
 import { ussdAdapter } from '../../channels/ussd/adapter.js';
 import { renderUssd, type UssdScreen } from '../../channels/ussd/render.js';
 import type { Clock } from '../../gateways/clock.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import type { Draft } from '../../storage/staff-ports.js';
 import { createConversationRunner } from '../hops/run-conversation.js';
 
@@ -46,7 +46,7 @@ export type RecordedAnswer = { questionId: string; value: unknown; question: str
 export type SimulatorReply = { ok: true; screen: PhoneScreen; state: ConversationState; page: number; recorded: RecordedAnswer[]; facilityHint: string[] } | { ok: false; message: string };
 
 export async function simulateDraftHop(
-  deps: { storage: Storage; clock: Clock; texts: SystemTextSource; languages: string[]; screenLimit: number; maxFacilityAttempts?: number },
+  deps: { storage: Store; clock: Clock; texts: SystemTextSource; languages: string[]; screenLimit: number; maxFacilityAttempts?: number },
   draft: Pick<Draft, 'definition' | 'texts'>,
   hop: SimulatorHop,
 ): Promise<SimulatorReply> {

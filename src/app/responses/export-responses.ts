@@ -1,7 +1,7 @@
 import type { AnswerValue, Question } from '../../engine/definition.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
 import { exportLabelFor } from '../../engine/labels.js';
-import type { QuestionnaireVersion, Response, ResponseFilter, Storage } from '../../storage/ports.js';
+import type { QuestionnaireVersion, StoredResponse, ResponseFilter, Store } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';
 import { isCalendarDay, localDay, startOfLocalDay } from '../../text/time.js';
 import { publicResponse } from './public-response.js';
@@ -93,12 +93,12 @@ export function exportQuestionIds(versions: QuestionnaireVersion[], filter: Resp
   return [...new Set(matching.flatMap((v) => v.definition.questions.map((q) => q.id)))];
 }
 
-export async function* exportResponses(deps: { storage: Storage; texts: SystemTextSource }, filter: ResponseFilter, options: { format: ExportFormat; lang: string }): AsyncGenerator<string> {
+export async function* exportResponses(deps: { storage: Store; texts: SystemTextSource }, filter: ResponseFilter, options: { format: ExportFormat; lang: string }): AsyncGenerator<string> {
   const versions = await deps.storage.questionnaires.listVersions();
   const labellerFor = createAnswerLabeller(deps.texts, options.lang);
   // one labeller per questionnaire version: a handful, however many responses there are
   const labellers = new Map<string, Labeller>(versions.map((v) => [`${v.id}@${v.version}`, labellerFor(v)]));
-  const label = (r: Response, questionId: string, value: AnswerValue) => labellers.get(`${r.questionnaireId}@${r.questionnaireVersion}`)?.(questionId, value) ?? String(value);
+  const label = (r: StoredResponse, questionId: string, value: AnswerValue) => labellers.get(`${r.questionnaireId}@${r.questionnaireVersion}`)?.(questionId, value) ?? String(value);
 
   if (options.format === 'ndjson') {
     for await (const r of deps.storage.responses.stream(filter)) {

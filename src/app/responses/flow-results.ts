@@ -3,7 +3,7 @@ import type { Question } from '../../engine/definition.js';
 import { lookupPath } from '../../engine/texts.js';
 import type { FlowResultsAnswers } from '../../engine/question-types/question-type.js';
 import { questionType } from '../../engine/question-types/registry.js';
-import type { QuestionnaireVersion, Response, Storage } from '../../storage/ports.js';
+import type { QuestionnaireVersion, StoredResponse, Store } from '../../storage/ports.js';
 import { timestampWithOffset } from '../../text/time.js';
 
 /**
@@ -33,7 +33,7 @@ export const FLOW_RESULTS_FIELDS = [
 
 export type FlowResultsQuestion = { type: FlowResultsAnswers['type']; label: string; type_options: FlowResultsAnswers['type_options'] };
 
-export type FlowResultsDeps = { storage: Storage; settings: { timeZone: string; defaultLanguage: string; exportSecret: string } };
+export type FlowResultsDeps = { storage: Store; settings: { timeZone: string; defaultLanguage: string; exportSecret: string } };
 
 /** The export key's own secret: one HMAC step away from the service's, so keys cannot be turned into one another. */
 function keySecret(deps: FlowResultsDeps, exportKey: string): Buffer {
@@ -124,7 +124,7 @@ export async function flowResultsRows(deps: FlowResultsDeps, questionnaireId: st
       for await (const r of deps.storage.responses.stream({ facilityCode, questionnaireId })) yield* rowsOf(r);
     }
   }
-  function* rowsOf(r: Response): Generator<FlowResultsRow> {
+  function* rowsOf(r: StoredResponse): Generator<FlowResultsRow> {
     const contact = pseudonym(secret, 'contact', r.respondentKey);
     const session = pseudonym(secret, 'session', r.id);
     const metadata = { facility_code: r.facilityCode, district: r.district, questionnaire_version: r.questionnaireVersion, channel: r.channel, language: r.language, status: r.status };

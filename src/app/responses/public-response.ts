@@ -1,7 +1,7 @@
-import type { Response, ResponseFilter, Storage } from '../../storage/ports.js';
+import type { StoredResponse, ResponseFilter, Store } from '../../storage/ports.js';
 
 /** What staff may see of a response: the respondent key, never a phone number. */
-export function publicResponse(r: Response) {
+export function publicResponse(r: StoredResponse) {
   return {
     id: r.id,
     facilityCode: r.facilityCode,
@@ -24,7 +24,7 @@ export function publicResponse(r: Response) {
 }
 
 /** The first `limit` responses the filter matches, as staff may see them, one at a time from the storage cursor. */
-export async function* publicResponses(storage: Storage, filter: ResponseFilter, limit: number): AsyncGenerator<ReturnType<typeof publicResponse>> {
+export async function* publicResponses(storage: Store, filter: ResponseFilter, limit: number): AsyncGenerator<ReturnType<typeof publicResponse>> {
   let sent = 0;
   for await (const r of storage.responses.stream(filter)) {
     if (sent++ >= limit) return;

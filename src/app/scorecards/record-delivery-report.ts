@@ -1,4 +1,4 @@
-import type { DeliveryStatus, OutboxMessage, Storage } from '../../storage/ports.js';
+import type { DeliveryStatus, OutboxMessage, Store } from '../../storage/ports.js';
 
 /**
  * A provider's delivery report on an outbox message, recorded by the provider's message id.
@@ -23,7 +23,7 @@ export type DeliveryRecorded =
   /** `firstSuccess`: this report is the one that first said the message was delivered (a repeat is not) */
   | { known: true; message: OutboxMessage; firstSuccess: boolean };
 
-export async function recordDeliveryReport(deps: { storage: Storage; now: () => Date }, report: DeliveryReport): Promise<DeliveryRecorded> {
+export async function recordDeliveryReport(deps: { storage: Store; now: () => Date }, report: DeliveryReport): Promise<DeliveryRecorded> {
   const at = deps.now();
   const message = await deps.storage.outbox.recordDelivery(report.providerMessageId, {
     status: report.status,

@@ -1,6 +1,6 @@
 import type { Clock } from '../../gateways/clock.js';
 import { isE164, maskPhone } from '../../gateways/sms/port.js';
-import type { Facility, FacilityType, Manager, QuestionnaireVersion, Scorecard, Storage } from '../../storage/ports.js';
+import type { Facility, FacilityType, Manager, QuestionnaireVersion, Scorecard, Store } from '../../storage/ports.js';
 import { inLanguageOrDefault } from '../../text/messages.js';
 import { typePlural } from '../facilities/facility-types.js';
 import { type CasesLine, composeDistrictMessage, composeFacilityMessage, type ComposedSms, type ScorecardTemplates } from './compose.js';
@@ -19,7 +19,7 @@ import { formatPeriod, parsePeriod, periodBounds, previousPeriod } from './perio
  */
 
 export type ScorecardRunDeps = {
-  storage: Storage;
+  storage: Store;
   clock: Clock;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
   templates: Record<string, ScorecardTemplates>;
@@ -152,7 +152,7 @@ function latestTexts(versions: QuestionnaireVersion[]): TextsByQuestionnaire {
  * page shows (src/app/public/case-figures.ts), here without the minimum count, since the
  * manager is told of each case anyway.
  */
-async function casesByFacility(storage: Storage, cards: Scorecard[]): Promise<Map<string, CasesLine>> {
+async function casesByFacility(storage: Store, cards: Scorecard[]): Promise<Map<string, CasesLine>> {
   const out = new Map<string, CasesLine>();
   for (const card of cards) {
     const f = await caseFigures(storage, { facilityCodes: [card.facilityCode] }, { from: card.from, to: card.to }, 0);

@@ -1,6 +1,6 @@
 import type { Clock } from '../../gateways/clock.js';
 import { maskPhone } from '../../gateways/sms/port.js';
-import type { DeliveryStatus, OutboxMessage, OutboxStatus, Storage } from '../../storage/ports.js';
+import type { DeliveryStatus, OutboxMessage, OutboxStatus, Store } from '../../storage/ports.js';
 import { recordAudit } from '../staff/audit.js';
 import { parsePeriod, periodBounds } from './period.js';
 import type { ScorecardRunReport } from './run-scorecards.js';
@@ -13,7 +13,7 @@ import type { ScorecardRunReport } from './run-scorecards.js';
  */
 
 export type SendNowDeps = {
-  storage: Storage;
+  storage: Store;
   clock: Clock;
   settings: { timeZone: string };
   run(period: string): Promise<ScorecardRunReport>;
@@ -83,7 +83,7 @@ export type SentRow = {
 export type SentGroup = { subject: string; subjectKind: 'facility' | 'district'; subjectCode: string; rows: SentRow[] };
 
 /** What was sent to whom for a period (optionally one facility), grouped per facility and district summary. */
-export async function sendHistory(storage: Storage, filter: { period: string; facility?: string }, facilityNames: Map<string, string>): Promise<SentGroup[]> {
+export async function sendHistory(storage: Store, filter: { period: string; facility?: string }, facilityNames: Map<string, string>): Promise<SentGroup[]> {
   const messages = await storage.outbox.list({ period: filter.period, subjectCode: filter.facility, limit: 100_000 });
   const groups = new Map<string, SentGroup>();
   for (const m of [...messages].sort((a, b) => a.key.localeCompare(b.key))) {

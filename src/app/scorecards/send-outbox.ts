@@ -1,6 +1,6 @@
 import type { Clock } from '../../gateways/clock.js';
 import type { SmsGateway, SmsOutcome } from '../../gateways/sms/port.js';
-import type { OutboxMessage, Storage } from '../../storage/ports.js';
+import type { OutboxMessage, Store } from '../../storage/ports.js';
 
 /**
  * The sender loop: takes due outbox messages one at a time under a lease, sends each
@@ -35,7 +35,7 @@ export function retryDelayMs(attempts: number, s: Pick<SenderSettings, 'retryBas
 }
 
 export function createOutboxSender(deps: {
-  storage: Storage;
+  storage: Store;
   sms: SmsGateway;
   clock: Clock;
   log: SenderLog;

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../gateways/clock.js';
-import type { AuditEntry, Storage } from '../../storage/ports.js';
+import type { AuditEntry, Store } from '../../storage/ports.js';
 import { countedNoun } from '../../text/messages.js';
 
 // entries of one instant keep the order they were made in: the list sorts by time, then id
 let sequence = 0;
 
 /** Writes one audit entry: who did what to which thing, and when. */
-export async function recordAudit(deps: { storage: Storage; clock: Clock }, entry: { actor: string; action: string; target: string; details?: Record<string, unknown> }): Promise<void> {
+export async function recordAudit(deps: { storage: Store; clock: Clock }, entry: { actor: string; action: string; target: string; details?: Record<string, unknown> }): Promise<void> {
   await deps.storage.audit.append({
     id: `${deps.clock.now().getTime().toString(36)}-${(sequence++ % 36 ** 6).toString(36).padStart(6, '0')}-${randomBytes(4).toString('hex')}`,
     at: deps.clock.now(),

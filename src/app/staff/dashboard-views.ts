@@ -1,4 +1,4 @@
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import { type DashboardData, dashboardData, lastDays } from './staff-dashboard.js';
 
 /**
@@ -15,7 +15,7 @@ export type DashboardView = { data: DashboardData; asOf: Date };
 
 export type DashboardViews = { lastDays(days: number): Promise<DashboardView>; maxAgeMs: number };
 
-export function createDashboardViews(deps: { storage: Storage; now: () => Date; timeZone: string; maxAgeMs: number; maxPeriods?: number }): DashboardViews {
+export function createDashboardViews(deps: { storage: Store; now: () => Date; timeZone: string; maxAgeMs: number; maxPeriods?: number }): DashboardViews {
   const maxPeriods = deps.maxPeriods ?? 16;
   const kept = new Map<string, { at: number; view: Promise<DashboardView> }>();
 

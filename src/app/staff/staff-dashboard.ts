@@ -1,4 +1,4 @@
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import { localDay, startOfLocalDay } from '../../text/time.js';
 
 /**
@@ -52,7 +52,7 @@ export function daysBetween(from: Date, to: Date, timeZone: string): string[] {
   return days;
 }
 
-export async function dashboardData(storage: Storage, options: { from: Date; to: Date; timeZone: string }): Promise<DashboardData> {
+export async function dashboardData(storage: Store, options: { from: Date; to: Date; timeZone: string }): Promise<DashboardData> {
   const days = daysBetween(options.from, options.to, options.timeZone);
   const dayIndex = new Map(days.map((d, i) => [d, i]));
 

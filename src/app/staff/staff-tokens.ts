@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../gateways/clock.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import type { ApiToken, StaffRole } from '../../storage/staff-ports.js';
 import { hashToken, newRawToken } from '../../gateways/tokens.js';
 import { recordAudit } from './audit.js';
@@ -26,7 +26,7 @@ export const TokenRequest = z
 
 export type NewToken = { token: string; record: Omit<ApiToken, 'hash'> };
 
-export async function createApiToken(deps: { storage: Storage; clock: Clock }, input: { role: StaffRole; name: string; facilities?: string[]; by: string }): Promise<NewToken> {
+export async function createApiToken(deps: { storage: Store; clock: Clock }, input: { role: StaffRole; name: string; facilities?: string[]; by: string }): Promise<NewToken> {
   const token = newRawToken();
   const record: ApiToken = {
     id: `tok_${randomBytes(6).toString('hex')}`,
@@ -50,12 +50,12 @@ export async function createApiToken(deps: { storage: Storage; clock: Clock }, i
   return { token, record: shown };
 }
 
-export async function revokeApiToken(deps: { storage: Storage; clock: Clock }, id: string, by: string): Promise<boolean> {
+export async function revokeApiToken(deps: { storage: Store; clock: Clock }, id: string, by: string): Promise<boolean> {
   const done = await deps.storage.tokens.revoke(id, deps.clock.now());
   if (done) await recordAudit(deps, { actor: by, action: 'token.revoked', target: `token ${id}` });
   return done;
 }
 
-export async function listApiTokens(storage: Storage): Promise<Array<Omit<ApiToken, 'hash'>>> {
+export async function listApiTokens(storage: Store): Promise<Array<Omit<ApiToken, 'hash'>>> {
   return (await storage.tokens.list()).map(({ hash: _hash, ...rest }) => rest);
 }

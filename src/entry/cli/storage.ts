@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import { selectStorage } from '../../storage/select.js';
 
 /**
@@ -15,7 +15,7 @@ import { selectStorage } from '../../storage/select.js';
  */
 
 export type JobStorage = {
-  storage: Storage;
+  storage: Store;
   description: string;
   /** false: this process's own empty in-memory store, not the service's data */
   shared: boolean;

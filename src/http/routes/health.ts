@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 
-export function healthRoutes(storage: Storage, isShuttingDown: () => boolean): Router {
+export function healthRoutes(storage: Store, isShuttingDown: () => boolean): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

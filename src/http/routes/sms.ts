@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES, recordDeliveryReport } from '../../app/scorecards/record-delivery-report.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { type Callback, textReply, validated } from '../callbacks.js';
 
@@ -21,7 +21,7 @@ export const DeliveryReport = z.object({
 type DeliveryReport = z.infer<typeof DeliveryReport>;
 
 export function deliveryReportCallback(
-  storage: Storage,
+  storage: Store,
   deps: { now: () => Date; log: { info(o: object, m: string): void; error(o: object, m: string): void }; metrics?: Pick<ServiceMetrics, 'deliveryReport'> },
 ): Callback {
   return {

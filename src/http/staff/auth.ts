@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { hashToken } from '../../gateways/tokens.js';
 import type { NextFunction, Request, Response } from 'express';
 import { constantTimeEqual, type Principal, type Role } from '../security.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import type { Clock } from '../../gateways/clock.js';
 
 /**
@@ -39,7 +39,7 @@ export const mayReadFacility = (p: Principal, code: string) => facilityScope(p)?
 /** Writing one facility's records (charters): an editor and above, or a manager of that facility. */
 export const mayWriteFacility = (p: Principal, code: string) => facilityScope(p)?.includes(code) ?? hasRole(p, 'editor');
 
-export function createStaffAuth(deps: { storage: Storage; adminToken?: string; secret: string; production: boolean; clock: Clock; publicBaseUrl?: string | null }) {
+export function createStaffAuth(deps: { storage: Store; adminToken?: string; secret: string; production: boolean; clock: Clock; publicBaseUrl?: string | null }) {
   const sign = (data: string) => createHmac('sha256', deps.secret).update(data).digest('base64url');
   const adminFingerprint = deps.adminToken ? hashToken(`fingerprint:${deps.adminToken}`).slice(0, 16) : null;
 

@@ -2,7 +2,7 @@ import type { SystemTextSource } from '../../engine/prompt.js';
 import type { Clock } from '../../gateways/clock.js';
 import type { CountryCode } from '../../gateways/phone-number.js';
 import type { ShippedContent } from '../../app/content.js';
-import type { Storage } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports.js';
 import type { validateQuestionnaire } from '../../app/questionnaires/validate-questionnaire.js';
 import type { StaffAuth } from './auth.js';
 import type { AudioCatalog } from '../../channels/voice/audio.js';
@@ -12,7 +12,7 @@ import type { DashboardViews } from '../../app/staff/dashboard-views.js';
 
 /** What the staff routes need from the assembled service. */
 export type StaffContext = {
-  storage: Storage;
+  storage: Store;
   clock: Clock;
   auth: StaffAuth;
   validation: Parameters<typeof validateQuestionnaire>[1];

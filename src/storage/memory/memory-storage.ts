@@ -1,4 +1,4 @@
-import type { DailyFigures, Facility, HopSession, NewResponse, QuestionnaireVersion, Response, ResponseFilter, Storage } from '../ports.js';
+import type { DailyFigures, Facility, HopSession, NewResponse, QuestionnaireVersion, StoredResponse, ResponseFilter, Store } from '../ports.js';
 import { matchesResponseFilter, ratingQuestions, sortDailyFigures, startedResponse, upsertAnswer } from '../rules.js';
 import { createMemoryVoiceCalls } from './voice-calls.js';
 import { createMemoryStaffStorage } from './staff-storage.js';
@@ -21,11 +21,11 @@ import { createMemorySmsInbox } from './sms-inbox.js';
  * so stands in for MongoDB (tests that stop a service and start another on the same store);
  * false (the default) as the service's fallback, which is dropped with the process.
  */
-export function createMemoryStorage(options: { now?: () => Date; durable?: boolean } = {}): Storage {
+export function createMemoryStorage(options: { now?: () => Date; durable?: boolean } = {}): Store {
   const now = options.now ?? (() => new Date());
   const facilities = new Map<string, Facility>();
   const versions = new Map<string, QuestionnaireVersion>();
-  const responses = new Map<string, Response>();
+  const responses = new Map<string, StoredResponse>();
   const responsesBySource = new Map<string, string>();
   const countKeys = new Map<string, string>();
   const sessions = new Map<string, HopSession>();
@@ -34,7 +34,7 @@ export function createMemoryStorage(options: { now?: () => Date; durable?: boole
   // day -> "facility|questionnaire@version" -> reports, and per question the numeric answers
   type DayGroup = { facilityCode: string; version: string; reports: number; answers: Map<string, { n: number; sum: number }> };
   const byDay = new Map<string, Map<string, DayGroup>>();
-  const countDay = (r: Response, day: string) => {
+  const countDay = (r: StoredResponse, day: string) => {
     const version = `${r.questionnaireId}@${r.questionnaireVersion}`;
     let groups = byDay.get(day);
     if (!groups) byDay.set(day, (groups = new Map()));
@@ -215,7 +215,7 @@ export function createMemoryStorage(options: { now?: () => Date; durable?: boole
         if (!r.sessionIds.includes(sessionId)) r.sessionIds.push(sessionId);
       },
       async findResumable(respondentKey, channel, since) {
-        let best: Response | null = null;
+        let best: StoredResponse | null = null;
         for (const id of byRespondent.get(respondentKey) ?? []) {
           const r = mustGet(id);
           if (r.channel !== channel) continue;

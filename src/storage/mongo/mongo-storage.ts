@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import mongoose, { type Connection } from 'mongoose';
-import type { DailyFiguresQuery, Facility, HopSession, NewResponse, QuestionnaireVersion, Response, ResponseFilter, Storage, StoredAnswer } from '../ports.js';
+import type { DailyFiguresQuery, Facility, HopSession, NewResponse, QuestionnaireVersion, StoredResponse, ResponseFilter, Store, StoredAnswer } from '../ports.js';
 import { foldDailyFigures, startedResponse } from '../rules.js';
 import { registerModels, type Models } from './models.js';
 import { createMongoVoiceCalls } from './voice-calls.js';
@@ -102,7 +102,7 @@ type StoredAnswers = Record<string, { value: StoredAnswer['value']; at: Date }>;
 /** The stored map (in answer order) as the port's list. */
 const answerList = (answers: unknown): StoredAnswer[] => Object.entries((answers ?? {}) as StoredAnswers).map(([questionId, a]) => ({ questionId, value: a.value, at: a.at }));
 const toResponse = (doc: Doc) => {
-  const r = plainWithId<Response>(doc, 'id', RESPONSE_INTERNAL);
+  const r = plainWithId<StoredResponse>(doc, 'id', RESPONSE_INTERNAL);
   return { ...r, answers: answerList(doc.answers) };
 };
 const answerField = (questionId: string) => {
@@ -138,7 +138,7 @@ export function exportIndex(filter: ResponseFilter): Record<string, 1> {
   return { startedAt: 1, _id: 1 };
 }
 
-export async function createMongoStorage(uri: string, options: MongoStorageOptions = {}): Promise<Storage & { indexes: IndexReport; server: MongoServerInfo; connection: Connection }> {
+export async function createMongoStorage(uri: string, options: MongoStorageOptions = {}): Promise<Store & { indexes: IndexReport; server: MongoServerInfo; connection: Connection }> {
   const appNow = options.now ?? (() => new Date());
   const instance = options.instance ?? `${os.hostname()}:${process.pid}`;
   const conn = mongoose.createConnection(uri, {
@@ -206,7 +206,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
   const serverNow = () => time.onServer(appNow(), 'session');
 
   const notFound = (id: string) => new Error(`response ${id} not found`);
-  const getResponse = async (id: string): Promise<Response | null> => {
+  const getResponse = async (id: string): Promise<StoredResponse | null> => {
     const doc = await responses.findById(id).lean<Doc>();
     return doc ? toResponse(doc) : null;
   };
@@ -286,7 +286,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     }
   }
 
-  async function* streamResponses(filter: ResponseFilter): AsyncGenerator<Response> {
+  async function* streamResponses(filter: ResponseFilter): AsyncGenerator<StoredResponse> {
     // Keyset pages instead of one long cursor: each page is a short query on the index, so a
     // client that stalls holds no server cursor that could time out half-way through a file.
     const base = responseQuery(filter);
