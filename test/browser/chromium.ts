@@ -5,6 +5,12 @@ import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 
 /** Headless Debian chromium for the staff page tests and screenshots; absent binary means skip, with a reason. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * A browser test walks many pages in a real Chromium: on a busy 2-core machine one took 25 s,
+ * past the suite's 20 s default, with every step passing. The time is for the walk; what each
+ * step must show is unchanged.
+ */
+export const BROWSER_TEST_TIMEOUT = 120_000;
 export const chromiumMissing: string | null = existsSync(CHROMIUM) ? null : `${CHROMIUM} not found (apt-get install -y chromium); browser tests skipped`;
 
 export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestService, type TestService } from '../support/service.js';
 import { tokenFor } from '../support/staff.js';
-import { chromiumMissing, launchChromium, seen } from './chromium.js';
+import { BROWSER_TEST_TIMEOUT, chromiumMissing, launchChromium, seen } from './chromium.js';
 
 /**
  * Issue 13's editor test, as a programme officer who is not a developer goes through it in
@@ -20,7 +20,7 @@ const SHOTS = process.env.SHOTS_DIR ?? join(tmpdir(), 'crc-new-service-shots');
 
 if (chromiumMissing) console.log(`SKIP browser tests: ${chromiumMissing}`);
 
-describe.skipIf(Boolean(chromiumMissing))('a new kind of service, from its type to a USSD report', () => {
+describe.skipIf(Boolean(chromiumMissing))('a new kind of service, from its type to a USSD report', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   let t: TestService;
   let close: () => Promise<void>;
   let page: Page;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { recordCharter } from '../../src/app/charters/record-charter.js';
 import { startTestService, type TestService } from '../support/service.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { BROWSER_TEST_TIMEOUT, chromiumMissing, launchChromium } from './chromium.js';
 
 /**
  * The public pages in headless Chromium at a phone's width (360 px) with JavaScript off: every
@@ -16,7 +16,7 @@ const SHOTS = resolve(import.meta.dirname, 'screenshots');
 
 if (chromiumMissing) console.log(`SKIP public browser tests: ${chromiumMissing}`);
 
-describe.skipIf(Boolean(chromiumMissing))('public pages in Chromium at 360 px, JavaScript off', () => {
+describe.skipIf(Boolean(chromiumMissing))('public pages in Chromium at 360 px, JavaScript off', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   let t: TestService;
   let close: () => Promise<void>;
   let page: Page;
@@ -134,7 +134,7 @@ describe.skipIf(Boolean(chromiumMissing))('public pages in Chromium at 360 px, J
   });
 });
 
-describe.skipIf(Boolean(chromiumMissing))('public pages with JavaScript disabled', () => {
+describe.skipIf(Boolean(chromiumMissing))('public pages with JavaScript disabled', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('render the same content without scripts', async () => {
     const t = await startTestService({ SCORECARD_SCHEDULE: 'false', LOG_LEVEL: 'warn' });
     const { chromium } = await import('playwright-core');

@@ -5,7 +5,7 @@ import { startTestService, type TestService } from '../support/service.js';
 import { tokenFor } from '../support/staff.js';
 import { WATER_POINT } from '../support/facility-types.js';
 import { reportAndOpenCase } from '../support/cases.js';
-import { chromiumMissing, launchChromium, seen } from './chromium.js';
+import { BROWSER_TEST_TIMEOUT, chromiumMissing, launchChromium, seen } from './chromium.js';
 
 /**
  * The staff pages in headless Chromium against the real server: sign in, edit a draft, see
@@ -15,7 +15,7 @@ import { chromiumMissing, launchChromium, seen } from './chromium.js';
 
 if (chromiumMissing) console.log(`SKIP browser tests: ${chromiumMissing}`);
 
-describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', () => {
+describe.skipIf(Boolean(chromiumMissing))('staff pages in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   let t: TestService;
   let close: () => Promise<void>;
   let page: Page;
