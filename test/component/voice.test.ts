@@ -193,7 +193,9 @@ describe('voice with the shipped content (no recordings yet)', () => {
 });
 
 describe('voice publishing check with recorded languages', () => {
-  it('refuses a new version that lacks a recording in a language voice offers', async () => {
+  // starts a service of its own inside the test (a hook's work: every questionnaire's paths
+  // walked at start), so it gets a hook's time
+  it('refuses a new version that lacks a recording in a language voice offers', { timeout: 90_000 }, async () => {
     const t = await startVoiceService({}, { root: recordedRoot(['sw']) });
     try {
       expect(t.service.voice.languages).toEqual(['en', 'sw']);
