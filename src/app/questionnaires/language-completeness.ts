@@ -4,7 +4,7 @@ import { missingSystemKeys } from '../content.js';
 import type { Store } from '../../storage/ports.js';
 import type { SystemTextSource } from '../../engine/prompt.js';
 import type { AudioCatalog } from '../../channels/voice/audio.js';
-import { missingRecordings, spokenKeys } from '../../channels/voice/coverage.js';
+import { spokenKeys } from '../../channels/voice/coverage.js';
 import { loadQuestionnaire } from './questionnaire-catalog.js';
 
 /**
@@ -41,8 +41,9 @@ export async function languageCompleteness(deps: {
       required: requiredQuestionnaireKeys(q.definition).length,
       missing: missingQuestionnaireKeys(q.definition, q.texts[lang]),
     }));
+    // one walk per questionnaire and language (each walks every path of the call)
     const required = new Set(current.flatMap((q) => [...spokenKeys(q, lang, deps.texts).keys()]));
-    const missing = [...new Set(current.flatMap((q) => missingRecordings(q, lang, deps.texts, deps.voice.audio)))];
+    const missing = [...required].filter((key) => !deps.voice.audio.entry(lang, key)).sort();
     return {
       lang,
       name: meta?.name ?? lang,
