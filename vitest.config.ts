@@ -12,8 +12,11 @@ const NOT_ON_MONGO = ['test/component/ussd-fuzz.test.ts', 'test/component/ussd-h
 
 const shared = {
   globalSetup: ['test/support/global-setup.ts'],
-  testTimeout: 20_000,
-  hookTimeout: 60_000,
+  // no test times anything (performance is measured by bench/): these bound a hang. A service
+  // start walks every questionnaire's paths (about 12 CPU-seconds on a busy 2-core machine),
+  // and several tests start one or two inside the test
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
   pool: 'forks' as const,
 };
 
