@@ -6,6 +6,7 @@ import type { SystemTextSource } from '../../engine/prompt.js';
 import type { AudioCatalog } from '../../channels/voice/audio.js';
 import { spokenKeys } from '../../channels/voice/coverage.js';
 import { loadQuestionnaire } from './questionnaire-catalog.js';
+import type { LoadedQuestionnaire } from '../../engine/conversation.js';
 
 /**
  * How complete each language is: USSD text of each current questionnaire and of the system
@@ -41,8 +42,7 @@ export async function languageCompleteness(deps: {
       required: requiredQuestionnaireKeys(q.definition).length,
       missing: missingQuestionnaireKeys(q.definition, q.texts[lang]),
     }));
-    // one walk per questionnaire and language (each walks every path of the call)
-    const required = new Set(current.flatMap((q) => [...spokenKeys(q, lang, deps.texts).keys()]));
+    const required = new Set(current.flatMap((q) => [...spokenKeysOf(q, lang, deps.texts)]));
     const missing = [...required].filter((key) => !deps.voice.audio.entry(lang, key)).sort();
     return {
       lang,
@@ -53,4 +53,22 @@ export async function languageCompleteness(deps: {
       recordings: { required: required.size, recorded: required.size - missing.length, missing, spokenBySay: lang === 'en', offeredOnVoice: deps.voice.languages.includes(lang) },
     };
   });
+}
+
+/**
+ * The prompts a call in `lang` speaks, walked once per published version and language: the
+ * walk visits every path of the call (seconds of CPU on a small machine), a published version
+ * never changes, and the system texts are read once at start.
+ */
+const spokenByTexts = new WeakMap<SystemTextSource, Map<string, string[]>>();
+function spokenKeysOf(q: LoadedQuestionnaire, lang: string, texts: SystemTextSource): string[] {
+  const cache = spokenByTexts.get(texts) ?? new Map<string, string[]>();
+  spokenByTexts.set(texts, cache);
+  const key = `${q.id}@${q.version}|${lang}`;
+  let keys = cache.get(key);
+  if (!keys) {
+    keys = [...spokenKeys(q, lang, texts).keys()];
+    cache.set(key, keys);
+  }
+  return keys;
 }
