@@ -20,23 +20,9 @@ describe('new input since the last accepted hop', () => {
     ['1*2*3', '1*2', null],
     ['1*2', '', null],
     ['1*2', '1*22', null],
-    ['', '', null],
-  ])('after %j, text %j brings %j', (previous, text, expected) => {
-    expect(newInputSince(previous, text)).toBe(expected);
-  });
-  it.each([
-    ['', '', null],
-    ['', '1001', '1001'],
-    ['1', '1*1001', '1001'],
-    ['1*1001', '1*1001*a*b c', 'a*b c'],
-    ['1*a', '1*a*', ''],
-    ['1*2*3', '1*2*9', null],
-    ['1*2', '5', null],
-    ['1*2*3', '1*2', null],
-    ['1*2', '', null],
-    ['1*2', '1*22', null],
     ['1*2', '1*3*4', null],
-  ])('after a digest of %j, text %j brings %j, as after the text itself', (previous, text, expected) => {
+  ])('after %j, text %j brings %j, whether the session kept the text or its digest', (previous, text, expected) => {
+    expect(newInputSince(previous, text)).toBe(expected);
     const digest = createInputDigest('a test secret of 32 characters..');
     expect(newInputSinceKept(digest(previous), text, digest)).toBe(expected);
     // a session stored before digests kept the text: read as before
