@@ -63,6 +63,20 @@ export function screenOf(state: Pick<ConversationState, 'value'>): Screen {
   return { kind: 'ended' };
 }
 
+/** The id of the screen a state is on (see `Prompt.id`): the same in every language. */
+export function screenIdOf(state: Pick<ConversationState, 'value' | 'context'>): string {
+  const screen = screenOf(state);
+  switch (screen.kind) {
+    case 'question':
+      return `q:${screen.questionId}`;
+    case 'thanks':
+    case 'ended':
+      return `end:${(state.context.end?.key ?? 'end.thanks').replace(/^end\./, '')}`;
+    default:
+      return screen.kind;
+  }
+}
+
 /** Where a report stands, for a redial to continue from: the question on screen and the answers before it. */
 export function resumePointOf(state: Pick<ConversationState, 'value' | 'context'>): ResumePoint | null {
   const screen = screenOf(state);
@@ -108,7 +122,7 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
   const lang = c.lang ?? texts.defaultLanguage;
   const t = (key: string, vars?: MessageValues) => texts.system(lang, key, vars);
   const base: Prompt = {
-    id: 'language',
+    id: screenIdOf(state),
     kind: 'menu',
     lang,
     error: c.error ? t(c.error.key, c.error.vars) : null,
@@ -131,7 +145,6 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
       const offer = c.resumeOffer;
       return {
         ...base,
-        id: 'resume',
         body: [t('resume.prompt', { facility: offer?.facility.name ?? '' })],
         options: [
           { value: 'continue', label: t('resume.continue') },
@@ -142,13 +155,12 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
     case 'facility': {
       // "check a report" is one reserved key on the screen every caller passes, so no report gets longer
       const body = c.offerCheck ? [t('facility.prompt'), t('facility.check', { key: CHECK_KEY })] : [t('facility.prompt')];
-      return { ...base, id: 'facility', kind: 'input', listen: CODE, body, nav: { ...base.nav, back: c.languages.length > 1 } };
+      return { ...base, kind: 'input', listen: CODE, body, nav: { ...base.nav, back: c.languages.length > 1 } };
     }
     case 'follow_up': {
       const vars: MessageValues = { facility: c.facility?.name ?? '', ref: sources.reference ?? '' };
       return {
         ...base,
-        id: 'follow_up',
         body: [t('follow_up.saved', vars), t('follow_up.prompt')],
         options: [
           { value: 'yes', label: t('answer.yes') },
@@ -157,12 +169,11 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
       };
     }
     case 'check':
-      return { ...base, id: 'check', kind: 'input', listen: CODE, body: [t('check.prompt')], nav: { ...base.nav, back: true } };
+      return { ...base, kind: 'input', listen: CODE, body: [t('check.prompt')], nav: { ...base.nav, back: true } };
     case 'case_status': {
       const found = c.checked;
       return {
         ...base,
-        id: 'case_status',
         body: [t('case.acted', { reference: found?.reference ?? '', facility: found?.facility ?? '' })],
         options: [
           { value: 'resolve', label: t('case.solved') },
@@ -175,7 +186,6 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
       const q = pinned(sources);
       return {
         ...base,
-        id: 'consent',
         body: [questionnaireText(q, lang, texts.defaultLanguage, 'intro', { facility: c.facility?.name ?? '' })],
         options: [
           { value: 'start', label: t('consent.start') },
@@ -190,7 +200,6 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
       if (!question) throw new Error(`${q.id}@${q.version} has no question "${screen.questionId}"`);
       return {
         ...base,
-        id: `q:${question.id}`,
         ...questionPrompt(question, q, lang, texts),
         question: { id: question.id, type: question.type, optional: question.optional },
         nav: { ...base.nav, back: c.path.length > 0, skip: question.optional },
@@ -202,7 +211,7 @@ function makePrompt(state: ConversationState, sources: PromptSources): Prompt {
       const vars: MessageValues = { ...end.vars };
       if (c.facility) vars.facility = c.facility.name;
       if (sources.reference) vars.ref = sources.reference;
-      return { ...base, id: `end:${end.key.replace(/^end\./, '')}`, kind: 'end', listen: null, error: null, body: [t(end.key, vars)] };
+      return { ...base, kind: 'end', listen: null, error: null, body: [t(end.key, vars)] };
     }
   }
 }

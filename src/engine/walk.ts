@@ -1,7 +1,7 @@
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import { adjacencyMapToArray, getAdjacencyMap } from 'xstate/graph';
-import { CHECK_KEY, CHECKED_STATUSES, type ConversationEvent, type ConversationInput, type FacilityRef, type LoadedQuestionnaire } from './conversation.js';
-import { promptFor, resumePointOf, screenOf, type Prompt, type SystemTextSource } from './prompt.js';
+import { CHECK_KEY, CHECKED_STATUSES, type ConversationEvent, type ConversationInput, type FacilityRef, type LoadedQuestionnaire, type ResumePoint } from './conversation.js';
+import { promptFor, resumePointOf, screenIdOf, screenOf, type Prompt, type SystemTextSource } from './prompt.js';
 import { questionType } from './question-types/registry.js';
 import { startConversation, type ConversationState } from './stepping.js';
 
@@ -49,39 +49,98 @@ export type WalkOptions = {
   offerCheck?: boolean;
 };
 
+/**
+ * What a walk finds that is the same in every language: the graph depends on the
+ * definition and the walk's options only (a language is carried in the context, and no
+ * guard reads it), so it is explored once and rendered per language.
+ */
+type ExploredPaths = {
+  /** the first state reached on each screen (by id and error line), in order */
+  screens: ConversationState[];
+  /** the first question's resume point, for the redial's offer */
+  resumeAt: ResumePoint | null;
+  paths: number;
+  endings: Record<string, number>;
+  stuck: string[];
+};
+
+/** Explorations kept by definition and options: publishing and the voice coverage walk the same graphs, once per language each. */
+const explored = new Map<string, ExploredPaths>();
+const MAX_EXPLORED = 32;
+/** the language the graph is explored in; every rendering puts its own in the context */
+const EXPLORING_LANGUAGE = 'und';
+
 export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options: WalkOptions): WalkResult {
-  const facility: FacilityRef = { code: KNOWN_CODE, name: LONGEST_FACILITY_NAME, type: q.definition.facilityTypes[0]!, district: 'district' };
-  const input: ConversationInput = {
+  const found = explorePaths(q, options);
+  const sources = { questionnaire: q, texts: options.texts, reference: SAMPLE_REFERENCE };
+  const inLanguage = (s: ConversationState): ConversationState => ({ value: s.value, context: { ...s.context, lang, languages: [lang] } });
+  const screens = found.screens.map((s) => promptFor(inLanguage(s), sources));
+  if (found.resumeAt) {
+    const offer = { responseId: 'R', lang, facility: sampleFacility(q), questionnaire: { id: q.id, version: q.version }, resumeAt: found.resumeAt };
+    const resume = promptFor(startConversation(q.machine, { ...conversationInput(lang, options), resumeOffer: offer }).state, sources);
+    if (!screens.some((p) => p.id === resume.id && p.error === null)) screens.push(resume);
+  }
+  return { lang, paths: found.paths, screens, endings: { ...found.endings }, stuck: [...found.stuck] };
+}
+
+function explorePaths(q: LoadedQuestionnaire, options: WalkOptions): ExploredPaths {
+  const cacheKey = JSON.stringify([q.definition, options.maxFacilityAttempts ?? 3, options.voice?.maxRetries ?? null, options.offerCheck ?? true]);
+  const known = explored.get(cacheKey);
+  if (known) return known;
+  const result = exploreGraph(q, options);
+  if (explored.size >= MAX_EXPLORED) explored.delete(explored.keys().next().value!);
+  explored.set(cacheKey, result);
+  return result;
+}
+
+function sampleFacility(q: LoadedQuestionnaire): FacilityRef {
+  return { code: KNOWN_CODE, name: LONGEST_FACILITY_NAME, type: q.definition.facilityTypes[0]!, district: 'district' };
+}
+
+function conversationInput(lang: string, options: WalkOptions): ConversationInput {
+  return {
     languages: [lang],
     rememberedLanguage: lang,
     maxFacilityAttempts: options.maxFacilityAttempts ?? 3,
     maxRetries: options.voice?.maxRetries ?? null,
     offerCheck: options.offerCheck ?? true,
   };
+}
+
+function exploreGraph(q: LoadedQuestionnaire, options: WalkOptions): ExploredPaths {
+  const facility = sampleFacility(q);
+  const input = conversationInput(EXPLORING_LANGUAGE, options);
   // every answer a condition looks at, and every answer the concern rule looks at (so reports with and without a concern are both walked)
   const watched = new Set([...q.definition.questions.flatMap((x) => (x.showIf ? [x.showIf.question] : [])), ...q.concern.questions]);
+  // a snapshot is serialized many times (as it is queued, reached and joined): once is enough
+  const keys = new WeakMap<ConversationState, string>();
   const keyOf = (s: ConversationState) => {
-    const c = s.context;
-    return JSON.stringify([
-      s.value,
-      c.answers,
-      c.path,
-      c.error,
-      c.facilityAttempts,
-      c.retries,
-      c.pendingCode,
-      c.end?.key ?? null,
-      c.checkAttempts ?? 0,
-      c.pendingReference ?? null,
-      c.checked?.status ?? null,
-    ]);
+    let key = keys.get(s);
+    if (key === undefined) {
+      const c = s.context;
+      key = JSON.stringify([
+        s.value,
+        c.answers,
+        c.path,
+        c.error,
+        c.facilityAttempts,
+        c.retries,
+        c.pendingCode,
+        c.end?.key ?? null,
+        c.checkAttempts ?? 0,
+        c.pendingReference ?? null,
+        c.checked?.status ?? null,
+      ]);
+      keys.set(s, key);
+    }
+    return key;
   };
-  const kinds = new Map<string, EdgeKind>();
+  // xstate/graph hands back the very event objects given to it
+  const kinds = new WeakMap<Event, EdgeKind>();
   const eventsAt = (s: Snapshot): Event[] => {
-    const here = keyOf(s);
     const out: ConversationEvent[] = [];
     const add = (event: ConversationEvent, kind: EdgeKind) => {
-      kinds.set(`${here}|${JSON.stringify(event)}`, kind);
+      kinds.set(event, kind);
       out.push(event);
     };
     const screen = screenOf(s);
@@ -155,7 +214,7 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
     return out;
   };
 
-  const result: WalkResult = { lang, paths: 0, screens: [], endings: {}, stuck: [] };
+  const stuck: string[] = [];
   let edges: Array<{ state: Snapshot; event: Event; nextState: Snapshot }>;
   try {
     // xstate/graph types its logic without emitted events; the machine is widened, not cast
@@ -169,8 +228,8 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
     });
     edges = adjacencyMapToArray<Snapshot, Event>(adjacency);
   } catch (e) {
-    result.stuck.push(`the walk gave up: ${(e as Error).message} (more than ${MAX_STATES} states)`);
-    return result;
+    stuck.push(`the walk gave up: ${(e as Error).message} (more than ${MAX_STATES} states)`);
+    return { screens: [], resumeAt: null, paths: 0, endings: {}, stuck };
   }
 
   // the graph as plain maps, states in the order first reached
@@ -182,25 +241,24 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
     if (!states.has(from)) states.set(from, edge.state);
     if (!states.has(to)) states.set(to, edge.nextState);
     const list = next.get(from) ?? [];
-    list.push({ to, kind: kinds.get(`${from}|${JSON.stringify(edge.event)}`) ?? 'other' });
+    list.push({ to, kind: kinds.get(edge.event) ?? 'other' });
     next.set(from, list);
   }
 
-  // screens, in the order reached
+  // the first state on each screen, in the order reached
+  const screens: ConversationState[] = [];
   const seen = new Set<string>();
-  const note = (p: Prompt) => {
-    const id = `${p.id}|${p.error?.key ?? ''}`;
+  for (const state of states.values()) {
+    if (isTransient(state)) continue;
+    // an ending shows no error line, whatever the context still holds
+    const ending = state.status === 'done' || ['thanks', 'ended'].includes(screenOf(state).kind);
+    const id = `${screenIdOf(state)}|${ending ? '' : (state.context.error?.key ?? '')}`;
     if (!seen.has(id)) {
       seen.add(id);
-      result.screens.push(p);
+      screens.push({ value: state.value, context: state.context });
     }
-  };
-  const render = (s: ConversationState) => promptFor({ value: s.value, context: s.context }, { questionnaire: q, texts: options.texts, reference: SAMPLE_REFERENCE });
-  for (const state of states.values()) if (!isTransient(state)) note(render(state));
-  // the resume offer, as a redial shows it
+  }
   const first = [...states.values()].find((s) => screenOf(s).kind === 'question' && s.context.path.length === 0 && s.context.error === null && !isTransient(s));
-  const point = first ? resumePointOf(first) : null;
-  if (point) note(render(startConversation(q.machine, { ...input, resumeOffer: { responseId: 'R', lang, facility, questionnaire: { id: q.id, version: q.version }, resumeAt: point } }).state));
 
   // every state must be able to reach an ending
   const canEnd = new Set<string>();
@@ -215,10 +273,11 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
     }
   }
   for (const [key, state] of states) {
-    if (!canEnd.has(key)) result.stuck.push(`${render(state).id} after ${state.context.path.join(' > ') || 'no answers'}: no ending can be reached`);
+    if (!canEnd.has(key)) stuck.push(`${screenIdOf(state)} after ${state.context.path.join(' > ') || 'no answers'}: no ending can be reached`);
   }
 
   // forward paths from the first question to each ending
+  let endings: Record<string, number> = {};
   if (first) {
     const memo = new Map<string, Record<string, number>>();
     const count = (key: string, trail: Set<string>): Record<string, number> => {
@@ -226,7 +285,7 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
       if (known) return known;
       const state = states.get(key);
       if (!state) return {};
-      if (state.status === 'done') return { [render(state).id]: 1 };
+      if (state.status === 'done') return { [screenIdOf(state)]: 1 };
       const out: Record<string, number> = {};
       if (trail.has(key)) return out; // forward edges never loop; guard anyway
       trail.add(key);
@@ -238,10 +297,9 @@ export function walkQuestionnaire(q: LoadedQuestionnaire, lang: string, options:
       memo.set(key, out);
       return out;
     };
-    result.endings = count(keyOf(first), new Set());
-    result.paths = Object.values(result.endings).reduce((a, b) => a + b, 0);
+    endings = count(keyOf(first), new Set());
   }
-  return result;
+  return { screens, resumeAt: first ? resumePointOf(first) : null, paths: Object.values(endings).reduce((a, b) => a + b, 0), endings, stuck };
 }
 
 function isTransient(s: Snapshot): boolean {

@@ -82,4 +82,23 @@ describe('the walk itself', () => {
     const unfit = walk.screens.filter((s) => !layout(s, LIMIT).fits).map((s) => s.id);
     expect(unfit).toContain('q:service');
   });
+  it('explores a questionnaire once for every language, and renders each screen in the language asked', () => {
+    const q = shipped(questionnaires[0]!);
+    const english = walkQuestionnaire(q, 'en', { texts: systemTexts });
+    const swahili = walkQuestionnaire(q, 'sw', { texts: systemTexts });
+    expect(swahili.screens.map((s) => `${s.id}|${s.error?.key ?? ''}`)).toEqual(english.screens.map((s) => `${s.id}|${s.error?.key ?? ''}`));
+    expect(swahili.paths).toBe(english.paths);
+    expect(new Set(swahili.screens.map((s) => s.lang))).toEqual(new Set(['sw']));
+    const first = q.definition.questions[0]!.id;
+    const wording = (w: typeof english) => w.screens.find((s) => s.id === `q:${first}` && s.error === null)!.body.map((b) => b.text);
+    expect(wording(swahili)).toContain(q.texts.sw!.questions[first]!.text);
+    expect(wording(english)).toContain(q.texts.en!.questions[first]!.text);
+  });
+  it('explores again when the options change what can be reached', () => {
+    const q = fixture();
+    const withCheck = walkQuestionnaire(q, 'en', { texts: systemTexts, offerCheck: true });
+    const withoutCheck = walkQuestionnaire(q, 'en', { texts: systemTexts, offerCheck: false });
+    expect(withCheck.screens.map((s) => s.id)).toContain('check');
+    expect(withoutCheck.screens.map((s) => s.id)).not.toContain('check');
+  });
 });
