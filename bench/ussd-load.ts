@@ -42,7 +42,8 @@ export class UssdPhone implements Conversation {
   constructor() {
     const n = ++sessionCounter;
     this.sessionId = `ATUid_bench_${runTag}_${n}`;
-    this.phoneNumber = `+2547${String(n % PHONE_POOL).padStart(8, '0')}`;
+    // +254710…: clear of the demo registry's managers (+2547000…), who would get the manager's menu
+    this.phoneNumber = `+2547${String(10_000_000 + (n % PHONE_POOL))}`;
   }
 
   next(last: { status: number; text: string } | null): Hop | null {
