@@ -67,8 +67,11 @@ export type QuestionnaireVersion = {
 
 export interface QuestionnaireRepository {
   getVersion(id: string, version: number): Promise<QuestionnaireVersion | null>;
-  /** The newest published version that serves a facility type. */
-  latestPublishedForFacilityType(facilityType: string): Promise<QuestionnaireVersion | null>;
+  /**
+   * Which version is the newest published one that serves a facility type: its id and number
+   * only. Asked on every facility screen; the version itself is compiled once and kept.
+   */
+  latestPublishedForFacilityType(facilityType: string): Promise<{ id: string; version: number } | null>;
   latestPublished(id: string): Promise<QuestionnaireVersion | null>;
   listVersions(id?: string): Promise<QuestionnaireVersion[]>;
   /**

@@ -285,7 +285,7 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         await s.questionnaires.insertVersion(version('police_q', 1, 'retired', ['police']));
 
         const forClinic = await s.questionnaires.latestPublishedForFacilityType('clinic');
-        expect(forClinic).toStrictEqual(version('clinic_q', 2, 'published', ['clinic', 'dispensary']));
+        expect(forClinic).toStrictEqual({ id: 'clinic_q', version: 2 });
         expect((await s.questionnaires.latestPublishedForFacilityType('dispensary'))?.version).toBe(2);
         expect(await s.questionnaires.latestPublishedForFacilityType('police')).toBeNull();
         expect(await s.questionnaires.latestPublishedForFacilityType('school')).toBeNull();

@@ -30,8 +30,7 @@ export async function knownFacilityTypes(storage: Store): Promise<string[]> {
 
 /** Whether respondents can report on facilities of a type now: a live questionnaire serves it. */
 export async function liveQuestionnaireFor(storage: Store, type: string): Promise<{ id: string; version: number } | null> {
-  const v = await storage.questionnaires.latestPublishedForFacilityType(type);
-  return v ? { id: v.id, version: v.version } : null;
+  return storage.questionnaires.latestPublishedForFacilityType(type);
 }
 
 /**

@@ -26,17 +26,19 @@ export function createQuestionnaireCatalog(repo: QuestionnaireRepository): Quest
     }
     return loaded;
   };
+  const get = async (id: string, version: number): Promise<LoadedQuestionnaire | null> => {
+    const hit = compiled.get(`${id}@${version}`);
+    if (hit) return hit;
+    const v = await repo.getVersion(id, version);
+    // drafts are edited in place, so only published or retired versions may be cached
+    return v && v.status !== 'draft' ? remember(v) : null;
+  };
   return {
-    async get(id, version) {
-      const hit = compiled.get(`${id}@${version}`);
-      if (hit) return hit;
-      const v = await repo.getVersion(id, version);
-      // drafts are edited in place, so only published or retired versions may be cached
-      return v && v.status !== 'draft' ? remember(v) : null;
-    },
+    get,
     async currentForFacilityType(facilityType) {
-      const v = await repo.latestPublishedForFacilityType(facilityType);
-      return v ? remember(v) : null;
+      // only the version's number is asked of storage; the version is fetched once, when first served
+      const current = await repo.latestPublishedForFacilityType(facilityType);
+      return current ? get(current.id, current.version) : null;
     },
   };
 }

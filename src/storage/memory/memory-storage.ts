@@ -120,7 +120,7 @@ export function createMemoryStorage(options: { now?: () => Date; durable?: boole
       },
       async latestPublishedForFacilityType(type) {
         const v = published().find((x) => x.definition.facilityTypes.includes(type));
-        return v ? clone(v) : null;
+        return v ? { id: v.id, version: v.version } : null;
       },
       async latestPublished(id) {
         const v = published().find((x) => x.id === id);

@@ -402,7 +402,11 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
         return doc ? plainFromDoc<QuestionnaireVersion>(doc) : null;
       },
       async latestPublishedForFacilityType(facilityType) {
-        return latest({ 'definition.facilityTypes': facilityType });
+        const doc = await questionnaires
+          .findOne({ 'definition.facilityTypes': facilityType, status: 'published' }, { id: 1, version: 1, _id: 0 })
+          .sort({ version: -1 })
+          .lean<{ id: string; version: number }>();
+        return doc ? { id: doc.id, version: doc.version } : null;
       },
       async latestPublished(id) {
         return latest({ id });
