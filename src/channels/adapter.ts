@@ -19,8 +19,12 @@ export type LastHop = {
   seq: number;
 };
 
-/** What the respondent did: an event for the conversation, or a move to another page of the same screen. */
-export type Reading = { kind: 'event'; event: ConversationEvent } | { kind: 'page'; page: number };
+/**
+ * What the respondent did: an event for the conversation, or a move to another page of the
+ * same screen; or nothing at all, because the request is a copy of an earlier hop that
+ * arrived late (`stale`): it gets the current screen and records nothing.
+ */
+export type Reading = { kind: 'event'; event: ConversationEvent } | { kind: 'page'; page: number } | { kind: 'stale' };
 
 export interface ChannelAdapter<Req> {
   readonly channel: Channel;
@@ -29,8 +33,6 @@ export interface ChannelAdapter<Req> {
   phone(req: Req): string;
   /** identifies this hop's input: the same key again is the provider repeating the hop */
   inputKey(req: Req): string;
-  /** a copy of an earlier hop that arrived late: it gets the current screen and records nothing */
-  isStale(req: Req, last: LastHop): boolean;
   /** what the first hop brings along (an extended dial string's facility code) */
   prefilledFacilityCode(req: Req): string | null;
   /** how many times a screen is asked again before the conversation gives up; null: never */

@@ -54,11 +54,11 @@ export function createHopHandler<Req>(deps: HopDeps, adapter: ChannelAdapter<Req
       const last = lastHopOf(session);
       const prompt = await runner.promptOf(session.engine, referenceOf(session.responseId));
       if (adapter.isOver(prompt)) return session.lastReply;
-      if (adapter.isStale(req, last)) {
+      const reading = adapter.read(req, last, prompt);
+      if (reading.kind === 'stale') {
         deps.log.info({ sessionId, channel: adapter.channel }, 'a late copy of an earlier hop: answered with the current screen, nothing recorded');
         return session.lastReply;
       }
-      const reading = adapter.read(req, last, prompt);
       if (reading.kind === 'page') {
         const { reply, seq } = adapter.render(prompt, { previous: last, page: reading.page, paged: true });
         const won = await claim(session, { lastInput: inputKey, lastReply: reply, page: reading.page, ...voiceState(seq) });

@@ -81,7 +81,8 @@ export async function simulateDraftHop(
     if (current.kind === 'end') return { ok: false, message: 'this simulated session has ended; dial again' };
     const reading = ussd.read({ sessionId: 'sim', serviceCode: '*', phoneNumber: '+0', text: hop.input }, { inputKey: '', page: hop.page, seq: 0 }, current);
     if (reading.kind === 'page') return { ok: true, screen: phoneScreen(renderUssd(current, reading.page, deps.screenLimit, { error: false })), state, page: reading.page, recorded: [], facilityHint };
-    const turn = await runner.advance(state, reading.event);
+    // the simulator has no earlier hop, so an empty send reads as "stale"; on a phone it is an empty answer
+    const turn = await runner.advance(state, reading.kind === 'event' ? reading.event : { type: 'ANSWER', text: '' });
     const inWords = (questionId: string, value: AnswerValue): RecordedAnswer => {
       const at = definition.questions.findIndex((q) => q.id === questionId);
       const q = definition.questions[at];

@@ -18,10 +18,10 @@ export function ussdAdapter(settings: { screenLimit: number; inputDigest: InputD
     sessionId: (req) => req.sessionId,
     phone: (req) => req.phoneNumber,
     inputKey: (req) => settings.inputDigest(req.text),
-    isStale: (req, last) => newInput(last.inputKey, req.text) === null,
     prefilledFacilityCode: (req) => prefilledFacilityCode(req.text),
     read(req, last, prompt): Reading {
-      const typed = newInput(last.inputKey, req.text) ?? '';
+      const typed = newInput(last.inputKey, req.text);
+      if (typed === null) return { kind: 'stale' };
       const page = pageMove(typed, prompt, last.page, settings.screenLimit);
       if (page !== null) return { kind: 'page', page };
       const t = typed.trim();

@@ -38,9 +38,8 @@ export function voiceAdapter(settings: {
     phone: (req) => (req.direction === 'outbound' ? req.destinationNumber : req.callerNumber),
     inputKey: (req) => `${req.seq}|${req.recordingUrl !== undefined ? `rec:${req.recordingUrl}` : `dtmf:${req.dtmfDigits ?? ''}`}`,
     // an answer to an older reply (AT retried late): the call is already past it
-    isStale: (req, last) => req.seq !== last.seq,
     prefilledFacilityCode: () => null,
-    read: (req, _last, prompt) => ({ kind: 'event', event: hear(req, prompt) }),
+    read: (req, last, prompt) => (req.seq !== last.seq ? { kind: 'stale' } : { kind: 'event', event: hear(req, prompt) }),
     render(prompt, hop) {
       const seq = (hop.previous?.seq ?? 0) + 1;
       const template = templateOf(prompt, seq === 1);
