@@ -42,6 +42,11 @@ export interface FacilityRepository {
    * (any role), by code: how the manager's menu recognises who dials.
    */
   managedBy(phone: string): Promise<Facility[]>;
+  /**
+   * Whether any facility, active or not, lists this E.164 number among its managers, active
+   * or not: while one does, the number's PIN is still someone's (a facility can be reactivated).
+   */
+  listsManager(phone: string): Promise<boolean>;
   /** Adds a facility; false (and nothing written) when its code is taken, even by a concurrent insert. */
   insert(facility: Facility): Promise<boolean>;
   /**

@@ -89,3 +89,54 @@ describe("a manager's USSD PIN, set by staff", () => {
     expect(await t.storage.managerPins.get('+27820000102')).toMatchObject({ failures: 0, lockedUntil: null });
   });
 });
+
+describe("a PIN goes with the manager's number", () => {
+  const NOMSA = '+27820000101'; // the manager of 1001
+  const AMINA = '+254700000103'; // the manager of 1003
+  const managerAt = (name: string, phone: string, language = 'en') => ({ name, phone, language, role: 'facility', active: true, optedOut: false });
+  const edit = (code: string, facility: { name: string; type: string; district: string }, managers: unknown[]) => api(t, alice).put(`/api/v1/facilities/${code}`, { ...facility, active: true, managers });
+  const RIVERSIDE_CLINIC = { name: 'Riverside Clinic', type: 'clinic', district: 'Riverside' };
+  const RIVERSIDE_POLICE = { name: 'Riverside Police Station', type: 'police', district: 'Riverside' };
+
+  it('stays while any facility still lists the number, and is removed (and audited) once none does', async () => {
+    expect((await api(t, alice).put('/api/v1/facilities/1001/managers/0/pin', { pin: '5150', confirm: '5150' })).status).toBe(200);
+    // Nomsa also manages the police station
+    expect((await edit('2001', RIVERSIDE_POLICE, [managerAt('Capt. Sipho Ndlovu', '+27820000201', 'zu'), managerAt('Nomsa Dlamini', NOMSA, 'zu')])).status).toBe(200);
+
+    // the clinic gets a new manager: the police station still lists Nomsa, so her PIN stays
+    expect((await edit('1001', RIVERSIDE_CLINIC, [managerAt('Lindiwe Zulu', '+27820000199', 'en')])).status).toBe(200);
+    expect(await t.storage.managerPins.get(NOMSA)).not.toBeNull();
+    expect((await t.phone(NOMSA).dial()).body).toBe('CON Faka i-PIN yakho:'); // she reads isiZulu
+    // the new number has no PIN of its own
+    expect((await t.phone('+27820000199').dial()).body).toBe('END Your manager menu needs a PIN. Please ask programme staff to set one for you.');
+
+    // the police station drops her too: no facility lists the number, so its PIN goes
+    expect((await edit('2001', RIVERSIDE_POLICE, [managerAt('Capt. Sipho Ndlovu', '+27820000201', 'zu')])).status).toBe(200);
+    expect(await t.storage.managerPins.get(NOMSA)).toBeNull();
+    const items = (await api(t, alice).get('/api/v1/audit')).json.items as Array<{ action: string; sentence: string }>;
+    expect(items.filter((i) => i.action === 'manager_pin.released').map((i) => i.sentence)).toEqual([
+      'Alice (admin) changed the managers so that no facility lists +2782*****01 any more: its USSD PIN was removed',
+    ]);
+    expect(JSON.stringify(items)).not.toContain(NOMSA);
+  });
+
+  it('keeps the PIN of a number whose facility is only switched off (it may be switched on again)', async () => {
+    const HILLTOP_POLICE = { name: 'Hilltop Police Station', type: 'police', district: 'Hilltop' };
+    const grace = managerAt('Insp. Grace Wanjiku', '+254700000202', 'sw');
+    expect((await api(t, alice).put('/api/v1/facilities/1003/managers/0/pin', { pin: '2468', confirm: '2468' })).status).toBe(200);
+    expect((await edit('2002', HILLTOP_POLICE, [grace, managerAt('Amina Juma', AMINA, 'sw')])).status).toBe(200);
+    expect((await api(t, alice).post('/api/v1/facilities/1003/deactivate')).status).toBe(200);
+    // the police station drops her; the clinic, switched off, still lists her number
+    expect((await edit('2002', HILLTOP_POLICE, [grace])).status).toBe(200);
+    expect(await t.storage.managerPins.get(AMINA)).not.toBeNull();
+  });
+
+  it('is removed when an import replaces the managers, and kept on a dry run', async () => {
+    const csv = ['code,name,type,district,manager_name,manager_phone,manager_language,manager_role', '1003,Hilltop Community Clinic,clinic,Hilltop,Baraka Mwangi,+254700000199,sw,facility'].join('\n');
+    expect((await api(t, alice).post('/api/v1/facilities/import', csv)).json).toMatchObject({ ok: true, dryRun: true, updated: 1 });
+    expect(await t.storage.managerPins.get(AMINA)).not.toBeNull();
+    expect((await api(t, alice).post('/api/v1/facilities/import?dryRun=false', csv)).json).toMatchObject({ ok: true, dryRun: false, updated: 1 });
+    expect(await t.storage.managerPins.get(AMINA)).toBeNull();
+    expect((await t.phone(AMINA).dial()).body).not.toMatch(/PIN/);
+  });
+});

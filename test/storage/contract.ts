@@ -258,6 +258,24 @@ export function storageContract(name: string, make: () => Promise<{ storage: Sto
         const [found] = await s.facilities.managedBy('+254711000444');
         expect(found).toStrictEqual(facility('KE-005', { managers: [manager('+254711000444'), manager('+254711000333', { active: false })] }));
       });
+
+      it('tells whether any facility lists a number among its managers, active or not', async () => {
+        const manager = (phone: string, over: Partial<Facility['managers'][number]> = {}) => ({ name: 'M', phone, language: 'en', role: 'facility' as const, active: true, optedOut: false, ...over });
+        await s.facilities.upsertMany([
+          facility('KE-001', { managers: [manager('+254711000222', { active: false })] }),
+          facility('KE-002', { active: false, managers: [manager('+254711000333')] }),
+          facility('KE-003', { managers: [manager('+254711000444')] }),
+        ]);
+        expect(await s.facilities.listsManager('+254711000222')).toBe(true);
+        expect(await s.facilities.listsManager('+254711000333')).toBe(true);
+        expect(await s.facilities.listsManager('+254711000444')).toBe(true);
+        expect(await s.facilities.listsManager('+254711000999')).toBe(false);
+        expect(await s.facilities.listsManager('0711000444')).toBe(false);
+        // a number removed from its facility is listed no more
+        await s.facilities.upsertMany([facility('KE-003', { managers: [manager('+254711000555')] })]);
+        expect(await s.facilities.listsManager('+254711000444')).toBe(false);
+        expect(await s.facilities.listsManager('+254711000555')).toBe(true);
+      });
     });
 
     describe('questionnaires', () => {

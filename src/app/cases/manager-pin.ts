@@ -134,3 +134,21 @@ export async function removeManagerPin(deps: PinStaffDeps, ref: ManagerRef, acto
   await recordAudit(deps, { actor, action: 'manager_pin.removed', target: `facility ${facility.code}`, details: { manager: manager.name, phone: maskPhone(manager.phone) } });
   return { ok: true, manager: manager.name };
 }
+
+/**
+ * A PIN is kept by number, so it outlives the manager it was set for: when staff change a
+ * manager's number, or an import replaces a facility's managers, the old number's PIN is
+ * removed once no facility lists that number any more (a number still listed elsewhere, or
+ * on a facility that is switched off, keeps it). The number may later belong to someone else.
+ * Returns how many PINs were removed; each is audited, the number masked.
+ */
+export async function releasePinsOfFormerManagers(deps: PinStaffDeps, formerNumbers: Iterable<string>, actor: string): Promise<number> {
+  let removed = 0;
+  for (const phone of new Set(formerNumbers)) {
+    if (await deps.storage.facilities.listsManager(phone)) continue;
+    if (!(await deps.storage.managerPins.remove(phone))) continue;
+    removed++;
+    await recordAudit(deps, { actor, action: 'manager_pin.released', target: `number ${maskPhone(phone)}`, details: { phone: maskPhone(phone) } });
+  }
+  return removed;
+}

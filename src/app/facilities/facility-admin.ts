@@ -5,7 +5,8 @@ import type { Facility, Store } from '../../storage/ports.js';
 import { csvLine } from '../../text/csv.js';
 import { recordAudit } from '../staff/audit.js';
 import { knownFacilityTypeCodes } from './facility-types.js';
-import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, importFacilities, managerPhone, managerPhoneProblem, unknownTypeMessage, type ImportResult } from './facility-registry.js';
+import { releasePinsOfFormerManagers } from '../cases/manager-pin.js';
+import { FACILITY_CSV_COLUMNS, FACILITY_NAME_MAX, formerManagerNumbers, importFacilities, managerPhone, managerPhoneProblem, unknownTypeMessage, type ImportResult } from './facility-registry.js';
 import type { CountryCode } from '../../gateways/phone-number.js';
 
 /**
@@ -113,6 +114,7 @@ export async function updateFacility(deps: RegistryDeps, code: string, input: un
     target: `facility ${code}`,
     details: { name: checked.facility.name, active: checked.facility.active, managers: checked.facility.managers.length },
   });
+  await releasePinsOfFormerManagers(deps, formerManagerNumbers(existing, checked.facility), by);
   return { ok: true, facility: checked.facility };
 }
 
@@ -127,8 +129,9 @@ export async function setFacilityActive(deps: RegistryDeps, code: string, active
 export async function importFacilityCsv(deps: RegistryDeps, csv: string, dryRun: boolean, by: string): Promise<ImportResult> {
   const known = { languages: deps.languages, facilityTypes: await knownFacilityTypes(deps.storage), districts: await knownDistricts(deps.storage), defaultCountry: deps.defaultCountry };
   const result = await importFacilities(deps.storage, csv, known, { dryRun });
-  if (result.ok && !dryRun) {
+  if (result.ok && !result.dryRun) {
     await recordAudit(deps, { actor: by, action: 'facilities.imported', target: 'facility registry', details: { rows: result.rows, inserted: result.inserted, updated: result.updated } });
+    await releasePinsOfFormerManagers(deps, result.formerManagers, by);
   }
   return result;
 }

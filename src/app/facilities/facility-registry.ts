@@ -110,7 +110,9 @@ export function parseFacilityCsv(csv: string, known: RegistryKnown): RegistryPar
   return { facilities: [...byCode.values()], errors, rows: table.length - 1 };
 }
 
-export type ImportResult = { ok: true; dryRun: boolean; rows: number; facilities: number; inserted: number; updated: number } | { ok: false; rows: number; errors: RowError[] };
+type Imported = { ok: true; rows: number; facilities: number; inserted: number; updated: number };
+/** `formerManagers`: numbers the replaced facilities listed as managers' and the file does not (their PINs may now be nobody's). */
+export type ImportResult = (Imported & { dryRun: true }) | (Imported & { dryRun: false; formerManagers: string[] }) | { ok: false; rows: number; errors: RowError[] };
 
 export async function importFacilities(storage: Store, csv: string, known: RegistryKnown, options: { dryRun: boolean }): Promise<ImportResult> {
   const parsed = parseFacilityCsv(csv, known);
@@ -120,6 +122,14 @@ export async function importFacilities(storage: Store, csv: string, known: Regis
     for (const f of parsed.facilities) if (await storage.facilities.findByCode(f.code)) updated++;
     return { ok: true, dryRun: true, rows: parsed.rows, facilities: parsed.facilities.length, inserted: parsed.facilities.length - updated, updated };
   }
+  const formerManagers: string[] = [];
+  for (const f of parsed.facilities) formerManagers.push(...formerManagerNumbers(await storage.facilities.findByCode(f.code), f));
   const written = await storage.facilities.upsertMany(parsed.facilities);
-  return { ok: true, dryRun: false, rows: parsed.rows, facilities: parsed.facilities.length, ...written };
+  return { ok: true, dryRun: false, rows: parsed.rows, facilities: parsed.facilities.length, ...written, formerManagers };
+}
+
+/** The numbers `before` lists among its managers that `after` does not. */
+export function formerManagerNumbers(before: { managers: { phone: string }[] } | null, after: { managers: { phone: string }[] }): string[] {
+  const kept = new Set(after.managers.map((m) => m.phone));
+  return (before?.managers ?? []).map((m) => m.phone).filter((phone) => !kept.has(phone));
 }

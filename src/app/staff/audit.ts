@@ -118,6 +118,8 @@ export function auditSentence(entry: Entry): string {
       return `${who} set the USSD PIN of the manager of ${entry.target}${d.manager ? ` (${d.manager}${d.phone ? `, ${d.phone}` : ''})` : ''}`;
     case 'manager_pin.removed':
       return `${who} removed the USSD PIN of the manager of ${entry.target}${d.manager ? ` (${d.manager}${d.phone ? `, ${d.phone}` : ''})` : ''}`;
+    case 'manager_pin.released':
+      return `${who} changed the managers so that no facility lists ${d.phone ?? 'a number'} any more: its USSD PIN was removed`;
     case 'district.added':
       return `${who} added ${entry.target}`;
     case 'token.created':

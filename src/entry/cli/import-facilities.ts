@@ -2,6 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { importFacilities, parseFacilityCsv, type RowError } from '../../app/facilities/facility-registry.js';
 import { loadShippedContent } from '../../app/content.js';
+import { releasePinsOfFormerManagers } from '../../app/cases/manager-pin.js';
+import { systemClock } from '../../gateways/clock.js';
 import { knownFacilityTypeCodes } from '../../app/facilities/facility-types.js';
 import { offeredLanguages, PROJECT_ROOT } from '../service.js';
 import { emptyStoreNotice, NoSharedStorage, openJobStorage } from './storage.js';
@@ -61,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
     if (!result.ok) return problems(result.errors, result.rows);
     const verb = result.dryRun ? 'would import' : 'imported';
     console.log(`${verb} ${result.facilities} facilities from ${result.rows} rows (${result.inserted} new, ${result.updated} updated)`);
+    if (!result.dryRun) {
+      const released = await releasePinsOfFormerManagers({ storage: selected.storage, clock: systemClock }, result.formerManagers, 'import:facilities (command line)');
+      if (released > 0) console.log(`removed ${released} manager PIN(s): no facility lists those numbers any more`);
+    }
     return 0;
   } finally {
     await selected.stop();

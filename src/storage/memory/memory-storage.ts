@@ -97,6 +97,10 @@ export function createMemoryStorage(options: { now?: () => Date; durable?: boole
           .sort((a, b) => a.code.localeCompare(b.code))
           .map(clone);
       },
+      async listsManager(phone) {
+        for (const f of facilities.values()) if (f.managers.some((m) => m.phone === phone)) return true;
+        return false;
+      },
       async insert(facility) {
         if (facilities.has(facility.code)) return false;
         facilities.set(facility.code, clone(facility));

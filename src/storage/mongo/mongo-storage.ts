@@ -364,6 +364,9 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
           .lean<Doc[]>();
         return docs.map((d) => plainFromDoc<Facility>(d, FACILITY_INTERNAL)).filter((f) => f.managers.some((m) => m.phone === phone && m.active));
       },
+      async listsManager(phone) {
+        return (await facilities.exists({ 'managers.phone': String(phone) })) !== null;
+      },
       async insert(facility) {
         try {
           // the unique code decides between two concurrent creates: the second one gets false
