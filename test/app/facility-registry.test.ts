@@ -72,13 +72,13 @@ describe('facility registry CSV', () => {
 
   it('imports nothing when any row is wrong, everything when all are right', async () => {
     const storage = createMemoryStorage();
-    const bad = await importFacilities(storage, `${header}5001,Lake Clinic,clinic,Lakeside,,,,\n5002,X,clinic,Lakeside,,,,\n`, known, { dryRun: false });
+    const { result: bad } = await importFacilities(storage, `${header}5001,Lake Clinic,clinic,Lakeside,,,,\n5002,X,clinic,Lakeside,,,,\n`, known, { dryRun: false });
     expect(bad.ok).toBe(false);
     expect(await storage.facilities.count()).toBe(0);
-    const dry = await importFacilities(storage, `${header}5001,Lake Clinic,clinic,Lakeside,,,,\n`, known, { dryRun: true });
+    const { result: dry } = await importFacilities(storage, `${header}5001,Lake Clinic,clinic,Lakeside,,,,\n`, known, { dryRun: true });
     expect(dry).toMatchObject({ ok: true, dryRun: true, inserted: 1 });
     expect(await storage.facilities.count()).toBe(0);
-    const good = await importFacilities(storage, `${header}5001,Lake Clinic,clinic,Lakeside,,,,\n`, known, { dryRun: false });
+    const { result: good } = await importFacilities(storage, `${header}5001,Lake Clinic,clinic,Lakeside,,,,\n`, known, { dryRun: false });
     expect(good).toMatchObject({ ok: true, inserted: 1, updated: 0 });
     expect((await storage.facilities.findByCode('5001'))!.name).toBe('Lake Clinic');
   });

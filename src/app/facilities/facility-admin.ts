@@ -128,10 +128,10 @@ export async function setFacilityActive(deps: RegistryDeps, code: string, active
 
 export async function importFacilityCsv(deps: RegistryDeps, csv: string, dryRun: boolean, by: string): Promise<ImportResult> {
   const known = { languages: deps.languages, facilityTypes: await knownFacilityTypes(deps.storage), districts: await knownDistricts(deps.storage), defaultCountry: deps.defaultCountry };
-  const result = await importFacilities(deps.storage, csv, known, { dryRun });
+  const { result, formerManagers } = await importFacilities(deps.storage, csv, known, { dryRun });
   if (result.ok && !result.dryRun) {
     await recordAudit(deps, { actor: by, action: 'facilities.imported', target: 'facility registry', details: { rows: result.rows, inserted: result.inserted, updated: result.updated } });
-    await releasePinsOfFormerManagers(deps, result.formerManagers, by);
+    await releasePinsOfFormerManagers(deps, formerManagers, by);
   }
   return result;
 }

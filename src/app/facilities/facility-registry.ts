@@ -110,22 +110,23 @@ export function parseFacilityCsv(csv: string, known: RegistryKnown): RegistryPar
   return { facilities: [...byCode.values()], errors, rows: table.length - 1 };
 }
 
-type Imported = { ok: true; rows: number; facilities: number; inserted: number; updated: number };
-/** `formerManagers`: numbers the replaced facilities listed as managers' and the file does not (their PINs may now be nobody's). */
-export type ImportResult = (Imported & { dryRun: true }) | (Imported & { dryRun: false; formerManagers: string[] }) | { ok: false; rows: number; errors: RowError[] };
+/** What an import says to staff (the API answers it as is: no phone number in it). */
+export type ImportResult = { ok: true; dryRun: boolean; rows: number; facilities: number; inserted: number; updated: number } | { ok: false; rows: number; errors: RowError[] };
+/** An import's result and, once written, the numbers the replaced facilities listed as managers' and the file does not (their PINs may now be nobody's). */
+export type ImportOutcome = { result: ImportResult; formerManagers: string[] };
 
-export async function importFacilities(storage: Store, csv: string, known: RegistryKnown, options: { dryRun: boolean }): Promise<ImportResult> {
+export async function importFacilities(storage: Store, csv: string, known: RegistryKnown, options: { dryRun: boolean }): Promise<ImportOutcome> {
   const parsed = parseFacilityCsv(csv, known);
-  if (parsed.errors.length > 0) return { ok: false, rows: parsed.rows, errors: parsed.errors };
+  if (parsed.errors.length > 0) return { result: { ok: false, rows: parsed.rows, errors: parsed.errors }, formerManagers: [] };
   if (options.dryRun) {
     let updated = 0;
     for (const f of parsed.facilities) if (await storage.facilities.findByCode(f.code)) updated++;
-    return { ok: true, dryRun: true, rows: parsed.rows, facilities: parsed.facilities.length, inserted: parsed.facilities.length - updated, updated };
+    return { result: { ok: true, dryRun: true, rows: parsed.rows, facilities: parsed.facilities.length, inserted: parsed.facilities.length - updated, updated }, formerManagers: [] };
   }
   const formerManagers: string[] = [];
   for (const f of parsed.facilities) formerManagers.push(...formerManagerNumbers(await storage.facilities.findByCode(f.code), f));
   const written = await storage.facilities.upsertMany(parsed.facilities);
-  return { ok: true, dryRun: false, rows: parsed.rows, facilities: parsed.facilities.length, ...written, formerManagers };
+  return { result: { ok: true, dryRun: false, rows: parsed.rows, facilities: parsed.facilities.length, ...written }, formerManagers };
 }
 
 /** The numbers `before` lists among its managers that `after` does not. */

@@ -59,12 +59,12 @@ async function main(argv: string[]): Promise<number> {
     // a store no service has started on yet holds no types: it will hold the shipped ones after the first start
     const stored = await knownFacilityTypeCodes(selected.storage);
     const facilityTypes = stored.length ? stored : [...new Set(content.flows.flatMap((f) => f.facilityTypes))];
-    const result = await importFacilities(selected.storage, csv, { ...known, facilityTypes }, { dryRun });
+    const { result, formerManagers } = await importFacilities(selected.storage, csv, { ...known, facilityTypes }, { dryRun });
     if (!result.ok) return problems(result.errors, result.rows);
     const verb = result.dryRun ? 'would import' : 'imported';
     console.log(`${verb} ${result.facilities} facilities from ${result.rows} rows (${result.inserted} new, ${result.updated} updated)`);
     if (!result.dryRun) {
-      const released = await releasePinsOfFormerManagers({ storage: selected.storage, clock: systemClock }, result.formerManagers, 'import:facilities (command line)');
+      const released = await releasePinsOfFormerManagers({ storage: selected.storage, clock: systemClock }, formerManagers, 'import:facilities (command line)');
       if (released > 0) console.log(`removed ${released} manager PIN(s): no facility lists those numbers any more`);
     }
     return 0;

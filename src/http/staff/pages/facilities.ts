@@ -86,13 +86,13 @@ export function registerFacilityPages(reg: StaffRegistry, ctx: StaffContext) {
         ? html`No live questionnaire serves ${notServed.map((u, i) => html`${i ? ', ' : ''}<strong>${typeLabel(u.code)}</strong>`)} yet: a facility of ${notServed.length === 1 ? 'that type' : 'those types'} can be added now, and citizens can report on it once a questionnaire for its type is published (until then, dialling its code says there is no survey for it). `
         : ''
     }A kind of service not listed here is added on the <a href="/staff/facility-types">Facility types</a> page.</p>
-<table><caption>Managers (they receive the SMS scorecard). Leave a row empty to remove it.</caption>
+<table class="cards"><caption>Managers (they receive the SMS scorecard). Leave a row empty to remove it.</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Phone (e.g. +27821234567; without +country code read as ${ctx.defaultCountry})</th><th scope="col">Language</th><th scope="col">Role</th></tr></thead><tbody>
 ${rows.map(
-  (m, i) => html`<tr><td><label class="visually-hidden" for="m${i}-name">Manager ${i + 1} name</label><input id="m${i}-name" name="m${i}_name" type="text" value="${m.name}"></td>
-<td><label class="visually-hidden" for="m${i}-phone">Manager ${i + 1} phone</label><input id="m${i}-phone" name="m${i}_phone" type="text" inputmode="tel" value="${m.phone}"></td>
-<td><label class="visually-hidden" for="m${i}-language">Manager ${i + 1} language</label><select id="m${i}-language" name="m${i}_language">${ctx.languages.map((l) => html`<option${l === m.language ? html` selected` : ''}>${l}</option>`)}</select></td>
-<td><label class="visually-hidden" for="m${i}-role">Manager ${i + 1} role</label><select id="m${i}-role" name="m${i}_role">${['facility', 'district'].map((r) => html`<option${r === m.role ? html` selected` : ''}>${r}</option>`)}</select></td></tr>`,
+  (m, i) => html`<tr><td data-label="Name"><label class="visually-hidden" for="m${i}-name">Manager ${i + 1} name</label><input id="m${i}-name" name="m${i}_name" type="text" value="${m.name}"></td>
+<td data-label="Phone (+country code)"><label class="visually-hidden" for="m${i}-phone">Manager ${i + 1} phone</label><input id="m${i}-phone" name="m${i}_phone" type="text" inputmode="tel" value="${m.phone}"></td>
+<td data-label="Language"><label class="visually-hidden" for="m${i}-language">Manager ${i + 1} language</label><select id="m${i}-language" name="m${i}_language">${ctx.languages.map((l) => html`<option${l === m.language ? html` selected` : ''}>${l}</option>`)}</select></td>
+<td data-label="Role"><label class="visually-hidden" for="m${i}-role">Manager ${i + 1} role</label><select id="m${i}-role" name="m${i}_role">${['facility', 'district'].map((r) => html`<option${r === m.role ? html` selected` : ''}>${r}</option>`)}</select></td></tr>`,
 )}</tbody></table>
 <p><button type="submit">${mode === 'new' ? 'Add facility' : 'Save facility'}</button> <a href="/staff/facilities">Cancel</a></p>
 </form>`;
@@ -199,7 +199,7 @@ ${flash}
       ctx.managerPinRequired
         ? 'This service requires a PIN (MANAGER_PIN_REQUIRED): a manager dialling the USSD code types it before their menu opens. A manager without a PIN is told to ask programme staff for one.'
         : 'This service does not ask for a PIN now (MANAGER_PIN_REQUIRED is off): a PIN set here is asked for once it is turned on.'
-    } A PIN is 4 to 6 digits. Three wrong PINs end a call; five in a row lock the number out for 30 minutes. Tell the manager their PIN in person or by phone, never by SMS.</p>
+    } A PIN is 4 to 6 digits. Three wrong PINs end a call; five in a row lock the number out for 30 minutes. Tell the manager their PIN in person or by phone, never by SMS. A PIN belongs to the number: change a manager's number above and the new number needs a PIN of its own; the old number's PIN is removed once no facility lists that number.</p>
 <table class="cards"><caption>Managers and their PINs</caption><thead><tr><th scope="col">Manager</th><th scope="col">PIN</th><th scope="col">Set a new PIN</th><th scope="col">Remove</th></tr></thead><tbody>
 ${f.managers.map(
   (m, i) => html`<tr><td data-label="Manager">${m.name} (${m.role})</td><td data-label="PIN">${stateOf(i)}</td>
