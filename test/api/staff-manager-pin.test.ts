@@ -94,7 +94,8 @@ describe("a PIN goes with the manager's number", () => {
   const NOMSA = '+27820000101'; // the manager of 1001
   const AMINA = '+254700000103'; // the manager of 1003
   const managerAt = (name: string, phone: string, language = 'en') => ({ name, phone, language, role: 'facility', active: true, optedOut: false });
-  const edit = (code: string, facility: { name: string; type: string; district: string }, managers: unknown[]) => api(t, alice).put(`/api/v1/facilities/${code}`, { ...facility, active: true, managers });
+  const edit = (code: string, facility: { name: string; type: string; district: string }, managers: unknown[]) =>
+    api(t, alice).put(`/api/v1/facilities/${code}`, { ...facility, active: true, managers });
   const RIVERSIDE_CLINIC = { name: 'Riverside Clinic', type: 'clinic', district: 'Riverside' };
   const RIVERSIDE_POLICE = { name: 'Riverside Police Station', type: 'police', district: 'Riverside' };
 
