@@ -4,6 +4,7 @@ import { maskPhone } from '../../src/gateways/sms/port.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
 import { dialReport } from '../support/reports.js';
+import { waitUntil } from '../support/wait.js';
 
 /** Scorecards from the console: "send now" with a confirmation, through the same exactly-once outbox, and the history of what was sent. */
 
@@ -16,13 +17,6 @@ let sent: LoggedSms[];
 async function report(phone: string, satisfaction: number, problem: number, recommend: number) {
   const last = await dialReport(t.phone(phone, undefined, CALLBACK_TOKEN), ['1', '1001', '1', '1', '4', '1', String(satisfaction), String(problem), String(recommend), '00', '00']);
   expect(last.body).toMatch(/^END Thank you/);
-}
-async function waitFor(check: () => Promise<boolean> | boolean, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 const form = (path: string, token: string, fields: Record<string, string>) =>
   fetch(`${t.url}${path}`, {
@@ -66,7 +60,7 @@ describe('send now', () => {
     const queued = (await t.storage.outbox.list({ period: '2026-10' })).length;
     expect(queued).toBeGreaterThan(0);
     expect(res.headers.get('location')).toBe(`/staff/scorecards/history?period=2026-10&queued=${queued}&new=${queued}`);
-    await waitFor(async () => (await t.storage.outbox.list({ period: '2026-10', status: 'sent' })).length === queued, 'every message sent');
+    await waitUntil(async () => (await t.storage.outbox.list({ period: '2026-10', status: 'sent' })).length === queued, 'every message sent');
     expect(sent).toHaveLength(queued);
 
     // pressed again, and the schedule's own run: nothing new, nothing sent twice
@@ -86,7 +80,7 @@ describe('send now', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ id: first!.providerMessageId, status: 'Failed', failureReason: 'AbsentSubscriber', phoneNumber: first!.to }),
     });
-    await waitFor(async () => (await t.storage.outbox.list({ period: '2026-10' })).some((m) => m.delivery?.status === 'Failed'), 'the delivery report');
+    await waitUntil(async () => (await t.storage.outbox.list({ period: '2026-10' })).some((m) => m.delivery?.status === 'Failed'), 'the delivery report');
     const page = (await api(t, viewer).get('/staff/scorecards/history?period=2026-10&facility=1001')).text;
     expect(page).toContain('<caption>Riverside Clinic (1001)</caption>');
     expect(page).toContain('not delivered');

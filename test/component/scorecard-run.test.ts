@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestService, type TestService } from '../support/service.js';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
 import { dialReport } from '../support/reports.js';
+import { waitUntil } from '../support/wait.js';
 
 /**
  * From citizens' USSD reports to the manager's SMS and back: reports dialled in over the
@@ -99,9 +100,6 @@ describe('a month of scorecards', () => {
 });
 
 describe('delivery reports', () => {
-  const waitFor = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 50 && !(await check()); i++) await new Promise((ok) => setTimeout(ok, 10));
-  };
   const messageOf = async (providerMessageId: string) => (await t.storage.outbox.list()).find((m) => m.providerMessageId === providerMessageId)!;
 
   it('records the status by message id, answering 200 at once, idempotently', async () => {
@@ -109,7 +107,7 @@ describe('delivery reports', () => {
     const first = await postReport({ id, status: 'Success', phoneNumber: sent[0]!.to, networkCode: '63902', retryCount: '0' });
     expect(first.status).toBe(200);
     expect(await first.text()).toBe('OK');
-    await waitFor(async () => (await messageOf(id)).delivery?.status === 'Success');
+    await waitUntil(async () => (await messageOf(id)).delivery?.status === 'Success', 'the delivery report recorded');
     const recorded = (await messageOf(id)).delivery;
     expect(recorded).toMatchObject({ status: 'Success', final: true, networkCode: '63902', retryCount: 0, failureReason: null });
     // repeated, and a late non-final one: nothing changes
@@ -122,14 +120,14 @@ describe('delivery reports', () => {
   it('keeps a failure reason', async () => {
     const id = sent[1]!.providerMessageId;
     await postReport({ id, status: 'Failed', failureReason: 'AbsentSubscriber', phoneNumber: sent[1]!.to });
-    await waitFor(async () => (await messageOf(id)).delivery !== null);
+    await waitUntil(async () => (await messageOf(id)).delivery !== null, 'the delivery report recorded');
     expect((await messageOf(id)).delivery).toMatchObject({ status: 'Failed', final: true, failureReason: 'AbsentSubscriber' });
   });
 
   it('answers 200 to an unknown id and logs it', async () => {
     const res = await postReport({ id: 'ATXid_unknown', status: 'Success' });
     expect(res.status).toBe(200);
-    await waitFor(async () => t.logs.some((l) => l.includes('ATXid_unknown')));
+    await waitUntil(async () => t.logs.some((l) => l.includes('ATXid_unknown')), 'the report of an unknown message logged');
     expect(t.logs.find((l) => l.includes('ATXid_unknown'))).toContain('delivery report for a message we do not know');
   });
 
