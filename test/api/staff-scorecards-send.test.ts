@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
 import { maskPhone } from '../../src/gateways/sms/port.js';
-import { startTestService, type TestService } from '../support/service.js';
+import { AFTER_THE_REPLY, startTestService, type TestService } from '../support/service.js';
 import { api, tokenFor } from '../support/staff.js';
 import { dialReport } from '../support/reports.js';
-import { waitUntil } from '../support/wait.js';
 
 /** Scorecards from the console: "send now" with a confirmation, through the same exactly-once outbox, and the history of what was sent. */
 
@@ -60,7 +59,7 @@ describe('send now', () => {
     const queued = (await t.storage.outbox.list({ period: '2026-10' })).length;
     expect(queued).toBeGreaterThan(0);
     expect(res.headers.get('location')).toBe(`/staff/scorecards/history?period=2026-10&queued=${queued}&new=${queued}`);
-    await waitUntil(async () => (await t.storage.outbox.list({ period: '2026-10', status: 'sent' })).length === queued, 'every message sent');
+    await vi.waitFor(async () => expect(await t.storage.outbox.list({ period: '2026-10', status: 'sent' })).toHaveLength(queued), AFTER_THE_REPLY); // every message sent
     expect(sent).toHaveLength(queued);
 
     // pressed again, and the schedule's own run: nothing new, nothing sent twice
@@ -80,7 +79,7 @@ describe('send now', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ id: first!.providerMessageId, status: 'Failed', failureReason: 'AbsentSubscriber', phoneNumber: first!.to }),
     });
-    await waitUntil(async () => (await t.storage.outbox.list({ period: '2026-10' })).some((m) => m.delivery?.status === 'Failed'), 'the delivery report');
+    await vi.waitFor(async () => expect((await t.storage.outbox.list({ period: '2026-10' })).some((m) => m.delivery?.status === 'Failed')).toBe(true), AFTER_THE_REPLY);
     const page = (await api(t, viewer).get('/staff/scorecards/history?period=2026-10&facility=1001')).text;
     expect(page).toContain('<caption>Riverside Clinic (1001)</caption>');
     expect(page).toContain('not delivered');

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startTestService, type TestService } from '../support/service.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ADMIN, AFTER_THE_REPLY, startTestService, type TestService } from '../support/service.js';
 import type { LoggedSms } from '../../src/gateways/sms/log-gateway.js';
 import { dialReport } from '../support/reports.js';
-import { waitUntil } from '../support/wait.js';
 
 /**
  * From citizens' USSD reports to the manager's SMS and back: reports dialled in over the
@@ -107,7 +106,7 @@ describe('delivery reports', () => {
     const first = await postReport({ id, status: 'Success', phoneNumber: sent[0]!.to, networkCode: '63902', retryCount: '0' });
     expect(first.status).toBe(200);
     expect(await first.text()).toBe('OK');
-    await waitUntil(async () => (await messageOf(id)).delivery?.status === 'Success', 'the delivery report recorded');
+    await vi.waitFor(async () => expect((await messageOf(id)).delivery?.status).toBe('Success'), AFTER_THE_REPLY);
     const recorded = (await messageOf(id)).delivery;
     expect(recorded).toMatchObject({ status: 'Success', final: true, networkCode: '63902', retryCount: 0, failureReason: null });
     // repeated, and a late non-final one: nothing changes
@@ -120,14 +119,14 @@ describe('delivery reports', () => {
   it('keeps a failure reason', async () => {
     const id = sent[1]!.providerMessageId;
     await postReport({ id, status: 'Failed', failureReason: 'AbsentSubscriber', phoneNumber: sent[1]!.to });
-    await waitUntil(async () => (await messageOf(id)).delivery !== null, 'the delivery report recorded');
+    await vi.waitFor(async () => expect((await messageOf(id)).delivery).not.toBeNull(), AFTER_THE_REPLY);
     expect((await messageOf(id)).delivery).toMatchObject({ status: 'Failed', final: true, failureReason: 'AbsentSubscriber' });
   });
 
   it('answers 200 to an unknown id and logs it', async () => {
     const res = await postReport({ id: 'ATXid_unknown', status: 'Success' });
     expect(res.status).toBe(200);
-    await waitUntil(async () => t.logs.some((l) => l.includes('ATXid_unknown')), 'the report of an unknown message logged');
+    await vi.waitFor(() => expect(t.logs.some((l) => l.includes('ATXid_unknown'))).toBe(true), AFTER_THE_REPLY);
     expect(t.logs.find((l) => l.includes('ATXid_unknown'))).toContain('delivery report for a message we do not know');
   });
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/entry/config.js';
-import { startTestService, type TestService } from '../support/service.js';
+import { AFTER_THE_REPLY, startTestService, type TestService } from '../support/service.js';
 
 describe('scorecard and SMS configuration', () => {
   it('defaults to a monthly run at 08:00 on the 1st, a minimum of 10 reports and the log gateway', () => {
@@ -35,10 +35,11 @@ describe('the in-process schedule', () => {
 
   it('runs the period that just ended, in the configured time zone, when the cron fires', async () => {
     // every second, so the test does not wait for the 1st of a month
-    t = await startTestService({ SCORECARD_CRON: '* * * * * *', TIME_ZONE: 'Africa/Nairobi', SCORECARD_PERIOD: 'week' });
+    const service = await startTestService({ SCORECARD_CRON: '* * * * * *', TIME_ZONE: 'Africa/Nairobi', SCORECARD_PERIOD: 'week' });
+    t = service;
     t.clock.set('2026-10-12T05:00:00Z'); // Monday 08:00 in Nairobi: week 41 just ended
     // (the catch-up at start has sent week 40's already: its tick passed before the test clock's start)
-    for (let i = 0; i < 100 && (await t.storage.outbox.list({ period: '2026-W41' })).filter((m) => m.status === 'sent').length < 8; i++) await new Promise((ok) => setTimeout(ok, 50));
+    await vi.waitFor(async () => expect((await service.storage.outbox.list({ period: '2026-W41' })).filter((m) => m.status === 'sent')).toHaveLength(8), AFTER_THE_REPLY);
     const sent = await t.storage.outbox.list({ period: '2026-W41' });
     expect(sent).toHaveLength(8);
     expect(sent.every((m) => m.status === 'sent')).toBe(true);

@@ -29,6 +29,13 @@ export const PRODUCTION_ENV = {
   AT_CALLBACK_TOKEN: 'callback-token-for-tests-0123',
 } as const;
 
+/**
+ * `vi.waitFor` options for work the service does after its reply (the outbox sender, a
+ * delivery report recorded after the 200): generous, because on FerretDB on a loaded CI
+ * machine one send takes several slow queries; a condition that never holds still fails.
+ */
+export const AFTER_THE_REPLY = { timeout: 15_000, interval: 20 };
+
 export const testClock = () => manualClock('2026-10-05T08:00:00Z');
 
 export async function startTestService(env: Record<string, string> = {}, overrides: ServiceOverrides = {}) {

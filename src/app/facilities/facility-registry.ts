@@ -118,19 +118,23 @@ export type ImportOutcome = { result: ImportResult; formerManagers: string[] };
 export async function importFacilities(storage: Store, csv: string, known: RegistryKnown, options: { dryRun: boolean }): Promise<ImportOutcome> {
   const parsed = parseFacilityCsv(csv, known);
   if (parsed.errors.length > 0) return { result: { ok: false, rows: parsed.rows, errors: parsed.errors }, formerManagers: [] };
-  if (options.dryRun) {
-    let updated = 0;
-    for (const f of parsed.facilities) if (await storage.facilities.findByCode(f.code)) updated++;
-    return { result: { ok: true, dryRun: true, rows: parsed.rows, facilities: parsed.facilities.length, inserted: parsed.facilities.length - updated, updated }, formerManagers: [] };
-  }
+  // one lookup per facility tells both what an import would update and whose numbers it drops
   const formerManagers: string[] = [];
-  for (const f of parsed.facilities) formerManagers.push(...formerManagerNumbers(await storage.facilities.findByCode(f.code), f));
+  let updated = 0;
+  for (const f of parsed.facilities) {
+    const existing = await storage.facilities.findByCode(f.code);
+    if (!existing) continue;
+    updated++;
+    formerManagers.push(...formerManagerNumbers(existing, f));
+  }
+  const counted = { ok: true as const, rows: parsed.rows, facilities: parsed.facilities.length };
+  if (options.dryRun) return { result: { ...counted, dryRun: true, inserted: parsed.facilities.length - updated, updated }, formerManagers: [] };
   const written = await storage.facilities.upsertMany(parsed.facilities);
-  return { result: { ok: true, dryRun: false, rows: parsed.rows, facilities: parsed.facilities.length, ...written }, formerManagers };
+  return { result: { ...counted, dryRun: false, ...written }, formerManagers };
 }
 
 /** The numbers `before` lists among its managers that `after` does not. */
-export function formerManagerNumbers(before: { managers: { phone: string }[] } | null, after: { managers: { phone: string }[] }): string[] {
+export function formerManagerNumbers(before: { managers: { phone: string }[] }, after: { managers: { phone: string }[] }): string[] {
   const kept = new Set(after.managers.map((m) => m.phone));
-  return (before?.managers ?? []).map((m) => m.phone).filter((phone) => !kept.has(phone));
+  return before.managers.map((m) => m.phone).filter((phone) => !kept.has(phone));
 }
