@@ -1,4 +1,4 @@
-import { type Callers, fmt, type GcPauses, loadAverage, median, openLoop, saturate, type Started } from './load.js';
+import { type Callers, fmt, type GcPauses, loadAverage, median, openLoop, type Served, saturate, type Started } from './load.js';
 
 /**
  * The service against bare Express, side by side in one run, for one channel: each in a
@@ -10,12 +10,17 @@ import { type Callers, fmt, type GcPauses, loadAverage, median, openLoop, satura
  * gives the median and every round's figure. On a shared machine only the ratios of one
  * round mean much, and the CPU figures (what the server's own process used) more than
  * throughput or latency (which the client and other work on the machine share).
+ *
+ * To tell where a latency tail comes from, each fixed-rate run also prints the server's
+ * garbage-collection pauses, its own time per request (arrival to reply written, measured
+ * inside its process through Node's http diagnostics channels), and the load generator's
+ * CPU per hop and lateness (hops sent after their due time, its event loop's delays).
  */
 
 export type CompareOptions = { hops: number; concurrency: number; rounds: number; rate: number; sessions: number; seconds: number; warmupHops: number };
 
 type Saturation = Awaited<ReturnType<typeof saturate>> & { cpuMsPerHop: number };
-type Fixed = Awaited<ReturnType<typeof openLoop>> & { cpuMsPerHop: number; gc: GcPauses };
+type Fixed = Awaited<ReturnType<typeof openLoop>> & { cpuMsPerHop: number; gc: GcPauses; served: Served };
 export type Round = { load: [number, number]; bare: Saturation; service: Saturation; bareFixed: Fixed; fixed: Fixed; cpuRatio: number; fixedCpuRatio: number };
 
 async function timedSaturation(server: Started, callers: Callers, kind: 'service' | 'bare', o: CompareOptions): Promise<Saturation> {
@@ -26,10 +31,11 @@ async function timedSaturation(server: Started, callers: Callers, kind: 'service
 
 async function timedFixed(server: Started, callers: Callers, kind: 'service' | 'bare', o: CompareOptions): Promise<Fixed> {
   await server.gcPauses();
+  await server.served();
   const cpu0 = server.cpuSeconds();
   const run = await openLoop(server.port, callers, kind, o.rate, o.sessions, o.seconds);
   const cpuMsPerHop = ((server.cpuSeconds() - cpu0) * 1000) / run.done;
-  return { ...run, cpuMsPerHop, gc: await server.gcPauses() };
+  return { ...run, cpuMsPerHop, gc: await server.gcPauses(), served: await server.served() };
 }
 
 const ms = (n: number) => fmt(n, 2).padStart(7);
@@ -87,6 +93,11 @@ export async function compare(callers: Callers, service: Started, bare: Started,
     );
     const gc = (g: GcPauses) => `${g.count} pauses, longest ${fmt(g.longestMs, 1)} ms, ${fmt(g.totalMs, 0)} ms in all`;
     console.log(`    garbage collection during the fixed load: bare ${gc(bareFixed.gc)}; service ${gc(fixed.gc)}`);
+    const inside = (s: Served) => `p50 ${fmt(s.p50Ms, 2)} p99 ${fmt(s.p99Ms, 2)} max ${fmt(s.maxMs, 1)} ms`;
+    console.log(`    time inside the server process (arrival to reply written): bare ${inside(bareFixed.served)}; service ${inside(fixed.served)}`);
+    const gen = (f: Fixed) =>
+      `CPU ${cpu(f.client.cpuMsPerHop)} ms/hop, hops sent late p99 ${fmt(f.client.sentLateP99Ms, 1)} ms, event loop late p99 ${fmt(f.client.loopDelayP99Ms, 1)} max ${fmt(f.client.loopDelayMaxMs, 1)} ms`;
+    console.log(`    load generator while loading: bare ${gen(bareFixed)}; service ${gen(fixed)}`);
     console.log(
       `    service: ${fixed.done} of ${fixed.offered} hops answered (${fmt(fixed.achieved, 0)}/s), ${fixed.opened} sessions (${fixed.extraSessions} opened because every open one was waiting, at most ${fixed.maxInFlight} hops in flight), ${fixed.completed} reports completed, ${fixed.misfires} misfires${fixed.firstMisfire ? ` (first: ${fixed.firstMisfire})` : ''}, ${fixed.errors} HTTP errors`,
     );
@@ -104,6 +115,8 @@ export async function compare(callers: Callers, service: Started, bare: Started,
   console.log(`  p99 at ${o.rate} hops/s, bare          ${all((x) => x.bareFixed.p99, 2)} ms`);
   console.log(`  p50 at ${o.rate} hops/s, service       ${all((x) => x.fixed.p50, 2)} ms`);
   console.log(`  p99 at ${o.rate} hops/s, service       ${all((x) => x.fixed.p99, 2)} ms  (target < 10)`);
+  console.log(`  p99 inside the process, bare          ${all((x) => x.bareFixed.served.p99Ms, 2)} ms`);
+  console.log(`  p99 inside the process, service       ${all((x) => x.fixed.served.p99Ms, 2)} ms`);
   console.log(`  load average at the start of rounds   ${rounds.map((x) => fmt(x.load[0], 2)).join(', ')}`);
   return rounds;
 }

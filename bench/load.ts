@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 /** Load-generation helpers shared by the bench scripts: loopback only, bounded loops. */
 
 export type Memory = { rssMb: number; heapUsedMb: number };
 /** garbage-collection pauses of a server since the last ask */
 export type GcPauses = { count: number; longestMs: number; totalMs: number };
+/** requests a server answered since the last ask, timed inside its own process */
+export type Served = { count: number; p50Ms: number; p99Ms: number; maxMs: number };
 export type Started = {
   port: number;
   /** which store the service runs on, as the server described it */
@@ -21,10 +23,25 @@ export type Started = {
   memoryAfterGc(): Promise<Memory>;
   /** the server's garbage-collection pauses since the last call */
   gcPauses(): Promise<GcPauses>;
+  /** the server's own time per request (arrival to reply written) since the last call */
+  served(): Promise<Served>;
   /** database commands (round trips) sent since the last call, by name */
   commands(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 };
+
+/** Asks a server process (bench/servers.ts) over IPC; it answers `{ [question]: answer }`. */
+function ask<T>(child: ChildProcess, question: 'gc' | 'served' | 'commands' | 'memory'): Promise<T> {
+  return new Promise<T>((ok) => {
+    const onMessage = (m: unknown) => {
+      if (typeof m !== 'object' || m === null || !(question in m)) return;
+      child.off('message', onMessage);
+      ok((m as Record<string, T>)[question]!);
+    };
+    child.on('message', onMessage);
+    child.send(question);
+  });
+}
 
 export async function startServer(kind: 'service' | 'bare', env: Record<string, string> = {}): Promise<Started> {
   const root = join(import.meta.dirname, '..');
@@ -55,36 +72,10 @@ export async function startServer(kind: 'service' | 'bare', env: Record<string, 
     child,
     rssMb: () => treeRssKb(child.pid!) / 1024,
     cpuSeconds: () => cpuSecondsOf(child.pid!),
-    gcPauses: () =>
-      new Promise<GcPauses>((ok) => {
-        const onMessage = (m: unknown) => {
-          if (typeof m !== 'object' || m === null || !('gc' in m)) return;
-          child.off('message', onMessage);
-          ok((m as { gc: GcPauses }).gc);
-        };
-        child.on('message', onMessage);
-        child.send('gc');
-      }),
-    commands: () =>
-      new Promise<Record<string, number>>((ok) => {
-        const onMessage = (m: unknown) => {
-          if (typeof m !== 'object' || m === null || !('commands' in m)) return;
-          child.off('message', onMessage);
-          ok((m as { commands: Record<string, number> }).commands);
-        };
-        child.on('message', onMessage);
-        child.send('commands');
-      }),
-    memoryAfterGc: () =>
-      new Promise<Memory>((ok) => {
-        const onMessage = (m: unknown) => {
-          if (typeof m !== 'object' || m === null || !('rssMb' in m)) return;
-          child.off('message', onMessage);
-          ok(m as Memory);
-        };
-        child.on('message', onMessage);
-        child.send('memory');
-      }),
+    gcPauses: () => ask<GcPauses>(child, 'gc'),
+    served: () => ask<Served>(child, 'served'),
+    commands: () => ask<Record<string, number>>(child, 'commands'),
+    memoryAfterGc: () => ask<Memory>(child, 'memory'),
     stop: () =>
       new Promise<void>((ok) => {
         child.once('exit', () => ok());
@@ -260,7 +251,13 @@ export async function openLoop(port: number, callers: Callers, kind: 'service' |
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const pending: Promise<void>[] = [];
+  // the load generator's own stalls: a hop whose reply waits behind them is timed late
+  const clientDelay = monitorEventLoopDelay({ resolution: 1 });
+  clientDelay.enable();
+  const clientCpu0 = process.cpuUsage();
+  const sentLate: number[] = [];
   const send = (due: number) => {
+    sentLate.push(performance.now() - due);
     let o = ready.shift();
     if (!o) {
       o = { caller: begin(), reply: null };
@@ -306,8 +303,11 @@ export async function openLoop(port: number, callers: Callers, kind: 'service' |
     await new Promise((ok) => setTimeout(ok, Math.max(0, wait)));
   }
   await Promise.all(pending);
+  clientDelay.disable();
+  const clientCpu = process.cpuUsage(clientCpu0);
   http.close();
   latencies.sort((a, b) => a - b);
+  sentLate.sort((a, b) => a - b);
   const elapsed = (lastReplyAt - start) / 1000;
   return {
     offered: i,
@@ -322,6 +322,16 @@ export async function openLoop(port: number, callers: Callers, kind: 'service' |
     opened,
     maxInFlight,
     errors,
+    /**
+     * the load generator: CPU per hop, how late its event loop ran, and how late it sent hops
+     * (part of every latency above, which counts from the due time, whoever was late)
+     */
+    client: {
+      cpuMsPerHop: (clientCpu.user + clientCpu.system) / 1000 / Math.max(1, latencies.length),
+      loopDelayP99Ms: clientDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: clientDelay.max / 1e6,
+      sentLateP99Ms: percentile(sentLate, 99),
+    },
     ...tally,
   };
 }

@@ -1,4 +1,6 @@
-import { PerformanceObserver } from 'node:perf_hooks';
+import { subscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
+import { createHistogram, PerformanceObserver, performance } from 'node:perf_hooks';
 import express from 'express';
 import { loadConfig } from '../src/entry/config.js';
 import { createService } from '../src/entry/service.js';
@@ -30,7 +32,22 @@ let gcPauses: number[] = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcPauses.push(entry.duration);
 }).observe({ entryTypes: ['gc'] });
+// how long each request took inside this process, from its arrival (headers parsed) to the
+// last byte of its reply handed to the socket: beside the client's latency, it tells the
+// server's own time from time spent in the client, the kernel or waiting for a CPU
+let served = createHistogram();
+const arrivals = new WeakMap<IncomingMessage, number>();
+subscribe('http.server.request.start', (m) => arrivals.set((m as { request: IncomingMessage }).request, performance.now()));
+subscribe('http.server.response.finish', (m) => {
+  const started = arrivals.get((m as { request: IncomingMessage }).request);
+  if (started !== undefined) served.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
+});
 process.on('message', (m) => {
+  if (m === 'served') {
+    const ms = (ns: number) => ns / 1e6;
+    process.send?.({ served: { count: served.count, p50Ms: ms(served.percentile(50)), p99Ms: ms(served.percentile(99)), maxMs: ms(served.max) } });
+    served = createHistogram();
+  }
   if (m === 'gc') {
     process.send?.({ gc: { count: gcPauses.length, longestMs: Math.max(0, ...gcPauses), totalMs: gcPauses.reduce((a, b) => a + b, 0) } });
     gcPauses = [];
@@ -38,7 +55,7 @@ process.on('message', (m) => {
   if (m === 'memory') {
     (globalThis as { gc?: () => void }).gc?.();
     const { rss, heapUsed } = process.memoryUsage();
-    process.send?.({ rssMb: rss / 1048576, heapUsedMb: heapUsed / 1048576 });
+    process.send?.({ memory: { rssMb: rss / 1048576, heapUsedMb: heapUsed / 1048576 } });
   }
   if (m === 'commands') {
     process.send?.({ commands: Object.fromEntries(commands) });
