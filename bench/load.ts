@@ -9,9 +9,17 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export type Memory = { rssMb: number; heapUsedMb: number };
 /** garbage-collection pauses of a server since the last ask */
-export type GcPauses = { count: number; longestMs: number; totalMs: number };
+export type GcPauses = {
+  count: number;
+  /** of which full (mark-compact) collections */
+  majors: number;
+  longestMs: number;
+  longestMinorMs: number;
+  longestMajorMs: number;
+  totalMs: number;
+};
 /** requests a server answered since the last ask, timed inside its own process */
-export type Served = { count: number; p50Ms: number; p99Ms: number; maxMs: number };
+export type Served = { count: number; p50Ms: number; p99Ms: number; maxMs: number /** the longest its event loop was late */; loopDelayMaxMs: number };
 export type Started = {
   port: number;
   /** which store the service runs on, as the server described it */

@@ -1,6 +1,6 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
-import { createHistogram, PerformanceObserver, performance } from 'node:perf_hooks';
+import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import express from 'express';
 import { loadConfig } from '../src/entry/config.js';
 import { createService } from '../src/entry/service.js';
@@ -28,14 +28,19 @@ const commands = new Map<string, number>();
 // the bench asks for memory after a full collection, so live data can be told from garbage,
 // and for the commands sent since it last asked
 // garbage-collection pauses since the bench last asked: a long one stalls every hop waiting
-let gcPauses: number[] = [];
+let gcPauses: Array<{ ms: number; major: boolean }> = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  // detail.kind: NODE_PERFORMANCE_GC_MAJOR (mark-compact) is 4; minor (scavenge) is 1, incremental marking 8, weak callbacks 16
+  for (const entry of list.getEntries())
+    gcPauses.push({ ms: entry.duration, major: (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR });
 }).observe({ entryTypes: ['gc'] });
 // how long each request took inside this process, from its arrival (headers parsed) to the
 // last byte of its reply handed to the socket: beside the client's latency, it tells the
 // server's own time from time spent in the client, the kernel or waiting for a CPU
 let served = createHistogram();
+// and how late this process's event loop ran (blocked by work that is not a request, or by GC)
+let loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 const arrivals = new WeakMap<IncomingMessage, number>();
 subscribe('http.server.request.start', (m) => arrivals.set((m as { request: IncomingMessage }).request, performance.now()));
 subscribe('http.server.response.finish', (m) => {
@@ -45,11 +50,26 @@ subscribe('http.server.response.finish', (m) => {
 process.on('message', (m) => {
   if (m === 'served') {
     const ms = (ns: number) => ns / 1e6;
-    process.send?.({ served: { count: served.count, p50Ms: ms(served.percentile(50)), p99Ms: ms(served.percentile(99)), maxMs: ms(served.max) } });
+    process.send?.({
+      served: { count: served.count, p50Ms: ms(served.percentile(50)), p99Ms: ms(served.percentile(99)), maxMs: ms(served.max), loopDelayMaxMs: ms(loopDelay.max) },
+    });
     served = createHistogram();
+    loopDelay.disable();
+    loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
   }
   if (m === 'gc') {
-    process.send?.({ gc: { count: gcPauses.length, longestMs: Math.max(0, ...gcPauses), totalMs: gcPauses.reduce((a, b) => a + b, 0) } });
+    const longest = (major: boolean) => Math.max(0, ...gcPauses.filter((p) => p.major === major).map((p) => p.ms));
+    process.send?.({
+      gc: {
+        count: gcPauses.length,
+        majors: gcPauses.filter((p) => p.major).length,
+        longestMs: Math.max(0, ...gcPauses.map((p) => p.ms)),
+        longestMinorMs: longest(false),
+        longestMajorMs: longest(true),
+        totalMs: gcPauses.reduce((a, p) => a + p.ms, 0),
+      },
+    });
     gcPauses = [];
   }
   if (m === 'memory') {
