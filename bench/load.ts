@@ -19,7 +19,14 @@ export type GcPauses = {
   totalMs: number;
 };
 /** requests a server answered since the last ask, timed inside its own process */
-export type Served = { count: number; p50Ms: number; p99Ms: number; maxMs: number /** the longest its event loop was late */; loopDelayMaxMs: number };
+export type Served = {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** the longest its event loop was late (blocked by anything: a request, GC, other work, no CPU) */
+  loopDelayMaxMs: number;
+};
 export type Started = {
   port: number;
   /** which store the service runs on, as the server described it */
