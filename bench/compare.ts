@@ -92,7 +92,7 @@ export async function compare(callers: Callers, service: Started, bare: Started,
       `  fixed ${o.rate} hops/s, open loop    bare p50 ${ms(bareFixed.p50)} p99 ${ms(bareFixed.p99)} max ${fmt(bareFixed.max, 1)} ms  CPU ${cpu(bareFixed.cpuMsPerHop)} ms/hop | service p50 ${ms(fixed.p50)} p99 ${ms(fixed.p99)} max ${fmt(fixed.max, 1)} ms  CPU ${cpu(fixed.cpuMsPerHop)} ms/hop (p99 target < 10 ms)`,
     );
     const gc = (g: GcPauses) =>
-      `${g.count} pauses (${g.majors} full), longest ${fmt(g.longestMinorMs, 1)} ms young / ${g.majors ? `${fmt(g.longestMajorMs, 1)} ms full` : 'no full'}, ${fmt(g.totalMs, 0)} ms in all`;
+      `${g.count} pauses (${g.fulls} full), longest ${fmt(g.longestYoungMs, 1)} ms young / ${g.fulls ? `${fmt(g.longestFullMs, 1)} ms full` : 'no full'}, ${fmt(g.totalMs, 0)} ms in all`;
     console.log(`    garbage collection during the fixed load: bare ${gc(bareFixed.gc)}; service ${gc(fixed.gc)}`);
     const inside = (s: Served) => `p50 ${fmt(s.p50Ms, 2)} p99 ${fmt(s.p99Ms, 2)} max ${fmt(s.maxMs, 1)} ms, event loop late at most ${fmt(s.loopDelayMaxMs, 1)} ms`;
     console.log(`    time inside the server process (arrival to reply written): bare ${inside(bareFixed.served)}; service ${inside(fixed.served)}`);

@@ -12,10 +12,11 @@ export type Memory = { rssMb: number; heapUsedMb: number };
 export type GcPauses = {
   count: number;
   /** of which full (mark-compact) collections */
-  majors: number;
+  fulls: number;
   longestMs: number;
-  longestMinorMs: number;
-  longestMajorMs: number;
+  /** the longest young-generation (scavenge) pause */
+  longestYoungMs: number;
+  longestFullMs: number;
   totalMs: number;
 };
 /** requests a server answered since the last ask, timed inside its own process */

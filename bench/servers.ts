@@ -25,21 +25,19 @@ const CONSTANT_XML =
   '<?xml version="1.0" encoding="UTF-8"?><Response><GetDigits numDigits="1" timeout="10" callbackUrl="http://localhost:3000/voice?seq=5"><Say>How did the staff treat you? Very bad. Press 1. Bad. Press 2. OK. Press 3. Good. Press 4. Very good. Press 5. To hear this again, press star.</Say></GetDigits><Redirect>http://localhost:3000/voice?seq=5</Redirect></Response>';
 const commands = new Map<string, number>();
 
-// the bench asks for memory after a full collection, so live data can be told from garbage,
-// and for the commands sent since it last asked
-// garbage-collection pauses since the bench last asked: a long one stalls every hop waiting
-let gcPauses: Array<{ ms: number; major: boolean }> = [];
+// garbage-collection pauses since the bench last asked: a long one stalls every hop waiting.
+// Young (scavenge) and full (mark-compact) pauses are told apart; the others (incremental
+// marking steps, weak callbacks) count in the total only
+let gcPauses: Array<{ ms: number; kind: number }> = [];
 new PerformanceObserver((list) => {
-  // detail.kind: NODE_PERFORMANCE_GC_MAJOR (mark-compact) is 4; minor (scavenge) is 1, incremental marking 8, weak callbacks 16
-  for (const entry of list.getEntries())
-    gcPauses.push({ ms: entry.duration, major: (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+  for (const entry of list.getEntries()) gcPauses.push({ ms: entry.duration, kind: (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0 });
 }).observe({ entryTypes: ['gc'] });
 // how long each request took inside this process, from its arrival (headers parsed) to the
 // last byte of its reply handed to the socket: beside the client's latency, it tells the
 // server's own time from time spent in the client, the kernel or waiting for a CPU
-let served = createHistogram();
+const served = createHistogram();
 // and how late this process's event loop ran (blocked by work that is not a request, or by GC)
-let loopDelay = monitorEventLoopDelay({ resolution: 1 });
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
 const arrivals = new WeakMap<IncomingMessage, number>();
 subscribe('http.server.request.start', (m) => arrivals.set((m as { request: IncomingMessage }).request, performance.now()));
@@ -47,26 +45,26 @@ subscribe('http.server.response.finish', (m) => {
   const started = arrivals.get((m as { request: IncomingMessage }).request);
   if (started !== undefined) served.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
 });
+// the bench asks for these since it last asked, for memory after a full collection (so live
+// data can be told from garbage), and for the database commands sent
 process.on('message', (m) => {
   if (m === 'served') {
     const ms = (ns: number) => ns / 1e6;
     process.send?.({
       served: { count: served.count, p50Ms: ms(served.percentile(50)), p99Ms: ms(served.percentile(99)), maxMs: ms(served.max), loopDelayMaxMs: ms(loopDelay.max) },
     });
-    served = createHistogram();
-    loopDelay.disable();
-    loopDelay = monitorEventLoopDelay({ resolution: 1 });
-    loopDelay.enable();
+    served.reset();
+    loopDelay.reset();
   }
   if (m === 'gc') {
-    const longest = (major: boolean) => Math.max(0, ...gcPauses.filter((p) => p.major === major).map((p) => p.ms));
+    const longest = (kind: number) => Math.max(0, ...gcPauses.filter((p) => p.kind === kind).map((p) => p.ms));
     process.send?.({
       gc: {
         count: gcPauses.length,
-        majors: gcPauses.filter((p) => p.major).length,
+        fulls: gcPauses.filter((p) => p.kind === constants.NODE_PERFORMANCE_GC_MAJOR).length,
         longestMs: Math.max(0, ...gcPauses.map((p) => p.ms)),
-        longestMinorMs: longest(false),
-        longestMajorMs: longest(true),
+        longestYoungMs: longest(constants.NODE_PERFORMANCE_GC_MINOR),
+        longestFullMs: longest(constants.NODE_PERFORMANCE_GC_MAJOR),
         totalMs: gcPauses.reduce((a, p) => a + p.ms, 0),
       },
     });
